@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Nightshift.Bench.Models: no benchmark yet");
+return 1;

@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Nightshift.Bench.Sandbox: no benchmark yet");
+return 1;

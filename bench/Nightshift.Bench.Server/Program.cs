@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Nightshift.Bench.Server: no benchmark yet");
+return 1;

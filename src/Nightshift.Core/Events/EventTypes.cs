@@ -1,0 +1,57 @@
+namespace Nightshift.Core.Events;
+
+/// <summary>The catalogue of event types (<c>noun.verb</c>); see docs/INTERFACES.md.</summary>
+public static class EventTypes
+{
+    public const string TaskQueued = "task.queued";
+    public const string TaskStarted = "task.started";
+    public const string TaskPhase = "task.phase";
+    public const string TaskCancelRequested = "task.cancel_requested";
+    public const string TaskReleased = "task.released";
+    public const string TaskRetrying = "task.retrying";
+    public const string TaskSucceeded = "task.succeeded";
+    public const string TaskFailed = "task.failed";
+    public const string TaskCancelled = "task.cancelled";
+    public const string TaskTimedOut = "task.timed_out";
+    public const string TaskNeedsReview = "task.needs_review";
+    public const string TaskCheckpoint = "task.checkpoint";
+    public const string WorkspaceReady = "workspace.ready";
+    public const string PlanPartial = "plan.partial";
+    public const string PlanReady = "plan.ready";
+    public const string PlanAwaitingApproval = "plan.awaiting_approval";
+    public const string PlanApproved = "plan.approved";
+    public const string PlanRejected = "plan.rejected";
+    public const string SubtaskStarted = "subtask.started";
+    public const string SubtaskCompleted = "subtask.completed";
+    public const string SubtaskFailed = "subtask.failed";
+    public const string ModelRequest = "model.request";
+    public const string ModelResponse = "model.response";
+    public const string ModelFallback = "model.fallback";
+    public const string ToolCall = "tool.call";
+    public const string ToolResult = "tool.result";
+    public const string CommandOutput = "command.output";
+    public const string VerifyStarted = "verify.started";
+    public const string VerifyPassed = "verify.passed";
+    public const string VerifyFailed = "verify.failed";
+    public const string CommitCreated = "commit.created";
+    public const string BranchPushed = "branch.pushed";
+    public const string PrOpened = "pr.opened";
+
+    /// <summary>The event a final status is announced with.</summary>
+    public static string ForFinalStatus(Tasks.TaskState status) => status switch
+    {
+        Tasks.TaskState.Succeeded => TaskSucceeded,
+        Tasks.TaskState.Failed => TaskFailed,
+        Tasks.TaskState.Cancelled => TaskCancelled,
+        Tasks.TaskState.TimedOut => TaskTimedOut,
+        Tasks.TaskState.NeedsReview => TaskNeedsReview,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not a final status"),
+    };
+
+    /// <summary>True for names of the form noun.verb in lowercase letters, digits and underscores.</summary>
+    public static bool IsWellFormed(string? type) =>
+        type is { Length: > 2 and <= 64 }
+        && type.Count(c => c == '.') == 1
+        && !type.StartsWith('.') && !type.EndsWith('.')
+        && type.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.');
+}

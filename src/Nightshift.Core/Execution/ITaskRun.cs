@@ -1,0 +1,37 @@
+using Nightshift.Core.Tasks;
+using Nightshift.Core.Usage;
+
+namespace Nightshift.Core.Execution;
+
+/// <summary>
+/// One attempt at a task, as the executor sees it. Every write is fenced by the attempt's lease:
+/// once the lease is lost they throw <see cref="Errors.LeaseLostException"/>.
+/// </summary>
+public interface ITaskRun
+{
+    TaskRecord Task { get; }
+
+    /// <summary>1 for the first attempt.</summary>
+    int Attempt { get; }
+
+    /// <summary>The checkpoint the previous attempt left (opaque JSON), or null on a fresh start.</summary>
+    string? Checkpoint { get; }
+
+    /// <summary>Why the attempt's token was cancelled, once it was.</summary>
+    StopReason StopReason { get; }
+
+    /// <summary>Appends an event (<paramref name="dataJson"/> must be a JSON object) and returns its sequence number.</summary>
+    Task<long> EmitAsync(string type, string dataJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves the task to another phase and emits <c>task.phase</c>.</summary>
+    Task SetPhaseAsync(TaskPhase phase, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the state a later attempt resumes from, replacing the previous one.</summary>
+    Task CheckpointAsync(string checkpointJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds one model call's usage to the task's totals.</summary>
+    Task RecordUsageAsync(UsageRecord usage, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the plan (JSON) on the task.</summary>
+    Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default);
+}

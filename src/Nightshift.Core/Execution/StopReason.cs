@@ -1,0 +1,16 @@
+namespace Nightshift.Core.Execution;
+
+public enum StopReason
+{
+    /// <summary>Not stopped.</summary>
+    None,
+
+    /// <summary>Someone asked for the task to be cancelled.</summary>
+    CancelRequested,
+
+    /// <summary>The lease was lost; another worker may own the task now. Write nothing more.</summary>
+    LeaseLost,
+
+    /// <summary>The worker is shutting down: checkpoint, and the task goes back to the queue.</summary>
+    Shutdown,
+}

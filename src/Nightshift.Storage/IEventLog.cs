@@ -1,0 +1,17 @@
+using Nightshift.Core.Events;
+
+namespace Nightshift.Storage;
+
+/// <summary>Reads a task's append-only event log. Events are written by the store's state-changing calls.</summary>
+public interface IEventLog
+{
+    /// <summary>Events with a sequence number above <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<TaskEvent>> ReadEventsAsync(string taskId, long afterSequence, int limit = 1_000, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every event after <paramref name="afterSequence"/>, then each new one as it is appended (woken by a signal, not a
+    /// tight polling loop), with no gap and no duplicate. When <paramref name="untilFinished"/> is true the stream ends
+    /// once the task is in a final state and every event has been yielded; otherwise it runs until cancelled.
+    /// </summary>
+    IAsyncEnumerable<TaskEvent> FollowEventsAsync(string taskId, long afterSequence, bool untilFinished, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,55 @@
+using Nightshift.Core.Execution;
+using Nightshift.Core.Tasks;
+using Nightshift.Core.Usage;
+
+namespace Nightshift.Storage;
+
+/// <summary>
+/// What workers do. A claim hands out a lease with a fresh token; every later write carries it and is refused
+/// with <see cref="Core.Errors.LeaseLostException"/> once the lease expired, was reclaimed or the task ended (fencing).
+/// </summary>
+public interface ITaskQueue
+{
+    /// <summary>
+    /// Claims the most urgent runnable task (highest priority, then oldest; run-after passed; caps respected),
+    /// moves it to running, counts an attempt and appends <c>task.started</c>. Null when nothing is claimable.
+    /// </summary>
+    Task<Lease?> TryClaimAsync(ClaimRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends the lease. The answer says whether someone asked to cancel the task.</summary>
+    Task<HeartbeatResult> HeartbeatAsync(Lease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends an event with the task's next sequence number and returns that number.</summary>
+    Task<long> AppendEventAsync(Lease lease, string type, string dataJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the phase of the running task and appends <c>task.phase</c>.</summary>
+    Task SetPhaseAsync(Lease lease, TaskPhase phase, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the task's checkpoint (opaque JSON object).</summary>
+    Task CheckpointAsync(Lease lease, string checkpointJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a model call's usage to the task's totals and keeps the record.</summary>
+    Task RecordUsageAsync(Lease lease, UsageRecord usage, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the task's plan (JSON object).</summary>
+    Task SetPlanAsync(Lease lease, string planJson, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends the attempt as the outcome says and releases the lease: a final state with its event; a retryable
+    /// failure back to the queue with backoff and <c>task.retrying</c> (or <c>failed</c> once attempts are spent);
+    /// waiting for approval; or released untouched (shutdown).
+    /// </summary>
+    Task<TaskRecord> FinishAsync(Lease lease, TaskOutcome outcome, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns tasks whose lease expired to the queue (attempts kept, <c>task.retrying</c>, checkpoint kept), or fails
+    /// them once their attempts are spent. Returns how many were reclaimed.
+    /// </summary>
+    Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits until work may be claimable: a submit or release in this process, a NOTIFY from another (PostgreSQL),
+    /// or <paramref name="maxWait"/> passing (the polling fallback).
+    /// </summary>
+    Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default);
+}
