@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Nightshift.Bench.Workspaces: no benchmark yet");
+return 1;
