@@ -7,7 +7,7 @@ cd "$root"
 "$root/scripts/setup.sh"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-dotnet build Nightshift.slnx --no-restore -c Release --nologo -clp:ErrorsOnly
+dotnet build Nightshift.slnx --no-restore -c Release --nologo "-clp:ErrorsOnly;NoSummary"
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
