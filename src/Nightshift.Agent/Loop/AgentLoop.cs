@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Nightshift.Agent.Tools;
+
+namespace Nightshift.Agent.Loop;
+
+/// <summary>
+/// The build agent's conversation: ask the model, run the tools it calls (in order, each one checked), feed the
+/// results back, until it calls <c>finish</c> or a budget runs out. A refused or malformed tool call goes back to the
+/// model as an error; it never ends the task.
+/// </summary>
+public sealed class AgentLoop(
+    IChatClient chat,
+    IReadOnlyList<AgentTool> tools,
+    ToolContext context,
+    IAgentObserver observer,
+    IUsageMeter meter,
+    BudgetTracker budget,
+    TimeProvider time)
+{
+    private const int MaxTurnsWithoutTools = 3;
+    private readonly Dictionary<string, AgentTool> _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    /// <summary>Runs the conversation on. <paramref name="messages"/> is extended in place, so later rounds continue it.</summary>
+    /// <param name="pinned">how many leading messages (system prompt, task) compaction must keep.</param>
+    public async Task<AgentLoopResult> RunAsync(IList<ChatMessage> messages, int pinned, CancellationToken cancellationToken)
+    {
+        var options = new ChatOptions { Tools = [.. tools], ToolMode = ChatToolMode.Auto, AllowMultipleToolCalls = true };
+        var turnsWithoutTools = 0;
+        var steps = 0;
+        string? lastText = null;
+
+        while (true)
+        {
+            if (budget.Exhausted() is { } reason)
+            {
+                return new AgentLoopResult(false, lastText, reason, steps);
+            }
+
+            var before = ContextCompactor.EstimateTokens(messages);
+            var folded = ContextCompactor.CompactIfNeeded(messages, budget.Budget.ContextTokens, pinned);
+            if (folded > 0)
+            {
+                await observer.ContextCompactedAsync(folded, before, ContextCompactor.EstimateTokens(messages), cancellationToken);
+            }
+
+            budget.CountStep();
+            steps++;
+            await observer.ModelRequestAsync(budget.Steps, messages.Count, ContextCompactor.EstimateTokens(messages), cancellationToken);
+            var started = time.GetTimestamp();
+            var response = await chat.GetResponseAsync(messages, options, cancellationToken);
+            var usage = meter.Measure(response);
+            budget.Add(usage);
+
+            var calls = response.Messages.SelectMany(m => m.Contents.OfType<FunctionCallContent>()).ToList();
+            lastText = string.IsNullOrWhiteSpace(response.Text) ? lastText : response.Text;
+            await observer.ModelResponseAsync(budget.Steps, usage, response.Text, calls.Count, time.GetElapsedTime(started), cancellationToken);
+            foreach (var message in response.Messages)
+            {
+                messages.Add(message);
+            }
+
+            if (calls.Count == 0)
+            {
+                turnsWithoutTools++;
+                if (turnsWithoutTools >= MaxTurnsWithoutTools)
+                {
+                    // The model keeps talking instead of acting; take its word as the summary and let verification judge.
+                    return new AgentLoopResult(true, lastText, null, steps);
+                }
+                messages.Add(new ChatMessage(ChatRole.User,
+                    "Continue with the tools: make the change, run the tests with `run`, and call `finish` with a summary when you are done."));
+                continue;
+            }
+            turnsWithoutTools = 0;
+
+            var results = new List<AIContent>();
+            string? finishSummary = null;
+            foreach (var call in calls)
+            {
+                var result = await InvokeAsync(call, cancellationToken);
+                results.Add(new FunctionResultContent(call.CallId, result.Content));
+                finishSummary ??= result.FinishSummary;
+            }
+            messages.Add(new ChatMessage(ChatRole.Tool, results));
+
+            if (finishSummary is not null)
+            {
+                return new AgentLoopResult(true, finishSummary, null, steps);
+            }
+        }
+    }
+
+    private async Task<ToolResult> InvokeAsync(FunctionCallContent call, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var argumentsJson = SafeArgumentsJson(call);
+        await observer.ToolCallAsync(call.CallId, call.Name, argumentsJson, cancellationToken);
+        ToolResult result;
+        try
+        {
+            if (!_tools.TryGetValue(call.Name ?? "", out var tool))
+            {
+                throw new ToolException($"there is no tool named '{Clip(call.Name)}'; the tools are: {string.Join(", ", _tools.Keys)}");
+            }
+            if (call.Exception is not null)
+            {
+                throw new ToolException($"the arguments of {tool.Name} are not valid JSON ({call.Exception.Message}); send a JSON object");
+            }
+            var arguments = ToolArgumentParser.Parse(tool.Name, tool.Parameters, call.Arguments);
+            result = await tool.ExecuteAsync(arguments, context, cancellationToken);
+        }
+        catch (ToolException e)
+        {
+            result = ToolResult.Error(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            result = ToolResult.Error($"{call.Name} failed: {e.Message}");
+        }
+        await observer.ToolResultAsync(call.CallId, call.Name ?? "", result.IsError, result.Content, Stopwatch.GetElapsedTime(started), cancellationToken);
+        return result;
+    }
+
+    private static string SafeArgumentsJson(FunctionCallContent call)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>());
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            return "{}";
+        }
+    }
+
+    private static string Clip(string? value) => value is null ? "" : value.Length <= 60 ? value : value[..60] + "…";
+}

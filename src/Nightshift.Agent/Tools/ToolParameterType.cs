@@ -1,0 +1,8 @@
+namespace Nightshift.Agent.Tools;
+
+public enum ToolParameterType
+{
+    String,
+    Integer,
+    Boolean,
+}

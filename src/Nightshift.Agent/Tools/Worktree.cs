@@ -1,0 +1,98 @@
+namespace Nightshift.Agent.Tools;
+
+/// <summary>
+/// Resolves paths the model gives to host paths inside the task's worktree. Absolute paths, <c>..</c>, the
+/// <c>.git</c> entry and symlinks whose target lies outside are refused, whatever the path looks like.
+/// </summary>
+public sealed class Worktree
+{
+    public Worktree(string root)
+    {
+        Root = Path.GetFullPath(ResolveRealPath(Path.GetFullPath(root)));
+        if (!Directory.Exists(Root))
+        {
+            throw new DirectoryNotFoundException($"worktree '{root}' does not exist");
+        }
+    }
+
+    public string Root { get; }
+
+    /// <summary>Host path for <paramref name="relativePath"/>; the file need not exist yet.</summary>
+    /// <exception cref="ToolException">the path is outside the worktree or not allowed.</exception>
+    public string Resolve(string relativePath)
+    {
+        var path = (relativePath ?? "").Trim();
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ToolException("paths must not contain NUL characters");
+        }
+        if (path.StartsWith('/') || path.StartsWith('~') || (path.Length > 1 && path[1] == ':'))
+        {
+            throw new ToolException($"'{Clip(path)}' is an absolute path; give a path relative to the repository root, like src/app.js");
+        }
+
+        var current = Root;
+        var components = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < components.Length; i++)
+        {
+            var component = components[i];
+            if (component == ".")
+            {
+                continue;
+            }
+            if (component == "..")
+            {
+                throw new ToolException($"'{Clip(path)}' leaves the repository ('..' is not allowed); give a path inside it");
+            }
+            if (component == ".git")
+            {
+                throw new ToolException("the .git folder is off limits; use git_diff to see your change");
+            }
+
+            var next = Path.Combine(current, component);
+            var info = new FileInfo(next);
+            if (info.LinkTarget is not null)
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName
+                    ?? Path.GetFullPath(Path.Combine(current, info.LinkTarget));
+                target = ResolveRealPath(target);
+                if (!IsInside(target))
+                {
+                    throw new ToolException($"'{Clip(path)}' is a symbolic link that leads outside the repository; it cannot be used");
+                }
+                next = target;
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /// <summary>The path relative to the root with forward slashes, for showing to the model.</summary>
+    public string Relative(string hostPath) => Path.GetRelativePath(Root, hostPath).Replace('\\', '/');
+
+    private bool IsInside(string fullPath) =>
+        fullPath == Root || fullPath.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>Follows symlinks in every existing component so a linked parent cannot smuggle a path out.</summary>
+    private static string ResolveRealPath(string fullPath)
+    {
+        var root = Path.GetPathRoot(fullPath) ?? "/";
+        var current = root;
+        foreach (var component in fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, component);
+            var info = new FileInfo(next);
+            if (info.Exists || Directory.Exists(next))
+            {
+                if (info.LinkTarget is not null)
+                {
+                    next = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? next;
+                }
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    private static string Clip(string value) => value.Length <= 120 ? value : value[..120] + "…";
+}
