@@ -1,0 +1,8 @@
+namespace Nightshift.Agent.Configuration;
+
+public enum NetworkPolicy
+{
+    Off,
+    Setup,
+    On,
+}

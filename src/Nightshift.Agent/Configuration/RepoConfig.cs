@@ -1,0 +1,25 @@
+namespace Nightshift.Agent.Configuration;
+
+/// <summary>A repository's <c>.nightshift.yml</c>: how to set it up, test, build and lint it, and its network policy.</summary>
+public sealed record RepoConfig
+{
+    public static RepoConfig Empty { get; } = new();
+
+    public IReadOnlyList<string> Setup { get; init; } = [];
+
+    public IReadOnlyList<string> Test { get; init; } = [];
+
+    public IReadOnlyList<string> Build { get; init; } = [];
+
+    public IReadOnlyList<string> Lint { get; init; } = [];
+
+    /// <summary>off: never; setup: only while the setup commands run; on: always.</summary>
+    public NetworkPolicy Network { get; init; } = NetworkPolicy.Setup;
+
+    public string? BranchPrefix { get; init; }
+
+    public bool? RequirePlanApproval { get; init; }
+
+    /// <summary>The verification commands in the order they run: build, then lint, then test.</summary>
+    public IReadOnlyList<string> VerificationCommands => [.. Build, .. Lint, .. Test];
+}
