@@ -14,7 +14,7 @@ public sealed record RepoConfig
     public IReadOnlyList<string> Lint { get; init; } = [];
 
     /// <summary>off: never; setup: only while the setup commands run; on: always.</summary>
-    public NetworkPolicy Network { get; init; } = NetworkPolicy.Setup;
+    public RepoNetworkPolicy Network { get; init; } = RepoNetworkPolicy.Setup;
 
     public string? BranchPrefix { get; init; }
 

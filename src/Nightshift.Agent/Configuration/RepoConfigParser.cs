@@ -118,12 +118,12 @@ public static class RepoConfigParser
         return commands;
     }
 
-    private static NetworkPolicy Network(YamlNode node) =>
+    private static RepoNetworkPolicy Network(YamlNode node) =>
         (node as YamlScalarNode)?.Value?.Trim().ToLowerInvariant() switch
         {
-            "off" or "false" or "none" => NetworkPolicy.Off,
-            "setup" => NetworkPolicy.Setup,
-            "on" or "true" => NetworkPolicy.On,
+            "off" or "false" or "none" => RepoNetworkPolicy.Off,
+            "setup" => RepoNetworkPolicy.Setup,
+            "on" or "true" => RepoNetworkPolicy.On,
             _ => throw new RepoConfigException($"{FileName} line {node.Start.Line}: 'network' must be off, setup or on"),
         };
 

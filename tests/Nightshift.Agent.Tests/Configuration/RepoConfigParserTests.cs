@@ -22,7 +22,7 @@ public sealed class RepoConfigParserTests
         config.Setup.ShouldBe(["npm ci"]);
         config.Test.ShouldBe(["npm test", "node --test"]);
         config.VerificationCommands.ShouldBe(["npm run build", "npm run lint", "npm test", "node --test"]);
-        config.Network.ShouldBe(NetworkPolicy.On);
+        config.Network.ShouldBe(RepoNetworkPolicy.On);
         config.BranchPrefix.ShouldBe("bots/");
         config.RequirePlanApproval.ShouldBe(true);
     }

@@ -1,6 +1,6 @@
 namespace Nightshift.Agent.Configuration;
 
-public enum NetworkPolicy
+public enum RepoNetworkPolicy
 {
     Off,
     Setup,
