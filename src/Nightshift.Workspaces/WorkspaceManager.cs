@@ -241,7 +241,7 @@ public sealed partial class WorkspaceManager
     /// would apply and our environment overrides are stripped; these settings are put back on its command line.
     /// </summary>
     private string LocalRemoteProgram(string program) =>
-        $"{GitRunner.ShellQuote(_options.GitExecutable)} -c core.hooksPath=/dev/null -c core.fsmonitor=false -c core.alternateRefsCommand=true -c uploadpack.packObjectsHook= {program}";
+        $"{GitRunner.ShellQuote(_options.GitExecutable)} -c core.hooksPath=/dev/null -c core.fsmonitor=false -c core.alternateRefsCommand=true {program}";
 
     private static CredentialSetup CredentialEnvironment(PushCredentials? credentials)
     {
