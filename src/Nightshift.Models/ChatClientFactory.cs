@@ -1,0 +1,290 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Anthropic;
+using Anthropic.Core;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nightshift.Models.Errors;
+using Nightshift.Models.Fallback;
+using Nightshift.Models.Pricing;
+using Nightshift.Models.Providers;
+using Nightshift.Models.Recording;
+using Nightshift.Models.Replay;
+using Nightshift.Models.Resilience;
+using Nightshift.Models.Selection;
+using Nightshift.Models.Usage;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Nightshift.Models;
+
+/// <summary>
+/// Builds <see cref="IChatClient"/>s from <c>provider/model</c> strings: provider SDK → resilience (retries,
+/// Retry-After, timeout, circuit breaker per provider) → error mapping → optional recording → optional fallback chain.
+/// One factory per process: it owns the connection pool and the circuit breakers' memory.
+/// </summary>
+public sealed class ChatClientFactory : IDisposable
+{
+    private const string DefaultOpenAIBaseUrl = "https://api.openai.com/v1";
+    private const string DefaultAnthropicBaseUrl = "https://api.anthropic.com";
+    private const string DefaultGeminiBaseUrl = "https://generativelanguage.googleapis.com/v1beta/openai/";
+    private const string DefaultOllamaHost = "http://127.0.0.1:11434";
+
+    // The resilience layer owns time limits; the SDKs' own must never fire first.
+    private static readonly TimeSpan SdkTimeout = TimeSpan.FromHours(24);
+
+    private readonly ModelEnvironment _environment;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly HttpMessageHandler _transport;
+    private readonly bool _ownsTransport;
+    private readonly ProviderPipelines _pipelines;
+    private readonly IReadOnlyList<string> _secrets;
+    private readonly Lazy<CassetteWriter?> _recorder;
+
+    public ChatClientFactory(
+        ModelOptions? options = null,
+        ModelEnvironment? environment = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        HttpMessageHandler? transport = null)
+    {
+        Options = options ?? new ModelOptions();
+        _environment = environment ?? ModelEnvironment.Process;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _ownsTransport = transport is null;
+        _transport = transport ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        _pipelines = new ProviderPipelines(Options.Resilience, TimeProvider);
+        _secrets = [.. _environment.SecretValues(), .. new[] { Options.OpenAICompatibleApiKey }.OfType<string>()];
+        Prices = new PriceTable(Options.Prices);
+        Meter = new UsageMeter(Prices);
+        _recorder = new Lazy<CassetteWriter?>(() =>
+            (_environment.Get(ModelEnvironmentVariables.RecordTo) ?? Options.RecordTo) is { } path ? new CassetteWriter(path, _secrets) : null);
+    }
+
+    public ModelOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public PriceTable Prices { get; }
+
+    /// <summary>Prices responses of clients from this factory: <c>factory.Meter.Measure(response, spec)</c>.</summary>
+    public UsageMeter Meter { get; }
+
+    /// <summary>The secret values this factory knows of (for redacting other output the same way).</summary>
+    public IReadOnlyList<string> Secrets => _secrets;
+
+    /// <summary>
+    /// Which models plan and build. Precedence: <paramref name="modelOverride"/> (a task's or --model), then
+    /// NIGHTSHIFT_PLAN_MODEL / NIGHTSHIFT_BUILD_MODEL, Models:PlanModel / BuildModel, NIGHTSHIFT_MODEL, Models:Model.
+    /// Each may be a comma-separated chain; NIGHTSHIFT_MODEL_FALLBACKS (else Models:Fallbacks) is appended to both.
+    /// </summary>
+    public ModelSelection ResolveSelection(string? modelOverride = null)
+    {
+        var fallbacks = _environment.Get(ModelEnvironmentVariables.Fallbacks) is { } fromEnvironment
+            ? ParseSetting(ModelEnvironmentVariables.Fallbacks, fromEnvironment)
+            : [.. Options.Fallbacks.Where(f => !string.IsNullOrWhiteSpace(f)).SelectMany(f => ParseSetting("Models:Fallbacks", f))];
+        return new ModelSelection(
+            Resolve(modelOverride, ModelEnvironmentVariables.PlanModel, Options.PlanModel, "Models:PlanModel", fallbacks),
+            Resolve(modelOverride, ModelEnvironmentVariables.BuildModel, Options.BuildModel, "Models:BuildModel", fallbacks));
+    }
+
+    public IChatClient CreatePlanClient(string? modelOverride = null, Action<ModelFallback>? onFallback = null) =>
+        CreateChain(ResolveSelection(modelOverride).Plan, onFallback);
+
+    public IChatClient CreateBuildClient(string? modelOverride = null, Action<ModelFallback>? onFallback = null) =>
+        CreateChain(ResolveSelection(modelOverride).Build, onFallback);
+
+    public IChatClient Create(string model) => Create(ModelSpec.Parse(model));
+
+    /// <summary>A client for one model, with resilience and error mapping (and recording when configured).</summary>
+    public IChatClient Create(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.IsReplay)
+        {
+            return ReplayChatClient.Load(spec.Model);
+        }
+        var (client, endpoint) = spec.Provider switch
+        {
+            ModelProviders.Anthropic => CreateAnthropic(spec),
+            ModelProviders.OpenAI => CreateOpenAICompatible(spec, ModelEnvironmentVariables.OpenAIApiKey, required: true,
+                ModelEnvironmentVariables.OpenAIBaseUrl, DefaultOpenAIBaseUrl),
+            ModelProviders.Gemini => CreateOpenAICompatible(spec, ModelEnvironmentVariables.GeminiApiKey, required: true,
+                ModelEnvironmentVariables.GeminiBaseUrl, DefaultGeminiBaseUrl),
+            ModelProviders.Ollama => CreateOllama(spec),
+            ModelProviders.OpenAICompatible => CreateGenericCompatible(spec),
+            _ => throw new ModelConfigurationException($"unknown model provider '{spec.Provider}': use one of {string.Join(", ", ModelProviders.All)}"),
+        };
+        IChatClient result = new ProviderChatClient(client, spec, endpoint, _secrets);
+        if (_recorder.Value is { } recorder)
+        {
+            result = new RecordingChatClient(result, recorder, spec, TimeProvider);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One client over several models: each is asked in order while the previous one fails for good.
+    /// <paramref name="onFallback"/> hears of every switch (the agent emits <c>model.fallback</c>).
+    /// </summary>
+    public IChatClient CreateChain(IReadOnlyList<ModelSpec> chain, Action<ModelFallback>? onFallback = null)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        if (chain.Count == 0)
+        {
+            throw new ModelConfigurationException("the model chain is empty: name at least one provider/model");
+        }
+        var clients = chain.Select(spec => (spec, Create(spec))).ToList();
+        return clients.Count == 1 ? clients[0].Item2 : new FallbackChatClient(clients, onFallback, _loggerFactory.CreateLogger<ChatClientFactory>());
+    }
+
+    public void Dispose()
+    {
+        if (_recorder.IsValueCreated)
+        {
+            _recorder.Value?.Dispose();
+        }
+        if (_ownsTransport)
+        {
+            _transport.Dispose();
+        }
+    }
+
+    private List<ModelSpec> Resolve(string? modelOverride, string variable, string? configured, string setting, IReadOnlyList<ModelSpec> fallbacks)
+    {
+        List<ModelSpec> chain;
+        if (!string.IsNullOrWhiteSpace(modelOverride))
+        {
+            chain = ParseSetting("the requested model", modelOverride);
+        }
+        else if (_environment.Get(variable) is { } specific)
+        {
+            chain = ParseSetting(variable, specific);
+        }
+        else if (!string.IsNullOrWhiteSpace(configured))
+        {
+            chain = ParseSetting(setting, configured);
+        }
+        else if (_environment.Get(ModelEnvironmentVariables.Model) is { } general)
+        {
+            chain = ParseSetting(ModelEnvironmentVariables.Model, general);
+        }
+        else if (!string.IsNullOrWhiteSpace(Options.Model))
+        {
+            chain = ParseSetting("Models:Model", Options.Model);
+        }
+        else
+        {
+            throw new ModelConfigurationException(
+                $"no model chosen: set {ModelEnvironmentVariables.Model} (e.g. anthropic/claude-sonnet-4-5 or openai/gpt-4.1), pass --model, or set Models:Model in appsettings.json");
+        }
+        foreach (var fallback in fallbacks)
+        {
+            if (!chain.Contains(fallback))
+            {
+                chain.Add(fallback);
+            }
+        }
+        return chain;
+    }
+
+    private static List<ModelSpec> ParseSetting(string source, string value)
+    {
+        try
+        {
+            return [.. ModelSpec.ParseChain(value)];
+        }
+        catch (ModelConfigurationException exception)
+        {
+            throw new ModelConfigurationException($"{source}: {exception.Message}");
+        }
+    }
+
+    private (IChatClient, ProviderEndpoint) CreateAnthropic(ModelSpec spec)
+    {
+        var key = RequireKey(spec, ModelEnvironmentVariables.AnthropicApiKey);
+        var baseUrl = BaseUrl(ModelEnvironmentVariables.AnthropicBaseUrl, _environment.Get(ModelEnvironmentVariables.AnthropicBaseUrl) ?? DefaultAnthropicBaseUrl);
+        var endpoint = new ProviderEndpoint(spec.Provider, ModelEnvironmentVariables.AnthropicApiKey, ModelEnvironmentVariables.AnthropicBaseUrl);
+        var client = new AnthropicClient(new ClientOptions
+        {
+            ApiKey = key,
+            BaseUrl = baseUrl.ToString().TrimEnd('/'),
+            HttpClient = HttpClientFor(endpoint),
+            MaxRetries = 0,
+            Timeout = SdkTimeout,
+        });
+        return (client.AsIChatClient(spec.Model, Options.AnthropicMaxOutputTokens), endpoint);
+    }
+
+    private (IChatClient, ProviderEndpoint) CreateOpenAICompatible(ModelSpec spec, string keyVariable, bool required, string baseUrlVariable, string defaultBaseUrl)
+    {
+        var key = required ? RequireKey(spec, keyVariable) : _environment.Get(keyVariable);
+        var baseUrl = BaseUrl(baseUrlVariable, _environment.Get(baseUrlVariable) ?? defaultBaseUrl);
+        return OpenAIClient(spec, key, baseUrl, new ProviderEndpoint(spec.Provider, keyVariable, baseUrlVariable));
+    }
+
+    private (IChatClient, ProviderEndpoint) CreateOllama(ModelSpec spec)
+    {
+        var host = _environment.Get(ModelEnvironmentVariables.OllamaHost) ?? DefaultOllamaHost;
+        if (!host.Contains("://", StringComparison.Ordinal))
+        {
+            host = "http://" + host;
+        }
+        var baseUrl = BaseUrl(ModelEnvironmentVariables.OllamaHost, host.TrimEnd('/') + "/v1");
+        return OpenAIClient(spec, null, baseUrl, new ProviderEndpoint(spec.Provider, null, ModelEnvironmentVariables.OllamaHost));
+    }
+
+    private (IChatClient, ProviderEndpoint) CreateGenericCompatible(ModelSpec spec)
+    {
+        var raw = _environment.Get(ModelEnvironmentVariables.OpenAICompatibleBaseUrl) ?? Options.OpenAICompatibleBaseUrl
+            ?? throw new ModelConfigurationException(
+                $"{spec} needs the server's base URL: set {ModelEnvironmentVariables.OpenAICompatibleBaseUrl} (e.g. http://127.0.0.1:8000/v1 for vLLM, http://127.0.0.1:1234/v1 for LM Studio, https://openrouter.ai/api/v1) or Models:OpenAICompatibleBaseUrl");
+        var key = _environment.Get(ModelEnvironmentVariables.OpenAICompatibleApiKey) ?? Options.OpenAICompatibleApiKey;
+        return OpenAIClient(spec, key, BaseUrl(ModelEnvironmentVariables.OpenAICompatibleBaseUrl, raw),
+            new ProviderEndpoint(spec.Provider, ModelEnvironmentVariables.OpenAICompatibleApiKey, ModelEnvironmentVariables.OpenAICompatibleBaseUrl));
+    }
+
+    private (IChatClient, ProviderEndpoint) OpenAIClient(ModelSpec spec, string? key, Uri baseUrl, ProviderEndpoint endpoint)
+    {
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = baseUrl,
+            Transport = new HttpClientPipelineTransport(HttpClientFor(endpoint)),
+            RetryPolicy = new ClientRetryPolicy(0),
+            NetworkTimeout = SdkTimeout,
+        };
+        // The policy constructor is marked experimental; it is the only way to send no Authorization header at all.
+#pragma warning disable OPENAI001
+        var chatClient = key is null
+            ? new ChatClient(spec.Model, new NoAuthenticationPolicy(), options)
+            : new ChatClient(spec.Model, new ApiKeyCredential(key), options);
+#pragma warning restore OPENAI001
+        return (chatClient.AsIChatClient(spec.Provider, baseUrl, spec.Model), endpoint);
+    }
+
+    private HttpClient HttpClientFor(ProviderEndpoint endpoint)
+    {
+        var handler = new ResilienceHandler(endpoint, _pipelines, _secrets, _loggerFactory.CreateLogger<ResilienceHandler>())
+        {
+            InnerHandler = _transport,
+        };
+        // The transport is shared and owned by the factory, so the client must not dispose it.
+        return new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private string RequireKey(ModelSpec spec, string variable) =>
+        _environment.Get(variable) ?? throw new ModelConfigurationException(
+            $"{spec} needs an API key: set {variable} (or choose another model with {ModelEnvironmentVariables.Model})");
+
+    private static Uri BaseUrl(string variable, string value)
+    {
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0)
+        {
+            return uri;
+        }
+        var shown = value.Length <= 100 ? value : value[..97] + "...";
+        throw new ModelConfigurationException($"{variable} is '{shown}', which is not an http(s) URL: set it to the API's base URL, e.g. https://api.example.com/v1");
+    }
+}

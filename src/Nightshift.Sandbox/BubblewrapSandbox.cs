@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nightshift.Core.Configuration;
+using Nightshift.Sandbox.Internal;
+
+namespace Nightshift.Sandbox;
+
+/// <summary>
+/// Runs commands in a bubblewrap jail: new user (uid 1000, no capabilities), pid, ipc, uts, cgroup and, unless the
+/// spec's policy is On, network namespaces; read-only /usr and a minimal /etc; the worktree read-write at /workspace;
+/// private /tmp and HOME; an environment from an allow-list only; rlimits, cgroup limits where the host allows them,
+/// a wall-clock timeout that kills the whole tree, and capped output.
+/// </summary>
+public sealed partial class BubblewrapSandbox : ISandbox
+{
+    private const int SignalCpu = 24;
+    private const int SignalFileSize = 25;
+
+    private readonly SandboxOptions _options;
+    private readonly ILogger<BubblewrapSandbox> _logger;
+    private readonly TimeProvider _time;
+    private readonly bool _unsandboxed;
+    private readonly Lazy<string?> _bwrap;
+    private readonly Lazy<CgroupSupport> _cgroups;
+    private readonly Lazy<string> _etcFolder;
+
+    public BubblewrapSandbox(IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger, TimeProvider? time = null)
+        : this(options, logger, time, Environment.GetEnvironmentVariable)
+    {
+    }
+
+    internal BubblewrapSandbox(IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger, TimeProvider? time, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _unsandboxed = _options.AllowUnsandboxed || environment(SandboxOptions.UnsafeNoSandboxVariable) == "1";
+        _bwrap = new Lazy<string?>(() => ResolveProgram(_options.BwrapPath));
+        _cgroups = new Lazy<CgroupSupport>(() => _options.UseCgroups ? CgroupSupport.Detect() : CgroupSupport.None);
+        _etcFolder = new Lazy<string>(() =>
+        {
+            var state = _options.StateDirectory ?? Path.Join(NightshiftPaths.ResolveDataDirectory(null), "sandbox");
+            var folder = Path.Join(state, "etc");
+            JailEtc.Ensure(folder);
+            return folder;
+        });
+    }
+
+    /// <summary>True when the development switch makes every command run on the host without a jail.</summary>
+    public bool Unsandboxed => _unsandboxed;
+
+    /// <summary>What cgroup support was found on this host (for the doctor check).</summary>
+    public string CgroupDescription => _cgroups.Value.Description;
+
+    internal CgroupSupport Cgroups => _cgroups.Value;
+
+    public async Task<CommandResult> RunAsync(CommandSpec spec, CancellationToken cancellationToken = default)
+    {
+        var command = SpecValidator.Prepare(spec, _options);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_unsandboxed)
+        {
+            return await RunUnsandboxedAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
+        var bwrap = _bwrap.Value ?? throw new SandboxUnavailableException(
+            $"bubblewrap was not found at '{_options.BwrapPath}': install it (Debian/Ubuntu: apt-get install bubblewrap) or set Sandbox:BwrapPath, then run `nightshift doctor`");
+        string etcFolder;
+        try
+        {
+            etcFolder = _etcFolder.Value;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SandboxUnavailableException($"could not write the jail's /etc files: {ex.Message}; make Sandbox:StateDirectory a writable folder", ex);
+        }
+        if (command.CachePath is not null)
+        {
+            PrepareCache(command.CachePath);
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        var bwrapArgs = BwrapArguments.Build(command, _options, etcFolder, Environment.IsPrivilegedProcess);
+        var cgroups = _cgroups.Value;
+        CgroupJail? jail = null;
+        if (cgroups.PidsParent is not null || cgroups.MemoryParent is not null)
+        {
+            try
+            {
+                jail = CgroupJail.Create(cgroups, command.Limits, id);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new SandboxUnavailableException($"could not make the command's cgroup ({cgroups.Description}): {ex.Message}; set Sandbox:UseCgroups=false to rely on rlimits alone", ex);
+            }
+        }
+
+        var startInfo = jail is null ? new ProcessStartInfo(bwrap) : new ProcessStartInfo("/bin/sh");
+        startInfo.Environment.Clear();
+        if (jail is not null)
+        {
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add(JailScripts.JoinCgroups);
+            startInfo.ArgumentList.Add("nightshift-cgroup");
+            foreach (var file in jail.ProcsFiles)
+            {
+                startInfo.ArgumentList.Add(file);
+            }
+            startInfo.ArgumentList.Add("--");
+            startInfo.ArgumentList.Add(bwrap);
+        }
+        foreach (var arg in bwrapArgs)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        ProcessOutcome outcome;
+        var limitHit = SandboxLimit.None;
+        try
+        {
+            outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), cancellationToken).ConfigureAwait(false);
+            if (jail is not null && outcome.ExitCode == 125 && outcome.Stderr.StartsWith(JailScripts.CgroupJoinFailed, StringComparison.Ordinal))
+            {
+                throw new SandboxUnavailableException($"the jail could not join its cgroup: {FirstLine(outcome.Stderr)}; set Sandbox:UseCgroups=false to rely on rlimits alone");
+            }
+            if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
+            {
+                throw new SandboxUnavailableException(
+                    $"bubblewrap could not set up the jail: {FirstLine(outcome.Stderr)}; it needs user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0, or run the worker as root); run `nightshift doctor`");
+            }
+            limitHit = ClassifyLimit(outcome, jail);
+        }
+        finally
+        {
+            if (jail is not null)
+            {
+                var leftovers = await jail.SweepAndRemoveAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                if (leftovers > 0)
+                {
+                    LogLeftoversKilled(leftovers);
+                }
+            }
+        }
+
+        var result = ToResult(outcome, limitHit, sandboxed: true);
+        LogCommandFinished(command.Argv[0], result.ExitCode, result.Duration.TotalMilliseconds, result.LimitHit);
+        return result;
+    }
+
+    private async Task<CommandResult> RunUnsandboxedAsync(PreparedCommand command, CancellationToken cancellationToken)
+    {
+        LogUnsandboxed(command.Argv[0]);
+        var home = Directory.CreateTempSubdirectory("nightshift-unsafe-home-");
+        try
+        {
+            var hostDirectory = command.WorkingDirectory == SandboxPaths.Workspace
+                ? command.Worktree
+                : command.Worktree + command.WorkingDirectory[SandboxPaths.Workspace.Length..];
+            var startInfo = new ProcessStartInfo("/bin/bash") { WorkingDirectory = hostDirectory };
+            startInfo.Environment.Clear();
+            var cache = command.CachePath ?? Path.Join(home.FullName, ".cache-root");
+            foreach (var (name, value) in JailEnvironment.Base(home.FullName, cache))
+            {
+                startInfo.Environment[name] = value;
+            }
+            foreach (var (name, value) in command.ExtraEnvironment)
+            {
+                startInfo.Environment[name] = value;
+            }
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add(JailScripts.LimitAndExec);
+            foreach (var arg in JailScripts.LimitArguments(command.Limits).Concat(command.Argv))
+            {
+                startInfo.ArgumentList.Add(arg);
+            }
+            var outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), cancellationToken).ConfigureAwait(false);
+            return ToResult(outcome, ClassifyLimit(outcome, null), sandboxed: false);
+        }
+        finally
+        {
+            try
+            {
+                home.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static SandboxLimit ClassifyLimit(ProcessOutcome outcome, CgroupJail? jail)
+    {
+        if (outcome.TimedOut)
+        {
+            return SandboxLimit.WallClock;
+        }
+        var signal = SignalOf(outcome.ExitCode);
+        if (signal == SignalCpu)
+        {
+            return SandboxLimit.CpuTime;
+        }
+        if (signal == SignalFileSize)
+        {
+            return SandboxLimit.FileSize;
+        }
+        if (jail is not null && jail.MemoryLimitHit())
+        {
+            return SandboxLimit.Memory;
+        }
+        if (jail is not null && jail.ProcessLimitHit())
+        {
+            return SandboxLimit.Processes;
+        }
+        return SandboxLimit.None;
+    }
+
+    private static CommandResult ToResult(ProcessOutcome outcome, SandboxLimit limit, bool sandboxed) =>
+        new(outcome.ExitCode, outcome.Stdout, outcome.Stderr, outcome.Duration, outcome.TimedOut, outcome.Truncated)
+        {
+            LimitHit = limit,
+            Signal = SignalOf(outcome.ExitCode),
+            Sandboxed = sandboxed,
+        };
+
+    // bubblewrap and bash both report a child killed by signal N as exit code 128 + N.
+    private static int? SignalOf(int exitCode) => exitCode is > 128 and < 128 + 65 ? exitCode - 128 : null;
+
+    private static void PrepareCache(string cachePath)
+    {
+        foreach (var (folder, _) in JailEnvironment.CacheFolders)
+        {
+            Directory.CreateDirectory(Path.Join(cachePath, folder));
+        }
+    }
+
+    private static string? ResolveProgram(string program)
+    {
+        if (program.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(program) ? program : null;
+        }
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Join(folder, program);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.Length <= 300 ? line : line[..300] + "…";
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+        Message = "UNSAFE: running '{Program}' WITHOUT a sandbox because Sandbox:AllowUnsandboxed or NIGHTSHIFT_UNSAFE_NO_SANDBOX=1 is set; turn it off unless this is a development machine running trusted code")]
+    private partial void LogUnsandboxed(string program);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Jailed '{Program}' exited {ExitCode} after {Milliseconds:0} ms (limit hit: {Limit})")]
+    private partial void LogCommandFinished(string program, int exitCode, double milliseconds, SandboxLimit limit);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Killed {Count} processes still in a finished jail's cgroup")]
+    private partial void LogLeftoversKilled(int count);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "An output listener threw; the command keeps running and its output is still collected")]
+    private partial void LogCallbackFailed(Exception exception);
+}

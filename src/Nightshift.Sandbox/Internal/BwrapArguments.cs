@@ -1,0 +1,111 @@
+using System.Globalization;
+
+namespace Nightshift.Sandbox.Internal;
+
+/// <summary>Builds bubblewrap's command line for one prepared command.</summary>
+internal static class BwrapArguments
+{
+    private static readonly string[] RootLinks = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+
+    public static List<string> Build(PreparedCommand command, SandboxOptions options, string etcFolder, bool runningAsRoot)
+    {
+        var args = new List<string>
+        {
+            // A user namespace with a non-root uid: no capabilities inside, and mounts inherited from the host are
+            // locked, so a read-only bind cannot be remounted writable. Its processes keep the worker's real uid outside.
+            "--unshare-user", "--uid", Number(JailEtc.Uid), "--gid", Number(JailEtc.Uid), "--disable-userns",
+            "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--new-session",
+            "--hostname", JailEtc.Hostname,
+        };
+        if (command.Network == NetworkPolicy.Off)
+        {
+            args.Add("--unshare-net");
+        }
+        if (runningAsRoot)
+        {
+            args.AddRange(["--cap-drop", "ALL"]);
+        }
+
+        args.AddRange(["--ro-bind", "/usr", "/usr"]);
+        foreach (var path in RootLinks)
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is { } target)
+            {
+                args.AddRange(["--symlink", target, path]);
+            }
+            else if (Directory.Exists(path))
+            {
+                args.AddRange(["--ro-bind", path, path]);
+            }
+        }
+        foreach (var path in options.ToolchainPaths ?? [])
+        {
+            args.AddRange(["--ro-bind-try", path, path]);
+        }
+        foreach (var entry in options.EtcEntries ?? [.. SandboxOptions.DefaultEtcEntries])
+        {
+            args.AddRange(["--ro-bind-try", "/etc/" + entry, "/etc/" + entry]);
+        }
+        foreach (var name in JailEtc.Names)
+        {
+            args.AddRange(["--ro-bind", Path.Join(etcFolder, name), "/etc/" + name]);
+        }
+
+        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
+        AddTmpfs(args, "/dev/shm", command.Limits.TmpfsBytes);
+        AddTmpfs(args, "/tmp", command.Limits.TmpfsBytes);
+        args.AddRange(["--dir", "/var", "--symlink", "../tmp", "/var/tmp"]);
+        AddTmpfs(args, SandboxPaths.Home, command.Limits.TmpfsBytes);
+
+        args.AddRange(["--bind", command.Worktree, SandboxPaths.Workspace]);
+        if (command.CachePath is not null)
+        {
+            args.AddRange(["--bind", command.CachePath, SandboxPaths.Cache]);
+        }
+        else
+        {
+            AddTmpfs(args, SandboxPaths.Cache, command.Limits.TmpfsBytes);
+            foreach (var (folder, _) in JailEnvironment.CacheFolders)
+            {
+                args.AddRange(["--dir", SandboxPaths.Cache + "/" + folder]);
+            }
+        }
+        foreach (var (folder, link) in JailEnvironment.CacheFolders)
+        {
+            if (link is not null)
+            {
+                args.AddRange(["--symlink", SandboxPaths.Cache + "/" + folder, SandboxPaths.Home + "/" + link]);
+            }
+        }
+
+        // The root is bubblewrap's own tmpfs; making it read-only keeps the jail from adding files beside the mounts.
+        args.AddRange(["--remount-ro", "/", "--chdir", command.WorkingDirectory, "--clearenv"]);
+        var environment = JailEnvironment.Base(SandboxPaths.Home, SandboxPaths.Cache);
+        foreach (var (name, value) in command.ExtraEnvironment)
+        {
+            environment[name] = value;
+        }
+        foreach (var (name, value) in environment)
+        {
+            args.AddRange(["--setenv", name, value]);
+        }
+
+        args.AddRange(["--", "/bin/bash", "-c", JailScripts.LimitAndExec]);
+        args.AddRange(JailScripts.LimitArguments(command.Limits));
+        args.AddRange(command.Argv);
+        return args;
+    }
+
+    private static void AddTmpfs(List<string> args, string path, long? size)
+    {
+        if (size is { } bytes)
+        {
+            args.AddRange(["--size", Number(bytes)]);
+        }
+        args.AddRange(["--tmpfs", path]);
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Nightshift.Sandbox.Internal;
+
+/// <summary>
+/// The cgroups of one command: made before it starts, joined by the launcher before bubblewrap runs (so no process
+/// of the jail is ever outside them), read for limit hits afterwards, swept of leftovers and removed.
+/// </summary>
+internal sealed partial class CgroupJail
+{
+    private const int SigKill = 9;
+    private readonly List<string> _groups = [];
+
+    private CgroupJail(CgroupSupport support)
+    {
+        Support = support;
+    }
+
+    public CgroupSupport Support { get; }
+
+    public string? PidsGroup { get; private set; }
+
+    public string? MemoryGroup { get; private set; }
+
+    /// <summary>The cgroup.procs files the launcher writes its pid to.</summary>
+    public IEnumerable<string> ProcsFiles => _groups.Select(g => Path.Join(g, "cgroup.procs"));
+
+    public static CgroupJail Create(CgroupSupport support, SandboxLimits limits, string id)
+    {
+        var jail = new CgroupJail(support);
+        try
+        {
+            if (support.PidsParent is not null)
+            {
+                jail.PidsGroup = jail.Make(support.PidsParent, id);
+                Write(jail.PidsGroup, "pids.max", limits.Processes?.ToString(CultureInfo.InvariantCulture) ?? "max");
+            }
+            if (support.MemoryParent is not null && limits.MemoryBytes is { } memory)
+            {
+                jail.MemoryGroup = support.MemoryParent == support.PidsParent && jail.PidsGroup is not null
+                    ? jail.PidsGroup
+                    : jail.Make(support.MemoryParent, id);
+                var bytes = memory.ToString(CultureInfo.InvariantCulture);
+                if (support.Version2)
+                {
+                    Write(jail.MemoryGroup, "memory.max", bytes);
+                    TryWrite(jail.MemoryGroup, "memory.swap.max", "0");
+                }
+                else
+                {
+                    Write(jail.MemoryGroup, "memory.limit_in_bytes", bytes);
+                    TryWrite(jail.MemoryGroup, "memory.memsw.limit_in_bytes", bytes);
+                }
+            }
+            return jail;
+        }
+        catch
+        {
+            jail.Remove();
+            throw;
+        }
+    }
+
+    /// <summary>True when a fork was refused because the jail had as many processes as allowed.</summary>
+    public bool ProcessLimitHit() => PidsGroup is not null && ReadCounter(PidsGroup, "pids.events", "max") > 0;
+
+    /// <summary>True when the kernel killed a process of the jail for memory.</summary>
+    public bool MemoryLimitHit()
+    {
+        if (MemoryGroup is null)
+        {
+            return false;
+        }
+        return Support.Version2
+            ? ReadCounter(MemoryGroup, "memory.events", "oom_kill") > 0
+            : ReadCounter(MemoryGroup, "memory.oom_control", "oom_kill") > 0;
+    }
+
+    /// <summary>Kills anything still in the groups (nothing should be: the pid namespace dies with bubblewrap) and removes them.</summary>
+    public async Task<int> SweepAndRemoveAsync(TimeSpan patience)
+    {
+        var killed = 0;
+        var deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+        foreach (var group in _groups)
+        {
+            while (true)
+            {
+                var pids = ReadPids(group);
+                if (pids.Count == 0 || Environment.TickCount64 > deadline)
+                {
+                    break;
+                }
+                foreach (var pid in pids)
+                {
+                    if (Kill(pid, SigKill) == 0)
+                    {
+                        killed++;
+                    }
+                }
+                await Task.Delay(5).ConfigureAwait(false);
+            }
+        }
+        foreach (var group in Enumerable.Reverse(_groups))
+        {
+            // A process killed a moment ago leaves the group only once the kernel has reaped it.
+            for (var attempt = 0; attempt < 100 && !TryDelete(group); attempt++)
+            {
+                await Task.Delay(10).ConfigureAwait(false);
+            }
+        }
+        _groups.Clear();
+        return killed;
+    }
+
+    /// <summary>The ids of the processes in the jail's groups now.</summary>
+    public IReadOnlyList<int> Members() => _groups.SelectMany(ReadPids).Distinct().ToList();
+
+    private string Make(string parent, string id)
+    {
+        var group = Path.Join(parent, id);
+        Directory.CreateDirectory(group);
+        _groups.Add(group);
+        return group;
+    }
+
+    private void Remove()
+    {
+        foreach (var group in Enumerable.Reverse(_groups))
+        {
+            TryDelete(group);
+        }
+        _groups.Clear();
+    }
+
+    private static bool TryDelete(string group)
+    {
+        try
+        {
+            Directory.Delete(group);
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static List<int> ReadPids(string group)
+    {
+        try
+        {
+            return File.ReadAllLines(Path.Join(group, "cgroup.procs"))
+                .Select(l => int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+                .Where(pid => pid > 0)
+                .ToList();
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
+    private static long ReadCounter(string group, string file, string key)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines(Path.Join(group, file)))
+            {
+                var parts = line.Split(' ', 2);
+                if (parts.Length == 2 && parts[0] == key && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+                {
+                    return value;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+
+    private static void Write(string group, string file, string value) => File.WriteAllText(Path.Join(group, file), value);
+
+    private static void TryWrite(string group, string file, string value)
+    {
+        try
+        {
+            Write(group, file, value);
+        }
+        catch (IOException)
+        {
+            // Swap accounting is optional in the kernel; without swap there is nothing to limit.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,14 @@
+namespace Nightshift.Sandbox.Internal;
+
+/// <summary>A spec that passed validation, with host paths resolved and defaults applied.</summary>
+internal sealed record PreparedCommand(
+    IReadOnlyList<string> Argv,
+    string Worktree,
+    string WorkingDirectory,
+    NetworkPolicy Network,
+    IReadOnlyDictionary<string, string> ExtraEnvironment,
+    TimeSpan Timeout,
+    int MaxOutputChars,
+    string? CachePath,
+    SandboxLimits Limits,
+    Action<OutputLine>? OnOutput);

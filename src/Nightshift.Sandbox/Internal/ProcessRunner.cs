@@ -1,0 +1,85 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Nightshift.Sandbox.Internal;
+
+/// <summary>
+/// Starts one process with piped output, drains both pipes, and kills its whole tree at the timeout or on
+/// cancellation. Knows nothing about jails; the caller decides what the process is.
+/// </summary>
+internal static class ProcessRunner
+{
+    // After a kill, how long the pipes may take to close before the run gives up on the rest of the output.
+    private static readonly TimeSpan DrainPatience = TimeSpan.FromSeconds(5);
+
+    public static async Task<ProcessOutcome> RunAsync(
+        ProcessStartInfo startInfo,
+        PreparedCommand command,
+        SandboxOptions options,
+        TimeProvider time,
+        Action<Exception> onCallbackError,
+        CancellationToken cancellationToken)
+    {
+        startInfo.RedirectStandardInput = true;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.UseShellExecute = false;
+
+        var started = time.GetTimestamp();
+        TimeSpan Elapsed() => time.GetElapsedTime(started);
+        var stdout = new CappedOutput(command.MaxOutputChars);
+        var stderr = new CappedOutput(command.MaxOutputChars);
+
+        using var process = new Process { StartInfo = startInfo };
+        Descriptors.SealInherited();
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new SandboxUnavailableException(
+                $"could not start '{startInfo.FileName}': {ex.Message}; install it or fix its path (Sandbox:BwrapPath), then run `nightshift doctor`", ex);
+        }
+
+        // Nothing is ever typed into a command: it reads end-of-file instead of the worker's own stdin.
+        process.StandardInput.Close();
+        var pumps = Task.WhenAll(
+            Task.Run(() => new StreamPump(OutputStream.Stdout, stdout, command.OnOutput, options.MaxLineChars, Elapsed, onCallbackError).RunAsync(process.StandardOutput), CancellationToken.None),
+            Task.Run(() => new StreamPump(OutputStream.Stderr, stderr, command.OnOutput, options.MaxLineChars, Elapsed, onCallbackError).RunAsync(process.StandardError), CancellationToken.None));
+
+        using var timeout = new CancellationTokenSource(command.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = !cancellationToken.IsCancellationRequested;
+            KillTree(process);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        // Pipes close once every process holding them is gone; the pid namespace guarantees that for a jail.
+        await Task.WhenAny(pumps, Task.Delay(DrainPatience, time, CancellationToken.None)).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ProcessOutcome(process.ExitCode, stdout.ToString(), stderr.ToString(), stdout.Truncated || stderr.Truncated, Elapsed(), timedOut);
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the timeout and the kill.
+        }
+        catch (Win32Exception)
+        {
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace Nightshift.Sandbox.Internal;
+
+internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SandboxOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.BwrapPath))
+        {
+            failures.Add("Sandbox:BwrapPath is empty; set it to 'bwrap' or the full path of bubblewrap");
+        }
+        if (options.DefaultTimeout <= TimeSpan.Zero || options.DefaultTimeout > options.MaxTimeout)
+        {
+            failures.Add($"Sandbox:DefaultTimeout must be above zero and at most Sandbox:MaxTimeout ({options.MaxTimeout}); it is {options.DefaultTimeout}");
+        }
+        if (options.DefaultMaxOutputChars is < 64 or > (64 << 20))
+        {
+            failures.Add($"Sandbox:DefaultMaxOutputChars must be between 64 and {64 << 20}; it is {options.DefaultMaxOutputChars}");
+        }
+        if (options.MaxLineChars is < 80 or > (1 << 20))
+        {
+            failures.Add($"Sandbox:MaxLineChars must be between 80 and {1 << 20}; it is {options.MaxLineChars}");
+        }
+        foreach (var path in options.ToolchainPaths ?? [])
+        {
+            if (!Path.IsPathFullyQualified(path ?? ""))
+            {
+                failures.Add($"Sandbox:ToolchainPaths entry '{path}' is not an absolute path");
+            }
+        }
+        foreach (var entry in options.EtcEntries ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(entry) || entry.Contains("..", StringComparison.Ordinal) || entry.StartsWith('/')
+                || entry is "shadow" or "gshadow" or "passwd" or "group" or "sudoers")
+            {
+                failures.Add($"Sandbox:EtcEntries entry '{entry}' is not allowed: give names relative to /etc, never shadow, gshadow or sudoers (passwd and group are the jail's own)");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

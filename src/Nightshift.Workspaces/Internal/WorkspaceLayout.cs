@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Nightshift.Workspaces.Internal;
+
+/// <summary>The folders under the data folder: mirrors, worktrees, workspace records and git's private home.</summary>
+internal sealed class WorkspaceLayout(string dataDirectory)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public string Data { get; } = dataDirectory;
+
+    public string Mirrors { get; } = Path.Combine(dataDirectory, "mirrors");
+
+    public string Worktrees { get; } = Path.Combine(dataDirectory, "worktrees");
+
+    public string Records { get; } = Path.Combine(dataDirectory, "workspaces");
+
+    public string GitRoot { get; } = Path.Combine(dataDirectory, "git");
+
+    public string Mirror(string key) => Path.Combine(Mirrors, key + ".git");
+
+    public string MirrorLock(string key) => Path.Combine(Mirrors, key + ".lock");
+
+    public string MirrorUsed(string key) => Path.Combine(Mirrors, key + ".used");
+
+    public string Worktree(string taskId) => Path.Combine(Worktrees, taskId);
+
+    public string Record(string taskId) => Path.Combine(Records, taskId + ".json");
+
+    public void EnsureCreated()
+    {
+        Directory.CreateDirectory(Mirrors);
+        Directory.CreateDirectory(Worktrees);
+        Directory.CreateDirectory(Records);
+    }
+
+    public WorkspaceRecord? ReadRecord(string taskId)
+    {
+        var path = Record(taskId);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<WorkspaceRecord>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public IEnumerable<WorkspaceRecord> ReadAllRecords()
+    {
+        if (!Directory.Exists(Records))
+        {
+            yield break;
+        }
+        foreach (var file in Directory.EnumerateFiles(Records, "*.json"))
+        {
+            var record = ReadRecord(Path.GetFileNameWithoutExtension(file));
+            if (record is not null)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    public void WriteRecord(WorkspaceRecord record)
+    {
+        Directory.CreateDirectory(Records);
+        var path = Record(record.TaskId);
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        File.WriteAllText(temp, JsonSerializer.Serialize(record, Json));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public void DeleteRecord(string taskId) => File.Delete(Record(taskId));
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging;
+using Nightshift.Workspaces.Git;
+using Nightshift.Workspaces.Internal;
+
+namespace Nightshift.Workspaces;
+
+/// <summary>
+/// Removes worktrees of ended tasks once their retention has passed, worktrees nobody released for
+/// <see cref="WorkspaceOptions.AbandonedWorktreeRetention"/>, stray folders, git's stale worktree bookkeeping, and
+/// evicts the least recently used idle mirrors while they exceed <see cref="WorkspaceOptions.MirrorDiskBudgetBytes"/>.
+/// </summary>
+public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger<WorkspaceCollector> logger)
+{
+    public async Task<CollectionReport> CollectAsync(CancellationToken cancellationToken = default)
+    {
+        var layout = manager.Layout;
+        var options = manager.Options;
+        var now = manager.Time.GetUtcNow();
+        layout.EnsureCreated();
+        var removed = 0;
+
+        var records = layout.ReadAllRecords().ToList();
+        foreach (var record in records)
+        {
+            var expired = record.ReleasedAt is not null
+                ? record.KeepUntil is null || record.KeepUntil <= now
+                : record.LastUsedAt + options.AbandonedWorktreeRetention <= now;
+            if (expired)
+            {
+                await manager.RemoveAsync(record, cancellationToken);
+                removed++;
+            }
+        }
+
+        var live = layout.ReadAllRecords().ToList();
+        var known = live.Select(r => Path.GetFullPath(r.Path)).ToHashSet(StringComparer.Ordinal);
+        foreach (var folder in Directory.EnumerateDirectories(layout.Worktrees))
+        {
+            var full = Path.GetFullPath(folder);
+            var age = now - new DateTimeOffset(Directory.GetLastWriteTimeUtc(full), TimeSpan.Zero);
+            if (!known.Contains(full) && age >= options.AbandonedWorktreeRetention)
+            {
+                FileTrees.Delete(full);
+                removed++;
+            }
+        }
+
+        var mirrors = new List<(string Key, string Path, long Bytes, DateTime Used)>();
+        foreach (var mirror in Directory.EnumerateDirectories(layout.Mirrors, "*.git"))
+        {
+            var name = Path.GetFileName(mirror);
+            if (name.StartsWith('.'))
+            {
+                continue;
+            }
+            var key = name[..^4];
+            await using (await RepositoryLocks.AcquireAsync(layout.MirrorLock(key), manager.Time, cancellationToken))
+            {
+                manager.SanitizeMirror(mirror);
+                await manager.Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+            }
+            var usedFile = layout.MirrorUsed(key);
+            var used = File.Exists(usedFile) ? File.GetLastWriteTimeUtc(usedFile) : Directory.GetLastWriteTimeUtc(mirror);
+            mirrors.Add((key, mirror, FileTrees.Size(mirror), used));
+        }
+
+        var total = mirrors.Sum(m => m.Bytes);
+        var evicted = 0;
+        var busy = live.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var mirror in mirrors.OrderBy(m => m.Used))
+        {
+            if (total <= options.MirrorDiskBudgetBytes)
+            {
+                break;
+            }
+            await using (await RepositoryLocks.AcquireAsync(layout.MirrorLock(mirror.Key), manager.Time, cancellationToken))
+            {
+                // A task may have started on this mirror since the records were read.
+                if (busy.Contains(mirror.Key) || layout.ReadAllRecords().Any(r => r.Key == mirror.Key))
+                {
+                    continue;
+                }
+                FileTrees.Delete(mirror.Path);
+                File.Delete(layout.MirrorUsed(mirror.Key));
+            }
+            total -= mirror.Bytes;
+            evicted++;
+            LogEvicted(logger, mirror.Path, mirror.Bytes);
+        }
+
+        if (removed > 0 || evicted > 0)
+        {
+            LogCollected(logger, removed, evicted, total);
+        }
+        return new CollectionReport(removed, evicted, total);
+    }
+
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "workspace collection removed {Worktrees} worktrees and evicted {Mirrors} mirrors; mirrors now take {Bytes} bytes")]
+    private static partial void LogCollected(ILogger logger, int worktrees, int mirrors, long bytes);
+
+    [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "evicted mirror {Mirror} ({Bytes} bytes) to stay within Workspaces:MirrorDiskBudgetBytes")]
+    private static partial void LogEvicted(ILogger logger, string mirror, long bytes);
+}

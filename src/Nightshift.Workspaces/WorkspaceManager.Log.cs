@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nightshift.Workspaces;
+
+public sealed partial class WorkspaceManager
+{
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "workspace for task {TaskId} ready: {Repository} on {Branch} from {BaseCommit} in {ElapsedMs:0} ms")]
+    private static partial void LogPrepared(ILogger logger, string taskId, string repository, string branch, string baseCommit, double elapsedMs);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "workspace for task {TaskId} resumed at {Path}")]
+    private static partial void LogResumed(ILogger logger, string taskId, string path);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "mirror of {Repository} created at {Mirror}")]
+    private static partial void LogMirrorCreated(ILogger logger, string repository, string mirror);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "the config of mirror {Mirror} had been changed; it was restored to Nightshift's own")]
+    private static partial void LogMirrorConfigRestored(ILogger logger, string mirror);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "task {TaskId} committed {Commit} on {Branch} ({Count} paths)")]
+    private static partial void LogCommitted(ILogger logger, string taskId, string commit, string branch, int count);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Debug, Message = "task {TaskId} has nothing to commit")]
+    private static partial void LogNothingToCommit(ILogger logger, string taskId);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "task {TaskId} pushed {Branch} to {Repository}")]
+    private static partial void LogPushed(ILogger logger, string taskId, string branch, string repository);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Information, Message = "worktree of task {TaskId} kept at {Path} until {KeepUntil}")]
+    private static partial void LogKept(ILogger logger, string taskId, string path, DateTimeOffset keepUntil);
+
+    [LoggerMessage(EventId = 4109, Level = LogLevel.Information, Message = "worktree of task {TaskId} removed ({Path})")]
+    private static partial void LogRemoved(ILogger logger, string taskId, string path);
+}

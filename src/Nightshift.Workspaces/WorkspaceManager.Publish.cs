@@ -1,0 +1,103 @@
+using Nightshift.Workspaces.Git;
+using Nightshift.Workspaces.Internal;
+using Nightshift.Workspaces.Repositories;
+
+namespace Nightshift.Workspaces;
+
+public sealed partial class WorkspaceManager
+{
+    /// <summary>
+    /// Pushes the task's last commit to its branch on the remote URL from the policy record (never one from any
+    /// repository config). The token in <paramref name="credentials"/> reaches git only through the askpass helper's
+    /// environment. Refuses when nothing was committed, and never pushes to a local repository's checked-out branch.
+    /// </summary>
+    public async Task PushAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        var record = RequireRecord(workspace);
+        if (record.HeadCommit is null)
+        {
+            throw new WorkspaceException($"task {record.TaskId} has no commit to push on {record.Branch}; commit the change first");
+        }
+        var repository = record.Repository;
+        var mirror = Layout.Mirror(record.Key);
+        SanitizeMirror(mirror);
+        var secrets = CredentialEnvironment(credentials);
+        if (repository.IsLocal)
+        {
+            var head = await RemoteHeadAsync(repository, mirror, secrets, cancellationToken);
+            if (head == record.Branch)
+            {
+                throw new WorkspaceException($"refusing to push {record.Branch} to '{repository}': it is that repository's checked-out branch");
+            }
+        }
+
+        List<string> arguments = ["push", "--porcelain", "--no-verify", "--no-recurse-submodules"];
+        if (repository.IsLocal)
+        {
+            arguments.Add("--receive-pack=" + LocalRemoteProgram("receive-pack"));
+        }
+        // Forced: the branch name is the task's own, and a retried task rebuilds it from the base.
+        arguments.AddRange(["--", repository.Location, $"+{record.HeadCommit}:refs/heads/{record.Branch}"]);
+        var result = await Git.RunAsync(Remote(repository, mirror, secrets, arguments), cancellationToken);
+        if (!result.Succeeded)
+        {
+            var hint = repository.Kind is RepositoryKind.Https or RepositoryKind.Http or RepositoryKind.Ssh
+                ? "check the worker's push credentials and that they may write to the repository"
+                : "check that the repository accepts pushes";
+            throw new WorkspaceException($"pushing {record.Branch} to '{repository}' failed: {result.Explanation()}; {hint}");
+        }
+        Layout.WriteRecord(record with { LastUsedAt = _time.GetUtcNow() });
+        LogPushed(_logger, record.TaskId, record.Branch, repository.Location);
+    }
+
+    /// <summary>
+    /// Ends the task's use of its worktree. With <paramref name="keep"/> (a failed task) it stays for
+    /// <see cref="WorkspaceOptions.FailedWorktreeRetention"/> and the collector removes it later; otherwise the
+    /// worktree, its git bookkeeping and its local branch are removed now. Releasing twice does nothing.
+    /// </summary>
+    public async Task ReleaseAsync(Workspace workspace, bool keep = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        var record = Names.IsValidTaskId(workspace.TaskId) ? Layout.ReadRecord(workspace.TaskId) : null;
+        if (record is null)
+        {
+            return;
+        }
+        if (keep)
+        {
+            var now = _time.GetUtcNow();
+            Layout.WriteRecord(record with { ReleasedAt = now, KeepUntil = now + _options.FailedWorktreeRetention });
+            LogKept(_logger, record.TaskId, record.Path, now + _options.FailedWorktreeRetention);
+            return;
+        }
+        await RemoveAsync(record, cancellationToken);
+    }
+
+    /// <summary>Removes a worktree folder, its bookkeeping in the mirror, its local branch and its record.</summary>
+    internal async Task RemoveAsync(WorkspaceRecord record, CancellationToken cancellationToken = default)
+    {
+        // The record lives outside the worktree, but stay inside our folders whatever it says.
+        var path = Path.GetFullPath(record.Path);
+        if (LocalPaths.IsUnder(path, Layout.Worktrees) && path != Layout.Worktrees)
+        {
+            FileTrees.Delete(path);
+        }
+        var mirror = Layout.Mirror(record.Key);
+        if (Directory.Exists(mirror))
+        {
+            await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), _time, cancellationToken))
+            {
+                if (Names.IsValidTaskId(record.AdminName))
+                {
+                    FileTrees.Delete(Path.Combine(mirror, "worktrees", record.AdminName));
+                }
+                SanitizeMirror(mirror);
+                await Git.RunAsync(new GitInvocation(["update-ref", "-d", "refs/heads/" + record.Branch]) { GitDir = mirror }, cancellationToken);
+                await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+            }
+        }
+        Layout.DeleteRecord(record.TaskId);
+        LogRemoved(_logger, record.TaskId, path);
+    }
+}

@@ -1,0 +1,7 @@
+namespace Nightshift.TestKit.Models;
+
+public enum ModelWireFormat
+{
+    OpenAIChatCompletions,
+    AnthropicMessages,
+}

@@ -1,0 +1,181 @@
+using Nightshift.TestKit;
+using Nightshift.TestKit.Git;
+
+namespace Nightshift.Workspaces.Tests;
+
+/// <summary>
+/// A repository whose config, hooks, attributes and submodules would each run a program if host-side git honoured
+/// them; each trap touches a file in the canary folder, which must stay empty.
+/// </summary>
+public sealed class HostileRepositoryTests
+{
+    [Fact]
+    public async Task PrepareCommitDiffPush_HostileRepositoryAndAgentWrittenGitConfig_ExecuteNothingAndPushToTheRealRemote()
+    {
+        using var h = Harness.Create();
+        var trap = Trap.Create(h.Repo);
+        h.Repo.Commit(
+            "hostile content",
+            (".gitattributes", "* filter=evil diff=evil\n"),
+            (".gitmodules", $"[submodule \"sub\"]\n\tpath = sub\n\turl = ext::sh -c touch% {trap.Canaries}/submodule-url\n"),
+            ("data.txt", "payload\n"));
+        var blob = h.Repo.Git("rev-parse", "HEAD:data.txt").Trim();
+        h.Repo.Git("update-index", "--add", "--cacheinfo", $"160000,{blob},sub");
+        h.Repo.Git("commit", "--quiet", "-m", "gitlink");
+        h.Repo.Git("push", "--quiet", "origin", "HEAD:refs/heads/main");
+        var decoy = Path.Combine(h.Repo.Root, "decoy.git");
+        GitCli.Run(h.Repo.Root, "init", "--quiet", "--bare", decoy);
+        trap.ArmRepository(h.Repo.RemotePath, isBare: true, decoy, h.Repo.RemotePath);
+        await File.WriteAllTextAsync(Path.Combine(h.Repo.RemotePath, "objects", "info", "alternates"), Path.Combine(decoy, "objects") + "\n");
+
+        var workspace = await h.PrepareAsync("hostile");
+
+        // What an agent that reaches the git data could do after preparation.
+        var mirror = h.MirrorOf(workspace);
+        trap.ArmConfigFile(Path.Combine(mirror, "config"), decoy, h.Repo.RemotePath);
+        GitCli.Run(h.Data, "config", "--file", Path.Combine(mirror, "config"), "extensions.worktreeConfig", "true");
+        var admin = Directory.GetDirectories(Path.Combine(mirror, "worktrees")).Single();
+        trap.ArmConfigFile(Path.Combine(admin, "config.worktree"), decoy, h.Repo.RemotePath);
+        File.Delete(Path.Combine(workspace.Path, ".git"));
+        GitCli.Run(workspace.Path, "init", "--quiet");
+        trap.ArmRepository(Path.Combine(workspace.Path, ".git"), isBare: false, decoy, h.Repo.RemotePath);
+        await File.WriteAllTextAsync(Path.Combine(workspace.Path, "data.txt"), "changed by the agent\n");
+        await File.WriteAllTextAsync(Path.Combine(workspace.Path, "new.txt"), "new file\n");
+
+        var commit = await h.Manager.CommitAsync(workspace, new CommitRequest("agent change"), TestDefaults.TimeoutToken());
+        var diff = await h.Manager.DiffAsync(workspace, TestDefaults.TimeoutToken());
+        await h.Manager.PushAsync(workspace, null, TestDefaults.TimeoutToken());
+
+        trap.Triggered().ShouldBeEmpty();
+        commit.ShouldNotBeNull();
+        commit.ChangedPaths.ShouldBe(["data.txt", "new.txt"], ignoreOrder: true);
+        h.Repo.RemoteBranch(workspace.Branch).ShouldBe(commit.Commit);
+        h.Repo.RemoteGit("show", $"{commit.Commit}:data.txt").ShouldBe("changed by the agent\n");
+        GitCli.Run(decoy, "for-each-ref").ShouldBeEmpty();
+        diff.ShouldContain("+changed by the agent");
+        File.ReadAllText(Path.Combine(mirror, "config")).ShouldNotContain("insteadOf", Case.Insensitive);
+
+        // The traps were live: ordinary git in the worktree falls into them.
+        GitCli.TryRun(workspace.Path, null, "status", "--porcelain");
+        trap.Triggered().ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task PrepareCommitPush_HostileNamesTitlesAndMessages_StoredLiterallyAndExecuteNothing()
+    {
+        using var h = Harness.Create();
+        var trap = Trap.Create(h.Repo);
+        var dollar = $"feat/$(touch${{IFS}}{trap.Canaries}/branch-dollar)";
+        var backtick = $"feat/`touch${{IFS}}{trap.Canaries}/branch-backtick`";
+        h.Repo.Git("checkout", "--quiet", "-b", dollar);
+        h.Repo.Commit("on a hostile branch name", ("x.txt", "x\n"));
+        h.Repo.Git("checkout", "--quiet", "-b", backtick);
+        h.Repo.Commit("on another", ("y.txt", "y\n"));
+        var title = $"$(touch {trap.Canaries}/title) `touch {trap.Canaries}/title2`";
+        var message = $"Fix $(touch {trap.Canaries}/message) and `touch {trap.Canaries}/message2`; echo $HOME";
+
+        var fromDollar = await h.PrepareAsync(title, baseBranch: dollar);
+        var fromBacktick = await h.PrepareAsync(title, baseBranch: backtick);
+        await File.WriteAllTextAsync(Path.Combine(fromDollar.Path, "z.txt"), "z\n");
+        var commit = await h.Manager.CommitAsync(fromDollar, new CommitRequest(message, new CommitAuthor("$(touch x) `id`", "a@b")), TestDefaults.TimeoutToken());
+        await h.Manager.PushAsync(fromDollar, null, TestDefaults.TimeoutToken());
+
+        trap.Triggered().ShouldBeEmpty();
+        fromDollar.BaseBranch.ShouldBe(dollar);
+        File.Exists(Path.Combine(fromBacktick.Path, "y.txt")).ShouldBeTrue();
+        fromDollar.Branch.ShouldMatch("^nightshift/[a-z0-9]{8}-touch-tmp-nightshift-git-[a-z0-9-]+$");
+        h.Repo.RemoteGit("log", "-1", "--format=%B", commit!.Commit).ShouldBe($"{message}\n\nNightshift-Task: {fromDollar.TaskId}\n\n");
+        h.Repo.RemoteGit("log", "-1", "--format=%an", commit.Commit).Trim().ShouldBe("$(touch x) `id`");
+    }
+
+    /// <summary>A folder of canaries and a script that drops one named by its first argument (and passes stdin through).</summary>
+    private sealed class Trap
+    {
+        private static readonly string[] Hooks =
+        [
+            "pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push", "post-checkout", "post-merge",
+            "pre-receive", "update", "post-receive", "post-update", "push-to-checkout", "reference-transaction",
+            "post-index-change", "pre-auto-gc", "fsmonitor-watchman",
+        ];
+
+        private Trap(string canaries, string script, string hooks)
+        {
+            Canaries = canaries;
+            Script = script;
+            HooksDir = hooks;
+        }
+
+        public string Canaries { get; }
+
+        public string Script { get; }
+
+        public string HooksDir { get; }
+
+        public static Trap Create(TempGitRepo repo)
+        {
+            var canaries = repo.NewFolder("canaries");
+            var script = Path.Combine(repo.Root, "evil.sh");
+            File.WriteAllText(script, $"#!/bin/sh\ntouch '{canaries}'/\"$1\"\ncat\n");
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var hooks = repo.NewFolder("evil-hooks");
+            var trap = new Trap(canaries, script, hooks);
+            trap.WriteHooks(hooks);
+            return trap;
+        }
+
+        public IReadOnlyList<string> Triggered() => [.. Directory.EnumerateFileSystemEntries(Canaries).Select(Path.GetFileName)!];
+
+        public void ArmRepository(string gitDir, bool isBare, string decoy, string realRemote)
+        {
+            ArmConfigFile(Path.Combine(gitDir, "config"), decoy, realRemote);
+            WriteHooks(Path.Combine(gitDir, "hooks"));
+            Directory.CreateDirectory(Path.Combine(gitDir, "info"));
+            File.WriteAllText(Path.Combine(gitDir, "info", "attributes"), "* filter=evil diff=evil\n");
+            _ = isBare;
+        }
+
+        public void ArmConfigFile(string file, string decoy, string realRemote)
+        {
+            var settings = new (string Key, string Value)[]
+            {
+                ("core.fsmonitor", $"{Script} fsmonitor"),
+                ("core.hooksPath", HooksDir),
+                ("core.sshCommand", $"{Script} ssh"),
+                ("core.gitProxy", $"{Script} git-proxy"),
+                ("core.pager", $"{Script} pager"),
+                ("core.editor", $"{Script} editor"),
+                ("core.askPass", $"{Script} askpass"),
+                ("core.alternateRefsCommand", $"{Script} alternate-refs"),
+                ("credential.helper", $"!{Script} credential-helper"),
+                ("filter.evil.clean", $"{Script} clean"),
+                ("filter.evil.smudge", $"{Script} smudge"),
+                ("filter.evil.process", $"{Script} process"),
+                ("filter.evil.required", "true"),
+                ("diff.evil.textconv", $"{Script} textconv"),
+                ("diff.evil.command", $"{Script} diff-command"),
+                ("diff.external", $"{Script} diff-external"),
+                ("uploadpack.packObjectsHook", $"{Script} pack-objects-hook"),
+                ("receive.denyCurrentBranch", "updateInstead"),
+                ($"url.{decoy}.insteadOf", realRemote),
+                ($"url.{decoy}.pushInsteadOf", realRemote),
+                ("remote.origin.url", decoy),
+                ("include.path", Path.Combine(Path.GetDirectoryName(Script)!, "included.config")),
+            };
+            foreach (var (key, value) in settings)
+            {
+                GitCli.Run(Path.GetDirectoryName(file)!, "config", "--file", file, key, value);
+            }
+        }
+
+        private void WriteHooks(string dir)
+        {
+            Directory.CreateDirectory(dir);
+            foreach (var hook in Hooks)
+            {
+                var path = Path.Combine(dir, hook);
+                File.WriteAllText(path, $"#!/bin/sh\n'{Script}' hook-{hook} </dev/null\nexit 0\n");
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+    }
+}
