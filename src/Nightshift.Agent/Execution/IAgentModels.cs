@@ -1,0 +1,19 @@
+using Microsoft.Extensions.AI;
+using Nightshift.Agent.Loop;
+using Nightshift.Core.Tasks;
+using Nightshift.Models.Fallback;
+
+namespace Nightshift.Agent.Execution;
+
+/// <summary>Where the executor gets its model for a task: the provider factory in production, a scripted model in tests.</summary>
+public interface IAgentModels
+{
+    /// <summary>The build model for <paramref name="task"/> (its own model, else the configured one), with its price meter.</summary>
+    AgentModel CreateBuild(TaskRecord task, Action<ModelFallback>? onFallback);
+}
+
+/// <summary>A chat client and the meter that prices its responses.</summary>
+public sealed record AgentModel(IChatClient Client, IUsageMeter Meter) : IDisposable
+{
+    public void Dispose() => Client.Dispose();
+}

@@ -1,0 +1,53 @@
+using Nightshift.Agent.Loop;
+using Nightshift.Agent.Tools;
+using Nightshift.Core.Events;
+using Nightshift.Core.Execution;
+using Nightshift.Core.Serialization;
+using Nightshift.Core.Usage;
+
+namespace Nightshift.Agent.Execution;
+
+/// <summary>Turns the agent loop's steps into task events and usage records.</summary>
+internal sealed class RunObserver(ITaskRun run, string role) : IAgentObserver
+{
+    private const int MaxEventText = 4_000;
+
+    public Task ModelRequestAsync(int step, int messages, int estimatedTokens, CancellationToken cancellationToken) =>
+        run.EmitAsync(EventTypes.ModelRequest, NightshiftJson.Payload(new { role, step, messages, estimatedTokens }), cancellationToken);
+
+    public async Task ModelResponseAsync(int step, UsageRecord usage, string? text, int toolCalls, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await run.RecordUsageAsync(usage, cancellationToken);
+        await run.EmitAsync(EventTypes.ModelResponse, NightshiftJson.Payload(new
+        {
+            role,
+            step,
+            provider = usage.Provider,
+            model = usage.Model,
+            inputTokens = usage.InputTokens,
+            outputTokens = usage.OutputTokens,
+            cachedTokens = usage.CachedTokens,
+            costUsd = usage.CostUsd,
+            costKnown = usage.CostKnown,
+            toolCalls,
+            durationMs = (long)duration.TotalMilliseconds,
+            text = text is null ? null : OutputText.Cap(text, MaxEventText),
+        }), cancellationToken);
+    }
+
+    public Task ToolCallAsync(string callId, string tool, string argumentsJson, CancellationToken cancellationToken) =>
+        run.EmitAsync(EventTypes.ToolCall, NightshiftJson.Payload(new { callId, tool, arguments = OutputText.Cap(argumentsJson, MaxEventText) }), cancellationToken);
+
+    public Task ToolResultAsync(string callId, string tool, bool isError, string content, TimeSpan duration, CancellationToken cancellationToken) =>
+        run.EmitAsync(EventTypes.ToolResult, NightshiftJson.Payload(new
+        {
+            callId,
+            tool,
+            isError,
+            durationMs = (long)duration.TotalMilliseconds,
+            content = OutputText.Cap(content, MaxEventText),
+        }), cancellationToken);
+
+    public Task ContextCompactedAsync(int removedMessages, int estimatedTokensBefore, int estimatedTokensAfter, CancellationToken cancellationToken) =>
+        run.EmitAsync("context.compacted", NightshiftJson.Payload(new { removedMessages, estimatedTokensBefore, estimatedTokensAfter }), cancellationToken);
+}

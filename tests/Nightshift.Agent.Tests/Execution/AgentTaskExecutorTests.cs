@@ -1,0 +1,175 @@
+using Nightshift.Agent.Tests.Fakes;
+using Nightshift.Core.Execution;
+using Nightshift.TestKit;
+using Nightshift.TestKit.Models;
+
+namespace Nightshift.Agent.Tests.Execution;
+
+public sealed class AgentTaskExecutorTests
+{
+    [Fact]
+    public async Task ExecuteAsync_ModelFixesTheBug_VerificationPassesAndTheBranchIsPushed()
+    {
+        var model = new ScriptedChatClient()
+            .ThenToolCall("read_file", new { path = "calc.mjs" })
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "return a - b;", new_string = "return a + b;" })
+            .ThenToolCall("finish", new { summary = "Fix add()\n\nadd() subtracted its arguments." });
+        using var harness = new ExecutorHarness(model);
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        outcome.Branch.ShouldNotBeNull().ShouldStartWith("nightshift/");
+        harness.RemoteFile(outcome.Branch, "calc.mjs").ShouldContain("return a + b;");
+        harness.Repo.RemoteGit("log", "-1", "--format=%B", outcome.Branch).ShouldContain($"Nightshift-Task: {run.Task.Id}");
+        run.Types.ShouldContain("verify.passed");
+        run.Types.ShouldContain("branch.pushed");
+        run.Types.ShouldContain("pr.opened");
+        run.Usage.Calls.ShouldBe(3);
+        var pull = await harness.Forge.FindAsync(run.Task.Id);
+        pull.ShouldNotBeNull();
+        pull.Draft.ShouldBeFalse();
+        pull.Diff.ShouldContain("+  return a + b;");
+        pull.Body.ShouldContain("verification passed");
+        outcome.PullRequest.ShouldBe(pull.Reference);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_FirstFixBreaksAnotherTest_FeedbackLeadsToAPassingSecondRound()
+    {
+        string? feedback = null;
+        var model = new ScriptedChatClient()
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "return a - b;", new_string = "return a + b;" })
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "return a * b;", new_string = "return a * b + 1;" })
+            .ThenToolCall("finish", new { summary = "Fix add" })
+            .Then(call =>
+            {
+                feedback = call.LastMessage.Text;
+                return ScriptedChatClient.ToolCalls(("edit_file", new { path = "calc.mjs", old_string = "return a * b + 1;", new_string = "return a * b;" }, "fix2"));
+            })
+            .ThenToolCall("finish", new { summary = "Fix add without breaking mul" });
+        using var harness = new ExecutorHarness(model);
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        feedback.ShouldNotBeNull().ShouldContain("Failing: multiplies");
+        run.Types.Count(t => t == "verify.failed").ShouldBe(1);
+        run.Types.Count(t => t == "verify.passed").ShouldBe(1);
+        harness.RemoteFile(outcome.Branch!, "calc.mjs").ShouldBe(ExecutorHarness.BuggyCalc.Replace("a - b", "a + b", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_PreExistingFailingTest_IsNotBlamedOnTheAgent()
+    {
+        var model = new ScriptedChatClient()
+            .ThenToolCall("write_file", new { path = "CHANGELOG.md", content = "- docs\n" })
+            .ThenToolCall("finish", new { summary = "Add a changelog" });
+        using var harness = new ExecutorHarness(model);
+        var run = new RecordingRun(harness.NewTask("Add a changelog file"));
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        var passed = run.Last("verify.passed");
+        passed.GetProperty("preExistingFailures").EnumerateArray().Select(e => e.GetString()).ShouldBe(["adds"]);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ModelLoops_StepBudgetEndsItAsNeedsReviewWithTheWorkKept()
+    {
+        var model = new ScriptedChatClient { Responder = _ => ScriptedChatClient.ToolCalls(("list_files", new { }, "l")) }
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "return a - b;", new_string = "return a + b;" });
+        using var harness = new ExecutorHarness(model, s => s["Agent:Budget:MaxSteps"] = "4");
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.NeedsReview);
+        outcome.Reason.ShouldNotBeNull().ShouldStartWith("the step budget of 4 model calls was used up");
+        harness.RemoteFile(outcome.Branch!, "calc.mjs").ShouldContain("return a + b;");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CancelledMidCommand_KillsTheCommandAndEndsCancelled()
+    {
+        var started = new TaskCompletionSource();
+        var seconds = 900 + Random.Shared.Next(99);
+        var model = new ScriptedChatClient()
+            .Then(_ =>
+            {
+                started.TrySetResult();
+                return ScriptedChatClient.ToolCalls(("run", new { command = $"sleep {seconds}; true" }, "s"));
+            });
+        using var harness = new ExecutorHarness(model);
+        var run = new RecordingRun(harness.NewTask());
+        using var cancel = new CancellationTokenSource();
+
+        var execution = harness.Executor.ExecuteAsync(run, cancel.Token);
+        await started.Task.WaitAsync(TestDefaults.Timeout);
+        await TestDefaults.WaitUntilAsync(() => TestKit.Sandbox.HostProcesses.WithMarker($"sleep {seconds}").Count > 0, "the command runs");
+        run.StopReason = StopReason.CancelRequested;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await cancel.CancelAsync();
+        var outcome = await execution.WaitAsync(TestDefaults.Timeout);
+
+        outcome.Kind.ShouldBe(OutcomeKind.Cancelled);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+        TestKit.Sandbox.HostProcesses.WithMarker($"sleep {seconds}").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BrokenRepoConfig_FailsWithTheParsersMessage()
+    {
+        using var harness = new ExecutorHarness(new ScriptedChatClient());
+        harness.Repo.Commit("typo", (".nightshift.yml", "tests: node --test\n"));
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Failed);
+        outcome.Reason.ShouldNotBeNull().ShouldContain("unknown key 'tests'");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RefusedRepository_FailsAndSaysWhichSettingAllowsIt()
+    {
+        using var harness = new ExecutorHarness(new ScriptedChatClient());
+        var run = new RecordingRun(harness.NewTask() with { Repo = "file:///etc" });
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Failed);
+        outcome.Reason.ShouldNotBeNull().ShouldContain("file://");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ResumedAfterBuild_DoesNotCallTheModelAgain()
+    {
+        var first = new ScriptedChatClient()
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "return a - b;", new_string = "return a + b;" })
+            .ThenToolCall("finish", new { summary = "Fix add" });
+        using var harness = new ExecutorHarness(first);
+        var task = harness.NewTask();
+        var run = new RecordingRun(task);
+        using var cancel = new CancellationTokenSource();
+        var shutdown = Task.Run(async () =>
+        {
+            await TestDefaults.WaitUntilAsync(() => run.Types.Contains("verify.started") && run.Checkpoint is not null && run.Checkpoint.Contains("\"built\"", StringComparison.Ordinal), "the build finished");
+            run.StopReason = StopReason.Shutdown;
+            await cancel.CancelAsync();
+        });
+        var released = await harness.Executor.ExecuteAsync(run, cancel.Token);
+        await shutdown;
+
+        var resumed = new RecordingRun(task, run.Checkpoint, attempt: 2);
+        var outcome = await harness.Executor.ExecuteAsync(resumed, TestDefaults.TimeoutToken());
+
+        released.Kind.ShouldBeOneOf(OutcomeKind.Released, OutcomeKind.Succeeded);
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        first.Calls.Count.ShouldBe(2);
+        resumed.Types.ShouldNotContain("model.request");
+    }
+}

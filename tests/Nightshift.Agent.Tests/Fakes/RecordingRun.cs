@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Nightshift.Core.Execution;
+using Nightshift.Core.Tasks;
+using Nightshift.Core.Usage;
+
+namespace Nightshift.Agent.Tests.Fakes;
+
+/// <summary>An attempt that keeps its events, usage and checkpoints in memory so tests can read them back.</summary>
+internal sealed class RecordingRun(TaskRecord task, string? checkpoint = null, int attempt = 1) : ITaskRun
+{
+    private long _sequence;
+
+    public TaskRecord Task { get; } = task;
+
+    public int Attempt { get; } = attempt;
+
+    public string? Checkpoint { get; private set; } = checkpoint;
+
+    public StopReason StopReason { get; set; }
+
+    public ConcurrentQueue<(long Seq, string Type, JsonElement Data)> Events { get; } = new();
+
+    public List<TaskPhase> Phases { get; } = [];
+
+    public UsageTotals Usage { get; private set; } = UsageTotals.Zero;
+
+    public IEnumerable<string> Types => Events.Select(e => e.Type);
+
+    public Task<long> EmitAsync(string type, string dataJson, CancellationToken cancellationToken = default)
+    {
+        using var doc = JsonDocument.Parse(dataJson);
+        var seq = Interlocked.Increment(ref _sequence);
+        Events.Enqueue((seq, type, doc.RootElement.Clone()));
+        return System.Threading.Tasks.Task.FromResult(seq);
+    }
+
+    public Task SetPhaseAsync(TaskPhase phase, CancellationToken cancellationToken = default)
+    {
+        Phases.Add(phase);
+        return EmitAsync("task.phase", $"{{\"phase\":\"{phase.ToWire()}\"}}", cancellationToken);
+    }
+
+    public Task CheckpointAsync(string checkpointJson, CancellationToken cancellationToken = default)
+    {
+        Checkpoint = checkpointJson;
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+
+    public Task RecordUsageAsync(UsageRecord usage, CancellationToken cancellationToken = default)
+    {
+        Usage = Usage.Add(usage);
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+
+    public Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default) => System.Threading.Tasks.Task.CompletedTask;
+
+    public JsonElement Last(string type) => Events.Last(e => e.Type == type).Data;
+}
