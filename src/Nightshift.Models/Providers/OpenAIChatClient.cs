@@ -19,6 +19,9 @@ namespace Nightshift.Models.Providers;
 /// </summary>
 internal sealed class OpenAIChatClient(ChatClient chatClient, string providerName, Uri? endpoint, string? model) : IChatClient
 {
+    // The shared AI options indent their output; arguments and results go on the wire compact.
+    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     private readonly ChatClientMetadata _metadata = new(providerName, endpoint, model);
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -281,7 +284,7 @@ internal sealed class OpenAIChatClient(ChatClient chatClient, string providerNam
             static text => JsonSerializer.Deserialize<IDictionary<string, object?>>(text, AIJsonUtilities.DefaultOptions));
 
     private static string SerializeArguments(IDictionary<string, object?>? arguments) =>
-        arguments is null ? "{}" : JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        arguments is null ? "{}" : JsonSerializer.Serialize(arguments, Compact.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
     private static string SerializeResult(FunctionResultContent result)
     {
@@ -294,7 +297,7 @@ internal sealed class OpenAIChatClient(ChatClient chatClient, string providerNam
             null => string.Empty,
             string text => text,
             JsonElement element => element.ValueKind == JsonValueKind.String ? element.GetString() ?? string.Empty : element.GetRawText(),
-            var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions.GetTypeInfo(other.GetType())),
+            var other => JsonSerializer.Serialize(other, Compact.GetTypeInfo(other.GetType())),
         };
     }
 
