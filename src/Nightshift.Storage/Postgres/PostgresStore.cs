@@ -58,16 +58,36 @@ internal sealed class PostgresStore : RelationalStore
     protected override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlTransaction transaction;
         try
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new WriteScope(new DbSession(connection, transaction), connection.DisposeAsync);
+            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        return new WriteScope(
+            new DbSession(connection, transaction),
+            async () =>
+            {
+                try
+                {
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await transaction.DisposeAsync().ConfigureAwait(false);
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            },
+            async () =>
+            {
+                // Disposing an uncommitted transaction rolls it back; a broken connection has rolled back already.
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            });
     }
 
     protected override Task LockForCapsAsync(WriteScope scope, CancellationToken cancellationToken) =>

@@ -85,7 +85,7 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
                 cancellationToken).ConfigureAwait(false);
             LogMigrated(Logger, Dialect, migration.Name);
         }
-        await scope.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        await scope.CommitAsync().ConfigureAwait(false);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)
@@ -117,7 +117,7 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
     private async Task CommitAsync(WriteScope scope)
     {
         // Once the commit is sent its outcome cannot be cancelled; waiting for it keeps the caller's view true.
-        await scope.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        await scope.CommitAsync().ConfigureAwait(false);
         AfterCommit(scope);
         if (scope.WorkAvailable)
         {
