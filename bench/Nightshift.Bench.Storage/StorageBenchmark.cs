@@ -42,7 +42,7 @@ internal static class StorageBenchmark
             throughput.Add((workers, perSecond));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  claim+complete, {workers,2} workers       {perSecond,8:N0}/s  ({perTaskMs:F2} ms per task per worker = {perTaskMs / selectOne:F1}× SELECT 1; {perSecond / (1_000 / selectOne):P1} of SELECT 1 rate; {cpuMs:F2} ms CPU per task in this process)"));
+                $"  claim+complete, {workers,2} workers       {perSecond,8:N0}/s  ({perTaskMs:F2} ms per task per worker = {perTaskMs / selectOne:F1}× SELECT 1; {perSecond / (1_000 / selectOne):P1} of SELECT 1 rate; {cpuMs:F2} ms process CPU per task, runtime spin-waiting included)"));
         }
         return new DialectResult(name, isPostgres, selectOne, p50, p99, throughput);
     }
