@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Nightshift.Storage.Relational;
+using Npgsql;
+
+namespace Nightshift.Storage.Postgres;
+
+/// <summary>
+/// The scale-out store. Claims skip rows other workers hold (FOR UPDATE SKIP LOCKED); each write locks its task row;
+/// committed writes are announced to other processes by NOTIFY (<see cref="PostgresNotifier"/>), whose single
+/// LISTEN connection (<see cref="PostgresListener"/>) wakes their waiting workers and followers.
+/// </summary>
+internal sealed class PostgresStore : RelationalStore
+{
+    public const string WorkChannel = "nightshift_work";
+    public const string EventsChannel = "nightshift_events";
+
+    // Arbitrary fixed keys for pg_advisory_xact_lock: one for schema changes, one for capped claims.
+    private const long MigrationLockKey = 0x4E53_0001;
+    private const long CapsLockKey = 0x4E53_0002;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresListener _listener;
+    private readonly PostgresNotifier _notifier;
+
+    public PostgresStore(NpgsqlConnectionStringBuilder builder, StoreOptions options, TimeProvider time, ILogger logger)
+        : base(options, time, logger)
+    {
+        Location = PostgresConnectionString.Describe(builder);
+        // Auto-preparing the few statement shapes the store uses saves the server parsing and planning them per call.
+        var tuned = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
+        if (tuned.MaxAutoPrepare == 0)
+        {
+            tuned.MaxAutoPrepare = 64;
+            tuned.AutoPrepareMinUsages = 2;
+        }
+        _dataSource = NpgsqlDataSource.Create(tuned.ConnectionString);
+        _notifier = new PostgresNotifier(builder, time, logger);
+        _listener = new PostgresListener(_dataSource, this, time, logger);
+    }
+
+    public override string Dialect => "postgresql";
+
+    public override string Location { get; }
+
+    protected override string MigrationFolder => "Postgres";
+
+    protected override string LockRowClause => " FOR UPDATE";
+
+    protected override string SkipLockedClause => " FOR UPDATE SKIP LOCKED";
+
+    /// <summary>Starts listening for other processes' notifications; returns once LISTEN is in place.</summary>
+    public Task StartListeningAsync(CancellationToken cancellationToken) => _listener.StartAsync(cancellationToken);
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    protected override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlTransaction transaction;
+        try
+        {
+            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new WriteScope(
+            new DbSession(connection, transaction),
+            async () =>
+            {
+                try
+                {
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await transaction.DisposeAsync().ConfigureAwait(false);
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            },
+            async () =>
+            {
+                // Disposing an uncommitted transaction rolls it back; a broken connection has rolled back already.
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            });
+    }
+
+    protected override Task LockForCapsAsync(WriteScope scope, CancellationToken cancellationToken) =>
+        scope.Session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", CapsLockKey)], cancellationToken);
+
+    protected override Task LockForMigrationAsync(WriteScope scope, CancellationToken cancellationToken) =>
+        scope.Session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", MigrationLockKey)], cancellationToken);
+
+    protected override void AfterCommit(WriteScope scope)
+    {
+        if (scope.WorkAvailable)
+        {
+            _notifier.Work();
+        }
+        foreach (var taskId in scope.TasksWithNewEvents)
+        {
+            _notifier.Events(taskId);
+        }
+    }
+
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        await _listener.DisposeAsync().ConfigureAwait(false);
+        await _notifier.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+}
