@@ -96,6 +96,18 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Request_UnknownRouteOrWrongMethod_GetsProblemSayingWhereTheApiIs()
+    {
+        await using var server = await RunningServer.StartAsync();
+
+        using var unknown = await server.Client.GetAsync("/api/v2/everything");
+        using var wrongMethod = await server.Client.DeleteAsync("/api/v1/tasks");
+
+        (await ApiCalls.ShouldBeProblemAsync(unknown, HttpStatusCode.NotFound)).GetProperty("detail").GetString()!.ShouldContain("/openapi/v1.json");
+        (await ApiCalls.ShouldBeProblemAsync(wrongMethod, HttpStatusCode.MethodNotAllowed)).GetProperty("detail").GetString()!.ShouldContain("DELETE");
+    }
+
+    [Fact]
     public async Task Post_ActionOnUnknownId_Returns404Problem()
     {
         await using var server = await RunningServer.StartAsync();

@@ -53,7 +53,7 @@ public static class NightshiftHost
         services.AddSingleton<TaskService>();
         services.AddSingleton<ServerInfoPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ServerInfoPublisher>());
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));

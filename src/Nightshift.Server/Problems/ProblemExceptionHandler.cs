@@ -35,13 +35,14 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         {
             StatusCodes.Status413PayloadTooLarge => Problem.Create(
                 StatusCodes.Status413PayloadTooLarge,
-                "the request body is too large",
-                "the body is larger than this server accepts (Api:MaxRequestBodyBytes); send less — long material belongs in the repository, not the instruction"),
+                ProblemDefaults.TitleFor(StatusCodes.Status413PayloadTooLarge)!,
+                ProblemDefaults.TooLarge),
             StatusCodes.Status415UnsupportedMediaType => Problem.Create(
                 StatusCodes.Status415UnsupportedMediaType,
-                "the body is not JSON",
+                ProblemDefaults.TitleFor(StatusCodes.Status415UnsupportedMediaType)!,
                 "send the body as JSON with the header 'Content-Type: application/json'"),
-            _ when exception.Message.Contains("was not provided", StringComparison.Ordinal) => Problem.Create(
+            _ when exception.Message.Contains("was not provided", StringComparison.Ordinal)
+                || exception.Message.Contains("no body was provided", StringComparison.Ordinal) => Problem.Create(
                 StatusCodes.Status400BadRequest,
                 "the request body is missing",
                 "this route needs a JSON object as its body; see /openapi/v1.json for its fields"),
