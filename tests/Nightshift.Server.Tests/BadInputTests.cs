@@ -18,6 +18,7 @@ public sealed class BadInputTests
     [InlineData("{\"repo\": \"https://github.com/example/app\", \"instruction\": \"x\", \"requirePlanApproval\": \"yes\"}", "requirePlanApproval")]
     [InlineData("{\"repo\": \"https://github.com/example/app\", \"instruction\": [\"x\"]}", "instruction")]
     [InlineData("[1, 2, 3]", null)]
+    [InlineData("{\"repo\": \"https://github.com/example/app\", \"instruction\": \"x\", \"deep\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", null)]
     public async Task PostTasks_MalformedOrWrongTypedJson_Returns400NamingTheProblem_AndStoresNothing(string body, string? field)
     {
         await using var server = await RunningServer.StartAsync();
