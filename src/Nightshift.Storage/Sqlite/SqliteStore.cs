@@ -20,6 +20,9 @@ internal sealed class SqliteStore : RelationalStore
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private WriteGroup? _group;
 
+    // Used only while holding the write gate, like the writer connection itself.
+    private readonly Dictionary<string, System.Data.Common.DbCommand> _writerCommands = new(StringComparer.Ordinal);
+
     private SqliteStore(string path, string connectionString, SqliteConnection writer, StoreOptions options, TimeProvider time, ILogger logger)
         : base(options, time, logger)
     {
@@ -101,7 +104,7 @@ internal sealed class SqliteStore : RelationalStore
             throw;
         }
         return new WriteScope(
-            new DbSession(_writer, group.Transaction),
+            new DbSession(_writer, group.Transaction, _writerCommands),
             () => EndTurnAsync(group, keep: true),
             () => EndTurnAsync(group, keep: false));
     }
@@ -181,7 +184,7 @@ internal sealed class SqliteStore : RelationalStore
     }
 
     private async Task ExecuteAsync(SqliteTransaction transaction, string sql) =>
-        await new DbSession(_writer, transaction).ExecuteAsync(sql, [], CancellationToken.None).ConfigureAwait(false);
+        await new DbSession(_writer, transaction, _writerCommands).ExecuteAsync(sql, [], CancellationToken.None).ConfigureAwait(false);
 
     protected override async ValueTask DisposeCoreAsync()
     {
@@ -202,6 +205,11 @@ internal sealed class SqliteStore : RelationalStore
                     open.Done.TrySetException(ex);
                 }
             }
+            foreach (var command in _writerCommands.Values)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+            _writerCommands.Clear();
             await _writer.DisposeAsync().ConfigureAwait(false);
             SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         }

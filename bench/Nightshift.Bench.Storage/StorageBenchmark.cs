@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Nightshift.Core.Execution;
+using Nightshift.Core.Tasks;
+using Nightshift.Storage;
+using Npgsql;
+
+namespace Nightshift.Bench.Storage;
+
+internal static class StorageBenchmark
+{
+    private const int LatencySamples = 300;
+    private const int TasksPerThroughputRun = 1_500;
+    private static readonly int[] WorkerCounts = [1, 4, 16];
+
+    public static async Task<DialectResult> RunAsync(string name, string database, bool fullSync)
+    {
+        var isPostgres = database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+        var options = new StoreOptions { SqliteFullSync = fullSync, RetryJitter = 0 };
+        var data = Path.GetDirectoryName(database) is { Length: > 0 } folder && !isPostgres ? folder : Path.GetTempPath();
+        Console.WriteLine();
+        Console.WriteLine(name);
+
+        await using var store = await StoreFactory.OpenAsync(data, database, TimeProvider.System, options);
+        var selectOne = await SelectOneAsync(database, isPostgres);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  SELECT 1 round trip (baseline)    p50 {selectOne:F3} ms  = {1_000 / selectOne:N0}/s on one connection"));
+
+        // A claimer in a second store instance: on PostgreSQL it is woken by NOTIFY, as another process would be;
+        // on SQLite the embedded set-up runs submitter and worker in one process, woken by the in-process signal.
+        await using var claimerStore = isPostgres ? await StoreFactory.OpenAsync(data, database, TimeProvider.System, options) : null;
+        var (p50, p99) = await EnqueueToClaimAsync(store, claimerStore ?? store);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"  enqueue→claim latency ({(isPostgres ? "NOTIFY" : "in-process signal")})   p50 {p50:F2} ms  p99 {p99:F2} ms  ({p50 / selectOne:F1}× / {p99 / selectOne:F1}× SELECT 1)"));
+
+        var throughput = new List<(int Workers, double PerSecond)>();
+        foreach (var workers in WorkerCounts)
+        {
+            var (perSecond, cpuMs) = await ClaimCompleteAsync(store, workers);
+            var perTaskMs = workers * 1_000 / perSecond;
+            throughput.Add((workers, perSecond));
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  claim+complete, {workers,2} workers       {perSecond,8:N0}/s  ({perTaskMs:F2} ms per task per worker = {perTaskMs / selectOne:F1}× SELECT 1; {perSecond / (1_000 / selectOne):P1} of SELECT 1 rate; {cpuMs:F2} ms process CPU per task, runtime spin-waiting included)"));
+        }
+        return new DialectResult(name, isPostgres, selectOne, p50, p99, throughput);
+    }
+
+    private static async Task<double> SelectOneAsync(string database, bool isPostgres)
+    {
+        await using System.Data.Common.DbConnection connection = isPostgres
+            ? new NpgsqlConnection(database)
+            : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        var samples = new List<double>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await command.ExecuteScalarAsync();
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return Percentile(samples.Skip(500).ToList(), 0.5);
+    }
+
+    private static async Task<(double P50, double P99)> EnqueueToClaimAsync(INightshiftStore submitter, INightshiftStore claimer)
+    {
+        using var stop = new CancellationTokenSource();
+        var claimed = System.Threading.Channels.Channel.CreateUnbounded<long>();
+        var request = new ClaimRequest("bench:claimer", TimeSpan.FromSeconds(30));
+        var worker = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (await claimer.TryClaimAsync(request) is { } lease)
+                {
+                    claimed.Writer.TryWrite(Stopwatch.GetTimestamp());
+                    await claimer.FinishAsync(lease, TaskOutcome.Succeeded());
+                    continue;
+                }
+                await claimer.WaitForWorkAsync(TimeSpan.FromSeconds(1), stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        });
+
+        var samples = new List<double>();
+        var submits = new List<double>();
+        for (var i = 0; i < LatencySamples + 20; i++)
+        {
+            // Let the claimer go back to waiting, so each sample measures a wake-up, not a busy loop.
+            await Task.Delay(3);
+            var start = Stopwatch.GetTimestamp();
+            await submitter.SubmitAsync(new NewTask { Repo = "https://example.com/bench", Instruction = $"latency {i}" });
+            var submitted = Stopwatch.GetTimestamp();
+            var at = await claimed.Reader.ReadAsync();
+            if (i >= 20)
+            {
+                samples.Add(Stopwatch.GetElapsedTime(start, at).TotalMilliseconds);
+                submits.Add(Stopwatch.GetElapsedTime(start, submitted).TotalMilliseconds);
+            }
+        }
+        await stop.CancelAsync();
+        await worker;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"  submit alone (durable commit)      p50 {Percentile(submits, 0.5):F2} ms  p99 {Percentile(submits, 0.99):F2} ms"));
+        return (Percentile(samples, 0.5), Percentile(samples, 0.99));
+    }
+
+    private static async Task<(double PerSecond, double CpuMsPerTask)> ClaimCompleteAsync(INightshiftStore store, int workers)
+    {
+        var fill = Enumerable.Range(0, 8).Select(f => Task.Run(async () =>
+        {
+            for (var i = f; i < TasksPerThroughputRun; i += 8)
+            {
+                await store.SubmitAsync(new NewTask { Repo = $"https://example.com/bench/{i % 10}", Instruction = $"throughput {i}" });
+            }
+        }));
+        await Task.WhenAll(fill);
+
+        var done = 0;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
+        var runners = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            var request = new ClaimRequest($"bench:{w}", TimeSpan.FromSeconds(30));
+            while (await store.TryClaimAsync(request) is { } lease)
+            {
+                await store.FinishAsync(lease, TaskOutcome.Succeeded());
+                Interlocked.Increment(ref done);
+            }
+        }));
+        await Task.WhenAll(runners);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        return (done / seconds, cpu.TotalMilliseconds / done);
+    }
+
+    private static double Percentile(List<double> samples, double p)
+    {
+        var sorted = samples.Order().ToList();
+        var index = (int)Math.Ceiling(p * sorted.Count) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
+    }
+}
