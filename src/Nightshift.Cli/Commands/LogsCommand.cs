@@ -19,21 +19,18 @@ internal sealed class LogsCommand : NightshiftCommand
         Arguments.Add(id);
         Options.Add(follow);
         Options.Add(after);
-        after.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long>() < 0)
-            {
-                result.AddError("--after must be 0 or a positive sequence number");
-            }
-        });
     }
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var parse = context.ParseResult;
         var client = context.Client;
-        var taskId = await TaskIdResolver.ResolveAsync(client, parse.GetValue(id), cancellationToken);
         var start = parse.GetValue(after);
+        if (start < 0)
+        {
+            throw new UsageException("--after must be 0 or a positive sequence number");
+        }
+        var taskId = await TaskIdResolver.ResolveAsync(client, parse.GetValue(id), cancellationToken);
         if (parse.GetValue(follow))
         {
             var task = await client.GetTaskAsync(taskId, cancellationToken);

@@ -25,31 +25,25 @@ internal sealed class LsCommand : NightshiftCommand
         Options.Add(repo);
         Options.Add(limit);
         Options.Add(all);
-        limit.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value is < 1 or > MaxLimit)
-            {
-                result.AddError($"--limit must be between 1 and {MaxLimit} (got {value}); use --all for every task");
-            }
-        });
-        status.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string?>();
-            if (value is not null && !TaskStateNames.TryParseStatus(value, out _))
-            {
-                result.AddError($"'{SafeText.Clean(value, 40)}' is not a task status; use one of: {string.Join(", ", Enum.GetValues<TaskState>().Select(s => s.ToWire()))}");
-            }
-        });
     }
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var parse = context.ParseResult;
-        var statusFilter = parse.GetValue(status) is { } s ? TaskStateNames.ParseStatus(s).ToWire() : null;
+        string? statusFilter = null;
+        if (parse.GetValue(status) is { } s)
+        {
+            statusFilter = TaskStateNames.TryParseStatus(s, out var parsed)
+                ? parsed.ToWire()
+                : throw new UsageException($"'{SafeText.Clean(s, 40)}' is not a task status; use one of: {string.Join(", ", Enum.GetValues<TaskState>().Select(v => v.ToWire()))}");
+        }
         var repoFilter = parse.GetValue(repo);
         var everything = parse.GetValue(all);
         var wanted = everything ? int.MaxValue : parse.GetValue(limit);
+        if (wanted is < 1 or > MaxLimit && !everything)
+        {
+            throw new UsageException($"--limit must be between 1 and {MaxLimit} (got {wanted}); use --all for every task");
+        }
 
         var tasks = new List<ApiTask>();
         string? cursor = null;

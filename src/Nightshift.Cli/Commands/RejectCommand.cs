@@ -13,16 +13,15 @@ internal sealed class RejectCommand : TaskActionCommand
         : base("reject", "rejected the plan of", "Reject a plan that waits for approval", contexts)
     {
         Options.Add(reason);
-        reason.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string?>();
-            if (value is { Length: > MaxReasonLength })
-            {
-                result.AddError($"--reason is {value.Length} characters long; at most {MaxReasonLength} are accepted");
-            }
-        });
     }
 
-    protected override Task<object?> BodyAsync(CommandContext context, CancellationToken cancellationToken) =>
-        Task.FromResult<object?>(new { reason = context.ParseResult.GetValue(reason) });
+    protected override Task<object?> BodyAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var text = context.ParseResult.GetValue(reason);
+        if (text is { Length: > MaxReasonLength })
+        {
+            throw new UsageException($"--reason is {text.Length} characters long; at most {MaxReasonLength} are accepted");
+        }
+        return Task.FromResult<object?>(new { reason = text });
+    }
 }
