@@ -29,6 +29,9 @@ internal static class ExitCodes
     /// <summary>The server failed or is overloaded (5xx, 429), or answered something that is not the API.</summary>
     public const int ServerError = 7;
 
+    /// <summary>`up` or `worker` could not start: the port is taken, the store cannot be opened, ….</summary>
+    public const int StartFailed = 8;
+
     /// <summary>The command exists but this build cannot do it yet (no agent is installed: `run`, `demo`).</summary>
     public const int NotAvailable = 9;
 

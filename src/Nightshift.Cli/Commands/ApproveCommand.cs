@@ -33,18 +33,20 @@ internal sealed class ApproveCommand : TaskActionCommand
             throw new UsageException($"the plan file '{file.FullName}' is {file.Length} bytes; at most {MaxPlanBytes} are accepted");
         }
         var text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+        JsonElement parsed;
         try
         {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
-            {
-                throw new UsageException($"the plan file '{file.FullName}' holds a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}; a plan is a JSON object");
-            }
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            parsed = document.RootElement.Clone();
         }
         catch (JsonException error)
         {
             throw new UsageException($"the plan file '{file.FullName}' is not valid JSON ({error.Message}); save the plan as shown by `nightshift show --json` and edit it");
         }
-        return new { plan = text };
+        if (parsed.ValueKind is not JsonValueKind.Object)
+        {
+            throw new UsageException($"the plan file '{file.FullName}' holds a JSON {parsed.ValueKind.ToString().ToLowerInvariant()}; a plan is a JSON object");
+        }
+        return new { plan = parsed };
     }
 }

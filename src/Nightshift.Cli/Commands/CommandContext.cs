@@ -21,6 +21,9 @@ internal sealed class CommandContext(
 
     public ParseResult ParseResult => parseResult;
 
+    /// <summary>The token given with --token, if any (for `up`, the token the server should accept).</summary>
+    public string? ExplicitToken => parseResult.GetValue(options.Token);
+
     public string DataDirectory => resolver.ResolveDataDirectory(parseResult.GetValue(options.Data));
 
     /// <exception cref="UsageException">the server URL or token given is unusable.</exception>

@@ -38,6 +38,9 @@ internal static class ErrorReporter
             case TaskLookupException lookup:
                 output.Error("error: " + lookup.Message);
                 return lookup.ExitCode;
+            case StartFailedException start:
+                output.Error("error: " + start.Message);
+                return ExitCodes.StartFailed;
             case ProtocolException protocol:
                 output.Error("error: " + protocol.Message);
                 return ExitCodes.ServerError;

@@ -102,6 +102,29 @@ public sealed class UsageErrorTests : IDisposable
         result.Stderr.ShouldContain("not valid JSON");
     }
 
+    [Theory]
+    [InlineData("[1, 2]")]
+    [InlineData("\"a plan\"")]
+    public async Task Approve_PlanFileThatIsNotAnObject_ExitsTwo(string content)
+    {
+        var plan = Path.Combine(cli.DataDirectory, "plan.json");
+        await File.WriteAllTextAsync(plan, content);
+
+        var result = await cli.RunAsync("approve", "abcdefgh", "--plan", plan);
+
+        result.ExitCode.ShouldBe(ExitCodes.Usage, result.ToString());
+        result.Stderr.ShouldContain("a plan is a JSON object");
+    }
+
+    [Fact]
+    public async Task Reject_OversizedReason_ExitsTwo()
+    {
+        var result = await cli.RunAsync("reject", "abcdefgh", "--reason", new string('r', 5000));
+
+        result.ExitCode.ShouldBe(ExitCodes.Usage, result.ToString());
+        result.Stderr.ShouldContain("--reason");
+    }
+
     [Fact]
     public async Task Approve_MissingPlanFile_ExitsTwo()
     {
