@@ -14,7 +14,8 @@ public static class CliProcess
         string? stdin = null,
         TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // The SDK names its own host; a test that empties PATH must still be able to start the CLI.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
