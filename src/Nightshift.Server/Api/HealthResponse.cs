@@ -1,0 +1,3 @@
+namespace Nightshift.Server.Api;
+
+public sealed record HealthResponse(string Status, string Store);

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Nightshift.Core.Errors;
+using Nightshift.Core.Tasks;
+using Nightshift.Server.Metrics;
+using Nightshift.Server.Repositories;
+using Nightshift.Storage;
+
+namespace Nightshift.Server.Api;
+
+/// <summary>What the API does with tasks, between the HTTP shapes and the store.</summary>
+internal sealed class TaskService(INightshiftStore store, IRepositoryGate repositoryGate, ServerMetrics metrics)
+{
+    public async Task<SubmitResult> SubmitAsync(SubmitTaskRequest request, string? idempotencyHeader, CancellationToken cancellationToken = default)
+    {
+        var key = request.IdempotencyKey;
+        if (!string.IsNullOrEmpty(idempotencyHeader))
+        {
+            if (key is not null && key != idempotencyHeader)
+            {
+                throw new ValidationException(
+                    "idempotencyKey",
+                    "differs from the Idempotency-Key header; send the key once, in the body or in the header");
+            }
+            key = idempotencyHeader;
+        }
+
+        var task = new NewTask
+        {
+            Repo = request.Repo!,
+            Instruction = request.Instruction!,
+            Title = request.Title,
+            BaseBranch = request.BaseBranch,
+            Model = request.Model,
+            Priority = request.Priority ?? 0,
+            RequirePlanApproval = request.RequirePlanApproval ?? false,
+            IdempotencyKey = key,
+            MaxAttempts = request.MaxAttempts ?? 3,
+            Source = "api",
+        }.Validated();
+
+        await repositoryGate.EnsureAllowedAsync(task, cancellationToken);
+        var result = await store.SubmitAsync(task, cancellationToken);
+        if (result.Created)
+        {
+            metrics.TaskSubmitted();
+            metrics.EventsAppended();
+        }
+        return result;
+    }
+
+    public async Task<TaskRecord> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        EnsureWellFormed(id);
+        return await store.FindAsync(id, cancellationToken) ?? throw new TaskNotFoundException(id);
+    }
+
+    public Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default) =>
+        store.ListAsync(query, cancellationToken);
+
+    public Task<TaskRecord> CancelAsync(string id, string? reason, CancellationToken cancellationToken = default) =>
+        CountedAsync(id, () => store.CancelAsync(id, CleanReason(reason), cancellationToken));
+
+    public Task<TaskRecord> RetryAsync(string id, CancellationToken cancellationToken = default) =>
+        CountedAsync(id, () => store.RetryAsync(id, cancellationToken));
+
+    public Task<TaskRecord> ApproveAsync(string id, JsonElement? plan, CancellationToken cancellationToken = default)
+    {
+        string? planJson = null;
+        if (plan is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given)
+        {
+            if (given.ValueKind != JsonValueKind.Object)
+            {
+                throw new ValidationException("plan", "must be a JSON object (the plan as GET /api/v1/tasks/{id} shows it); leave it out to approve the proposed plan");
+            }
+            planJson = given.GetRawText();
+        }
+        return CountedAsync(id, () => store.ApproveAsync(id, planJson, cancellationToken));
+    }
+
+    public Task<TaskRecord> RejectAsync(string id, string? reason, CancellationToken cancellationToken = default) =>
+        CountedAsync(id, () => store.RejectAsync(id, CleanReason(reason), cancellationToken));
+
+    /// <summary>Refuses ids that cannot exist before they reach a query; they read as "not found" to the caller.</summary>
+    public static void EnsureWellFormed(string id)
+    {
+        if (!TaskId.LooksValid(id))
+        {
+            throw new TaskNotFoundException(id);
+        }
+    }
+
+    private async Task<TaskRecord> CountedAsync(string id, Func<Task<TaskRecord>> action)
+    {
+        EnsureWellFormed(id);
+        var task = await action();
+        metrics.EventsAppended();
+        return task;
+    }
+
+    private static string? CleanReason(string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return null;
+        }
+        var trimmed = reason.Trim();
+        if (trimmed.Length > 2_000)
+        {
+            throw new ValidationException("reason", $"is {trimmed.Length} characters long; at most 2000 are accepted");
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Nightshift.Core.Errors;
+using Nightshift.Core.Tasks;
+using Nightshift.Server.Problems;
+using Nightshift.Storage;
+
+namespace Nightshift.Server.Api;
+
+/// <summary>The task routes under <c>/api/v1/tasks</c>.</summary>
+internal static class TasksApi
+{
+    public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/tasks").WithTags("tasks");
+        group.MapPost("/", SubmitAsync).WithName("SubmitTask");
+        group.MapGet("/", ListAsync).WithName("ListTasks");
+        group.MapGet("/{id}", GetAsync).WithName("GetTask");
+        group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelTask");
+        group.MapPost("/{id}/retry", RetryAsync).WithName("RetryTask");
+        group.MapPost("/{id}/approve", ApproveAsync).WithName("ApproveTask");
+        group.MapPost("/{id}/reject", RejectAsync).WithName("RejectTask");
+        group.MapGet("/{id}/diff", DiffAsync).WithName("GetTaskDiff");
+        return group;
+    }
+
+    private static async Task<Results<Created<TaskRecord>, Ok<TaskRecord>>> SubmitAsync(
+        SubmitTaskRequest body,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        TaskService tasks,
+        CancellationToken cancellationToken)
+    {
+        var result = await tasks.SubmitAsync(body, idempotencyKey, cancellationToken);
+        return result.Created
+            ? TypedResults.Created($"/api/v1/tasks/{result.Task.Id}", result.Task)
+            : TypedResults.Ok(result.Task);
+    }
+
+    private static async Task<Ok<TaskListResponse>> ListAsync(
+        string? status,
+        string? repo,
+        string? cursor,
+        string? limit,
+        TaskService tasks,
+        CancellationToken cancellationToken)
+    {
+        var query = ParseQuery(status, repo, cursor, limit);
+        var page = await tasks.ListAsync(query, cancellationToken);
+        return TypedResults.Ok(new TaskListResponse(page.Items, page.NextCursor));
+    }
+
+    private static async Task<Ok<TaskRecord>> GetAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tasks.GetAsync(id, cancellationToken));
+
+    private static async Task<Ok<TaskRecord>> CancelAsync(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReasonRequest? body,
+        TaskService tasks,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tasks.CancelAsync(id, body?.Reason, cancellationToken));
+
+    private static async Task<Ok<TaskRecord>> RetryAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tasks.RetryAsync(id, cancellationToken));
+
+    private static async Task<Ok<TaskRecord>> ApproveAsync(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ApproveRequest? body,
+        TaskService tasks,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tasks.ApproveAsync(id, body?.Plan, cancellationToken));
+
+    private static async Task<Ok<TaskRecord>> RejectAsync(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReasonRequest? body,
+        TaskService tasks,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tasks.RejectAsync(id, body?.Reason, cancellationToken));
+
+    private static async Task<ProblemHttpResult> DiffAsync(string id, TaskService tasks, CancellationToken cancellationToken)
+    {
+        var task = await tasks.GetAsync(id, cancellationToken);
+        // Until the agent produces changes there is never a diff to show; the route exists so clients can rely on it.
+        return Problem.Conflict(
+            "this task has no change yet",
+            $"task {task.Id} is {task.Status.ToWire()} and has no change yet: a diff exists once the agent has edited its worktree");
+    }
+
+    internal static TaskQuery ParseQuery(string? status, string? repo, string? cursor, string? limit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        TaskState? state = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (TaskStateNames.TryParseStatus(status.Trim(), out var parsed))
+            {
+                state = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"'{Shorten(status)}' is not a task status; use one of: {string.Join(", ", Enum.GetValues<TaskState>().Select(s => s.ToWire()))}"];
+            }
+        }
+
+        var size = 50;
+        if (!string.IsNullOrWhiteSpace(limit))
+        {
+            if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > TaskQuery.MaxLimit)
+            {
+                errors["limit"] = [$"'{Shorten(limit)}' is not a page size; use a whole number from 1 to {TaskQuery.MaxLimit}"];
+            }
+        }
+
+        var repoFilter = string.IsNullOrWhiteSpace(repo) ? null : repo.Trim();
+        if (repoFilter is { Length: > NewTask.MaxRepoLength })
+        {
+            errors["repo"] = [$"is longer than {NewTask.MaxRepoLength} characters, so no task can match it"];
+        }
+
+        var cursorValue = string.IsNullOrWhiteSpace(cursor) ? null : cursor.Trim();
+        if (cursorValue is { Length: > 512 })
+        {
+            errors["cursor"] = ["is not a cursor this server handed out; pass nextCursor from the previous page unchanged"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        return new TaskQuery(state, repoFilter, cursorValue, size);
+    }
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

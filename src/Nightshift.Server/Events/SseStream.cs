@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Nightshift.Core.Events;
+using Nightshift.Server.Metrics;
+
+namespace Nightshift.Server.Events;
+
+/// <summary>
+/// Writes a task's events as Server-Sent Events (<c>id:</c> = sequence, <c>event:</c> = type, <c>data:</c> = one JSON line),
+/// with a comment line whenever the stream has been quiet for a heartbeat interval.
+/// </summary>
+internal sealed class SseStream(HttpResponse response, TimeProvider timeProvider, TimeSpan heartbeatInterval, ServerMetrics metrics)
+{
+    private static readonly byte[] Heartbeat = ": keepalive\n\n"u8.ToArray();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+
+    public async Task RunAsync(IAsyncEnumerable<TaskEvent> events, CancellationToken cancellationToken)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        metrics.SseClientConnected();
+        using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task heartbeats = Task.CompletedTask;
+        try
+        {
+            await response.StartAsync(cancellationToken);
+            await response.BodyWriter.FlushAsync(cancellationToken);
+            heartbeats = SendHeartbeatsAsync(heartbeatStop.Token);
+
+            using var json = EventJson.CreateWriter(_buffer);
+            await foreach (var taskEvent in events.WithCancellation(cancellationToken))
+            {
+                await _writeLock.WaitAsync(cancellationToken);
+                try
+                {
+                    _buffer.ResetWrittenCount();
+                    json.Reset(_buffer);
+                    WriteAscii(_buffer, "id: ");
+                    WriteAscii(_buffer, taskEvent.Sequence.ToString(CultureInfo.InvariantCulture));
+                    WriteAscii(_buffer, "\nevent: ");
+                    WriteAscii(_buffer, taskEvent.Type);
+                    WriteAscii(_buffer, "\ndata: ");
+                    EventJson.Write(json, taskEvent);
+                    json.Flush();
+                    WriteAscii(_buffer, "\n\n");
+                    await response.BodyWriter.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+                metrics.SseEventSent();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away or the server is stopping: the stream simply ends.
+        }
+        finally
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeats;
+            metrics.SseClientDisconnected();
+        }
+    }
+
+    private async Task SendHeartbeatsAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(heartbeatInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await _writeLock.WaitAsync(cancellationToken);
+                try
+                {
+                    await response.BodyWriter.WriteAsync(Heartbeat, cancellationToken);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (IOException)
+        {
+            // The connection broke; the event loop notices through the request's abort token.
+        }
+    }
+
+    private static void WriteAscii(IBufferWriter<byte> buffer, string text)
+    {
+        var span = buffer.GetSpan(text.Length);
+        var written = Encoding.ASCII.GetBytes(text, span);
+        buffer.Advance(written);
+    }
+}

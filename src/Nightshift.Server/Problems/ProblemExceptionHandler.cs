@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Nightshift.Core.Errors;
+
+namespace Nightshift.Server.Problems;
+
+/// <summary>Turns every exception that reaches the pipeline into RFC 7807 problem details; bad input never becomes a 500.</summary>
+internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        IResult result = exception switch
+        {
+            ValidationException validation => Problem.Validation(validation.Errors, validation.Message),
+            TaskNotFoundException notFound => Problem.NotFound(notFound.Message),
+            InvalidTransitionException transition => Problem.Conflict("the task cannot do that in its current state", transition.Message),
+            LeaseLostException lost => Problem.Conflict("the task changed hands", lost.Message),
+            StoreConfigurationException store => Problem.Create(
+                StatusCodes.Status503ServiceUnavailable, "the store is unavailable", store.Message),
+            BadHttpRequestException bad => FromBadRequest(bad),
+            JsonException json => FromJson(json),
+            _ => Unexpected(httpContext, exception),
+        };
+        await result.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    private static IResult FromBadRequest(BadHttpRequestException exception)
+    {
+        if (exception.InnerException is JsonException json)
+        {
+            return FromJson(json);
+        }
+        return exception.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => Problem.Create(
+                StatusCodes.Status413PayloadTooLarge,
+                ProblemDefaults.TitleFor(StatusCodes.Status413PayloadTooLarge)!,
+                ProblemDefaults.TooLarge),
+            StatusCodes.Status415UnsupportedMediaType => Problem.Create(
+                StatusCodes.Status415UnsupportedMediaType,
+                ProblemDefaults.TitleFor(StatusCodes.Status415UnsupportedMediaType)!,
+                "send the body as JSON with the header 'Content-Type: application/json'"),
+            _ when exception.Message.Contains("was not provided", StringComparison.Ordinal)
+                || exception.Message.Contains("no body was provided", StringComparison.Ordinal) => Problem.Create(
+                StatusCodes.Status400BadRequest,
+                "the request body is missing",
+                "this route needs a JSON object as its body; see /openapi/v1.json for its fields"),
+            _ => Problem.Create(exception.StatusCode, "the request cannot be read", exception.Message),
+        };
+    }
+
+    private static IResult FromJson(JsonException exception)
+    {
+        var field = FieldName(exception.Path);
+        var wrongType = exception.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
+        string detail;
+        if (wrongType && field is not null)
+        {
+            detail = $"field '{field}' has a value of the wrong type; see /openapi/v1.json for what each field takes";
+        }
+        else
+        {
+            var where = exception.LineNumber is { } line
+                ? $" at line {line + 1}, byte {exception.BytePositionInLine + 1}"
+                : "";
+            detail = field is null
+                ? $"the request body is not well-formed JSON{where}; fix the syntax and send it again"
+                : $"the request body is not well-formed JSON{where}, in field '{field}'; fix the syntax and send it again";
+        }
+        var errors = new Dictionary<string, string[]> { [field ?? "body"] = [detail] };
+        return Problem.Validation(errors, detail);
+    }
+
+    private static string? FieldName(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private IResult Unexpected(HttpContext httpContext, Exception exception)
+    {
+        LogUnexpected(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+        return Problem.Create(
+            StatusCodes.Status500InternalServerError,
+            "the server failed",
+            $"something went wrong on the server while handling this request; the server log has the details (trace id {httpContext.TraceIdentifier})");
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled error for {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
+}

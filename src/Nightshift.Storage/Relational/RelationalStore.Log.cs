@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nightshift.Storage.Relational;
+
+internal abstract partial class RelationalStore
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Applied {Dialect} schema migration {Migration}")]
+    private static partial void LogMigrated(ILogger logger, string dialect, string migration);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Reclaimed task {TaskId} from worker {Worker} after its lease expired; it is now {Status}")]
+    private static partial void LogReclaimed(ILogger logger, string taskId, string? worker, string status);
+}

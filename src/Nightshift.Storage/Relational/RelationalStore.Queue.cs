@@ -1,0 +1,387 @@
+using System.Globalization;
+using Nightshift.Core.Errors;
+using Nightshift.Core.Events;
+using Nightshift.Core.Execution;
+using Nightshift.Core.Queue;
+using Nightshift.Core.Tasks;
+using Nightshift.Core.Usage;
+
+namespace Nightshift.Storage.Relational;
+
+internal abstract partial class RelationalStore
+{
+    private const int MaxWorkerIdLength = 200;
+    private const int MaxReclaimBatch = 100;
+
+    public async Task<Lease?> TryClaimAsync(ClaimRequest request, CancellationToken cancellationToken = default)
+    {
+        ValidateClaim(request);
+        await ReclaimIfDueAsync(cancellationToken).ConfigureAwait(false);
+
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var args = new List<(string Name, object? Value)> { ("now", TaskColumns.Ms(now)) };
+        var perRepo = "";
+        if (request.MaxRunning is not null || request.MaxRunningPerRepo is not null)
+        {
+            await LockForCapsAsync(scope, cancellationToken).ConfigureAwait(false);
+        }
+        if (request.MaxRunning is { } maxRunning)
+        {
+            var running = Convert.ToInt64(
+                await scope.Session.ScalarAsync("SELECT COUNT(*) FROM tasks WHERE status = 'running'", [], cancellationToken).ConfigureAwait(false),
+                CultureInfo.InvariantCulture);
+            if (running >= maxRunning)
+            {
+                return null;
+            }
+        }
+        if (request.MaxRunningPerRepo is { } maxPerRepo)
+        {
+            perRepo = " AND (SELECT COUNT(*) FROM tasks r WHERE r.repo = t.repo AND r.status = 'running') < @perRepo";
+            args.Add(("perRepo", (long)maxPerRepo));
+        }
+
+        var candidate = await scope.Session.QuerySingleAsync(
+            $"SELECT t.id, t.attempts FROM tasks t WHERE t.status = 'queued' AND t.run_after <= @now{perRepo} ORDER BY t.priority DESC, t.num LIMIT 1{SkipLockedClause}",
+            args,
+            r => new Candidate(r.GetString(0), (int)r.GetInt64(1)),
+            cancellationToken).ConfigureAwait(false);
+        if (candidate is null)
+        {
+            return null;
+        }
+
+        TaskStateMachine.EnsureCanMove(candidate.Id, TaskState.Queued, TaskState.Running);
+        var token = NewLeaseToken();
+        var expires = now + request.LeaseDuration;
+        var attempt = candidate.Attempts + 1;
+        var row = await UpdateAsync(
+            scope, candidate.Id, now,
+            [
+                ("status", TaskState.Running.ToWire()), ("phase", TaskPhase.None.ToWire()), ("attempts", (long)attempt),
+                ("started_at", new SqlRaw("COALESCE(started_at, @now)")), ("cancel_requested", false),
+                ("lease_token", token), ("lease_owner", request.WorkerId), ("lease_expires_at", TaskColumns.Ms(expires)),
+                ("lease_ms", (long)request.LeaseDuration.TotalMilliseconds),
+            ],
+            [(EventTypes.TaskStarted, Payloads.Build(null, ("attempt", attempt), ("worker", request.WorkerId)))],
+            withCheckpoint: true, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+        return new Lease(candidate.Id, token, request.WorkerId, attempt, row.Record.LeaseExpiresAt!.Value, row.Record, row.Checkpoint);
+    }
+
+    public async Task<HeartbeatResult> HeartbeatAsync(Lease lease, CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        var expires = now + TimeSpan.FromMilliseconds(row.LeaseMs ?? (long)Options.LeaseDuration.TotalMilliseconds);
+        await scope.Session.ExecuteAsync(
+            "UPDATE tasks SET lease_expires_at = @expires WHERE id = @id",
+            [("expires", TaskColumns.Ms(expires)), ("id", row.Id)],
+            cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+        return new HeartbeatResult(expires, row.Record.CancelRequested);
+    }
+
+    public async Task<long> AppendEventAsync(Lease lease, string type, string dataJson, CancellationToken cancellationToken = default)
+    {
+        Payloads.EnsureWorkerEventType(type);
+        Payloads.EnsureObject("data", dataJson, Options.MaxEventPayloadBytes);
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        var sequence = Convert.ToInt64(
+            await scope.Session.ScalarAsync(
+                "UPDATE tasks SET last_seq = last_seq + 1 WHERE id = @id RETURNING last_seq",
+                [("id", row.Id)],
+                cancellationToken).ConfigureAwait(false),
+            CultureInfo.InvariantCulture);
+        await InsertEventsAsync(scope, row.Id, sequence, now, [(type, dataJson)], cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+        return sequence;
+    }
+
+    public async Task SetPhaseAsync(Lease lease, TaskPhase phase, CancellationToken cancellationToken = default)
+    {
+        if (!Enum.IsDefined(phase))
+        {
+            throw new ValidationException("phase", $"{(int)phase} is not a phase");
+        }
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        TaskStateMachine.EnsurePhaseFits(row.Id, row.Status, phase);
+        await UpdateAsync(
+            scope, row.Id, now,
+            [("phase", phase.ToWire())],
+            [(EventTypes.TaskPhase, Payloads.Build(null, ("phase", phase.ToWire())))],
+            withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+    }
+
+    public async Task CheckpointAsync(Lease lease, string checkpointJson, CancellationToken cancellationToken = default)
+    {
+        Payloads.EnsureObject("checkpoint", checkpointJson, Options.MaxCheckpointBytes);
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        await UpdateAsync(
+            scope, row.Id, now,
+            [("checkpoint", checkpointJson)],
+            [(EventTypes.TaskCheckpoint, Payloads.Build(null, ("bytes", System.Text.Encoding.UTF8.GetByteCount(checkpointJson))))],
+            withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+    }
+
+    public async Task RecordUsageAsync(Lease lease, UsageRecord usage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        if (string.IsNullOrWhiteSpace(usage.Provider) || usage.Provider.Length > 100 || string.IsNullOrWhiteSpace(usage.Model) || usage.Model.Length > NewTask.MaxModelLength)
+        {
+            throw new ValidationException("usage", "needs a provider (at most 100 characters) and a model (at most 200)");
+        }
+        if (usage.InputTokens < 0 || usage.OutputTokens < 0 || usage.CachedTokens < 0 || usage.CostUsd < 0)
+        {
+            throw new ValidationException("usage", "token counts and cost cannot be negative");
+        }
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        await scope.Session.ExecuteAsync(
+            """
+            INSERT INTO usage (task_id, time, attempt, provider, model, input_tokens, output_tokens, cached_tokens, cost_usd)
+            VALUES (@id, @now, @attempt, @provider, @model, @input, @output, @cached, @cost)
+            """,
+            [
+                ("id", row.Id), ("now", TaskColumns.Ms(now)), ("attempt", (long)row.Record.Attempts), ("provider", usage.Provider),
+                ("model", usage.Model), ("input", usage.InputTokens), ("output", usage.OutputTokens), ("cached", usage.CachedTokens),
+                ("cost", usage.CostUsd),
+            ],
+            cancellationToken).ConfigureAwait(false);
+        var totals = row.Record.Usage.Add(usage);
+        await UpdateAsync(
+            scope, row.Id, now,
+            [
+                ("input_tokens", totals.InputTokens), ("output_tokens", totals.OutputTokens), ("cached_tokens", totals.CachedTokens),
+                ("cost_usd", totals.CostUsd), ("calls", (long)totals.Calls), ("unpriced_calls", (long)totals.UnpricedCalls),
+            ],
+            [],
+            withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+    }
+
+    public async Task SetPlanAsync(Lease lease, string planJson, CancellationToken cancellationToken = default)
+    {
+        Payloads.EnsureObject("plan", planJson, Options.MaxPlanBytes);
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        await UpdateAsync(scope, row.Id, now, [("plan", planJson)], [], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+    }
+
+    public async Task<TaskRecord> FinishAsync(Lease lease, TaskOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!Enum.IsDefined(outcome.Kind))
+        {
+            throw new ValidationException("outcome", $"{(int)outcome.Kind} is not an outcome");
+        }
+        Payloads.EnsureText("reason", outcome.Reason, MaxReasonLength);
+        Payloads.EnsureText("branch", outcome.Branch, NewTask.MaxBranchLength);
+        Payloads.EnsureText("pullRequest", outcome.PullRequest, NewTask.MaxRepoLength);
+        if (outcome.DetailsJson is not null)
+        {
+            Payloads.EnsureObject("details", outcome.DetailsJson, Options.MaxEventPayloadBytes / 2);
+        }
+
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        var attempt = row.Record.Attempts;
+        var changes = new List<(string Column, object? Value)>(ReleaseLease());
+        TaskState target;
+        string eventType;
+        string payload;
+
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.RetryableFailure:
+                (target, eventType, payload) = RetryOrGiveUp(row, outcome.Reason ?? "the attempt failed", now, changes);
+                break;
+            case OutcomeKind.AwaitingApproval:
+                target = TaskState.AwaitingApproval;
+                eventType = EventTypes.PlanAwaitingApproval;
+                payload = Payloads.Build(outcome.DetailsJson, ("attempt", attempt));
+                changes.Add(("phase", TaskPhase.AwaitingApproval.ToWire()));
+                break;
+            case OutcomeKind.Released:
+                target = TaskState.Queued;
+                eventType = EventTypes.TaskReleased;
+                payload = Payloads.Build(outcome.DetailsJson, ("attempt", attempt), ("reason", outcome.Reason));
+                // A shutdown is not the task's fault: the attempt is handed back.
+                changes.AddRange([("phase", TaskPhase.None.ToWire()), ("attempts", (long)Math.Max(0, attempt - 1)), ("run_after", TaskColumns.Ms(now))]);
+                break;
+            default:
+                target = outcome.Kind switch
+                {
+                    OutcomeKind.Succeeded => TaskState.Succeeded,
+                    OutcomeKind.NeedsReview => TaskState.NeedsReview,
+                    OutcomeKind.Failed => TaskState.Failed,
+                    OutcomeKind.Cancelled => TaskState.Cancelled,
+                    _ => TaskState.TimedOut,
+                };
+                var reason = outcome.Reason ?? target switch
+                {
+                    TaskState.Succeeded => null,
+                    TaskState.NeedsReview => "the change was made but verification did not pass; review the draft pull request",
+                    TaskState.Cancelled => "cancelled",
+                    TaskState.TimedOut => "the task ran out of time",
+                    _ => "the task failed without saying why",
+                };
+                eventType = EventTypes.ForFinalStatus(target);
+                payload = Payloads.Build(
+                    outcome.DetailsJson,
+                    ("reason", reason), ("branch", outcome.Branch), ("pullRequest", outcome.PullRequest), ("attempt", attempt));
+                changes.AddRange(
+                [
+                    ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", reason),
+                ]);
+                if (outcome.Branch is not null)
+                {
+                    changes.Add(("branch", outcome.Branch));
+                }
+                if (outcome.PullRequest is not null)
+                {
+                    changes.Add(("pull_request", outcome.PullRequest));
+                }
+                break;
+        }
+
+        TaskStateMachine.EnsureCanMove(row.Id, row.Status, target);
+        changes.Add(("status", target.ToWire()));
+        Payloads.EnsureObject("event", payload, Options.MaxEventPayloadBytes);
+        var finished = await UpdateAsync(scope, row.Id, now, changes, [(eventType, payload)], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        scope.SignalWork();
+        await CommitAsync(scope).ConfigureAwait(false);
+        return finished.Record;
+    }
+
+    public async Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var expired = await scope.Session.QueryAsync(
+            $"SELECT {TaskColumns.List} FROM tasks WHERE status = 'running' AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT {MaxReclaimBatch}{SkipLockedClause}",
+            [("now", TaskColumns.Ms(now))],
+            TaskColumns.Read,
+            cancellationToken).ConfigureAwait(false);
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+        foreach (var row in expired)
+        {
+            var changes = new List<(string Column, object? Value)>(ReleaseLease());
+            var reason = $"worker {row.Record.LeaseOwner} stopped renewing its lease, which expired at {row.Record.LeaseExpiresAt:yyyy-MM-dd HH:mm:ss}Z";
+            var (target, eventType, payload) = RetryOrGiveUp(row, reason, now, changes);
+            TaskStateMachine.EnsureCanMove(row.Id, row.Status, target);
+            changes.Add(("status", target.ToWire()));
+            await UpdateAsync(scope, row.Id, now, changes, [(eventType, payload)], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+            LogReclaimed(Logger, row.Id, row.Record.LeaseOwner, target.ToWire());
+        }
+        scope.SignalWork();
+        await CommitAsync(scope).ConfigureAwait(false);
+        return expired.Count;
+    }
+
+    public async Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        if (maxWait < TimeSpan.Zero && maxWait != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxWait), maxWait, "give a wait of zero or more, or Timeout.InfiniteTimeSpan");
+        }
+        await _work.WaitAsync().WaitAsync(maxWait, Time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>A failed attempt goes back to the queue after a backoff while attempts remain; then the task fails with the reason kept.</summary>
+    private (TaskState Target, string EventType, string Payload) RetryOrGiveUp(
+        TaskRow row, string reason, DateTimeOffset now, List<(string Column, object? Value)> changes)
+    {
+        var attempt = row.Record.Attempts;
+        if (row.Record.CancelRequested)
+        {
+            changes.AddRange([("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", "cancelled on request")]);
+            return (TaskState.Cancelled, EventTypes.TaskCancelled, Payloads.Build(null, ("reason", "cancelled on request"), ("attempt", attempt)));
+        }
+        if (attempt >= row.Record.MaxAttempts)
+        {
+            var final = $"{reason} (gave up after {attempt} of {row.Record.MaxAttempts} attempts)";
+            changes.AddRange([("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", final)]);
+            return (TaskState.Failed, EventTypes.TaskFailed, Payloads.Build(null, ("reason", final), ("attempt", attempt)));
+        }
+        var delay = RetryBackoff.Compute(attempt, Options.RetryBaseDelay, Options.RetryMaxDelay, Options.RetryJitter, Random.Shared.NextDouble());
+        var runAfter = TaskColumns.Time(TaskColumns.Ms(now + delay));
+        changes.AddRange([("phase", TaskPhase.None.ToWire()), ("run_after", TaskColumns.Ms(runAfter)), ("last_error", reason)]);
+        return (TaskState.Queued, EventTypes.TaskRetrying, Payloads.Build(null, ("reason", reason), ("attempt", attempt), ("runAfter", runAfter)));
+    }
+
+    /// <summary>Fencing: the write goes ahead only if this claim still holds the task and its lease has not run out.</summary>
+    private async Task<TaskRow> LockLeaseAsync(WriteScope scope, Lease lease, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var row = TaskId.LooksValid(lease.TaskId) ? await LockAsync(scope, lease.TaskId, cancellationToken).ConfigureAwait(false) : null;
+        if (row is null)
+        {
+            throw new LeaseLostException(lease.TaskId ?? "", "the task does not exist");
+        }
+        if (!string.Equals(row.LeaseToken, lease.Token, StringComparison.Ordinal))
+        {
+            var detail = row.Status == TaskState.Running
+                ? $"it was reclaimed and worker {row.Record.LeaseOwner} holds it now (attempt {row.Record.Attempts})"
+                : $"the task is {row.Status.ToWire()} now";
+            throw new LeaseLostException(row.Id, detail);
+        }
+        if (row.Record.LeaseExpiresAt is not { } expires || expires <= now)
+        {
+            throw new LeaseLostException(row.Id, $"the lease expired at {row.Record.LeaseExpiresAt:yyyy-MM-dd HH:mm:ss.fff}Z without a heartbeat");
+        }
+        return row;
+    }
+
+    private async Task ReclaimIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = NowMs();
+        var last = Interlocked.Read(ref _lastReclaimMs);
+        if (last != long.MinValue && now - last < (long)Options.ReclaimInterval.TotalMilliseconds)
+        {
+            return;
+        }
+        if (Interlocked.CompareExchange(ref _lastReclaimMs, now, last) != last)
+        {
+            return;
+        }
+        await ReclaimExpiredAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void ValidateClaim(ClaimRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.WorkerId) || request.WorkerId.Length > MaxWorkerIdLength || request.WorkerId.Any(char.IsControl))
+        {
+            throw new ValidationException("workerId", $"must be a printable name of at most {MaxWorkerIdLength} characters, such as host:pid:slot");
+        }
+        if (request.LeaseDuration <= TimeSpan.Zero || request.LeaseDuration > TimeSpan.FromDays(1))
+        {
+            throw new ValidationException("leaseDuration", $"is {request.LeaseDuration}; give more than zero and at most one day");
+        }
+        if (request.MaxRunning is < 0 || request.MaxRunningPerRepo is < 0)
+        {
+            throw new ValidationException("maxRunning", "caps cannot be negative; leave them out for no cap");
+        }
+    }
+
+    private sealed record Candidate(string Id, int Attempts);
+}

@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text;
+using Nightshift.Core.Errors;
+using Nightshift.Core.Events;
+using Nightshift.Core.Tasks;
+
+namespace Nightshift.Storage.Relational;
+
+internal abstract partial class RelationalStore
+{
+    private const int MaxReasonLength = 4_000;
+
+    public async Task<SubmitResult> SubmitAsync(NewTask task, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var valid = task.Validated();
+        var now = Now();
+        var runAfter = valid.RunAfter is { } wanted && wanted > now ? TaskColumns.Time(TaskColumns.Ms(wanted)) : now;
+        var id = TaskId.New(Time);
+
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        if (valid.IdempotencyKey is { } key
+            && await FindByKeyAsync(scope, key, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return new SubmitResult(earlier.Record, Created: false);
+        }
+
+        // The unique index decides between concurrent submits with one key; the loser reads the winner's task.
+        var inserted = await scope.Session.QuerySingleAsync(
+            $"""
+            INSERT INTO tasks (id, repo, instruction, title, base_branch, model, priority, require_plan_approval,
+                idempotency_key, source, status, phase, attempts, max_attempts, created_at, updated_at, run_after, last_seq)
+            VALUES (@id, @repo, @instruction, @title, @base, @model, @priority, @approval,
+                @key, @source, 'queued', 'none', 0, @max, @now, @now, @runAfter, 0)
+            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING {TaskColumns.List}
+            """,
+            [
+                ("id", id), ("repo", valid.Repo), ("instruction", valid.Instruction), ("title", valid.Title),
+                ("base", valid.BaseBranch), ("model", valid.Model), ("priority", (long)valid.Priority),
+                ("approval", valid.RequirePlanApproval), ("key", valid.IdempotencyKey), ("source", valid.Source),
+                ("max", (long)valid.MaxAttempts), ("now", TaskColumns.Ms(now)), ("runAfter", TaskColumns.Ms(runAfter)),
+            ],
+            TaskColumns.Read,
+            cancellationToken).ConfigureAwait(false);
+        if (inserted is null)
+        {
+            var winner = await FindByKeyAsync(scope, valid.IdempotencyKey!, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("a task with this idempotency key was being written and then vanished");
+            return new SubmitResult(winner.Record, Created: false);
+        }
+
+        var queued = Payloads.Build(
+            null,
+            ("repo", valid.Repo), ("title", valid.Title), ("priority", valid.Priority), ("source", valid.Source),
+            ("runAfter", runAfter > now ? runAfter : null));
+        var row = await UpdateAsync(scope, id, now, [], [(EventTypes.TaskQueued, queued)], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        scope.SignalWork();
+        await CommitAsync(scope).ConfigureAwait(false);
+        return new SubmitResult(row.Record, Created: true);
+    }
+
+    public async Task<TaskRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (!TaskId.LooksValid(id))
+        {
+            return null;
+        }
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await new DbSession(connection, null).QuerySingleAsync(
+            $"SELECT {TaskColumns.List} FROM tasks WHERE id = @id",
+            [("id", id)],
+            TaskColumns.Read,
+            cancellationToken).ConfigureAwait(false);
+        return row?.Record;
+    }
+
+    public async Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > TaskQuery.MaxLimit)
+        {
+            throw new ValidationException("limit", $"is {query.Limit}; give a number from 1 to {TaskQuery.MaxLimit}");
+        }
+        var where = new List<string>();
+        var args = new List<(string Name, object? Value)> { ("limit", (long)query.Limit + 1) };
+        if (query.Status is { } status)
+        {
+            where.Add("status = @status");
+            args.Add(("status", status.ToWire()));
+        }
+        if (!string.IsNullOrEmpty(query.Repo))
+        {
+            Payloads.EnsureText("repo", query.Repo, NewTask.MaxRepoLength);
+            where.Add("repo = @repo");
+            args.Add(("repo", query.Repo.Trim()));
+        }
+        if (!string.IsNullOrEmpty(query.Cursor))
+        {
+            if (!long.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var before) || before <= 0)
+            {
+                throw new ValidationException("cursor", "is not a cursor from a previous page; leave it out to start from the newest task");
+            }
+            where.Add("num < @before");
+            args.Add(("before", before));
+        }
+
+        var sql = new StringBuilder($"SELECT {TaskColumns.List}, num FROM tasks");
+        if (where.Count > 0)
+        {
+            sql.Append(" WHERE ").Append(string.Join(" AND ", where));
+        }
+        sql.Append(" ORDER BY num DESC LIMIT @limit");
+
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await new DbSession(connection, null).QueryAsync(
+            sql.ToString(),
+            args,
+            r => (Row: TaskColumns.Read(r), Num: r.GetInt64(TaskColumns.NextOrdinal)),
+            cancellationToken).ConfigureAwait(false);
+        var more = rows.Count > query.Limit;
+        var page = more ? rows.GetRange(0, query.Limit) : rows;
+        var next = more ? page[^1].Num.ToString(CultureInfo.InvariantCulture) : null;
+        return new TaskPage(page.Select(p => p.Row.Record).ToList(), next);
+    }
+
+    public async Task<string?> GetCheckpointAsync(string id, CancellationToken cancellationToken = default)
+    {
+        EnsureLooksLikeId(id);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await new DbSession(connection, null).QueryAsync(
+            "SELECT checkpoint FROM tasks WHERE id = @id",
+            [("id", id)],
+            r => r.IsDBNull(0) ? null : r.GetString(0),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? throw new TaskNotFoundException(id) : rows[0];
+    }
+
+    public async Task<TaskRecord> CancelAsync(string id, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        EnsureLooksLikeId(id);
+        Payloads.EnsureText("reason", reason, MaxReasonLength);
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockAsync(scope, id, cancellationToken).ConfigureAwait(false) ?? throw new TaskNotFoundException(id);
+        if (row.Status == TaskState.Running)
+        {
+            if (row.Record.CancelRequested)
+            {
+                return row.Record;
+            }
+            var requested = await UpdateAsync(
+                scope, id, now,
+                [("cancel_requested", true)],
+                [(EventTypes.TaskCancelRequested, Payloads.Build(null, ("reason", reason)))],
+                withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(scope).ConfigureAwait(false);
+            return requested.Record;
+        }
+
+        TaskStateMachine.EnsureCanMove(id, row.Status, TaskState.Cancelled);
+        var cancelled = await UpdateAsync(
+            scope, id, now,
+            [("status", TaskState.Cancelled.ToWire()), ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)),
+             ("last_error", reason ?? "cancelled before it ran")],
+            [(EventTypes.TaskCancelled, Payloads.Build(null, ("reason", reason)))],
+            withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+        return cancelled.Record;
+    }
+
+    public async Task<TaskRecord> RetryAsync(string id, CancellationToken cancellationToken = default)
+    {
+        EnsureLooksLikeId(id);
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockAsync(scope, id, cancellationToken).ConfigureAwait(false) ?? throw new TaskNotFoundException(id);
+        if (row.Status is TaskState.Running or TaskState.AwaitingApproval or TaskState.Queued)
+        {
+            // The state machine allows these to become queued for other reasons (a lost lease, an approval); a person's retry is not one.
+            throw new InvalidTransitionException(
+                id,
+                $"task {id} is {row.Status.ToWire()}; only a failed, cancelled, timed-out or needs-review task can be retried");
+        }
+        TaskStateMachine.EnsureCanMove(id, row.Status, TaskState.Queued);
+        var retried = await UpdateAsync(
+            scope, id, now,
+            [("status", TaskState.Queued.ToWire()), ("phase", TaskPhase.None.ToWire()), ("attempts", 0L),
+             ("run_after", TaskColumns.Ms(now)), ("finished_at", null), ("cancel_requested", false), ("last_error", null)],
+            [(EventTypes.TaskQueued, Payloads.Build(null, ("retry", true), ("previousStatus", row.Status.ToWire())))],
+            withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        scope.SignalWork();
+        await CommitAsync(scope).ConfigureAwait(false);
+        return retried.Record;
+    }
+
+    public async Task<TaskRecord> ApproveAsync(string id, string? planJson = null, CancellationToken cancellationToken = default)
+    {
+        EnsureLooksLikeId(id);
+        if (planJson is not null)
+        {
+            Payloads.EnsureObject("plan", planJson, Options.MaxPlanBytes);
+        }
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockAsync(scope, id, cancellationToken).ConfigureAwait(false) ?? throw new TaskNotFoundException(id);
+        EnsureAwaitingApproval(row, "approved");
+        TaskStateMachine.EnsureCanMove(id, row.Status, TaskState.Queued);
+        var changes = new List<(string Column, object? Value)>
+        {
+            ("status", TaskState.Queued.ToWire()), ("phase", TaskPhase.None.ToWire()), ("attempts", 0L), ("run_after", TaskColumns.Ms(now)),
+        };
+        if (planJson is not null)
+        {
+            changes.Add(("plan", planJson));
+        }
+        var approved = await UpdateAsync(
+            scope, id, now, changes,
+            [(EventTypes.PlanApproved, Payloads.Build(null, ("planReplaced", planJson is not null)))],
+            withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        scope.SignalWork();
+        await CommitAsync(scope).ConfigureAwait(false);
+        return approved.Record;
+    }
+
+    public async Task<TaskRecord> RejectAsync(string id, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        EnsureLooksLikeId(id);
+        Payloads.EnsureText("reason", reason, MaxReasonLength);
+        var now = Now();
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var row = await LockAsync(scope, id, cancellationToken).ConfigureAwait(false) ?? throw new TaskNotFoundException(id);
+        EnsureAwaitingApproval(row, "rejected");
+        TaskStateMachine.EnsureCanMove(id, row.Status, TaskState.Cancelled);
+        var why = string.IsNullOrWhiteSpace(reason) ? "the plan was rejected" : $"the plan was rejected: {reason}";
+        var rejected = await UpdateAsync(
+            scope, id, now,
+            [("status", TaskState.Cancelled.ToWire()), ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", why)],
+            [
+                (EventTypes.PlanRejected, Payloads.Build(null, ("reason", reason))),
+                (EventTypes.TaskCancelled, Payloads.Build(null, ("reason", why))),
+            ],
+            withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+        return rejected.Record;
+    }
+
+    private static void EnsureLooksLikeId(string id)
+    {
+        if (!TaskId.LooksValid(id))
+        {
+            throw new TaskNotFoundException(id ?? "");
+        }
+    }
+
+    private static void EnsureAwaitingApproval(TaskRow row, string verb)
+    {
+        if (row.Status != TaskState.AwaitingApproval)
+        {
+            throw new InvalidTransitionException(
+                row.Id,
+                $"task {row.Id} is {row.Status.ToWire()}; only a task whose plan awaits approval can be {verb}");
+        }
+    }
+
+    private Task<TaskRow?> FindByKeyAsync(WriteScope scope, string key, CancellationToken cancellationToken) =>
+        scope.Session.QuerySingleAsync(
+            $"SELECT {TaskColumns.List} FROM tasks WHERE idempotency_key = @key",
+            [("key", key)],
+            TaskColumns.Read,
+            cancellationToken);
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Nightshift.Core.Execution;
+using Nightshift.Server.Tests.Support;
+using Nightshift.Server.Workers;
+using Nightshift.TestKit;
+using Nightshift.TestKit.Server;
+
+namespace Nightshift.Server.Tests;
+
+public sealed class WorkerTests
+{
+    private static Task<RunningServer> StartWithAsync(ITaskExecutor? executor, string? dataDirectory = null) =>
+        RunningServer.StartAsync(o => o.RunWorker = true, s =>
+        {
+            if (executor is not null)
+            {
+                s.AddSingleton(executor);
+            }
+        }, dataDirectory);
+
+    private static async Task<List<System.Text.Json.JsonElement>> EventsAsync(RunningServer server, string id)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tasks/{id}/events");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await server.Client.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return [.. (await ApiCalls.ReadJsonAsync(response)).EnumerateArray()];
+    }
+
+    [Fact]
+    public async Task Worker_ProductionExecutor_FailsTheTaskSayingNoAgentIsInstalled()
+    {
+        await using var server = await StartWithAsync(executor: null);
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "failed");
+
+        var task = await ApiCalls.GetTaskAsync(server.Client, id);
+        task.GetProperty("lastError").GetString().ShouldBe(NoAgentExecutor.Reason);
+        (await EventsAsync(server, id)).Last().GetProperty("type").GetString().ShouldBe("task.failed");
+    }
+
+    [Fact]
+    public async Task Worker_ExecutorThrows_RetriesWithTheMessageAndNoStackTrace()
+    {
+        var executor = new ThrowingExecutor("the repository vanished mid-run");
+        await using var server = await StartWithAsync(executor);
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+
+        await TestDefaults.WaitUntilAsync(
+            async () => (await EventsAsync(server, id)).Any(e => e.GetProperty("type").GetString() == "task.retrying"),
+            "the failed attempt is announced as a retry");
+
+        var retrying = (await EventsAsync(server, id)).First(e => e.GetProperty("type").GetString() == "task.retrying");
+        var payload = retrying.GetProperty("data").GetRawText();
+        payload.ShouldContain("the repository vanished mid-run");
+        payload.ShouldNotContain(" at Nightshift.");
+        payload.ShouldNotContain("InvalidOperationException");
+    }
+
+    [Fact]
+    public async Task Worker_CancelWhileRunning_StopsTheExecutorAndEndsCancelled()
+    {
+        var executor = new UntilCancelledExecutor();
+        await using var server = await StartWithAsync(executor);
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+        await TestDefaults.WaitUntilAsync(() => executor.Running == 1, "the executor runs");
+
+        using var cancel = await server.Client.PostAsync($"/api/v1/tasks/{id}/cancel", null);
+        cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "cancelled");
+
+        executor.Running.ShouldBe(0);
+        var types = (await EventsAsync(server, id)).Select(e => e.GetProperty("type").GetString()).ToList();
+        types.ShouldContain("task.cancel_requested");
+        types[^1].ShouldBe("task.cancelled");
+    }
+
+    [Fact]
+    public async Task Restart_TasksQueuedWithoutWorker_AreAllThereAfterRestart_AndRunOnceAWorkerRuns()
+    {
+        using var data = new TempDirectory();
+        var ids = new List<string>();
+        await using (var first = await RunningServer.StartAsync(dataDirectory: data.Path))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                ids.Add((await ApiCalls.SubmitAsync(first.Client, $"queued before restart {i}")).GetProperty("id").GetString()!);
+            }
+        }
+
+        var executor = new ScriptedExecutor(eventCount: 1);
+        await using var second = await StartWithAsync(executor, data.Path);
+        (await ApiCalls.ListIdsAsync(second.Client)).ShouldBe(Enumerable.Reverse(ids).ToList(), ignoreOrder: false);
+        foreach (var id in ids)
+        {
+            await ApiCalls.WaitForStatusAsync(second.Client, id, "succeeded");
+        }
+        executor.Started.ShouldBe(4);
+    }
+}
