@@ -20,6 +20,8 @@ internal static class CliServices
         services.AddSingleton<ProcessRunner>();
         services.AddSingleton<DoctorChecks>();
 
+        services.AddSingleton<NightshiftCommand, UpCommand>();
+        services.AddSingleton<NightshiftCommand, WorkerCommand>();
         services.AddSingleton<NightshiftCommand, SubmitCommand>();
         services.AddSingleton<NightshiftCommand, LsCommand>();
         services.AddSingleton<NightshiftCommand, ShowCommand>();

@@ -2,6 +2,8 @@ using System.Net;
 using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Configuration;
+using Nightshift.Core.Errors;
+using Nightshift.Storage;
 
 namespace Nightshift.Cli.Doctor;
 
@@ -64,25 +66,28 @@ internal sealed class DoctorChecks(ProcessRunner runner, CliEnvironment environm
     public async Task<CheckResult> StoreAsync(string dataDirectory, CancellationToken cancellationToken = default)
     {
         var database = environment.GetVariable(NightshiftPaths.DatabaseVariable);
-        if (!string.IsNullOrWhiteSpace(database) && IsPostgres(database))
-        {
-            return CheckResult.Warn("store", $"{NightshiftPaths.DatabaseVariable} names a PostgreSQL database; this build's doctor cannot open it", "check it with `nightshift worker`, which reports a bad connection at start");
-        }
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ProbeTimeout);
         try
         {
-            Directory.CreateDirectory(dataDirectory);
-            var probe = Path.Combine(dataDirectory, $".doctor-{Environment.ProcessId}.tmp");
-            await File.WriteAllTextAsync(probe, "ok", cancellationToken);
-            File.Delete(probe);
+            // Opening migrates: on a fresh machine this creates the SQLite file `nightshift up` would create anyway.
+            await using var store = await StoreFactory.OpenAsync(dataDirectory, database, environment.Time, cancellationToken: deadline.Token);
+            await store.PingAsync(deadline.Token);
+            var where = string.IsNullOrWhiteSpace(database) ? NightshiftPaths.DefaultDatabase(dataDirectory) : "the database NIGHTSHIFT_DB names";
+            return CheckResult.Ok("store", $"{store.Dialect} store at {where} opens and answers");
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        catch (StoreConfigurationException error)
         {
-            return CheckResult.Fail("store", $"the data folder {dataDirectory} is not writable: {error.Message}", "choose a writable folder with --data or NIGHTSHIFT_DATA, or fix its permissions");
+            return CheckResult.Fail("store", SafeText.Clean(error.Message, 400), "fix NIGHTSHIFT_DB or choose a writable --data folder");
         }
-        var file = string.IsNullOrWhiteSpace(database) ? NightshiftPaths.DefaultDatabase(dataDirectory) : database;
-        return CheckResult.Ok("store", File.Exists(file)
-            ? $"data folder {dataDirectory} is writable; database {file}"
-            : $"data folder {dataDirectory} is writable; the database {file} is created on first start");
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return CheckResult.Fail("store", $"the store did not answer within {ProbeTimeout.TotalSeconds:0} s", "check that the database server runs and NIGHTSHIFT_DB points at it");
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            return CheckResult.Fail("store", $"the store in {dataDirectory} cannot be opened: {SafeText.Clean(error.Message, 300)}", "choose a writable folder with --data or NIGHTSHIFT_DATA, or fix its permissions");
+        }
     }
 
     public static async Task<CheckResult> ServerAsync(NightshiftApiClient client, CancellationToken cancellationToken = default)
@@ -128,11 +133,6 @@ internal sealed class DoctorChecks(ProcessRunner runner, CliEnvironment environm
             ? CheckResult.Warn("models", "no model credentials are set", $"set one of {string.Join(", ", ModelVariables.SkipLast(1))} (and NIGHTSHIFT_MODEL to pick a model, e.g. anthropic/claude-sonnet-4-5)")
             : CheckResult.Ok("models", "set: " + string.Join(", ", set));
     }
-
-    private static bool IsPostgres(string database) =>
-        database.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-        || database.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }
