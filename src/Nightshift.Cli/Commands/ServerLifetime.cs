@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Nightshift.Core.Errors;
 using Nightshift.Server.Hosting;
 
@@ -7,6 +9,17 @@ namespace Nightshift.Cli.Commands;
 /// <summary>Building and starting the server or worker host, with start-up failures turned into messages for people.</summary>
 internal static class ServerLifetime
 {
+    /// <summary>
+    /// ASP.NET Core's own start-up lines repeat what `up` prints itself; a person watching the console only needs its warnings.
+    /// </summary>
+    public static Action<IServiceCollection> QuietFramework(bool verbose) => services =>
+    {
+        if (!verbose)
+        {
+            services.Configure<LoggerFilterOptions>(filter => filter.Rules.Add(new LoggerFilterRule(null, "Microsoft", LogLevel.Warning, null)));
+        }
+    };
+
     /// <exception cref="UsageException">a setting (--urls, --workers, --slots, token) is unusable.</exception>
     public static T Build<T>(Func<T> build)
     {

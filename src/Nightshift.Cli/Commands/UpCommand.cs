@@ -21,10 +21,13 @@ internal sealed class UpCommand : NightshiftCommand
         HelpName = "N",
     };
 
+    private readonly Option<bool> verbose = new("--verbose", "-v") { Description = "Also show the web framework's informational log lines" };
+
     public UpCommand(CommandContextFactory contexts) : base("up", "Run the server: API, dashboard and a worker, on the embedded store", contexts)
     {
         Options.Add(urls);
         Options.Add(workers);
+        Options.Add(verbose);
     }
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
@@ -46,7 +49,7 @@ internal sealed class UpCommand : NightshiftCommand
             // In JSON mode stdout carries one JSON object; the token stays in its file.
             WriteConsoleMessages = !output.Json,
         };
-        await using var app = ServerLifetime.Build(() => NightshiftHost.BuildServer(options));
+        await using var app = ServerLifetime.Build(() => NightshiftHost.BuildServer(options, ServerLifetime.QuietFramework(parse.GetValue(verbose))));
         await ServerLifetime.StartAsync(app, cancellationToken);
 
         var url = app.Urls.Select(u => u.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal)).FirstOrDefault() ?? "";

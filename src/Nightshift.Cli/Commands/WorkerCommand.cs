@@ -16,10 +16,13 @@ internal sealed class WorkerCommand : NightshiftCommand
 
     private readonly Option<int?> slots = new("--slots", "-s") { Description = "Tasks this worker runs at once (default 2)", HelpName = "N" };
 
+    private readonly Option<bool> verbose = new("--verbose", "-v") { Description = "Also show the web framework's informational log lines" };
+
     public WorkerCommand(CommandContextFactory contexts) : base("worker", "Run a worker only (scale-out): claims tasks from the store and runs them", contexts)
     {
         Options.Add(database);
         Options.Add(slots);
+        Options.Add(verbose);
     }
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
@@ -34,7 +37,7 @@ internal sealed class WorkerCommand : NightshiftCommand
             RunWorker = true,
             WriteConsoleMessages = !context.Output.Json,
         };
-        using var host = ServerLifetime.Build(() => NightshiftHost.BuildWorker(options));
+        using var host = ServerLifetime.Build(() => NightshiftHost.BuildWorker(options, ServerLifetime.QuietFramework(parse.GetValue(verbose))));
         await ServerLifetime.StartAsync(host, cancellationToken);
         var where = string.IsNullOrWhiteSpace(options.Database) ? NightshiftPaths.DefaultDatabase(options.DataDirectory) : "the database NIGHTSHIFT_DB / --db names";
         if (context.Output.Json)

@@ -20,6 +20,9 @@ internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone)
 
     public DateTimeOffset? StartedAt { get; private set; } = task.StartedAt;
 
+    /// <summary>Set once the final event arrived: the elapsed time stops there.</summary>
+    public DateTimeOffset? FinishedAt { get; private set; } = task.FinishedAt;
+
     public long InputTokens { get; private set; } = task.Usage.InputTokens;
 
     public long OutputTokens { get; private set; } = task.Usage.OutputTokens;
@@ -44,6 +47,7 @@ internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone)
                 break;
             case "task.retrying" or "task.released":
                 Status = "queued";
+                FinishedAt = null;
                 break;
             case "plan.awaiting_approval":
                 Status = "awaiting_approval";
@@ -64,6 +68,7 @@ internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone)
                 if (e.IsFinal)
                 {
                     Status = e.Type["task.".Length..];
+                    FinishedAt ??= e.Time;
                 }
                 break;
         }

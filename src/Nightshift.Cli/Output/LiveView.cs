@@ -69,7 +69,7 @@ internal static class LiveView
     public static IRenderable Render(LiveState state, DateTimeOffset now)
     {
         var task = state.Task;
-        var elapsed = state.StartedAt is { } started ? TaskFormatter.Duration(now - started) : "not started";
+        var elapsed = state.StartedAt is { } started ? TaskFormatter.Duration((state.FinishedAt ?? now) - started) : "not started";
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Markup("[bold]task[/]"), new Markup($"{Markup.Escape(task.ShortId)}  {Markup.Escape(SafeText.Clean(task.Title, 100))}"));
         grid.AddRow(new Markup("[bold]status[/]"), new Markup($"[{Colour(state.Status)}]{Markup.Escape(state.Status)}[/]  phase {Markup.Escape(state.Phase)}"));
