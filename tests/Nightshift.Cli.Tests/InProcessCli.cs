@@ -18,7 +18,12 @@ internal sealed class InProcessCli : IDisposable
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunWithInputAsync(null, args);
 
-    public async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)
+    public async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args) => await RunCoreAsync(stdin, TestKit.TestDefaults.TimeoutToken(), args);
+
+    /// <summary>Runs with a token the test cancels, as Ctrl-C would.</summary>
+    public async Task<CliResult> RunUntilAsync(CancellationToken interrupt, params string[] args) => await RunCoreAsync(null, interrupt, args);
+
+    private async Task<CliResult> RunCoreAsync(string? stdin, CancellationToken interrupt, string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -30,7 +35,7 @@ internal sealed class InProcessCli : IDisposable
             OutputIsTerminal = false,
             GetVariable = name => Variables.GetValueOrDefault(name),
         };
-        var code = await CliApp.RunAsync(args, environment, TestKit.TestDefaults.TimeoutToken());
+        var code = await CliApp.RunAsync(args, environment, interrupt);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 

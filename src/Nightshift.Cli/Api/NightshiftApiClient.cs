@@ -120,7 +120,7 @@ internal sealed class NightshiftApiClient(HttpClient http, ServerConnection conn
         }
     }
 
-    /// <summary>GET /health without credentials; null when the server is up, else what it said.</summary>
+    /// <summary>GET /health without credentials: the status it answered (200 when the server and its store are fine).</summary>
     public async Task<HttpStatusCode> HealthAsync(CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(connection.BaseUrl, "health"));
@@ -128,7 +128,7 @@ internal sealed class NightshiftApiClient(HttpClient http, ServerConnection conn
         return response.StatusCode;
     }
 
-    /// <exception cref="UsageException">the id could not be a task id (and must not be pasted into a URL).</exception>
+    /// <summary>The id is escaped even though callers validate it: nothing typed on a command line reaches a URL path raw.</summary>
     public static string TaskPath(string id) => "api/v1/tasks/" + Uri.EscapeDataString(id);
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
