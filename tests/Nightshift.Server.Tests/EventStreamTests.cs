@@ -112,6 +112,44 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    public async Task Events_QuietStream_GetsHeartbeatComments()
+    {
+        await using var server = await RunningServer.StartAsync(services: s => s.Configure<Events.SseOptions>(o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(50)));
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+
+        using var response = await SseReader.OpenAsync(server.Client, $"/api/v1/tasks/{id}/events", cancellationToken: TestDefaults.TimeoutToken());
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(TestDefaults.TimeoutToken()) is { } line)
+        {
+            lines.Add(line);
+            if (lines.Contains("event: task.queued") && lines.Exists(l => l.StartsWith(':')))
+            {
+                break;
+            }
+        }
+
+        lines.ShouldContain("event: task.queued");
+        lines.ShouldContain(": keepalive");
+    }
+
+    [Fact]
+    public async Task Metrics_AfterATaskRan_CountItsEventsAndOutcome()
+    {
+        await using var server = await StartWithAsync(new ScriptedExecutor(eventCount: 3));
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "succeeded");
+
+        var text = await server.Client.GetStringAsync("/metrics");
+
+        text.ShouldContain("nightshift_tasks_submitted_total 1\n");
+        text.ShouldContain("nightshift_tasks_started_total 1\n");
+        text.ShouldContain("nightshift_tasks_running 0\n");
+        text.ShouldContain("nightshift_tasks_finished_total{state=\"succeeded\"} 1\n");
+        text.ShouldContain($"nightshift_events_appended_total {ScriptedTypes.Length}\n");
+    }
+
+    [Fact]
     public async Task Events_AcceptJson_ReturnsArrayPagedWithAfterAndLimit()
     {
         await using var server = await StartWithAsync(new ScriptedExecutor(eventCount: 3));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Nightshift.Core.Execution;
 using Nightshift.Server.Tests.Support;
 using Nightshift.Server.Workers;
@@ -76,6 +77,34 @@ public sealed class WorkerTests
         var types = (await EventsAsync(server, id)).Select(e => e.GetProperty("type").GetString()).ToList();
         types.ShouldContain("task.cancel_requested");
         types[^1].ShouldBe("task.cancelled");
+    }
+
+    [Fact]
+    public async Task BuildWorker_SeparateWorkerHost_RunsTasksSubmittedThroughTheApi()
+    {
+        await using var api = await RunningServer.StartAsync();
+        var executor = new ScriptedExecutor(eventCount: 1);
+        using var worker = Hosting.NightshiftHost.BuildWorker(
+            new Hosting.NightshiftServerOptions
+            {
+                DataDirectory = api.DataDirectory,
+                WorkerSlots = 1,
+                PollInterval = TimeSpan.FromMilliseconds(200),
+                WriteConsoleMessages = false,
+            },
+            s =>
+            {
+                s.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+                s.AddSingleton<ITaskExecutor>(executor);
+            });
+        await worker.StartAsync(TestDefaults.TimeoutToken());
+
+        var id = (await ApiCalls.SubmitAsync(api.Client)).GetProperty("id").GetString()!;
+        await ApiCalls.WaitForStatusAsync(api.Client, id, "succeeded");
+        await worker.StopAsync(TestDefaults.TimeoutToken());
+
+        executor.Started.ShouldBe(1);
+        (await ApiCalls.GetTaskAsync(api.Client, id)).GetProperty("leaseOwner").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
     }
 
     [Fact]

@@ -27,6 +27,7 @@ internal static class EventsApi
         string? limit,
         HttpContext context,
         INightshiftStore store,
+        TaskEventHub hub,
         ServerMetrics metrics,
         IOptions<SseOptions> sseOptions,
         IHostApplicationLifetime lifetime,
@@ -50,7 +51,7 @@ internal static class EventsApi
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var stream = new SseStream(context.Response, timeProvider, sseOptions.Value.HeartbeatInterval, metrics);
-        await stream.RunAsync(store.FollowEventsAsync(id, afterSequence, untilFinished: true, stop.Token), stop.Token);
+        await stream.RunAsync(hub.SubscribeAsync(id, afterSequence, stop.Token), stop.Token);
         return EmptyHttpResult.Instance;
     }
 

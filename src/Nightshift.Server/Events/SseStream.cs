@@ -1,8 +1,4 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http.Features;
-using Nightshift.Core.Events;
 using Nightshift.Server.Metrics;
 
 namespace Nightshift.Server.Events;
@@ -15,9 +11,8 @@ internal sealed class SseStream(HttpResponse response, TimeProvider timeProvider
 {
     private static readonly byte[] Heartbeat = ": keepalive\n\n"u8.ToArray();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
-    public async Task RunAsync(IAsyncEnumerable<TaskEvent> events, CancellationToken cancellationToken)
+    public async Task RunAsync(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken)
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
@@ -34,23 +29,12 @@ internal sealed class SseStream(HttpResponse response, TimeProvider timeProvider
             await response.BodyWriter.FlushAsync(cancellationToken);
             heartbeats = SendHeartbeatsAsync(heartbeatStop.Token);
 
-            using var json = EventJson.CreateWriter(_buffer);
-            await foreach (var taskEvent in events.WithCancellation(cancellationToken))
+            await foreach (var frame in frames.WithCancellation(cancellationToken))
             {
                 await _writeLock.WaitAsync(cancellationToken);
                 try
                 {
-                    _buffer.ResetWrittenCount();
-                    json.Reset(_buffer);
-                    WriteAscii(_buffer, "id: ");
-                    WriteAscii(_buffer, taskEvent.Sequence.ToString(CultureInfo.InvariantCulture));
-                    WriteAscii(_buffer, "\nevent: ");
-                    WriteAscii(_buffer, taskEvent.Type);
-                    WriteAscii(_buffer, "\ndata: ");
-                    EventJson.Write(json, taskEvent);
-                    json.Flush();
-                    WriteAscii(_buffer, "\n\n");
-                    await response.BodyWriter.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+                    await response.BodyWriter.WriteAsync(frame.Bytes, cancellationToken);
                 }
                 finally
                 {
@@ -96,12 +80,5 @@ internal sealed class SseStream(HttpResponse response, TimeProvider timeProvider
         {
             // The connection broke; the event loop notices through the request's abort token.
         }
-    }
-
-    private static void WriteAscii(IBufferWriter<byte> buffer, string text)
-    {
-        var span = buffer.GetSpan(text.Length);
-        var written = Encoding.ASCII.GetBytes(text, span);
-        buffer.Advance(written);
     }
 }

@@ -51,6 +51,7 @@ public static class NightshiftHost
         var services = builder.Services;
         services.AddSingleton(tokens);
         services.AddSingleton<TaskService>();
+        services.AddSingleton<TaskEventHub>();
         services.AddSingleton<ServerInfoPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ServerInfoPublisher>());
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Customize);

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Nightshift.Storage.Relational;
 using Npgsql;
@@ -8,7 +7,8 @@ namespace Nightshift.Storage.Postgres;
 
 /// <summary>
 /// The scale-out store. Claims skip rows other workers hold (FOR UPDATE SKIP LOCKED); each write locks its task row;
-/// commits NOTIFY other processes, whose single LISTEN connection wakes their waiting workers and followers.
+/// committed writes are announced to other processes by NOTIFY (<see cref="PostgresNotifier"/>), whose single
+/// LISTEN connection (<see cref="PostgresListener"/>) wakes their waiting workers and followers.
 /// </summary>
 internal sealed class PostgresStore : RelationalStore
 {
@@ -21,12 +21,21 @@ internal sealed class PostgresStore : RelationalStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresListener _listener;
+    private readonly PostgresNotifier _notifier;
 
     public PostgresStore(NpgsqlConnectionStringBuilder builder, StoreOptions options, TimeProvider time, ILogger logger)
         : base(options, time, logger)
     {
         Location = PostgresConnectionString.Describe(builder);
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        // Auto-preparing the few statement shapes the store uses saves the server parsing and planning them per call.
+        var tuned = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
+        if (tuned.MaxAutoPrepare == 0)
+        {
+            tuned.MaxAutoPrepare = 64;
+            tuned.AutoPrepareMinUsages = 2;
+        }
+        _dataSource = NpgsqlDataSource.Create(tuned.ConnectionString);
+        _notifier = new PostgresNotifier(builder, time, logger);
         _listener = new PostgresListener(_dataSource, this, time, logger);
     }
 
@@ -49,16 +58,36 @@ internal sealed class PostgresStore : RelationalStore
     protected override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlTransaction transaction;
         try
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new WriteScope(new DbSession(connection, transaction), connection.DisposeAsync);
+            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        return new WriteScope(
+            new DbSession(connection, transaction),
+            async () =>
+            {
+                try
+                {
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await transaction.DisposeAsync().ConfigureAwait(false);
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            },
+            async () =>
+            {
+                // Disposing an uncommitted transaction rolls it back; a broken connection has rolled back already.
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            });
     }
 
     protected override Task LockForCapsAsync(WriteScope scope, CancellationToken cancellationToken) =>
@@ -67,32 +96,22 @@ internal sealed class PostgresStore : RelationalStore
     protected override Task LockForMigrationAsync(WriteScope scope, CancellationToken cancellationToken) =>
         scope.Session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", MigrationLockKey)], cancellationToken);
 
-    protected override async Task BeforeCommitAsync(WriteScope scope, CancellationToken cancellationToken)
+    protected override void AfterCommit(WriteScope scope)
     {
-        if (!scope.WorkAvailable && scope.TasksWithNewEvents.Count == 0)
-        {
-            return;
-        }
-        // NOTIFY inside the transaction is delivered at commit, and not at all on rollback.
-        var sql = new StringBuilder("SELECT ");
-        var args = new List<(string Name, object? Value)>();
         if (scope.WorkAvailable)
         {
-            sql.Append($"pg_notify('{WorkChannel}', '')");
+            _notifier.Work();
         }
-        var i = 0;
         foreach (var taskId in scope.TasksWithNewEvents)
         {
-            sql.Append(scope.WorkAvailable || i > 0 ? ", " : "").Append($"pg_notify('{EventsChannel}', @t{i})");
-            args.Add(($"t{i}", taskId));
-            i++;
+            _notifier.Events(taskId);
         }
-        await scope.Session.ExecuteAsync(sql.ToString(), args, cancellationToken).ConfigureAwait(false);
     }
 
     protected override async ValueTask DisposeCoreAsync()
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
+        await _notifier.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 }

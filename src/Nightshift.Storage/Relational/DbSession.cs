@@ -35,6 +35,10 @@ internal sealed class DbSession(DbConnection connection, DbTransaction? transact
         {
             rows.Add(map(reader));
         }
+        // Later statements of a batch (an event INSERT after an UPDATE … RETURNING) run as their results are reached.
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
         return rows;
     }
 

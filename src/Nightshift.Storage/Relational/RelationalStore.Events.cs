@@ -9,6 +9,9 @@ internal abstract partial class RelationalStore
 {
     private const int MaxReadLimit = 10_000;
     private const int FollowBatch = 500;
+    private const int MaxConcurrentFollowerReads = 8;
+
+    private readonly SemaphoreSlim _followerReads = new(MaxConcurrentFollowerReads, MaxConcurrentFollowerReads);
 
     public async Task<IReadOnlyList<TaskEvent>> ReadEventsAsync(string taskId, long afterSequence, int limit = 1_000, CancellationToken cancellationToken = default)
     {
@@ -42,8 +45,11 @@ internal abstract partial class RelationalStore
             var wake = EventSignals.WaitAsync(taskId);
             List<TaskEvent> batch;
             TaskState? status;
-            await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            // Hundreds of followers woken by one append must not take every pooled connection at once.
+            await _followerReads.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
+                await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 var session = new DbSession(connection, null);
                 // Status first: a final status read here means its final event is already committed and read below.
                 status = await ReadStatusAsync(session, taskId, cancellationToken).ConfigureAwait(false);
@@ -52,6 +58,10 @@ internal abstract partial class RelationalStore
                     throw new TaskNotFoundException(taskId);
                 }
                 batch = await ReadEventsAsync(session, taskId, last, FollowBatch, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _followerReads.Release();
             }
             first = false;
 

@@ -72,34 +72,37 @@ internal abstract partial class RelationalStore
 
     public async Task<HeartbeatResult> HeartbeatAsync(Lease lease, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(lease);
         var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
-        var expires = now + TimeSpan.FromMilliseconds(row.LeaseMs ?? (long)Options.LeaseDuration.TotalMilliseconds);
-        await scope.Session.ExecuteAsync(
-            "UPDATE tasks SET lease_expires_at = @expires WHERE id = @id",
-            [("expires", TaskColumns.Ms(expires)), ("id", row.Id)],
-            cancellationToken).ConfigureAwait(false);
+        var renewed = await scope.Session.QuerySingleAsync(
+            $"UPDATE tasks SET lease_expires_at = @now + lease_ms WHERE {FenceCondition} RETURNING lease_expires_at, cancel_requested",
+            FenceArgs(lease, now),
+            r => new Renewal(TaskColumns.Time(r.GetInt64(0)), Convert.ToBoolean(r.GetValue(1), CultureInfo.InvariantCulture)),
+            cancellationToken).ConfigureAwait(false)
+            ?? throw await LeaseLostAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
         await CommitAsync(scope).ConfigureAwait(false);
-        return new HeartbeatResult(expires, row.Record.CancelRequested);
+        return new HeartbeatResult(renewed.ExpiresAt, renewed.CancelRequested);
     }
 
     public async Task<long> AppendEventAsync(Lease lease, string type, string dataJson, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(lease);
         Payloads.EnsureWorkerEventType(type);
         Payloads.EnsureObject("data", dataJson, Options.MaxEventPayloadBytes);
         var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
-        var sequence = Convert.ToInt64(
-            await scope.Session.ScalarAsync(
-                "UPDATE tasks SET last_seq = last_seq + 1 WHERE id = @id RETURNING last_seq",
-                [("id", row.Id)],
-                cancellationToken).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
-        await InsertEventsAsync(scope, row.Id, sequence, now, [(type, dataJson)], cancellationToken).ConfigureAwait(false);
+        var sql = new System.Text.StringBuilder($"UPDATE tasks SET last_seq = last_seq + 1 WHERE {FenceCondition} RETURNING last_seq;");
+        var args = FenceArgs(lease, now);
+        AppendEventInsert(sql, args, [(type, dataJson)], FenceCondition);
+        var sequences = await scope.Session.QueryAsync(sql.ToString(), args, r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        if (sequences.Count == 0)
+        {
+            throw await LeaseLostAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        }
+        scope.SignalEvents(lease.TaskId);
         await CommitAsync(scope).ConfigureAwait(false);
-        return sequence;
+        return sequences[0];
     }
 
     public async Task SetPhaseAsync(Lease lease, TaskPhase phase, CancellationToken cancellationToken = default)
@@ -351,6 +354,26 @@ internal abstract partial class RelationalStore
         return row;
     }
 
+    /// <summary>The fence as one WHERE clause, so the check and the write are a single statement.</summary>
+    private const string FenceCondition = "id = @id AND status = 'running' AND lease_token = @token AND lease_expires_at > @now";
+
+    private static List<(string Name, object? Value)> FenceArgs(Lease lease, DateTimeOffset now) =>
+        [("id", lease.TaskId ?? ""), ("token", lease.Token ?? ""), ("now", TaskColumns.Ms(now))];
+
+    /// <summary>The fenced statement matched nothing: say why, in the same transaction.</summary>
+    private async Task<LeaseLostException> LeaseLostAsync(WriteScope scope, Lease lease, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLostException lost)
+        {
+            return lost;
+        }
+        return new LeaseLostException(lease.TaskId, "the lease changed hands while the write was being made");
+    }
+
     private async Task ReclaimIfDueAsync(CancellationToken cancellationToken)
     {
         var now = NowMs();
@@ -384,4 +407,6 @@ internal abstract partial class RelationalStore
     }
 
     private sealed record Candidate(string Id, int Attempts);
+
+    private sealed record Renewal(DateTimeOffset ExpiresAt, bool CancelRequested);
 }

@@ -49,8 +49,10 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
 
     protected virtual Task LockForMigrationAsync(WriteScope scope, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Tells other processes, inside the transaction, what its commit will make visible.</summary>
-    protected virtual Task BeforeCommitAsync(WriteScope scope, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Tells other processes what a commit made visible (new work, new events).</summary>
+    protected virtual void AfterCommit(WriteScope scope)
+    {
+    }
 
     protected abstract ValueTask DisposeCoreAsync();
 
@@ -83,7 +85,7 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
                 cancellationToken).ConfigureAwait(false);
             LogMigrated(Logger, Dialect, migration.Name);
         }
-        await scope.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        await scope.CommitAsync().ConfigureAwait(false);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)
@@ -115,8 +117,8 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
     private async Task CommitAsync(WriteScope scope)
     {
         // Once the commit is sent its outcome cannot be cancelled; waiting for it keeps the caller's view true.
-        await BeforeCommitAsync(scope, CancellationToken.None).ConfigureAwait(false);
-        await scope.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        await scope.CommitAsync().ConfigureAwait(false);
+        AfterCommit(scope);
         if (scope.WorkAvailable)
         {
             _work.Pulse();
@@ -163,39 +165,41 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
             }
         }
         sql.Append("updated_at = @now, last_seq = last_seq + @events WHERE id = @id RETURNING ")
-            .Append(withCheckpoint ? TaskColumns.WithCheckpoint : TaskColumns.List);
-        var row = await scope.Session.QuerySingleAsync<TaskRow>(
+            .Append(withCheckpoint ? TaskColumns.WithCheckpoint : TaskColumns.List)
+            .Append(';');
+        if (events.Count > 0)
+        {
+            // Same batch, one round trip: the events take the numbers the UPDATE just reserved under the row lock.
+            AppendEventInsert(sql, args, events);
+            scope.SignalEvents(id);
+        }
+        return await scope.Session.QuerySingleAsync<TaskRow>(
             sql.ToString(),
             args,
             withCheckpoint ? TaskColumns.ReadWithCheckpoint : TaskColumns.Read,
             cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"task {id} vanished while locked");
-        if (events.Count > 0)
-        {
-            await InsertEventsAsync(scope, id, row.LastSeq - events.Count + 1, now, events, cancellationToken).ConfigureAwait(false);
-        }
-        return row;
     }
 
-    private static async Task InsertEventsAsync(
-        WriteScope scope,
-        string taskId,
-        long firstSequence,
-        DateTimeOffset now,
+    /// <summary>
+    /// Adds an INSERT of <paramref name="events"/> numbered up to the row's current <c>last_seq</c>; expects
+    /// parameters <c>@id</c> and <c>@now</c> and a preceding statement that advanced <c>last_seq</c> by their count.
+    /// A fenced caller passes its fence as <paramref name="where"/>, so nothing is inserted when the fence refused the UPDATE.
+    /// </summary>
+    private static void AppendEventInsert(
+        StringBuilder sql,
+        List<(string Name, object? Value)> args,
         IReadOnlyList<(string Type, string Data)> events,
-        CancellationToken cancellationToken)
+        string where = "id = @id")
     {
-        var sql = new StringBuilder("INSERT INTO events (task_id, seq, time, type, data) VALUES ");
-        var args = new List<(string Name, object? Value)> { ("task", taskId), ("time", TaskColumns.Ms(now)) };
+        sql.Append(" INSERT INTO events (task_id, seq, time, type, data) ");
         for (var i = 0; i < events.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}(@task, @q{i}, @time, @y{i}, @d{i})");
-            args.Add(($"q{i}", firstSequence + i));
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : " UNION ALL ")}SELECT id, last_seq - {events.Count - 1 - i}, @now, @y{i}, @d{i} FROM tasks WHERE {where}");
             args.Add(($"y{i}", events[i].Type));
             args.Add(($"d{i}", events[i].Data));
         }
-        await scope.Session.ExecuteAsync(sql.ToString(), args, cancellationToken).ConfigureAwait(false);
-        scope.SignalEvents(taskId);
+        sql.Append(';');
     }
 
     private static string NewLeaseToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));

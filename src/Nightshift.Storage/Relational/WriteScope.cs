@@ -1,15 +1,15 @@
-using System.Data.Common;
-
 namespace Nightshift.Storage.Relational;
 
 /// <summary>
-/// One write transaction. Signals raised inside it are delivered only after the commit, so a woken reader
-/// always finds what woke it.
+/// One write: its statements run on <see cref="Session"/>; <see cref="CommitAsync"/> returns once they are durable.
+/// Disposing without committing undoes them. Signals raised inside are delivered only after the commit, so a woken
+/// reader always finds what woke it.
 /// </summary>
-internal sealed class WriteScope(DbSession session, Func<ValueTask> release) : IAsyncDisposable
+/// <param name="commit">makes the write durable and frees whatever the scope held, even when it fails.</param>
+/// <param name="abort">undoes the write and frees whatever the scope held.</param>
+internal sealed class WriteScope(DbSession session, Func<Task> commit, Func<Task> abort) : IAsyncDisposable
 {
-    private bool _committed;
-    private bool _disposed;
+    private bool _finished;
 
     public DbSession Session { get; } = session;
 
@@ -21,48 +21,19 @@ internal sealed class WriteScope(DbSession session, Func<ValueTask> release) : I
 
     public void SignalEvents(string taskId) => TasksWithNewEvents.Add(taskId);
 
-    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    public Task CommitAsync()
     {
-        await Session.Transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _committed = true;
+        _finished = true;
+        return commit();
     }
-
-    public bool Committed => _committed;
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (_finished)
         {
             return;
         }
-        _disposed = true;
-        try
-        {
-            if (!_committed)
-            {
-                await RollbackQuietlyAsync(Session.Transaction!).ConfigureAwait(false);
-            }
-            await Session.Transaction!.DisposeAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            await release().ConfigureAwait(false);
-        }
-    }
-
-    private static async Task RollbackQuietlyAsync(DbTransaction transaction)
-    {
-        try
-        {
-            await transaction.RollbackAsync().ConfigureAwait(false);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already completed or the connection broke: nothing was committed either way.
-        }
-        catch (DbException)
-        {
-            // A broken connection rolls back on the server side.
-        }
+        _finished = true;
+        await abort().ConfigureAwait(false);
     }
 }

@@ -7,8 +7,8 @@ using Nightshift.Storage.Relational;
 namespace Nightshift.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode. Writes go through one connection, one at a time
-/// (BEGIN IMMEDIATE, so a second process waits on SQLite's lock instead of failing mid-transaction);
+/// The embedded store: one SQLite file in WAL mode. Writes go through one connection, one at a time, committed in
+/// groups (BEGIN IMMEDIATE, so a second process waits on SQLite's lock instead of failing mid-transaction);
 /// reads use pooled connections and never wait for writers.
 /// </summary>
 internal sealed class SqliteStore : RelationalStore
@@ -18,6 +18,7 @@ internal sealed class SqliteStore : RelationalStore
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private WriteGroup? _group;
 
     private SqliteStore(string path, string connectionString, SqliteConnection writer, StoreOptions options, TimeProvider time, ILogger logger)
         : base(options, time, logger)
@@ -73,31 +74,134 @@ internal sealed class SqliteStore : RelationalStore
         return connection;
     }
 
+    /// <summary>
+    /// Group commit. Writers take turns on the one connection; each runs inside a savepoint of a shared
+    /// transaction. After its turn a writer queues once more for the connection: writers that arrived meanwhile run
+    /// their turns first, then the first writer back commits them all with one sync. A lone writer commits at once.
+    /// Every writer returns only after the commit that holds its changes, so nothing is reported before it is durable.
+    /// </summary>
     protected override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        WriteGroup group;
         try
         {
-            // deferred: false is BEGIN IMMEDIATE: the write lock is taken now, not at the first write.
-            var transaction = _writer.BeginTransaction(deferred: false);
-            return new WriteScope(new DbSession(_writer, transaction), () =>
+            if (_group is null)
             {
-                _writeGate.Release();
-                return ValueTask.CompletedTask;
-            });
+                // deferred: false is BEGIN IMMEDIATE: the write lock is taken now, not at the first write.
+                _group = new WriteGroup(_writer.BeginTransaction(deferred: false));
+            }
+            group = _group;
+            await ExecuteAsync(group.Transaction, "SAVEPOINT member").ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
+            FailOpenGroup(ex);
             _writeGate.Release();
             throw;
         }
+        return new WriteScope(
+            new DbSession(_writer, group.Transaction),
+            () => EndTurnAsync(group, keep: true),
+            () => EndTurnAsync(group, keep: false));
     }
+
+    private async Task EndTurnAsync(WriteGroup group, bool keep)
+    {
+        try
+        {
+            if (!keep)
+            {
+                await ExecuteAsync(group.Transaction, "ROLLBACK TO member").ConfigureAwait(false);
+            }
+            await ExecuteAsync(group.Transaction, "RELEASE member").ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            // The whole transaction is gone (a failed statement can roll it back): every writer of the group hears of it.
+            FailOpenGroup(ex);
+            _writeGate.Release();
+            if (keep)
+            {
+                throw;
+            }
+            return;
+        }
+        _writeGate.Release();
+
+        // Queue again: whoever arrived meanwhile joins this transaction first; then it is committed, once.
+        await _writeGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (ReferenceEquals(_group, group))
+            {
+                _group = null;
+                try
+                {
+                    group.Transaction.Commit();
+                    group.Done.TrySetResult();
+                }
+                catch (SqliteException ex)
+                {
+                    group.Done.TrySetException(ex);
+                }
+                finally
+                {
+                    group.Transaction.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+        if (keep)
+        {
+            await group.Done.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Called with the gate held.</summary>
+    private void FailOpenGroup(Exception ex)
+    {
+        if (_group is not { } group)
+        {
+            return;
+        }
+        _group = null;
+        try
+        {
+            group.Transaction.Dispose();
+        }
+        catch (SqliteException)
+        {
+            // Already rolled back by SQLite.
+        }
+        group.Done.TrySetException(new InvalidOperationException($"the write was undone because another write in the same transaction failed: {ex.Message}", ex));
+    }
+
+    private async Task ExecuteAsync(SqliteTransaction transaction, string sql) =>
+        await new DbSession(_writer, transaction).ExecuteAsync(sql, [], CancellationToken.None).ConfigureAwait(false);
 
     protected override async ValueTask DisposeCoreAsync()
     {
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (_group is { } open)
+            {
+                // Writers whose turn is over are waiting for this commit; it must happen before the connection closes.
+                _group = null;
+                try
+                {
+                    open.Transaction.Commit();
+                    open.Done.TrySetResult();
+                }
+                catch (SqliteException ex)
+                {
+                    open.Done.TrySetException(ex);
+                }
+            }
             await _writer.DisposeAsync().ConfigureAwait(false);
             SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         }

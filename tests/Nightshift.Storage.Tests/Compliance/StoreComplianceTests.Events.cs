@@ -36,6 +36,34 @@ public abstract partial class StoreComplianceTests
     }
 
     [StoreFact]
+    public async Task AppendEvent_RefusedWritesAmongConcurrentOnes_LeaveTheOthersIntact()
+    {
+        var stale = await SubmitAsync(Ask("stale"));
+        var staleLease = await ClaimAsync("old:1:0");
+        await Store.FinishAsync(staleLease, TaskOutcome.Failed("ended"));
+        var live = await SubmitAsync(Ask("live"));
+        var lease = await ClaimAsync("new:1:0");
+        var staleBefore = await SnapshotAsync(stale.Id);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writes = Enumerable.Range(0, 20).Select(async i =>
+        {
+            await start.Task;
+            if (i % 2 == 0)
+            {
+                await Store.AppendEventAsync(lease, "tool.call", $$"""{"i":{{i}}}""");
+                return true;
+            }
+            await Should.ThrowAsync<LeaseLostException>(() => Store.AppendEventAsync(staleLease, "tool.call", "{}"));
+            return false;
+        }).ToList();
+        start.SetResult();
+        await System.Threading.Tasks.Task.WhenAll(writes);
+
+        (await EventsAsync(live.Id)).Select(e => e.Sequence).ShouldBe(Enumerable.Range(1, 12).Select(i => (long)i));
+        await ShouldBeUnchangedAsync(staleBefore);
+    }
+
+    [StoreFact]
     public async Task AppendEvent_BadPayloadOrType_IsRefusedAndNothingIsWritten()
     {
         var task = await SubmitAsync();
