@@ -157,4 +157,18 @@ public sealed class UsageErrorTests : IDisposable
         result.Stdout.ShouldBeEmpty();
         result.Stderr.ShouldContain("no agent is installed yet");
     }
+
+    [Theory]
+    [InlineData("worker", "--slots", "0")]
+    [InlineData("worker", "--slots", "100000")]
+    [InlineData("up", "--workers", "-1", "--urls", "http://127.0.0.1:0")]
+    [InlineData("up", "--urls", "http://0.0.0.0:0")]
+    public async Task UpAndWorker_UnusableSetting_ExitTwoNamingItBeforeStarting(params string[] args)
+    {
+        var result = await cli.RunAsync(args);
+
+        result.ExitCode.ShouldBe(ExitCodes.Usage, result.ToString());
+        result.Stderr.ShouldStartWith("error: ");
+        File.Exists(Path.Combine(cli.DataDirectory, "server.json")).ShouldBeFalse();
+    }
 }
