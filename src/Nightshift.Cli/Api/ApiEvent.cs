@@ -1,0 +1,10 @@
+using System.Text.Json;
+
+namespace Nightshift.Cli.Api;
+
+/// <summary>One entry of a task's event log as the API sends it (<c>{"seq","type","time","taskId","data"}</c>).</summary>
+internal sealed record ApiEvent(long Seq, string Type, DateTimeOffset Time, string? TaskId, JsonElement Data)
+{
+    /// <summary>The final events; the server ends a stream after one of them.</summary>
+    public bool IsFinal => Type is "task.succeeded" or "task.failed" or "task.cancelled" or "task.timed_out" or "task.needs_review";
+}

@@ -1,0 +1,3 @@
+namespace Nightshift.Cli.Api;
+
+internal sealed record ApiTaskPage(IReadOnlyList<ApiTask> Items, string? NextCursor);

@@ -1,0 +1,32 @@
+namespace Nightshift.Cli;
+
+/// <summary>
+/// What the command line reads from and writes to, so the same code runs as a process and inside tests.
+/// </summary>
+internal sealed record CliEnvironment
+{
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    public TextReader In { get; init; } = TextReader.Null;
+
+    /// <summary>True when stdout is a terminal: live displays and colours are used only then.</summary>
+    public bool OutputIsTerminal { get; init; }
+
+    public Func<string, string?> GetVariable { get; init; } = _ => null;
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the current user's files live; the default data folder hangs off it.</summary>
+    public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    public static CliEnvironment FromProcess() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        In = Console.In,
+        OutputIsTerminal = !Console.IsOutputRedirected,
+        GetVariable = Environment.GetEnvironmentVariable,
+    };
+}

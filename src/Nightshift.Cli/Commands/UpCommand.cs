@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Nightshift.Core.Configuration;
+using Nightshift.Server.Hosting;
+
+namespace Nightshift.Cli.Commands;
+
+/// <summary><c>nightshift up</c>: API + worker in one process on the embedded store, until Ctrl-C or SIGTERM.</summary>
+internal sealed class UpCommand : NightshiftCommand
+{
+    private readonly Option<string[]> urls = new("--urls")
+    {
+        Description = $"Where to listen (default {NightshiftServerOptions.DefaultUrl}); port 0 picks a free one; several separated by ';'",
+        HelpName = "URLS",
+    };
+
+    private readonly Option<int?> workers = new("--workers", "-w")
+    {
+        Description = "Tasks this process runs at once (default 2; 0 serves the API only)",
+        HelpName = "N",
+    };
+
+    private readonly Option<bool> verbose = new("--verbose", "-v") { Description = "Also show the web framework's informational log lines" };
+
+    public UpCommand(CommandContextFactory contexts) : base("up", "Run the server: API, dashboard and a worker, on the embedded store", contexts)
+    {
+        Options.Add(urls);
+        Options.Add(workers);
+        Options.Add(verbose);
+    }
+
+    protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var parse = context.ParseResult;
+        var output = context.Output;
+        var listen = (parse.GetValue(urls) ?? [])
+            .SelectMany(u => u.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToList();
+        var slots = parse.GetValue(workers) ?? 2;
+        var options = new NightshiftServerOptions
+        {
+            DataDirectory = context.DataDirectory,
+            Database = context.Environment.GetVariable(NightshiftPaths.DatabaseVariable),
+            Urls = listen.Count == 0 ? [NightshiftServerOptions.DefaultUrl] : listen,
+            WorkerSlots = slots,
+            RunWorker = slots > 0,
+            Token = context.ExplicitToken,
+            // In JSON mode stdout carries one JSON object; the token stays in its file.
+            WriteConsoleMessages = !output.Json,
+        };
+        await using var app = ServerLifetime.Build(() => NightshiftHost.BuildServer(options, ServerLifetime.QuietFramework(parse.GetValue(verbose))));
+        await ServerLifetime.StartAsync(app, cancellationToken);
+
+        var url = app.Urls.Select(u => u.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal)).FirstOrDefault() ?? "";
+        var tokenFile = options.Token is null ? NightshiftPaths.TokenFile(options.DataDirectory) : null;
+        if (output.Json)
+        {
+            output.WriteJsonLine(new { url, dataDirectory = options.DataDirectory, tokenFile, workerSlots = options.RunWorker ? slots : 0, pid = Environment.ProcessId });
+        }
+        else
+        {
+            output.Text($"API: {url}/api/v1 — send 'Authorization: Bearer <token>'; " + (tokenFile is null ? "the token is the one given with --token" : $"the token is in {tokenFile}"));
+            output.Text($"data: {options.DataDirectory} · worker slots: {(options.RunWorker ? slots : 0)}");
+            output.Text($"try: nightshift submit --data {options.DataDirectory} --repo <repo> \"what to change\" --follow");
+            output.Text("stop with Ctrl-C (running tasks are given back to the queue)");
+        }
+        await app.WaitForShutdownAsync(cancellationToken);
+        output.Note("server stopped");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Nightshift.Cli.Output;
+
+internal enum OutputFormat
+{
+    Text,
+    Json,
+}
