@@ -15,8 +15,8 @@ namespace Nightshift.Agent;
 public static class AgentServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the agent as the task executor, with the sandbox, workspaces, the model factory and the local forge.
-    /// Replaces any executor registered before.
+    /// Registers the agent as the task executor (unless another executor was registered first, as tests do), with the
+    /// sandbox, workspaces, the model factory and the local forge.
     /// </summary>
     public static IServiceCollection AddNightshiftAgent(this IServiceCollection services)
     {
@@ -29,8 +29,7 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<IForge>(sp => new LocalForge(
             NightshiftPaths.ResolveDataDirectory(sp.GetRequiredService<IOptions<WorkspaceOptions>>().Value.DataDirectory),
             sp.GetRequiredService<TimeProvider>()));
-        services.RemoveAll<ITaskExecutor>();
-        services.AddSingleton<ITaskExecutor, AgentTaskExecutor>();
+        services.TryAddSingleton<ITaskExecutor, AgentTaskExecutor>();
         return services;
     }
 }

@@ -45,8 +45,17 @@ public sealed partial class AgentTaskExecutor(
         var checkpoint = ReadCheckpoint(run.Checkpoint);
         Workspace? workspace = null;
         var keepWorktree = true;
+        AgentModel? model = null;
         try
         {
+            // The model first: a missing key or model name should fail the task before any clone or setup runs.
+            model = models.CreateBuild(task, fallback => _ = run.EmitAsync(EventTypes.ModelFallback, NightshiftJson.Payload(new
+            {
+                from = fallback.From.ToString(),
+                to = fallback.To.ToString(),
+                kind = fallback.Kind.ToString(),
+                reason = fallback.Reason,
+            }), CancellationToken.None));
             await run.SetPhaseAsync(TaskPhase.Preparing, cancellationToken);
             workspace = await workspaces.PrepareAsync(new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title), cancellationToken);
             await run.EmitAsync(EventTypes.WorkspaceReady, NightshiftJson.Payload(new
@@ -87,13 +96,6 @@ public sealed partial class AgentTaskExecutor(
                 LogResumed(logger, task.Id, checkpoint.Stage);
             }
 
-            using var model = models.CreateBuild(task, fallback => _ = run.EmitAsync(EventTypes.ModelFallback, NightshiftJson.Payload(new
-            {
-                from = fallback.From.ToString(),
-                to = fallback.To.ToString(),
-                kind = fallback.Kind.ToString(),
-                reason = fallback.Reason,
-            }), CancellationToken.None));
             var budget = new BudgetTracker(_options.Budget, time);
             var context = new ToolContext(new Worktree(workspace.Path), Runner("agent", NetworkPolicy.Off), new WorkspaceDiffSource(workspaces, workspace));
             var loop = new AgentLoop(model.Client, ToolBox.BuildTools(), context, new RunObserver(run, "build"), model.Meter, budget, time);
@@ -172,6 +174,7 @@ public sealed partial class AgentTaskExecutor(
         }
         finally
         {
+            model?.Dispose();
             if (workspace is not null && run.StopReason is not (StopReason.Shutdown or StopReason.LeaseLost))
             {
                 try

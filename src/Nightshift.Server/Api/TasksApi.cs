@@ -1,3 +1,4 @@
+using Nightshift.Core.Forges;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -78,13 +79,19 @@ internal static class TasksApi
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await tasks.RejectAsync(id, body?.Reason, cancellationToken));
 
-    private static async Task<ProblemHttpResult> DiffAsync(string id, TaskService tasks, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DiffAsync(
+        string id, TaskService tasks, IForge forge, CancellationToken cancellationToken)
     {
         var task = await tasks.GetAsync(id, cancellationToken);
-        // Until the agent produces changes there is never a diff to show; the route exists so clients can rely on it.
-        return Problem.Conflict(
-            "this task has no change yet",
-            $"task {task.Id} is {task.Status.ToWire()} and has no change yet: a diff exists once the agent has edited its worktree");
+        // The diff is the one published with the task's pull request: what a reviewer sees, not a worktree in flux.
+        var pull = await forge.FindAsync(task.Id, cancellationToken);
+        if (pull is null)
+        {
+            return Problem.Conflict(
+                "this task has no change yet",
+                $"task {task.Id} is {task.Status.ToWire()} and has no published change yet: a diff exists once its pull request is opened");
+        }
+        return TypedResults.Text(pull.Diff, "text/x-diff; charset=utf-8");
     }
 
     internal static TaskQuery ParseQuery(string? status, string? repo, string? cursor, string? limit)

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nightshift.Agent;
+using Nightshift.Workspaces;
 using Nightshift.Core.Execution;
 using Nightshift.Server.Api;
 using Nightshift.Server.Auth;
@@ -126,8 +128,11 @@ public static class NightshiftHost
         configureServices?.Invoke(services);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITaskExecutor, NoAgentExecutor>();
-        services.TryAddSingleton<IRepositoryGate, PassThroughRepositoryGate>();
+        // The agent, unless configureServices registered another executor; its worktrees, mirrors and pull requests
+        // live in the server's data folder.
+        services.AddNightshiftAgent();
+        services.PostConfigure<WorkspaceOptions>(workspaces => workspaces.DataDirectory ??= options.DataDirectory);
+        services.TryAddSingleton<IRepositoryGate, PolicyRepositoryGate>();
     }
 
     private static void AddConfiguration(IConfigurationManager configuration, NightshiftServerOptions options)
