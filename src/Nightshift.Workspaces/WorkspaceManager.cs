@@ -72,7 +72,7 @@ public sealed partial class WorkspaceManager
         }
         if (existing is not null)
         {
-            await RemoveAsync(existing, cancellationToken);
+            await RemoveAsync(existing, cancellationToken: cancellationToken);
         }
 
         var started = _time.GetTimestamp();
@@ -91,10 +91,13 @@ public sealed partial class WorkspaceManager
             FileTrees.Delete(Path.Combine(mirror, "worktrees", request.TaskId));
             await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
 
-            await Git.RunCheckedAsync(
-                new GitInvocation(["worktree", "add", "--quiet", "--no-track", "-B", branch, "--", path, baseCommit]) { GitDir = mirror },
-                $"checking out '{repository}' at {baseBranch} into {path}",
-                cancellationToken);
+            if (!await TryAdoptParkedAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken))
+            {
+                await Git.RunCheckedAsync(
+                    new GitInvocation(["worktree", "add", "--quiet", "--no-track", "-B", branch, "--", path, baseCommit]) { GitDir = mirror },
+                    $"checking out '{repository}' at {baseBranch} into {path}",
+                    cancellationToken);
+            }
             var now = _time.GetUtcNow();
             record = new WorkspaceRecord(request.TaskId, repository.Kind, repository.Location, repository.Key, path, AdminName(path, request.TaskId), branch, baseBranch, baseCommit, now)
             {

@@ -32,6 +32,12 @@ public sealed class WorkspaceOptions
     /// <summary>Longest a single git command may run before it is killed.</summary>
     public TimeSpan GitTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Released worktrees kept per repository for reuse: the next task's checkout then rewrites only files that differ
+    /// from its base (after hashing every file against our tree and deleting everything else). Zero turns reuse off.
+    /// </summary>
+    public int MaxParkedWorktrees { get; set; } = 2;
+
     /// <summary>Known-hosts file for ssh remotes; new hosts are remembered on first use. Null means one in the data folder.</summary>
     public string? SshKnownHostsFile { get; set; }
 }
