@@ -73,12 +73,13 @@ public sealed partial class WorkspaceManager
                 cancellationToken);
             foreach (var entry in new DirectoryInfo(parked).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
             {
-                if (entry.Name == ".git")
+                // Top-level links are left behind (a tracked one is checked out again); moving them gains nothing.
+                if (entry.Name == ".git" || entry.LinkTarget is not null)
                 {
                     continue;
                 }
                 var target = Path.Combine(path, entry.Name);
-                if (entry is DirectoryInfo && entry.LinkTarget is null)
+                if (entry is DirectoryInfo)
                 {
                     Directory.Move(entry.FullName, target);
                 }

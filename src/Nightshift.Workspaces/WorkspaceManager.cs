@@ -125,7 +125,7 @@ public sealed partial class WorkspaceManager
         try
         {
             await Git.RunCheckedAsync(new GitInvocation(["init", "--quiet", "--bare", "--template="]) { GitDir = building }, $"creating the mirror of '{repository}'", cancellationToken);
-            SanitizeMirror(building);
+            SanitizeMirror(building, fresh: true);
             await FetchAsync(repository, building, secrets, cancellationToken);
             Directory.Move(building, mirror);
             LogMirrorCreated(_logger, repository.Location, mirror);
@@ -205,13 +205,13 @@ public sealed partial class WorkspaceManager
     /// Puts back our own config and removes files that would redirect git (commondir, alternates), in case anything
     /// reached the mirror. git always reads the repository's config file, so it must be one we wrote.
     /// </summary>
-    internal void SanitizeMirror(string mirror)
+    internal void SanitizeMirror(string mirror, bool fresh = false)
     {
         var config = Path.Combine(mirror, "config");
         var current = File.Exists(config) ? File.ReadAllText(config) : null;
         if (current != CanonicalMirrorConfig)
         {
-            if (current is not null && current.Length > 0)
+            if (!fresh)
             {
                 LogMirrorConfigRestored(_logger, mirror);
             }

@@ -9,8 +9,10 @@ public sealed class ParkedWorktreeTests
     public async Task PrepareAsync_AfterARelease_ReusesTheFolderButRestoresExactlyTheBaseTree()
     {
         using var h = Harness.Create();
-        h.Repo.Commit("files", ("src/keep.txt", "keep\n"), ("src/plain.txt", "plain\n"), ("src/gone.txt", "gone\n"), ("tool.sh", "#!/bin/sh\n"));
+        h.Repo.Commit("files", ("src/keep.txt", "keep\n"), ("src/plain.txt", "plain\n"), ("src/gone.txt", "gone\n"), ("tool.sh", "#!/bin/sh\n"), ("lib/x.txt", "tracked\n"));
         var first = await h.PrepareAsync("one");
+        var outside = h.Repo.NewFolder("outside");
+        await File.WriteAllTextAsync(Path.Combine(outside, "x.txt"), "outside\n");
         var keepInode = Harness.Inode(Path.Combine(first.Path, "src", "keep.txt"));
         await File.WriteAllTextAsync(Path.Combine(first.Path, "README.md"), "tampered\n");
         File.Delete(Path.Combine(first.Path, "src", "gone.txt"));
@@ -21,6 +23,8 @@ public sealed class ParkedWorktreeTests
         GitCli.Run(Path.Combine(first.Path, "nested"), "init", "--quiet");
         File.SetUnixFileMode(Path.Combine(first.Path, "src", "plain.txt"), (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(Path.Combine(first.Path, "tool.sh"), UnixFileMode.SetUser | (UnixFileMode)0b110_100_100);
+        Directory.Delete(Path.Combine(first.Path, "lib"), recursive: true);
+        Directory.CreateSymbolicLink(Path.Combine(first.Path, "lib"), outside);
         await h.Manager.ReleaseAsync(first);
         Directory.Exists(first.Path).ShouldBeFalse();
         var pool = Path.Combine(h.Data, "parked", first.Repository.Key);
@@ -31,11 +35,15 @@ public sealed class ParkedWorktreeTests
 
         Directory.EnumerateDirectories(pool).ShouldBeEmpty();
         second.BaseCommit.ShouldBe(newTip);
+        h.Logger.Lines.ShouldNotContain(l => l.Contains("reusing a parked worktree", StringComparison.Ordinal), string.Join("\n", h.Logger.Lines));
         Harness.Inode(Path.Combine(second.Path, "src", "keep.txt")).ShouldBe(keepInode);
         File.ReadAllText(Path.Combine(second.Path, "README.md")).ShouldBe("# sample\n");
         File.ReadAllText(Path.Combine(second.Path, "src", "gone.txt")).ShouldBe("gone\n");
         File.ReadAllText(Path.Combine(second.Path, "src", "new.txt")).ShouldBe("new\n");
         File.Exists(Path.Combine(second.Path, "leftover.txt")).ShouldBeFalse();
+        new DirectoryInfo(Path.Combine(second.Path, "lib")).LinkTarget.ShouldBeNull();
+        File.ReadAllText(Path.Combine(second.Path, "lib", "x.txt")).ShouldBe("tracked\n");
+        File.ReadAllText(Path.Combine(outside, "x.txt")).ShouldBe("outside\n");
         Directory.Exists(Path.Combine(second.Path, "build")).ShouldBeFalse();
         Directory.Exists(Path.Combine(second.Path, "nested")).ShouldBeFalse();
         (File.GetUnixFileMode(Path.Combine(second.Path, "src", "plain.txt")) & UnixFileMode.UserExecute).ShouldBe(UnixFileMode.None);
