@@ -87,9 +87,13 @@ public sealed partial class WorkspaceManager
             var path = Layout.Worktree(request.TaskId);
 
             // Leftovers of an attempt that crashed before its record was written.
-            FileTrees.Delete(path);
-            FileTrees.Delete(Path.Combine(mirror, "worktrees", request.TaskId));
-            await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+            var leftoverAdmin = Path.Combine(mirror, "worktrees", request.TaskId);
+            if (Path.Exists(path) || Path.Exists(leftoverAdmin))
+            {
+                FileTrees.Delete(path);
+                FileTrees.Delete(leftoverAdmin);
+                await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+            }
 
             if (!await TryAdoptParkedAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken))
             {

@@ -8,7 +8,7 @@ public sealed class ParkedWorktreeTests
     [Fact]
     public async Task PrepareAsync_AfterARelease_ReusesTheFolderButRestoresExactlyTheBaseTree()
     {
-        using var h = Harness.Create();
+        using var h = Harness.Create(workspaces: o => o.MaxParkedWorktrees = 2);
         h.Repo.Commit("files", ("src/keep.txt", "keep\n"), ("src/plain.txt", "plain\n"), ("src/gone.txt", "gone\n"), ("tool.sh", "#!/bin/sh\n"), ("lib/x.txt", "tracked\n"));
         var first = await h.PrepareAsync("one");
         var outside = h.Repo.NewFolder("outside");
@@ -56,9 +56,9 @@ public sealed class ParkedWorktreeTests
     }
 
     [Fact]
-    public async Task ReleaseAsync_ReuseTurnedOff_DeletesTheFolder()
+    public async Task ReleaseAsync_ReuseOffByDefault_DeletesTheFolder()
     {
-        using var h = Harness.Create(workspaces: o => o.MaxParkedWorktrees = 0);
+        using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
 
         await h.Manager.ReleaseAsync(workspace);
@@ -83,7 +83,11 @@ public sealed class ParkedWorktreeTests
     [Fact]
     public async Task CollectAsync_ParkedLongerThanRetention_Removed()
     {
-        using var h = Harness.Create(workspaces: o => o.AbandonedWorktreeRetention = TimeSpan.FromHours(1));
+        using var h = Harness.Create(workspaces: o =>
+        {
+            o.MaxParkedWorktrees = 2;
+            o.AbandonedWorktreeRetention = TimeSpan.FromHours(1);
+        });
         var workspace = await h.PrepareAsync("x");
         await h.Manager.ReleaseAsync(workspace);
         var pool = Path.Combine(h.Data, "parked", workspace.Repository.Key);
