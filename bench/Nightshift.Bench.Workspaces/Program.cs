@@ -1,2 +1,118 @@
-Console.Error.WriteLine("Nightshift.Bench.Workspaces: no benchmark yet");
-return 1;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Nightshift.TestKit.Git;
+using Nightshift.Workspaces;
+using Nightshift.Workspaces.Repositories;
+
+// Workspace ready on a warm mirror (fetch of a new commit + worktree add on a new branch) against a fresh clone of
+// the same repository, measured alternately in the same run.
+const int FileCount = 5000;
+const int CommitCount = 20;
+var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
+var time = TimeProvider.System;
+
+using var repo = TempGitRepo.Create();
+Console.WriteLine($"generating a repository of {FileCount} files with {CommitCount} commits in {repo.Root} …");
+var random = new Random(42);
+for (var i = 0; i < FileCount; i++)
+{
+    repo.WriteFile($"src/module{i % 100:d3}/file{i:d5}.cs", SourceText(i, 0));
+}
+repo.Commit("generated sources");
+for (var c = 1; c < CommitCount; c++)
+{
+    for (var k = 0; k < 50; k++)
+    {
+        var i = random.Next(FileCount);
+        repo.WriteFile($"src/module{i % 100:d3}/file{i:d5}.cs", SourceText(i, c));
+    }
+    repo.Commit($"change {c}");
+}
+GitCli.Run(repo.RemotePath, "gc", "--quiet");
+
+var data = repo.NewFolder("data");
+var manager = new WorkspaceManager(
+    new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
+    Options.Create(new WorkspaceOptions { DataDirectory = data }),
+    time,
+    NullLogger<WorkspaceManager>.Instance);
+
+// The same data folder with worktree reuse turned on (Workspaces:MaxParkedWorktrees), measured for comparison.
+var reusing = new WorkspaceManager(
+    new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
+    Options.Create(new WorkspaceOptions { DataDirectory = data, MaxParkedWorktrees = 1 }),
+    time,
+    NullLogger<WorkspaceManager>.Instance);
+
+// First use creates the mirror; not measured.
+var first = await manager.PrepareAsync(new WorkspaceRequest(NewId(0), repo.RemotePath, Title: "warm up"));
+await manager.ReleaseAsync(first);
+
+var ready = new List<double>();
+var readyReused = new List<double>();
+var cloneNoLocal = new List<double>();
+var cloneLocal = new List<double>();
+for (var run = 1; run <= runs; run++)
+{
+    // Something new to fetch each time, as when tasks follow each other on an active repository.
+    var n = random.Next(FileCount);
+    repo.Commit($"remote moved {run}", ($"src/module{n % 100:d3}/file{n:d5}.cs", SourceText(n, 100 + run)));
+
+    var start = time.GetTimestamp();
+    var workspace = await manager.PrepareAsync(new WorkspaceRequest(NewId(run), repo.RemotePath, Title: $"benchmark run {run}"));
+    ready.Add(time.GetElapsedTime(start).TotalMilliseconds);
+    await manager.ReleaseAsync(workspace);
+
+    start = time.GetTimestamp();
+    var reusedWorkspace = await reusing.PrepareAsync(new WorkspaceRequest(NewId(1000 + run), repo.RemotePath, Title: $"reuse run {run}"));
+    readyReused.Add(time.GetElapsedTime(start).TotalMilliseconds);
+    await reusing.ReleaseAsync(reusedWorkspace);
+
+    cloneNoLocal.Add(TimeClone(["clone", "--quiet", "--no-local", repo.RemotePath], run, "network-like"));
+    cloneLocal.Add(TimeClone(["clone", "--quiet", repo.RemotePath], run, "hardlinked"));
+}
+
+var readyP50 = Percentile(ready, 0.50);
+var readyP95 = Percentile(ready, 0.95);
+var cloneP50 = Percentile(cloneNoLocal, 0.50);
+var cloneP95 = Percentile(cloneNoLocal, 0.95);
+var localP50 = Percentile(cloneLocal, 0.50);
+Console.WriteLine();
+Console.WriteLine($"runs: {runs}, repository: {FileCount} files, {CommitCount + runs} commits, {Environment.ProcessorCount} cores, load average now {LoadAverage()}");
+Console.WriteLine($"workspace ready (fetch + new worktree)    p50 {readyP50,8:0.0} ms   p95 {readyP95,8:0.0} ms   (default)");
+Console.WriteLine($"workspace ready (fetch + reused worktree) p50 {Percentile(readyReused, 0.50),8:0.0} ms   p95 {Percentile(readyReused, 0.95),8:0.0} ms   (MaxParkedWorktrees = 1)");
+Console.WriteLine($"git clone --no-local (baseline)           p50 {cloneP50,8:0.0} ms   p95 {cloneP95,8:0.0} ms");
+Console.WriteLine($"git clone, local hardlinks (reference)    p50 {localP50,8:0.0} ms   p95 {Percentile(cloneLocal, 0.95),8:0.0} ms");
+var ratio = readyP50 / cloneP50;
+Console.WriteLine($"ratio workspace/clone (p50): {ratio:P1}   (against the hardlinked local clone: {readyP50 / localP50:P1}; reused worktree/clone: {Percentile(readyReused, 0.50) / cloneP50:P1})");
+var p95Met = readyP95 <= 2000;
+var ratioMet = ratio <= 0.10;
+Console.WriteLine($"goal p95 <= 2 s: {(p95Met ? "met" : "NOT met")}; goal <= 10% of the clone: {(ratioMet ? "met" : "NOT met")}");
+return 0;
+
+double TimeClone(string[] arguments, int run, string kind)
+{
+    var target = Path.Combine(repo.Root, $"clone-{kind}-{run}");
+    var start = time.GetTimestamp();
+    GitCli.Run(repo.Root, [.. arguments, target]);
+    var elapsed = time.GetElapsedTime(start).TotalMilliseconds;
+    Directory.Delete(target, recursive: true);
+    return elapsed;
+}
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    var rank = (int)Math.Ceiling(p * sorted.Count) - 1;
+    return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
+}
+
+static string NewId(int run) => $"01bench{run:d4}{Guid.NewGuid():N}"[..26];
+
+static string SourceText(int file, int version) =>
+    string.Concat(Enumerable.Range(0, 30).Select(line => $"// file {file} line {line} version {(line == 7 ? version : 0)} lorem ipsum dolor sit amet\n"));
+

@@ -27,7 +27,7 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
                 : record.LastUsedAt + options.AbandonedWorktreeRetention <= now;
             if (expired)
             {
-                await manager.RemoveAsync(record, cancellationToken);
+                await manager.RemoveAsync(record, cancellationToken: cancellationToken);
                 removed++;
             }
         }
@@ -44,6 +44,8 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
                 removed++;
             }
         }
+
+        removed += manager.CollectParked();
 
         var mirrors = new List<(string Key, string Path, long Bytes, DateTime Used)>();
         foreach (var mirror in Directory.EnumerateDirectories(layout.Mirrors, "*.git"))
@@ -81,6 +83,7 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
                     continue;
                 }
                 FileTrees.Delete(mirror.Path);
+                FileTrees.Delete(layout.ParkedFor(mirror.Key));
                 File.Delete(layout.MirrorUsed(mirror.Key));
             }
             total -= mirror.Bytes;

@@ -30,4 +30,7 @@ public sealed partial class WorkspaceManager
 
     [LoggerMessage(EventId = 4109, Level = LogLevel.Information, Message = "worktree of task {TaskId} removed ({Path})")]
     private static partial void LogRemoved(ILogger logger, string taskId, string path);
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "reusing a parked worktree at {Path} failed ({Reason}); checking out afresh")]
+    private static partial void LogAdoptFailed(ILogger logger, string path, string reason);
 }

@@ -71,15 +71,15 @@ public sealed partial class WorkspaceManager
             LogKept(_logger, record.TaskId, record.Path, now + _options.FailedWorktreeRetention);
             return;
         }
-        await RemoveAsync(record, cancellationToken);
+        await RemoveAsync(record, park: true, cancellationToken);
     }
 
-    /// <summary>Removes a worktree folder, its bookkeeping in the mirror, its local branch and its record.</summary>
-    internal async Task RemoveAsync(WorkspaceRecord record, CancellationToken cancellationToken = default)
+    /// <summary>Removes (or parks for reuse) a worktree folder, its bookkeeping in the mirror, its local branch and its record.</summary>
+    internal async Task RemoveAsync(WorkspaceRecord record, bool park = false, CancellationToken cancellationToken = default)
     {
         // The record lives outside the worktree, but stay inside our folders whatever it says.
         var path = Path.GetFullPath(record.Path);
-        if (LocalPaths.IsUnder(path, Layout.Worktrees) && path != Layout.Worktrees)
+        if (LocalPaths.IsUnder(path, Layout.Worktrees) && path != Layout.Worktrees && !(park && TryPark(record, path)))
         {
             FileTrees.Delete(path);
         }

@@ -72,7 +72,7 @@ public sealed partial class WorkspaceManager
         }
         if (existing is not null)
         {
-            await RemoveAsync(existing, cancellationToken);
+            await RemoveAsync(existing, cancellationToken: cancellationToken);
         }
 
         var started = _time.GetTimestamp();
@@ -87,14 +87,21 @@ public sealed partial class WorkspaceManager
             var path = Layout.Worktree(request.TaskId);
 
             // Leftovers of an attempt that crashed before its record was written.
-            FileTrees.Delete(path);
-            FileTrees.Delete(Path.Combine(mirror, "worktrees", request.TaskId));
-            await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+            var leftoverAdmin = Path.Combine(mirror, "worktrees", request.TaskId);
+            if (Path.Exists(path) || Path.Exists(leftoverAdmin))
+            {
+                FileTrees.Delete(path);
+                FileTrees.Delete(leftoverAdmin);
+                await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+            }
 
-            await Git.RunCheckedAsync(
-                new GitInvocation(["worktree", "add", "--quiet", "--no-track", "-B", branch, "--", path, baseCommit]) { GitDir = mirror },
-                $"checking out '{repository}' at {baseBranch} into {path}",
-                cancellationToken);
+            if (!await TryAdoptParkedAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken))
+            {
+                await Git.RunCheckedAsync(
+                    new GitInvocation(["worktree", "add", "--quiet", "--no-track", "-B", branch, "--", path, baseCommit]) { GitDir = mirror },
+                    $"checking out '{repository}' at {baseBranch} into {path}",
+                    cancellationToken);
+            }
             var now = _time.GetUtcNow();
             record = new WorkspaceRecord(request.TaskId, repository.Kind, repository.Location, repository.Key, path, AdminName(path, request.TaskId), branch, baseBranch, baseCommit, now)
             {
@@ -122,7 +129,7 @@ public sealed partial class WorkspaceManager
         try
         {
             await Git.RunCheckedAsync(new GitInvocation(["init", "--quiet", "--bare", "--template="]) { GitDir = building }, $"creating the mirror of '{repository}'", cancellationToken);
-            SanitizeMirror(building);
+            SanitizeMirror(building, fresh: true);
             await FetchAsync(repository, building, secrets, cancellationToken);
             Directory.Move(building, mirror);
             LogMirrorCreated(_logger, repository.Location, mirror);
@@ -202,13 +209,13 @@ public sealed partial class WorkspaceManager
     /// Puts back our own config and removes files that would redirect git (commondir, alternates), in case anything
     /// reached the mirror. git always reads the repository's config file, so it must be one we wrote.
     /// </summary>
-    internal void SanitizeMirror(string mirror)
+    internal void SanitizeMirror(string mirror, bool fresh = false)
     {
         var config = Path.Combine(mirror, "config");
         var current = File.Exists(config) ? File.ReadAllText(config) : null;
         if (current != CanonicalMirrorConfig)
         {
-            if (current is not null && current.Length > 0)
+            if (!fresh)
             {
                 LogMirrorConfigRestored(_logger, mirror);
             }

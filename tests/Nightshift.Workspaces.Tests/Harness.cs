@@ -36,13 +36,15 @@ internal sealed class Harness : IDisposable
 
     public WorkspaceManager Manager { get; }
 
+    public ListLogger<WorkspaceManager> Logger { get; } = new();
+
     public WorkspaceCollector Collector { get; }
 
     public static Harness Create(Action<RepositoryOptions>? repositories = null, Action<WorkspaceOptions>? workspaces = null) =>
         new(TempGitRepo.Create(), repositories, workspaces);
 
     public WorkspaceManager CreateManager() =>
-        new(new RepositoryPolicy(Microsoft.Extensions.Options.Options.Create(RepositoryOptions)), Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<WorkspaceManager>.Instance);
+        new(new RepositoryPolicy(Microsoft.Extensions.Options.Options.Create(RepositoryOptions)), Microsoft.Extensions.Options.Options.Create(Options), Clock, Logger);
 
     /// <summary>A fresh valid task id, unique within the test run.</summary>
     public static string NewTaskId() => $"01test{Interlocked.Increment(ref _counter):d4}{Guid.NewGuid():N}"[..26];

@@ -161,10 +161,18 @@ public sealed class HostileRepositoryTests
                 ("remote.origin.url", decoy),
                 ("include.path", Path.Combine(Path.GetDirectoryName(Script)!, "included.config")),
             };
+            // Written as text: dozens of `git config` runs would make the test slow for nothing.
+            var text = new System.Text.StringBuilder();
             foreach (var (key, value) in settings)
             {
-                GitCli.Run(Path.GetDirectoryName(file)!, "config", "--file", file, key, value);
+                var section = key[..key.IndexOf('.', StringComparison.Ordinal)];
+                var name = key[(key.LastIndexOf('.') + 1)..];
+                var sub = key.Length > section.Length + name.Length + 2 ? key[(section.Length + 1)..key.LastIndexOf('.')] : null;
+                text.Append(sub is null ? $"[{section}]\n" : $"[{section} \"{sub}\"]\n");
+                text.Append($"\t{name} = \"{value}\"\n");
             }
+            File.AppendAllText(file, text.ToString());
+            GitCli.Run(Path.GetDirectoryName(file)!, "config", "--file", file, "--list");
         }
 
         private void WriteHooks(string dir)

@@ -22,6 +22,11 @@ internal sealed class WorkspaceLayout(string dataDirectory)
 
     public string GitRoot { get; } = Path.Combine(dataDirectory, "git");
 
+    /// <summary>Released worktrees waiting for reuse, one folder per mirror key.</summary>
+    public string Parked { get; } = Path.Combine(dataDirectory, "parked");
+
+    public string ParkedFor(string key) => Path.Combine(Parked, key);
+
     public string Mirror(string key) => Path.Combine(Mirrors, key + ".git");
 
     public string MirrorLock(string key) => Path.Combine(Mirrors, key + ".lock");
