@@ -32,9 +32,6 @@ internal static class ExitCodes
     /// <summary>`up` or `worker` could not start: the port is taken, the store cannot be opened, ….</summary>
     public const int StartFailed = 8;
 
-    /// <summary>The command exists but this build cannot do it yet (no agent is installed: `run`, `demo`).</summary>
-    public const int NotAvailable = 9;
-
     /// <summary>A bug in the command line itself; the message says what happened.</summary>
     public const int InternalError = 70;
 

@@ -31,7 +31,7 @@ public sealed class WorkerTests
     }
 
     [Fact]
-    public async Task Worker_ProductionExecutor_FailsTheTaskSayingNoAgentIsInstalled()
+    public async Task Worker_AgentWithoutAModel_FailsTheTaskSayingHowToChooseOne()
     {
         await using var server = await StartWithAsync(executor: null);
         var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
@@ -39,7 +39,7 @@ public sealed class WorkerTests
         await ApiCalls.WaitForStatusAsync(server.Client, id, "failed");
 
         var task = await ApiCalls.GetTaskAsync(server.Client, id);
-        task.GetProperty("lastError").GetString().ShouldBe(NoAgentExecutor.Reason);
+        task.GetProperty("lastError").GetString().ShouldNotBeNull().ShouldContain("set NIGHTSHIFT_MODEL");
         (await EventsAsync(server, id)).Last().GetProperty("type").GetString().ShouldBe("task.failed");
     }
 

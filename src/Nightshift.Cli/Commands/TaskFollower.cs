@@ -10,14 +10,26 @@ namespace Nightshift.Cli.Commands;
 /// </summary>
 internal static class TaskFollower
 {
-    public static async Task<int> FollowAsync(CommandContext context, ApiTask start, long after, CancellationToken cancellationToken)
+    public static Task<int> FollowAsync(CommandContext context, ApiTask start, long after, CancellationToken cancellationToken) =>
+        FollowAsync(
+            context,
+            start,
+            EventFollower.FollowAsync(context.Client, start.Task.Id, after, context.Environment.Time, cancellationToken),
+            ct => context.Client.GetTaskAsync(start.Task.Id, ct),
+            cancellationToken);
+
+    /// <summary>Follows events from any source (the API, or the store of an in-process run) and reads the final task from <paramref name="final"/>.</summary>
+    public static async Task<int> FollowAsync(
+        CommandContext context,
+        ApiTask start,
+        IAsyncEnumerable<ApiEvent> events,
+        Func<CancellationToken, Task<ApiTask>> final,
+        CancellationToken cancellationToken)
     {
         var output = context.Output;
-        var client = context.Client;
         var time = context.Environment.Time;
         var zone = time.LocalTimeZone;
         var id = start.Task.Id;
-        var events = EventFollower.FollowAsync(client, id, after, time, cancellationToken);
         try
         {
             if (output.Live)
@@ -46,16 +58,16 @@ internal static class TaskFollower
             return ExitCodes.Interrupted;
         }
 
-        var final = await client.GetTaskAsync(id, cancellationToken);
+        var last = await final(cancellationToken);
         if (output.Json)
         {
-            output.WriteJsonLine(final.Json);
+            output.WriteJsonLine(last.Json);
         }
         else
         {
-            output.Text(Outcome(final.Task));
+            output.Text(Outcome(last.Task));
         }
-        return final.Task.Status.IsTerminal() ? TaskFormatter.ExitCode(final.Task) : ExitCodes.TaskFailed;
+        return last.Task.Status.IsTerminal() ? TaskFormatter.ExitCode(last.Task) : ExitCodes.TaskFailed;
     }
 
     /// <summary>A one-line verdict for people: how the task ended and what to look at next.</summary>

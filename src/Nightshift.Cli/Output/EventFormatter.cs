@@ -34,6 +34,10 @@ internal static class EventFormatter
         {
             return tokens;
         }
+        if (Special(e.Type, data) is { Length: > 0 } special)
+        {
+            return SafeText.Clean(special, MaxSummaryChars);
+        }
         foreach (var field in TellingFields)
         {
             if (data.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String)
@@ -47,6 +51,32 @@ internal static class EventFormatter
         }
         var raw = data.GetRawText();
         return raw == "{}" ? "" : SafeText.Clean(raw, MaxSummaryChars);
+    }
+
+    // Events whose most telling field alone would read the same every time.
+    private static string? Special(string type, JsonElement data)
+    {
+        string Field(string name) => data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
+        switch (type)
+        {
+            case "command.output":
+                if (data.TryGetProperty("lines", out var lines) && lines.ValueKind == JsonValueKind.Array && lines.GetArrayLength() > 0)
+                {
+                    var last = lines[lines.GetArrayLength() - 1].GetString() ?? "";
+                    var more = lines.GetArrayLength() > 1 ? $" (+{lines.GetArrayLength() - 1} lines)" : "";
+                    return $"{Field("command")} │ {last.Trim()}{more}";
+                }
+                return null;
+            case "tool.call":
+                return $"{Field("tool")} {Field("arguments")}";
+            case "tool.result":
+                var first = Field("content").Split('\n', 2)[0];
+                return data.TryGetProperty("isError", out var error) && error.ValueKind == JsonValueKind.True
+                    ? $"{Field("tool")} ✗ {first}"
+                    : $"{Field("tool")} → {first}";
+            default:
+                return null;
+        }
     }
 
     private static bool TryTokens(JsonElement data, out string text)

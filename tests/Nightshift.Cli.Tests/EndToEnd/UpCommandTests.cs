@@ -7,7 +7,7 @@ namespace Nightshift.Cli.Tests.EndToEnd;
 public sealed class UpCommandTests
 {
     [Fact]
-    public async Task Up_ServesTheApiUntilSigterm_AndTasksFailSayingNoAgentIsInstalled()
+    public async Task Up_ServesTheApiUntilSigterm_AndTasksWithoutAModelFailSayingHowToChooseOne()
     {
         await using var server = await ServerProcess.StartAsync(CliProcess.DllPath, ["up", "--urls", "http://127.0.0.1:0", "--data", "{data}"]);
         var data = new[] { "--data", server.DataDirectory };
@@ -20,7 +20,7 @@ public sealed class UpCommandTests
 
         run.ExitCode.ShouldBe(ExitCodes.TaskFailed, run.ToString());
         run.Stdout.ShouldContain("task.failed");
-        run.Stdout.ShouldContain("no agent is installed");
+        run.Stdout.ShouldContain("set NIGHTSHIFT_MODEL");
 
         (await server.StopAsync()).ShouldBe(0, server.Output);
         File.Exists(Path.Combine(server.DataDirectory, "server.json")).ShouldBeFalse();

@@ -146,16 +146,23 @@ public sealed class UsageErrorTests : IDisposable
         }
     }
 
-    [Theory]
-    [InlineData("demo")]
-    [InlineData("run", "--repo", "https://github.com/o/r", "do it")]
-    public async Task AgentCommands_SayNoAgentIsInstalled_AndExitNotAvailable(params string[] args)
+    [Fact]
+    public async Task Run_RefusedRepository_ExitsUsageNamingTheSetting()
     {
-        var result = await cli.RunAsync([.. args, "--json"]);
+        var result = await cli.RunAsync(["run", "--repo", "file:///etc", "do it", "--json"]);
 
-        result.ExitCode.ShouldBe(ExitCodes.NotAvailable);
+        result.ExitCode.ShouldBe(ExitCodes.Usage, result.ToString());
         result.Stdout.ShouldBeEmpty();
-        result.Stderr.ShouldContain("no agent is installed yet");
+        result.Stderr.ShouldContain("file://");
+    }
+
+    [Fact]
+    public async Task DemoLive_WithoutAModel_ExitsUsageSayingWhatToSet()
+    {
+        var result = await cli.RunAsync(["demo", "--live"]);
+
+        result.ExitCode.ShouldBe(ExitCodes.Usage, result.ToString());
+        result.Stderr.ShouldContain("set NIGHTSHIFT_MODEL");
     }
 
     [Theory]
