@@ -136,7 +136,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
         {
             if (jail is not null)
             {
-                var leftovers = await jail.SweepAndRemoveAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                var leftovers = await jail.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
                 if (leftovers > 0)
                 {
                     LogLeftoversKilled(leftovers);

@@ -170,6 +170,27 @@ public sealed class LimitTests(Jail jail) : IClassFixture<Jail>
         result.Stderr.ShouldContain("No space left");
     }
 
+    [Fact]
+    public async Task RunAsync_CallingThreadEndsWhileJailRuns_JailIsNotKilled()
+    {
+        // --die-with-parent fires when the thread that forked bubblewrap ends; the sandbox must not fork from callers' threads.
+        using var worktree = new TempFolder();
+        Task<CommandResult>? run = null;
+        using var started = new ManualResetEventSlim();
+        var caller = new Thread(() =>
+        {
+            run = jail.ShellAsync(worktree, "echo started; sleep 0.5; echo alive", s => s with { OnOutput = _ => started.Set() });
+            started.Wait(TestDefaults.Timeout);
+        });
+        caller.Start();
+        caller.Join();
+
+        var result = await run!.WaitAsync(TestDefaults.Timeout);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.ShouldBe("started\nalive\n");
+    }
+
     private async Task ShouldStillWorkAsync(TempFolder worktree)
     {
         var next = await jail.ShellAsync(worktree, "echo still-works");

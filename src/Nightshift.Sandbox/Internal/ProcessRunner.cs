@@ -32,10 +32,9 @@ internal static class ProcessRunner
         var stderr = new CappedOutput(command.MaxOutputChars);
 
         using var process = new Process { StartInfo = startInfo };
-        Descriptors.SealInherited();
         try
         {
-            process.Start();
+            await SpawnThread.StartAsync(process).ConfigureAwait(false);
         }
         catch (Win32Exception ex)
         {
