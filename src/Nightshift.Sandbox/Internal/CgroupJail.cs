@@ -103,15 +103,15 @@ internal sealed partial class CgroupJail
                 {
                     killed += pids.Count(pid => KillIfMember(pid, _id));
                 }
-                await Task.Delay(5).ConfigureAwait(false);
+                await Task.Delay(1).ConfigureAwait(false);
             }
         }
         foreach (var group in Enumerable.Reverse(_groups))
         {
             // A process killed a moment ago leaves the group only once the kernel has reaped it.
-            for (var attempt = 0; attempt < 100 && !TryDelete(group); attempt++)
+            for (var attempt = 0; attempt < 1000 && !TryDelete(group); attempt++)
             {
-                await Task.Delay(10).ConfigureAwait(false);
+                await Task.Delay(1).ConfigureAwait(false);
             }
         }
         _groups.Clear();
