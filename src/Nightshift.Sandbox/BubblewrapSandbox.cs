@@ -120,7 +120,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
         var limitHit = SandboxLimit.None;
         try
         {
-            outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), cancellationToken).ConfigureAwait(false);
+            outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
             if (jail is not null && outcome.ExitCode == 125 && outcome.Stderr.StartsWith(JailScripts.CgroupJoinFailed, StringComparison.Ordinal))
             {
                 throw new SandboxUnavailableException($"the jail could not join its cgroup: {FirstLine(outcome.Stderr)}; set Sandbox:UseCgroups=false to rely on rlimits alone");
@@ -136,7 +136,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
         {
             if (jail is not null)
             {
-                var leftovers = await jail.SweepAndRemoveAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                var leftovers = await jail.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
                 if (leftovers > 0)
                 {
                     LogLeftoversKilled(leftovers);
@@ -175,7 +175,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
             {
                 startInfo.ArgumentList.Add(arg);
             }
-            var outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), cancellationToken).ConfigureAwait(false);
+            var outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
             return ToResult(outcome, ClassifyLimit(outcome, null), sandboxed: false);
         }
         finally
@@ -192,16 +192,12 @@ public sealed partial class BubblewrapSandbox : ISandbox
 
     private static SandboxLimit ClassifyLimit(ProcessOutcome outcome, CgroupJail? jail)
     {
-        if (outcome.TimedOut)
-        {
-            return SandboxLimit.WallClock;
-        }
         var signal = SignalOf(outcome.ExitCode);
-        if (signal == SignalCpu)
+        if (!outcome.TimedOut && signal == SignalCpu)
         {
             return SandboxLimit.CpuTime;
         }
-        if (signal == SignalFileSize)
+        if (!outcome.TimedOut && signal == SignalFileSize)
         {
             return SandboxLimit.FileSize;
         }
@@ -209,11 +205,12 @@ public sealed partial class BubblewrapSandbox : ISandbox
         {
             return SandboxLimit.Memory;
         }
+        // A fork bomb never ends by itself: it meets the process limit, then the timeout. The former is the cause.
         if (jail is not null && jail.ProcessLimitHit())
         {
             return SandboxLimit.Processes;
         }
-        return SandboxLimit.None;
+        return outcome.TimedOut ? SandboxLimit.WallClock : SandboxLimit.None;
     }
 
     private static CommandResult ToResult(ProcessOutcome outcome, SandboxLimit limit, bool sandboxed) =>

@@ -10,11 +10,15 @@ namespace Nightshift.Sandbox.Internal;
 internal sealed partial class CgroupJail
 {
     private const int SigKill = 9;
+    private const long PidfdOpenSyscall = 434;
+    private const long PidfdSendSignalSyscall = 424;
     private readonly List<string> _groups = [];
+    private readonly string _id;
 
-    private CgroupJail(CgroupSupport support)
+    private CgroupJail(CgroupSupport support, string id)
     {
         Support = support;
+        _id = id;
     }
 
     public CgroupSupport Support { get; }
@@ -28,7 +32,7 @@ internal sealed partial class CgroupJail
 
     public static CgroupJail Create(CgroupSupport support, SandboxLimits limits, string id)
     {
-        var jail = new CgroupJail(support);
+        var jail = new CgroupJail(support, id);
         try
         {
             if (support.PidsParent is not null)
@@ -77,44 +81,42 @@ internal sealed partial class CgroupJail
             : ReadCounter(MemoryGroup, "memory.oom_control", "oom_kill") > 0;
     }
 
-    /// <summary>Kills anything still in the groups (nothing should be: the pid namespace dies with bubblewrap) and removes them.</summary>
-    public async Task<int> SweepAndRemoveAsync(TimeSpan patience)
+    /// <summary>
+    /// Waits for the groups to empty (they do at once: the pid namespace dies with bubblewrap), kills anything that
+    /// stays past <paramref name="grace"/>, and removes the groups. Returns how many processes had to be killed.
+    /// </summary>
+    public async Task<int> SweepAndRemoveAsync(TimeSpan grace, TimeSpan patience)
     {
         var killed = 0;
-        var deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+        var started = Environment.TickCount64;
         foreach (var group in _groups)
         {
             while (true)
             {
                 var pids = ReadPids(group);
-                if (pids.Count == 0 || Environment.TickCount64 > deadline)
+                var waited = Environment.TickCount64 - started;
+                if (pids.Count == 0 || waited > (long)patience.TotalMilliseconds)
                 {
                     break;
                 }
-                foreach (var pid in pids)
+                if (waited > (long)grace.TotalMilliseconds)
                 {
-                    if (Kill(pid, SigKill) == 0)
-                    {
-                        killed++;
-                    }
+                    killed += pids.Count(pid => KillIfMember(pid, _id));
                 }
-                await Task.Delay(5).ConfigureAwait(false);
+                await Task.Delay(1).ConfigureAwait(false);
             }
         }
         foreach (var group in Enumerable.Reverse(_groups))
         {
             // A process killed a moment ago leaves the group only once the kernel has reaped it.
-            for (var attempt = 0; attempt < 100 && !TryDelete(group); attempt++)
+            for (var attempt = 0; attempt < 1000 && !TryDelete(group); attempt++)
             {
-                await Task.Delay(10).ConfigureAwait(false);
+                await Task.Delay(1).ConfigureAwait(false);
             }
         }
         _groups.Clear();
         return killed;
     }
-
-    /// <summary>The ids of the processes in the jail's groups now.</summary>
-    public IReadOnlyList<int> Members() => _groups.SelectMany(ReadPids).Distinct().ToList();
 
     private string Make(string parent, string id)
     {
@@ -201,6 +203,35 @@ internal sealed partial class CgroupJail
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    // Pids on a busy host are reused within seconds (pid_max is often 32768), so a pid read from cgroup.procs may name
+    // someone else's process by the time it is signalled. A pidfd pins the process first; only then is it checked to
+    // be one of ours, and the signal goes to exactly that process or nowhere.
+    private static bool KillIfMember(int pid, string id)
+    {
+        var pidfd = (int)Syscall(PidfdOpenSyscall, pid, 0, 0, 0);
+        if (pidfd < 0)
+        {
+            return false;
+        }
+        try
+        {
+            var suffix = "/" + CgroupSupport.GroupName + "/" + id;
+            var member = File.ReadLines($"/proc/{pid}/cgroup").Any(l => l.EndsWith(suffix, StringComparison.Ordinal));
+            return member && Syscall(PidfdSendSignalSyscall, pidfd, SigKill, 0, 0) == 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        finally
+        {
+            _ = Close(pidfd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, long a, long b, long c, long d);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
 }

@@ -8,7 +8,7 @@ namespace Nightshift.Sandbox.Internal;
 /// </summary>
 internal sealed class CgroupSupport
 {
-    private const string GroupName = "nightshift-sandbox";
+    public const string GroupName = "nightshift-sandbox";
 
     private CgroupSupport(string? pidsParent, string? memoryParent, bool version2, string description)
     {

@@ -1,0 +1,81 @@
+using Nightshift.Core.Errors;
+using Nightshift.TestKit.Sandbox;
+
+namespace Nightshift.Sandbox.Tests;
+
+public sealed class SpecValidationTests(Jail jail) : IClassFixture<Jail>
+{
+    private static readonly TempFolder Worktree = new();
+
+    public static TheoryData<string, CommandSpec> Invalid() => new()
+    {
+        { "argv", new CommandSpec([]) { WorktreePath = Worktree.Path } },
+        { "argv", CommandSpec.Exec("echo", "a\0b") with { WorktreePath = Worktree.Path } },
+        { "argv", CommandSpec.Shell(new string('x', 2 << 20)) with { WorktreePath = Worktree.Path } },
+        { "worktreePath", CommandSpec.Exec("true") },
+        { "worktreePath", CommandSpec.Exec("true") with { WorktreePath = "relative/path" } },
+        { "worktreePath", CommandSpec.Exec("true") with { WorktreePath = "/" } },
+        { "worktreePath", CommandSpec.Exec("true") with { WorktreePath = "/etc" } },
+        { "worktreePath", CommandSpec.Exec("true") with { WorktreePath = "/usr/share" } },
+        { "worktreePath", CommandSpec.Exec("true") with { WorktreePath = "/tmp/nightshift-does-not-exist-" + Guid.NewGuid() } },
+        { "workingDirectory", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, WorkingDirectory = "../.." } },
+        { "workingDirectory", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, WorkingDirectory = "/etc" } },
+        { "workingDirectory", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, WorkingDirectory = "missing" } },
+        { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "x" } } },
+        { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["NIGHTSHIFT_GITHUB_TOKEN"] = "x" } } },
+        { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["LD_PRELOAD"] = "x" } } },
+        { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["HOME"] = "/" } } },
+        { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["BAD-NAME"] = "x" } } },
+        { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["NODE_ENV"] = new string('x', 40000) } } },
+        { "timeout", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Timeout = TimeSpan.FromSeconds(-1) } },
+        { "timeout", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Timeout = TimeSpan.FromDays(3) } },
+        { "maxOutputChars", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, MaxOutputChars = 0 } },
+        { "cachePath", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, CachePath = "/etc" } },
+        { "limits.processes", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Limits = new SandboxLimits { Processes = 0 } } },
+        { "limits.memoryBytes", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Limits = new SandboxLimits { MemoryBytes = -5 } } },
+        { "network", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Network = (NetworkPolicy)7 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public async Task RunAsync_InvalidSpec_ThrowsValidationNamingTheField(string field, CommandSpec spec)
+    {
+        var error = await Should.ThrowAsync<ValidationException>(() => jail.Sandbox.RunAsync(spec));
+
+        error.Errors.Keys.ShouldContain(field, error.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_WorktreeIsSymlinkToSystemFolder_Refused()
+    {
+        using var folder = new TempFolder();
+        var link = folder.File("looks-harmless");
+        File.CreateSymbolicLink(link, "/etc");
+
+        var error = await Should.ThrowAsync<ValidationException>(() => jail.Sandbox.RunAsync(CommandSpec.Exec("true") with { WorktreePath = link }));
+
+        error.Message.ShouldContain("/etc");
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkingDirectoryIsSymlinkOutOfWorktree_Refused()
+    {
+        using var worktree = new TempFolder();
+        Directory.CreateSymbolicLink(worktree.File("out"), "/usr");
+
+        var error = await Should.ThrowAsync<ValidationException>(() => jail.Sandbox.RunAsync(CommandSpec.Exec("true") with { WorktreePath = worktree.Path, WorkingDirectory = "out" }));
+
+        error.Errors.Keys.ShouldContain("workingDirectory");
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownProgram_Exits127()
+    {
+        using var worktree = new TempFolder();
+
+        var result = await jail.Sandbox.RunAsync(CommandSpec.Exec("nightshift-no-such-program") with { WorktreePath = worktree.Path });
+
+        result.ExitCode.ShouldBe(127);
+        result.Stderr.ShouldContain("not found");
+    }
+}
