@@ -23,6 +23,7 @@ public sealed partial class RepoMapBuilder
     private readonly ConcurrentDictionary<string, FileFacts> _facts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Dictionary<string, Stamp>> _stamps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RepoMap> _commits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string[] Paths, List<RepoMapFile> Files)> _lastBuild = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _loadedFolders = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -119,9 +120,22 @@ public sealed partial class RepoMapBuilder
                 known[r.Entry.Path] = (stamp, _facts[r.Hash]);
             }
 
+            var paths = entries.Select(e => e.Path).ToArray();
+            if (read.IsEmpty && _lastBuild.TryGetValue(root, out var last) && last.Paths.AsSpan().SequenceEqual(paths))
+            {
+                // Nothing read and the same files as last time: the import graph cannot have changed.
+                var unchanged = new RepoMap(commit, last.Files, new RepoMapStats(entries.Count, 0, 0, skipped + (paths.Length - last.Files.Count), false, false, clock.Elapsed));
+                if (commit is not null)
+                {
+                    SaveCommit(commit, unchanged, options);
+                }
+                return unchanged;
+            }
+
             var textFiles = known.Where(k => !k.Value.Facts.Binary).ToDictionary(k => k.Key, k => k.Value.Facts, StringComparer.Ordinal);
             skipped += known.Count - textFiles.Count;
             var files = Assemble(root, textFiles, known);
+            _lastBuild[root] = (paths, files);
             if (parsed > 0)
             {
                 SaveFacts(options);

@@ -85,6 +85,22 @@ public sealed class RepoMapBuilderTests
     }
 
     [Fact]
+    public async Task BuildAsync_FileDeletedWithNothingElseChanged_LeavesTheMapAndTheImportGraph()
+    {
+        using var repo = new SampleRepo();
+        var builder = new RepoMapBuilder();
+        var before = await builder.BuildAsync(repo.Root, null, NoCtags, TestDefaults.TimeoutToken());
+        File.Delete(Path.Combine(repo.Root, "src/checkout.js"));
+
+        var after = await builder.BuildAsync(repo.Root, null, NoCtags, TestDefaults.TimeoutToken());
+
+        after.Stats.FilesRead.ShouldBe(0);
+        after.Files.Count.ShouldBe(before.Files.Count - 1);
+        after.Files.ShouldNotContain(f => f.Path == "src/checkout.js");
+        after.Files.Single(f => f.Path == "src/cart.ts").ReferencedBy.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task BuildAsync_OnlyTimestampChanged_RereadsButDoesNotReparse()
     {
         using var repo = new SampleRepo();
