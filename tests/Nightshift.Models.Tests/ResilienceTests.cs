@@ -157,7 +157,8 @@ public sealed class ResilienceTests : IAsyncLifetime
         // A first call warms the server and the SDK, so the short timeout measures only the hang.
         _host.Server.Enqueue(ScriptedReply.Text("warm"));
         await _host.Client("anthropic/claude-sonnet-4-5").GetResponseAsync(Hi, cancellationToken: TestDefaults.TimeoutToken());
-        _host.Options.Resilience.CallTimeout = TimeSpan.FromMilliseconds(300);
+        // Long enough that each attempt reaches the server even on a loaded machine, short enough to keep the test quick.
+        _host.Options.Resilience.CallTimeout = TimeSpan.FromMilliseconds(1_500);
         _host.Options.Resilience.MaxRetries = 1;
         _host.Server.Fallback = ScriptedReply.Hang();
         var client = _host.Client("anthropic/claude-sonnet-4-5");
@@ -165,7 +166,7 @@ public sealed class ResilienceTests : IAsyncLifetime
         var error = await Should.ThrowAsync<ModelProviderException>(() => client.GetResponseAsync(Hi, cancellationToken: TestDefaults.TimeoutToken()));
 
         error.Kind.ShouldBe(ModelFailureKind.Timeout);
-        error.Message.ShouldContain("0.3 s");
+        error.Message.ShouldContain("1.5 s");
         error.Message.ShouldContain("2 attempts");
         _host.Server.RequestCount.ShouldBe(3);
     }
