@@ -27,7 +27,7 @@ try
     File.WriteAllText(Path.Combine(repo, "src", "target.js"), "export const answer = 41;\n");
 
     // The step mix of a typical session: look around, read, search, edit back and forth.
-    object[] script =
+    (string Tool, object Args)[] script =
     [
         ("list_files", new { pattern = "src/*.js" }),
         ("read_file", new { path = "src/file7.js", start_line = 1, end_line = 60 }),
@@ -35,7 +35,7 @@ try
         ("edit_file", new { path = "src/target.js", old_string = "answer = 41", new_string = "answer = 42" }),
         ("edit_file", new { path = "src/target.js", old_string = "answer = 42", new_string = "answer = 41" }),
     ];
-    (string Tool, object Args) Step(int n) => ((string, object))script[n % script.Length];
+    (string Tool, object Args) Step(int n) => script[n % script.Length];
 
     var none = new NoCommands();
     var context = new ToolContext(new Worktree(repo), none, none);
@@ -88,7 +88,7 @@ try
     var overhead = Percentile(perStep, 50) - Percentile(baseline, 50);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"platform overhead per step (median, beyond the tool itself): {overhead:0.00} ms; ratio to the bare tool call: {ratio:0.0}x"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"goal: median and p95 < 50 ms per step -> {(Percentile(perStep, 50) < 50 && Percentile(perStep, 95) < 50 ? "met" : "NOT met")}"));
-    var events = await store.ReadEventsAsync(lease.TaskId, 0, 100_000);
+    var events = await store.ReadEventsAsync(lease.TaskId, 0, 10_000);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"events written: {events.Count} ({events.Count / (double)steps:0.0} per step)"));
 }
 finally
