@@ -172,4 +172,18 @@ public sealed class AgentTaskExecutorTests
         first.Calls.Count.ShouldBe(2);
         resumed.Types.ShouldNotContain("model.request");
     }
+
+    [Fact]
+    public async Task ExecuteAsync_ProviderStillDownAfterItsRetries_AsksTheQueueToRetryWithTheProvidersMessage()
+    {
+        var model = new ScriptedChatClient().ThenThrow(new Nightshift.Models.Errors.ModelProviderException(
+            "openai", Nightshift.Models.Errors.ModelFailureKind.ServerError, "openai answered 503 on 5 attempts: try again later or configure a fallback model"));
+        using var harness = new ExecutorHarness(model);
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.RetryableFailure);
+        outcome.Reason.ShouldNotBeNull().ShouldContain("openai answered 503 on 5 attempts");
+    }
 }
