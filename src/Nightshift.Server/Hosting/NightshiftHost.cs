@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nightshift.Agent;
+using Nightshift.Sandbox;
 using Nightshift.Workspaces;
 using Nightshift.Core.Execution;
 using Nightshift.Server.Api;
@@ -132,6 +133,7 @@ public static class NightshiftHost
         // live in the server's data folder.
         services.AddNightshiftAgent();
         services.PostConfigure<WorkspaceOptions>(workspaces => workspaces.DataDirectory ??= options.DataDirectory);
+        services.PostConfigure<SandboxOptions>(sandbox => sandbox.StateDirectory ??= Path.Combine(options.DataDirectory, "sandbox"));
         services.TryAddSingleton<IRepositoryGate, PolicyRepositoryGate>();
     }
 
