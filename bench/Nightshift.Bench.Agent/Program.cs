@@ -76,7 +76,7 @@ try
     };
     var budget = new BudgetTracker(new AgentBudget { MaxSteps = steps + 5, ContextTokens = 60_000 }, TimeProvider.System);
     var observer = new RunObserver(run, "build");
-    var meter = new ModelUsageMeterAdapter(UsageMeter.Default, ModelSpec.Parse("openai/gpt-4.1"));
+    var meter = new ModelUsageMeter(UsageMeter.Default, ModelSpec.Parse("openai/gpt-4.1"));
     var loop = new AgentLoop(model, ToolBox.BuildTools(), context, observer, meter, budget, TimeProvider.System);
     List<ChatMessage> conversation = [new(ChatRole.System, "bench"), new(ChatRole.User, "bench")];
     await loop.RunAsync(conversation, 2, CancellationToken.None);
@@ -111,9 +111,4 @@ internal sealed class NoCommands : ICommandRunner, IDiffSource
         throw new InvalidOperationException("the benchmark runs no commands");
 
     public Task<string> GetDiffAsync(CancellationToken cancellationToken = default) => Task.FromResult("");
-}
-
-internal sealed class ModelUsageMeterAdapter(UsageMeter meter, ModelSpec spec) : IUsageMeter
-{
-    public Nightshift.Core.Usage.UsageRecord Measure(ChatResponse response) => meter.Measure(response, spec);
 }

@@ -71,7 +71,7 @@ public sealed partial class AgentTaskExecutor(
             var cache = Path.Combine(_cacheRoot, workspace.Repository.Key);
             Directory.CreateDirectory(cache);
             var verification = VerificationDetector.Detect(workspace.Path, config);
-            var verifier = new Verifier(Runner("verify", NetworkPolicy.Off), verification, _options.VerificationTimeout);
+            var verifier = new Verifier(Runner(run, workspace, cache, "verify", NetworkPolicy.Off), verification, _options.VerificationTimeout);
 
             if (!checkpoint.Reached("built"))
             {
@@ -83,7 +83,7 @@ public sealed partial class AgentTaskExecutor(
                 {
                     await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = true, commands = verification }), cancellationToken);
                     var baseline = await verifier.BaselineAsync(cancellationToken);
-                    await run.EmitAsync("verify.baseline", NightshiftJson.Payload(new
+                    await run.EmitAsync(EventTypes.VerifyBaseline, NightshiftJson.Payload(new
                     {
                         passed = baseline.All(c => c.Passed),
                         failingTests = baseline.SelectMany(c => c.FailingTests).Take(50),
@@ -97,7 +97,7 @@ public sealed partial class AgentTaskExecutor(
             }
 
             var budget = new BudgetTracker(_options.Budget, time);
-            var context = new ToolContext(new Worktree(workspace.Path), Runner("agent", NetworkPolicy.Off), new WorkspaceDiffSource(workspaces, workspace));
+            var context = new ToolContext(new Worktree(workspace.Path), Runner(run, workspace, cache, "agent", NetworkPolicy.Off), new WorkspaceDiffSource(workspaces, workspace));
             var loop = new AgentLoop(model.Client, ToolBox.BuildTools(), context, new RunObserver(run, "build"), model.Meter, budget, time);
             List<ChatMessage> conversation =
             [
@@ -188,9 +188,6 @@ public sealed partial class AgentTaskExecutor(
             }
         }
 
-        ICommandRunner Runner(string purpose, NetworkPolicy network) =>
-            new SandboxCommandRunner(sandbox, run, workspace!.Path,
-                Path.Combine(_cacheRoot, workspace.Repository.Key), network, purpose);
     }
 
     private async Task<TaskOutcome?> SetupAsync(RepoConfig config, Workspace workspace, string cache, ITaskRun run, CancellationToken cancellationToken)
@@ -200,7 +197,7 @@ public sealed partial class AgentTaskExecutor(
             return null;
         }
         var network = config.Network == RepoNetworkPolicy.Off ? NetworkPolicy.Off : NetworkPolicy.On;
-        var runner = new SandboxCommandRunner(sandbox, run, workspace.Path, cache, network, "setup");
+        var runner = Runner(run, workspace, cache, "setup", network);
         foreach (var command in config.Setup)
         {
             var outcome = await runner.RunAsync(command, _options.SetupTimeout, cancellationToken);
@@ -212,6 +209,9 @@ public sealed partial class AgentTaskExecutor(
         }
         return null;
     }
+
+    private SandboxCommandRunner Runner(ITaskRun run, Workspace workspace, string cache, string purpose, NetworkPolicy network) =>
+        new(sandbox, run, workspace.Path, cache, network, purpose);
 
     private static async Task<VerificationResult> VerifyAsync(Verifier verifier, int round, ITaskRun run, CancellationToken cancellationToken)
     {

@@ -49,5 +49,5 @@ internal sealed class RunObserver(ITaskRun run, string role) : IAgentObserver
         }), cancellationToken);
 
     public Task ContextCompactedAsync(int removedMessages, int estimatedTokensBefore, int estimatedTokensAfter, CancellationToken cancellationToken) =>
-        run.EmitAsync("context.compacted", NightshiftJson.Payload(new { removedMessages, estimatedTokensBefore, estimatedTokensAfter }), cancellationToken);
+        run.EmitAsync(EventTypes.ContextCompacted, NightshiftJson.Payload(new { removedMessages, estimatedTokensBefore, estimatedTokensAfter }), cancellationToken);
 }

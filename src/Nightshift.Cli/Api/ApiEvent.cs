@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nightshift.Core.Events;
 
 namespace Nightshift.Cli.Api;
 
@@ -6,5 +7,5 @@ namespace Nightshift.Cli.Api;
 internal sealed record ApiEvent(long Seq, string Type, DateTimeOffset Time, string? TaskId, JsonElement Data)
 {
     /// <summary>The final events; the server ends a stream after one of them.</summary>
-    public bool IsFinal => Type is "task.succeeded" or "task.failed" or "task.cancelled" or "task.timed_out" or "task.needs_review";
+    public bool IsFinal => Type is EventTypes.TaskSucceeded or EventTypes.TaskFailed or EventTypes.TaskCancelled or EventTypes.TaskTimedOut or EventTypes.TaskNeedsReview;
 }

@@ -1,5 +1,6 @@
 using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
+using Nightshift.Core.Events;
 using Nightshift.Core.Tasks;
 
 namespace Nightshift.Cli.Commands;
@@ -100,7 +101,7 @@ internal static class TaskFollower
         await foreach (var e in events)
         {
             yield return e;
-            if (e.Type == "plan.awaiting_approval")
+            if (e.Type == EventTypes.PlanAwaitingApproval)
             {
                 context.Output.Note($"the plan waits for approval: `nightshift approve {TaskId.Short(id)}` or `nightshift reject {TaskId.Short(id)}`");
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nightshift.Core.Configuration;
+using Nightshift.Server.Hosting;
 
 namespace Nightshift.Cli.Connection;
 
@@ -11,7 +12,7 @@ internal sealed class ConnectionResolver(CliEnvironment environment)
 {
     public const string ServerVariable = "NIGHTSHIFT_SERVER";
     public const string TokenVariable = "NIGHTSHIFT_TOKEN";
-    public const string DefaultUrl = "http://127.0.0.1:7700";
+    public const string DefaultUrl = NightshiftServerOptions.DefaultUrl;
 
     // The files are ours, but a hostile or corrupt one must not make the CLI read gigabytes.
     private const int MaxFileBytes = 64 * 1024;
@@ -38,7 +39,7 @@ internal sealed class ConnectionResolver(CliEnvironment environment)
         {
             return (ParseUrl(fromEnvironment, ServerVariable), ServerVariable);
         }
-        var serverFile = Path.Combine(data, "server.json");
+        var serverFile = ServerInfoFile.PathIn(data);
         var fromFile = ReadServerFile(serverFile);
         if (fromFile is not null)
         {

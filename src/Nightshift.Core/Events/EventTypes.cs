@@ -30,7 +30,9 @@ public static class EventTypes
     public const string ToolCall = "tool.call";
     public const string ToolResult = "tool.result";
     public const string CommandOutput = "command.output";
+    public const string ContextCompacted = "context.compacted";
     public const string VerifyStarted = "verify.started";
+    public const string VerifyBaseline = "verify.baseline";
     public const string VerifyPassed = "verify.passed";
     public const string VerifyFailed = "verify.failed";
     public const string CommitCreated = "commit.created";

@@ -87,7 +87,7 @@ public sealed record NewTask
         var baseBranch = string.IsNullOrWhiteSpace(BaseBranch) ? null : BaseBranch.Trim();
         if (baseBranch is not null && !IsSafeBranchName(baseBranch))
         {
-            Add("baseBranch", "is not a usable branch name: use letters, digits and . _ - /, not starting with '-' or '/', without '..', at most 200 characters");
+            Add("baseBranch", $"is not a usable branch name: use letters, digits and . _ - /, not starting with '-' or '/', without '..', at most {MaxBranchLength} characters");
         }
 
         var model = string.IsNullOrWhiteSpace(Model) ? null : Model.Trim();

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Nightshift.Core.Tasks;
 
 /// <summary>The wire names of statuses and phases, as stored in the database and shown to people.</summary>
@@ -28,18 +30,17 @@ public static class TaskStateNames
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
     };
 
+    // Every stored row is parsed through these; one frozen lookup each keeps that cheap.
+    private static readonly FrozenDictionary<string, TaskState> States =
+        Enum.GetValues<TaskState>().ToFrozenDictionary(s => s.ToWire(), StringComparer.OrdinalIgnoreCase);
+
+    private static readonly FrozenDictionary<string, TaskPhase> Phases =
+        Enum.GetValues<TaskPhase>().ToFrozenDictionary(p => p.ToWire(), StringComparer.OrdinalIgnoreCase);
+
     public static bool TryParseStatus(string? value, out TaskState status)
     {
-        foreach (var candidate in Enum.GetValues<TaskState>())
-        {
-            if (string.Equals(candidate.ToWire(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                status = candidate;
-                return true;
-            }
-        }
         status = default;
-        return false;
+        return value is not null && States.TryGetValue(value, out status);
     }
 
     public static TaskState ParseStatus(string value) =>
@@ -49,16 +50,8 @@ public static class TaskStateNames
 
     public static bool TryParsePhase(string? value, out TaskPhase phase)
     {
-        foreach (var candidate in Enum.GetValues<TaskPhase>())
-        {
-            if (string.Equals(candidate.ToWire(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                phase = candidate;
-                return true;
-            }
-        }
         phase = default;
-        return false;
+        return value is not null && Phases.TryGetValue(value, out phase);
     }
 
     public static TaskPhase ParsePhase(string value) =>

@@ -64,7 +64,7 @@ public static class NightshiftHost
         services.AddOptions<SseOptions>().BindConfiguration(SseOptions.Section);
         services.AddNightshiftRateLimiting();
         services.AddOpenApi();
-        AddCommon(services, options, configureServices);
+        AddCommon(services, options, options.RunWorker, configureServices);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -89,31 +89,18 @@ public static class NightshiftHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         AddConfiguration(builder.Configuration, options);
-        var worker = new NightshiftServerOptions
-        {
-            DataDirectory = options.DataDirectory,
-            Database = options.Database,
-            Urls = options.Urls,
-            WorkerSlots = options.WorkerSlots,
-            RunWorker = true,
-            Token = options.Token,
-            LeaseDuration = options.LeaseDuration,
-            ShutdownTimeout = options.ShutdownTimeout,
-            PollInterval = options.PollInterval,
-            ReclaimInterval = options.ReclaimInterval,
-            WriteConsoleMessages = options.WriteConsoleMessages,
-        };
-        AddCommon(builder.Services, worker, configureServices);
+        // A worker host always runs the worker, whatever RunWorker says.
+        AddCommon(builder.Services, options, runWorker: true, configureServices);
         return builder.Build();
     }
 
-    private static void AddCommon(IServiceCollection services, NightshiftServerOptions options, Action<IServiceCollection>? configureServices)
+    private static void AddCommon(IServiceCollection services, NightshiftServerOptions options, bool runWorker, Action<IServiceCollection>? configureServices)
     {
         services.AddSingleton(options);
         services.AddSingleton<ServerMetrics>();
         services.AddHostedService<SecondSignalExit>();
         StoreRegistration.Add(services, options);
-        if (options.RunWorker && options.WorkerSlots > 0)
+        if (runWorker && options.WorkerSlots > 0)
         {
             services.AddSingleton(new WorkerOptions(
                 options.WorkerSlots, options.LeaseDuration, options.PollInterval, options.ReclaimInterval, options.ShutdownTimeout));

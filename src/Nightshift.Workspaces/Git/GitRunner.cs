@@ -52,11 +52,18 @@ internal sealed partial class GitRunner(string gitExecutable, GitHome home, Time
         var stderrTask = ReadCappedAsync(process.StandardError, MaxStderrChars);
         try
         {
-            if (invocation.StandardInput is not null)
+            try
             {
-                await process.StandardInput.WriteAsync(invocation.StandardInput.AsMemory(), timeoutSource.Token);
+                if (invocation.StandardInput is not null)
+                {
+                    await process.StandardInput.WriteAsync(invocation.StandardInput.AsMemory(), timeoutSource.Token);
+                }
+                process.StandardInput.Close();
             }
-            process.StandardInput.Close();
+            catch (IOException)
+            {
+                // git closed its stdin early; its exit code below says what happened.
+            }
             await process.WaitForExitAsync(timeoutSource.Token);
         }
         catch (OperationCanceledException)
@@ -67,11 +74,6 @@ internal sealed partial class GitRunner(string gitExecutable, GitHome home, Time
                 throw;
             }
             throw new WorkspaceException($"git {invocation.Arguments.FirstOrDefault()} did not finish within {timeout.TotalSeconds:0}s and was stopped; raise Workspaces:GitTimeout for very large repositories");
-        }
-        catch (IOException)
-        {
-            // git closed its stdin early; its exit code below says what happened.
-            await process.WaitForExitAsync(timeoutSource.Token);
         }
         var stdout = await stdoutTask;
         var stderr = Scrub(await stderrTask, invocation.Secrets);

@@ -63,7 +63,7 @@ internal sealed class ExecutorHarness : IDisposable
         Id = TaskId.New(TimeProvider.System),
         Repo = Repo.RemotePath,
         Instruction = instruction,
-        Title = NewTaskTitle(instruction),
+        Title = Core.Tasks.NewTask.DeriveTitle(instruction),
         Status = TaskState.Running,
         CreatedAt = DateTimeOffset.UtcNow,
     };
@@ -76,8 +76,6 @@ internal sealed class ExecutorHarness : IDisposable
         _services.Dispose();
         Repo.Dispose();
     }
-
-    private static string NewTaskTitle(string instruction) => Core.Tasks.NewTask.DeriveTitle(instruction);
 
     private sealed class ScriptedModels(IChatClient model) : IAgentModels
     {
