@@ -154,7 +154,7 @@ public sealed partial class WorkspaceManager
         var taskId = request.TaskId ?? workspaceTaskId;
         if (taskId.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || taskId.Length > 64)
         {
-            throw new ValidationException("taskId", "the task id for the trailer may not contain spaces or control characters");
+            throw new ValidationException("taskId", "the task id for the trailer must be at most 64 characters, without spaces or control characters");
         }
         return $"{body}\n\nNightshift-Task: {taskId}\n";
     }

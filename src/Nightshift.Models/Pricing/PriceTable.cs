@@ -25,7 +25,7 @@ public sealed partial class PriceTable
         {
             if (price.InputPerMillion < 0 || price.CachedInputPerMillion < 0 || price.OutputPerMillion < 0)
             {
-                throw new ArgumentException($"price for '{key}' is negative: prices are USD per million tokens, 0 or more", nameof(overrides));
+                throw new ArgumentException($"Models:Prices:{key} is negative: set InputPerMillion, CachedInputPerMillion and OutputPerMillion to 0 or more (USD per million tokens)", nameof(overrides));
             }
             _prices[key.Trim()] = price;
         }

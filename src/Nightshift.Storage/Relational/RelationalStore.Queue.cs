@@ -400,9 +400,13 @@ internal abstract partial class RelationalStore
         {
             throw new ValidationException("leaseDuration", $"is {request.LeaseDuration}; give more than zero and at most one day");
         }
-        if (request.MaxRunning is < 0 || request.MaxRunningPerRepo is < 0)
+        if (request.MaxRunning is < 0)
         {
-            throw new ValidationException("maxRunning", "caps cannot be negative; leave them out for no cap");
+            throw new ValidationException("maxRunning", "cannot be negative; leave it out for no cap");
+        }
+        if (request.MaxRunningPerRepo is < 0)
+        {
+            throw new ValidationException("maxRunningPerRepo", "cannot be negative; leave it out for no cap");
         }
     }
 
