@@ -44,7 +44,11 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet DLL ARGS</c> and waits for its "Nightshift listening on URL" line.</summary>
-    public static async Task<ServerProcess> StartAsync(string dll, IEnumerable<string> arguments, string? dataDirectory = null)
+    public static async Task<ServerProcess> StartAsync(
+        string dll,
+        IEnumerable<string> arguments,
+        string? dataDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("ns-server-").FullName;
@@ -62,6 +66,10 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var name in new[] { "NIGHTSHIFT_SERVER", "NIGHTSHIFT_TOKEN", "NIGHTSHIFT_DATA", "NIGHTSHIFT_DB", "NIGHTSHIFT__Auth__Token" })
         {
             start.Environment.Remove(name);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var server = new ServerProcess(process, dataDirectory, ownsData);
