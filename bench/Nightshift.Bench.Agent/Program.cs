@@ -1,4 +1,4 @@
-// Platform overhead per agent step with a zero-latency scripted model: the agent loop (argument checks, tool dispatch,
+// Platform overhead per agent step (then whole tasks per minute, see EndToEnd.cs) with a zero-latency scripted model: the agent loop (argument checks, tool dispatch,
 // context bookkeeping) plus the events and usage it writes to a real SQLite store, beside the bare tool calls alone.
 using System.Diagnostics;
 using System.Globalization;
@@ -14,6 +14,12 @@ using Nightshift.Models.Usage;
 using Nightshift.Storage;
 using Nightshift.TestKit.Models;
 
+// `e2e [N]` measures whole tasks per minute only; otherwise the step overhead is measured first, then that.
+if (args.Length > 0 && args[0] == "e2e")
+{
+    await EndToEnd.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 12);
+    return;
+}
 var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
 var root = Directory.CreateTempSubdirectory("ns-bench-agent-").FullName;
 try
@@ -95,6 +101,7 @@ finally
 {
     Directory.Delete(root, recursive: true);
 }
+await EndToEnd.RunAsync(12);
 
 static double Percentile(List<double> values, double p)
 {
