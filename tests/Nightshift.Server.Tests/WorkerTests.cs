@@ -80,6 +80,52 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task Worker_CancelWhileRunning_StopsAtOnceRatherThanAtTheNextHeartbeat()
+    {
+        // Heartbeats every 200 s: a cancel seen within the test's timeout can only have come from the event signal.
+        var executor = new UntilCancelledExecutor();
+        await using var server = await RunningServer.StartAsync(o =>
+        {
+            o.RunWorker = true;
+            o.LeaseDuration = TimeSpan.FromMinutes(10);
+        }, s => s.AddSingleton<ITaskExecutor>(executor));
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+        await TestDefaults.WaitUntilAsync(() => executor.Running == 1, "the executor runs");
+
+        using var cancel = await server.Client.PostAsync($"/api/v1/tasks/{id}/cancel", null);
+        cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "cancelled");
+        executor.Running.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Worker_RetriedAfterACancel_IsNotStoppedByTheOldRequest()
+    {
+        var executor = new UntilCancelledExecutor();
+        await using var server = await RunningServer.StartAsync(o =>
+        {
+            o.RunWorker = true;
+            o.LeaseDuration = TimeSpan.FromMinutes(10);
+        }, s => s.AddSingleton<ITaskExecutor>(executor));
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+        await TestDefaults.WaitUntilAsync(() => executor.Running == 1, "the executor runs");
+        (await server.Client.PostAsync($"/api/v1/tasks/{id}/cancel", null)).Dispose();
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "cancelled");
+
+        (await server.Client.PostAsync($"/api/v1/tasks/{id}/retry", null)).Dispose();
+        await TestDefaults.WaitUntilAsync(() => executor.CheckpointsSeen.Count == 2 && executor.Running == 1, "the retried task runs again");
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "running");
+
+        // The watch replays the log (old request included) as the attempt starts; the run must survive it.
+        await TestDefaults.WaitUntilAsync(
+            async () => (await EventsAsync(server, id)).Count(e => e.GetProperty("type").GetString() == "test.waiting") == 2,
+            "the second attempt is under way");
+        (await ApiCalls.GetTaskAsync(server.Client, id)).GetProperty("status").GetString().ShouldBe("running");
+        executor.Running.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task BuildWorker_SeparateWorkerHost_RunsTasksSubmittedThroughTheApi()
     {
         await using var api = await RunningServer.StartAsync();

@@ -1,4 +1,5 @@
 using Nightshift.Core.Errors;
+using Nightshift.Core.Events;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Tasks;
 using Nightshift.Server.Metrics;
@@ -109,7 +110,7 @@ internal sealed partial class WorkerService(
 
         using var onShutdown = stoppingToken.Register(() => Stop(StopReason.Shutdown));
         using var heartbeatStop = new CancellationTokenSource();
-        var heartbeats = HeartbeatAsync(lease, Stop, heartbeatStop.Token);
+        var heartbeats = Task.WhenAll(HeartbeatAsync(lease, Stop, heartbeatStop.Token), WatchForCancelAsync(lease, Stop, heartbeatStop.Token));
 
         TaskOutcome? outcome;
         var execution = Task.Run(() => executor.ExecuteAsync(run, executorStop.Token), CancellationToken.None);
@@ -231,6 +232,34 @@ internal sealed partial class WorkerService(
         }
     }
 
+    /// <summary>
+    /// Stops the executor as soon as someone asks to cancel, instead of at the next heartbeat: the request is an event,
+    /// and following the task's events is woken by the store's signal (in-process on SQLite, NOTIFY on PostgreSQL).
+    /// The heartbeat still sees the request if this watch misses it.
+    /// </summary>
+    private async Task WatchForCancelAsync(Lease lease, Action<StopReason> stop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in store.FollowEventsAsync(lease.TaskId, 0, untilFinished: true, cancellationToken))
+            {
+                // An old request from before a retry is still in the log: the task's own flag says whether it stands.
+                if (e.Type == EventTypes.TaskCancelRequested && (await store.FindAsync(lease.TaskId, cancellationToken))?.CancelRequested == true)
+                {
+                    stop(StopReason.CancelRequested);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogCancelWatchFailed(logger, lease.TaskId, exception);
+        }
+    }
+
     private async Task ReclaimLoopAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.ReclaimInterval, timeProvider);
@@ -312,6 +341,9 @@ internal sealed partial class WorkerService(
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Lost the lease on task {TaskId}; this worker writes nothing more for it")]
     private static partial void LogLeaseLost(ILogger logger, string taskId);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Debug, Message = "Watching task {TaskId} for cancellation failed; the heartbeat still observes it")]
+    private static partial void LogCancelWatchFailed(ILogger logger, string taskId, Exception exception);
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Heartbeat for task {TaskId} failed; retrying until the lease runs out")]
     private static partial void LogHeartbeatFailed(ILogger logger, string taskId, Exception exception);
