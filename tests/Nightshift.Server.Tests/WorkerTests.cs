@@ -21,6 +21,14 @@ public sealed class WorkerTests
             }
         }, dataDirectory);
 
+    /// <summary>Heartbeats every 200 s: a cancel seen within a test's timeout can only have come from the event signal.</summary>
+    private static Task<RunningServer> StartWithRareHeartbeatsAsync(ITaskExecutor executor) =>
+        RunningServer.StartAsync(o =>
+        {
+            o.RunWorker = true;
+            o.LeaseDuration = TimeSpan.FromMinutes(10);
+        }, s => s.AddSingleton(executor));
+
     private static async Task<List<System.Text.Json.JsonElement>> EventsAsync(RunningServer server, string id)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tasks/{id}/events");
@@ -82,13 +90,8 @@ public sealed class WorkerTests
     [Fact]
     public async Task Worker_CancelWhileRunning_StopsAtOnceRatherThanAtTheNextHeartbeat()
     {
-        // Heartbeats every 200 s: a cancel seen within the test's timeout can only have come from the event signal.
         var executor = new UntilCancelledExecutor();
-        await using var server = await RunningServer.StartAsync(o =>
-        {
-            o.RunWorker = true;
-            o.LeaseDuration = TimeSpan.FromMinutes(10);
-        }, s => s.AddSingleton<ITaskExecutor>(executor));
+        await using var server = await StartWithRareHeartbeatsAsync(executor);
         var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
         await TestDefaults.WaitUntilAsync(() => executor.Running == 1, "the executor runs");
 
@@ -103,11 +106,7 @@ public sealed class WorkerTests
     public async Task Worker_RetriedAfterACancel_IsNotStoppedByTheOldRequest()
     {
         var executor = new UntilCancelledExecutor();
-        await using var server = await RunningServer.StartAsync(o =>
-        {
-            o.RunWorker = true;
-            o.LeaseDuration = TimeSpan.FromMinutes(10);
-        }, s => s.AddSingleton<ITaskExecutor>(executor));
+        await using var server = await StartWithRareHeartbeatsAsync(executor);
         var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
         await TestDefaults.WaitUntilAsync(() => executor.Running == 1, "the executor runs");
         (await server.Client.PostAsync($"/api/v1/tasks/{id}/cancel", null)).Dispose();
