@@ -16,12 +16,19 @@ internal sealed class WorkerCommand : NightshiftCommand
 
     private readonly Option<int?> slots = new("--slots", "-s") { Description = "Tasks this worker runs at once (default 2)", HelpName = "N" };
 
+    private readonly Option<int?> lease = new("--lease")
+    {
+        Description = "Seconds a claim lasts without a heartbeat (default 30); a crashed worker's tasks return to the queue after it",
+        HelpName = "SECONDS",
+    };
+
     private readonly Option<bool> verbose = new("--verbose", "-v") { Description = "Also show the web framework's informational log lines" };
 
     public WorkerCommand(CommandContextFactory contexts) : base("worker", "Run a worker only (scale-out): claims tasks from the store and runs them", contexts)
     {
         Options.Add(database);
         Options.Add(slots);
+        Options.Add(lease);
         Options.Add(verbose);
     }
 
@@ -29,11 +36,18 @@ internal sealed class WorkerCommand : NightshiftCommand
     {
         var parse = context.ParseResult;
         var count = parse.GetValue(slots) ?? 2;
+        var leaseSeconds = parse.GetValue(lease) ?? 30;
+        if (leaseSeconds is < 3 or > 3_600)
+        {
+            throw new UsageException($"--lease {leaseSeconds} is out of range: give 3 to 3600 seconds (heartbeats run every third of it)");
+        }
         var options = new NightshiftServerOptions
         {
             DataDirectory = context.DataDirectory,
             Database = parse.GetValue(database) ?? context.Environment.GetVariable(NightshiftPaths.DatabaseVariable),
             WorkerSlots = count,
+            LeaseDuration = TimeSpan.FromSeconds(leaseSeconds),
+            ReclaimInterval = TimeSpan.FromSeconds(Math.Min(15, leaseSeconds)),
             RunWorker = true,
             WriteConsoleMessages = !context.Output.Json,
         };

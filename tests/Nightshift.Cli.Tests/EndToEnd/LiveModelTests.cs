@@ -45,16 +45,6 @@ public sealed class LiveModelTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DemoLive_WithoutAModel_RefusesWithWhatToSet()
-    {
-        var result = await CliProcess.RunAsync(["demo", "--live", "--data", _data], new Dictionary<string, string?> { ["NIGHTSHIFT_MODEL"] = null });
-
-        result.ExitCode.ShouldBe(ExitCodes.Usage);
-        result.Stderr.ShouldContain("NIGHTSHIFT_MODEL");
-        _model.RequestCount.ShouldBe(0);
-    }
-
-    [Fact]
     public async Task Run_OnABareRepository_PushesTheTaskBranchBackToIt_AndLeavesItsBranchesAlone()
     {
         using var repo = TempGitRepo.Create();

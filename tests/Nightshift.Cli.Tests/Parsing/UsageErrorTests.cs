@@ -168,6 +168,10 @@ public sealed class UsageErrorTests : IDisposable
     [Theory]
     [InlineData("worker", "--slots", "0")]
     [InlineData("worker", "--slots", "100000")]
+    [InlineData("worker", "--lease", "2")]
+    [InlineData("worker", "--lease", "86400")]
+    [InlineData("worker", "--lease", "-5")]
+    [InlineData("worker", "--lease", "soon")]
     [InlineData("up", "--workers", "-1", "--urls", "http://127.0.0.1:0")]
     [InlineData("up", "--urls", "http://0.0.0.0:0")]
     public async Task UpAndWorker_UnusableSetting_ExitTwoNamingItBeforeStarting(params string[] args)
