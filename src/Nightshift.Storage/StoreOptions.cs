@@ -17,7 +17,7 @@ public sealed class StoreOptions
     /// </summary>
     public string? Database { get; set; }
 
-    /// <summary>How long a claim lasts without a heartbeat, when the worker does not say.</summary>
+    /// <summary>How long a claim lasts without a heartbeat when the worker does not say (its ClaimRequest.LeaseDuration is zero).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Wait before the second attempt; each later one waits twice as long.</summary>
@@ -49,6 +49,18 @@ public sealed class StoreOptions
     /// </summary>
     public bool SqliteFullSync { get; set; } = true;
 
+    /// <summary>
+    /// How long a task may wait for its plan to be approved (awaiting_approval) before the store's periodic sweep ends
+    /// it as timed_out; <see cref="TimeSpan.Zero"/> or <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Benchmark only: every write takes the general path (lock the row, change it, commit), as before chained
+    /// single-statement writes existed, so the gain can be measured against it in the same run.
+    /// </summary>
+    internal bool GeneralPathOnly { get; set; }
+
     /// <summary>Throws with every unusable setting named, and what to change.</summary>
     public void Validate()
     {
@@ -72,6 +84,10 @@ public sealed class StoreOptions
         if (MaxEventPayloadBytes < 1024 || MaxCheckpointBytes < 1024 || MaxPlanBytes < 1024)
         {
             problems.Add("MaxEventPayloadBytes, MaxCheckpointBytes and MaxPlanBytes must each be at least 1024");
+        }
+        if (ApprovalTimeout < TimeSpan.Zero && ApprovalTimeout != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"ApprovalTimeout is {ApprovalTimeout}; give a positive time, or 0 to wait for approval for ever");
         }
         if (problems.Count > 0)
         {
