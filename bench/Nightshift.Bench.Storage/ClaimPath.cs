@@ -11,4 +11,7 @@ internal enum ClaimPath
 
     /// <summary>FinishAndClaimAsync: the finish and the next claim in one transaction.</summary>
     FinishAndClaim,
+
+    /// <summary>FinishAndClaimAsync with StoreOptions.PostgresFastWorkerCommits (opt-in; PostgreSQL only).</summary>
+    FinishAndClaimFastCommits,
 }

@@ -14,7 +14,7 @@ internal static class StorageBenchmark
     private const int TasksPerThroughputRun = 1_000;
     private static readonly int[] WorkerCounts = [1, 4, 16];
 
-    public static async Task<DialectResult> RunAsync(string name, string database, bool fullSync)
+    public static async Task<DialectResult> RunAsync(string name, string database, bool fullSync, ServerCpu? serverCpu = null)
     {
         var isPostgres = database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
         var options = new StoreOptions { SqliteFullSync = fullSync, RetryJitter = 0 };
@@ -41,33 +41,54 @@ internal static class StorageBenchmark
 
         // The baseline: the same database through a store forced onto the general write path, measured in this run.
         await using var general = await StoreFactory.OpenAsync(data, database, TimeProvider.System, new StoreOptions { SqliteFullSync = fullSync, RetryJitter = 0, GeneralPathOnly = true });
+        await using var fastCommits = isPostgres
+            ? await StoreFactory.OpenAsync(data, database, TimeProvider.System, new StoreOptions { RetryJitter = 0, PostgresFastWorkerCommits = true })
+            : null;
         var throughput = new List<(int Workers, double PerSecond)>();
+        var fastThroughput = new List<(int Workers, double PerSecond)>();
         foreach (var workers in WorkerCounts)
         {
             double? baseline = null;
             foreach (var path in Enum.GetValues<ClaimPath>())
             {
-                var (perSecond, cpuMs, claimMs, finishMs) = await ClaimCompleteAsync(path == ClaimPath.General ? general : store, workers, path);
+                var target = path switch
+                {
+                    ClaimPath.General => general,
+                    ClaimPath.FinishAndClaimFastCommits => fastCommits,
+                    _ => store,
+                };
+                if (target is null)
+                {
+                    continue;
+                }
+                var serverBefore = serverCpu?.Read();
+                var (perSecond, cpuMs, claimMs, finishMs, tasks) = await ClaimCompleteAsync(target, workers, path);
+                var serverMs = serverCpu is null ? "" : string.Create(CultureInfo.InvariantCulture, $", server {(serverCpu.Read() - serverBefore!.Value).TotalMilliseconds / tasks:F2}");
                 baseline ??= perSecond;
                 var perTaskMs = workers * 1_000 / perSecond;
-                if (path != ClaimPath.General)
+                if (path is ClaimPath.ClaimThenFinish or ClaimPath.FinishAndClaim)
                 {
                     throughput.Add((workers, perSecond));
                 }
-                var split = path == ClaimPath.FinishAndClaim ? $"finish+claim p50 {finishMs:F2} ms" : $"claim p50 {claimMs:F2} ms, finish p50 {finishMs:F2} ms";
+                else if (path == ClaimPath.FinishAndClaimFastCommits)
+                {
+                    fastThroughput.Add((workers, perSecond));
+                }
+                var split = path is ClaimPath.FinishAndClaim or ClaimPath.FinishAndClaimFastCommits ? $"finish+claim p50 {finishMs:F2} ms" : $"claim p50 {claimMs:F2} ms, finish p50 {finishMs:F2} ms";
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"  claim+complete, {workers,2} workers, {Describe(path),-26} {perSecond,8:N0}/s  ×{perSecond / baseline.Value:F2} baseline  ({perTaskMs:F2} ms per task per worker = {perTaskMs / selectOne:F0}× SELECT 1; {split}; {cpuMs:F2} ms process CPU per task)"));
+                    $"  claim+complete, {workers,2} workers, {Describe(path),-26} {perSecond,8:N0}/s  ×{perSecond / baseline.Value:F2} baseline  ({perTaskMs:F2} ms per task per worker = {perTaskMs / selectOne:F0}× SELECT 1; {split}; CPU per task: client {cpuMs:F2}{serverMs} ms)"));
             }
         }
-        return new DialectResult(name, isPostgres, selectOne, p50, p99, throughput);
+        return new DialectResult(name, isPostgres, selectOne, p50, p99, throughput, fastThroughput);
     }
 
     private static string Describe(ClaimPath path) => path switch
     {
         ClaimPath.General => "general path (baseline)",
         ClaimPath.ClaimThenFinish => "TryClaim + Finish",
-        _ => "FinishAndClaim",
+        ClaimPath.FinishAndClaim => "FinishAndClaim",
+        _ => "FinishAndClaim, fast commits",
     };
 
     private static async Task<string> ServerSettingsAsync(string database)
@@ -145,7 +166,7 @@ internal static class StorageBenchmark
         return (Percentile(samples, 0.5), Percentile(samples, 0.99));
     }
 
-    private static async Task<(double PerSecond, double CpuMsPerTask, double ClaimP50Ms, double FinishP50Ms)> ClaimCompleteAsync(
+    private static async Task<(double PerSecond, double CpuMsPerTask, double ClaimP50Ms, double FinishP50Ms, int Tasks)> ClaimCompleteAsync(
         INightshiftStore store, int workers, ClaimPath path)
     {
         var fill = Enumerable.Range(0, 8).Select(f => Task.Run(async () =>
@@ -171,7 +192,7 @@ internal static class StorageBenchmark
             while (lease is not null)
             {
                 at = Stopwatch.GetTimestamp();
-                if (path == ClaimPath.FinishAndClaim)
+                if (path is ClaimPath.FinishAndClaim or ClaimPath.FinishAndClaimFastCommits)
                 {
                     lease = (await ((IFinishAndClaim)store).FinishAndClaimAsync(lease, TaskOutcome.Succeeded(), request)).Next;
                     finishes.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
@@ -190,7 +211,7 @@ internal static class StorageBenchmark
         await Task.WhenAll(runners);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        return (done / seconds, cpu.TotalMilliseconds / done, Percentile([.. claims], 0.5), Percentile([.. finishes], 0.5));
+        return (done / seconds, cpu.TotalMilliseconds / done, Percentile([.. claims], 0.5), Percentile([.. finishes], 0.5), done);
     }
 
     private static double Percentile(List<double> samples, double p)

@@ -21,6 +21,7 @@ internal sealed class PostgresStore : RelationalStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _listenSource;
+    private readonly NpgsqlDataSource? _fastCommitSource;
     private readonly PostgresListener _listener;
     private readonly PostgresNotifier _notifier;
 
@@ -42,6 +43,13 @@ internal sealed class PostgresStore : RelationalStore
             tuned.NoResetOnClose = true;
         }
         _dataSource = NpgsqlDataSource.Create(tuned.ConnectionString);
+        if (options.PostgresFastWorkerCommits)
+        {
+            // Its own pool: the setting belongs to the session, and durable writes must never pick such a connection up.
+            var fast = new NpgsqlConnectionStringBuilder(tuned.ConnectionString);
+            fast.Options = string.IsNullOrWhiteSpace(fast.Options) ? "-c synchronous_commit=off" : fast.Options + " -c synchronous_commit=off";
+            _fastCommitSource = NpgsqlDataSource.Create(fast.ConnectionString);
+        }
         _listenSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString);
         _notifier = new PostgresNotifier(builder, time, logger);
         _listener = new PostgresListener(_listenSource, this, time, logger);
@@ -101,13 +109,14 @@ internal sealed class PostgresStore : RelationalStore
     }
 
     /// <summary>No explicit transaction: the command's statements run as one implicit transaction, committed at its end.</summary>
-    protected override async Task<WriteScope> BeginSingleStatementWriteAsync(CancellationToken cancellationToken)
+    protected override async Task<WriteScope> BeginSingleStatementWriteAsync(bool losable, CancellationToken cancellationToken)
     {
         if (Options.GeneralPathOnly)
         {
             return await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         }
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var source = losable && _fastCommitSource is not null ? _fastCommitSource : _dataSource;
+        var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return new WriteScope(
             new DbSession(connection, null),
             async () => await connection.DisposeAsync().ConfigureAwait(false),
@@ -152,5 +161,9 @@ internal sealed class PostgresStore : RelationalStore
         await _notifier.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         await _listenSource.DisposeAsync().ConfigureAwait(false);
+        if (_fastCommitSource is not null)
+        {
+            await _fastCommitSource.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

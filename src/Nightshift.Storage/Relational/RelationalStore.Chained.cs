@@ -78,7 +78,8 @@ internal abstract partial class RelationalStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        await using var scope = await BeginSingleStatementWriteAsync(cancellationToken).ConfigureAwait(false);
+        // A lost claim or final finish is safe to lose in a crash: the lease runs out and the task runs again.
+        await using var scope = await BeginSingleStatementWriteAsync(losable: true, cancellationToken).ConfigureAwait(false);
         // Once sent, the statement commits by itself: a cancellation could only hide a claim that happened.
         var rows = await RunChainAsync(scope.Session, finish, claim, now, CancellationToken.None).ConfigureAwait(false);
         if (finish is not null && rows.Finished is null)
