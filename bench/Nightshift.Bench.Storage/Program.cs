@@ -17,7 +17,7 @@ try
         await cluster.InitializeAsync();
         try
         {
-            results.Add(await StorageBenchmark.RunAsync("postgresql (fsync=on)", await cluster.CreateDatabaseAsync(), fullSync: true));
+            results.Add(await StorageBenchmark.RunAsync("postgresql (fsync=on)", await cluster.CreateDatabaseAsync(), fullSync: true, ServerCpu.FromDataFolder(Path.Combine(cluster.Folder!, "data"))));
         }
         finally
         {

@@ -11,10 +11,10 @@ namespace Nightshift.Bench.Storage;
 internal static class StorageBenchmark
 {
     private const int LatencySamples = 300;
-    private const int TasksPerThroughputRun = 1_500;
+    private const int TasksPerThroughputRun = 1_000;
     private static readonly int[] WorkerCounts = [1, 4, 16];
 
-    public static async Task<DialectResult> RunAsync(string name, string database, bool fullSync)
+    public static async Task<DialectResult> RunAsync(string name, string database, bool fullSync, ServerCpu? serverCpu = null)
     {
         var isPostgres = database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
         var options = new StoreOptions { SqliteFullSync = fullSync, RetryJitter = 0 };
@@ -34,17 +34,75 @@ internal static class StorageBenchmark
             CultureInfo.InvariantCulture,
             $"  enqueue→claim latency ({(isPostgres ? "NOTIFY" : "in-process signal")})   p50 {p50:F2} ms  p99 {p99:F2} ms  ({p50 / selectOne:F1}× / {p99 / selectOne:F1}× SELECT 1)"));
 
+        if (isPostgres)
+        {
+            Console.WriteLine($"  server settings: {await ServerSettingsAsync(database)}");
+        }
+
+        // The baseline: the same database through a store forced onto the general write path, measured in this run.
+        await using var general = await StoreFactory.OpenAsync(data, database, TimeProvider.System, new StoreOptions { SqliteFullSync = fullSync, RetryJitter = 0, GeneralPathOnly = true });
+        await using var fastCommits = isPostgres
+            ? await StoreFactory.OpenAsync(data, database, TimeProvider.System, new StoreOptions { RetryJitter = 0, PostgresFastWorkerCommits = true })
+            : null;
         var throughput = new List<(int Workers, double PerSecond)>();
+        var fastThroughput = new List<(int Workers, double PerSecond)>();
         foreach (var workers in WorkerCounts)
         {
-            var (perSecond, cpuMs) = await ClaimCompleteAsync(store, workers);
-            var perTaskMs = workers * 1_000 / perSecond;
-            throughput.Add((workers, perSecond));
-            Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"  claim+complete, {workers,2} workers       {perSecond,8:N0}/s  ({perTaskMs:F2} ms per task per worker = {perTaskMs / selectOne:F1}× SELECT 1; {perSecond / (1_000 / selectOne):P1} of SELECT 1 rate; {cpuMs:F2} ms process CPU per task, runtime spin-waiting included)"));
+            double? baseline = null;
+            foreach (var path in Enum.GetValues<ClaimPath>())
+            {
+                var target = path switch
+                {
+                    ClaimPath.General => general,
+                    ClaimPath.FinishAndClaimFastCommits => fastCommits,
+                    _ => store,
+                };
+                if (target is null)
+                {
+                    continue;
+                }
+                var serverBefore = serverCpu?.Read();
+                var (perSecond, cpuMs, claimMs, finishMs, tasks) = await ClaimCompleteAsync(target, workers, path);
+                var serverMs = serverCpu is null ? "" : string.Create(CultureInfo.InvariantCulture, $", server {(serverCpu.Read() - serverBefore!.Value).TotalMilliseconds / tasks:F2}");
+                baseline ??= perSecond;
+                var perTaskMs = workers * 1_000 / perSecond;
+                if (path is ClaimPath.ClaimThenFinish or ClaimPath.FinishAndClaim)
+                {
+                    throughput.Add((workers, perSecond));
+                }
+                else if (path == ClaimPath.FinishAndClaimFastCommits)
+                {
+                    fastThroughput.Add((workers, perSecond));
+                }
+                var split = path is ClaimPath.FinishAndClaim or ClaimPath.FinishAndClaimFastCommits ? $"finish+claim p50 {finishMs:F2} ms" : $"claim p50 {claimMs:F2} ms, finish p50 {finishMs:F2} ms";
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  claim+complete, {workers,2} workers, {Describe(path),-26} {perSecond,8:N0}/s  ×{perSecond / baseline.Value:F2} baseline  ({perTaskMs:F2} ms per task per worker = {perTaskMs / selectOne:F0}× SELECT 1; {split}; CPU per task: client {cpuMs:F2}{serverMs} ms)"));
+            }
         }
-        return new DialectResult(name, isPostgres, selectOne, p50, p99, throughput);
+        return new DialectResult(name, isPostgres, selectOne, p50, p99, throughput, fastThroughput);
+    }
+
+    private static string Describe(ClaimPath path) => path switch
+    {
+        ClaimPath.General => "general path (baseline)",
+        ClaimPath.ClaimThenFinish => "TryClaim + Finish",
+        ClaimPath.FinishAndClaim => "FinishAndClaim",
+        _ => "FinishAndClaim, fast commits",
+    };
+
+    private static async Task<string> ServerSettingsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        var parts = new List<string>();
+        foreach (var setting in (string[])["fsync", "synchronous_commit", "wal_sync_method", "commit_delay", "shared_buffers"])
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SHOW {setting}";
+            parts.Add($"{setting}={await command.ExecuteScalarAsync()}");
+        }
+        return string.Join(", ", parts);
     }
 
     private static async Task<double> SelectOneAsync(string database, bool isPostgres)
@@ -108,7 +166,8 @@ internal static class StorageBenchmark
         return (Percentile(samples, 0.5), Percentile(samples, 0.99));
     }
 
-    private static async Task<(double PerSecond, double CpuMsPerTask)> ClaimCompleteAsync(INightshiftStore store, int workers)
+    private static async Task<(double PerSecond, double CpuMsPerTask, double ClaimP50Ms, double FinishP50Ms, int Tasks)> ClaimCompleteAsync(
+        INightshiftStore store, int workers, ClaimPath path)
     {
         var fill = Enumerable.Range(0, 8).Select(f => Task.Run(async () =>
         {
@@ -120,21 +179,39 @@ internal static class StorageBenchmark
         await Task.WhenAll(fill);
 
         var done = 0;
+        var claims = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var finishes = new System.Collections.Concurrent.ConcurrentBag<double>();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         var runners = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var request = new ClaimRequest($"bench:{w}", TimeSpan.FromSeconds(30));
-            while (await store.TryClaimAsync(request) is { } lease)
+            var at = Stopwatch.GetTimestamp();
+            var lease = await store.TryClaimAsync(request);
+            claims.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+            while (lease is not null)
             {
-                await store.FinishAsync(lease, TaskOutcome.Succeeded());
+                at = Stopwatch.GetTimestamp();
+                if (path is ClaimPath.FinishAndClaim or ClaimPath.FinishAndClaimFastCommits)
+                {
+                    lease = (await ((IFinishAndClaim)store).FinishAndClaimAsync(lease, TaskOutcome.Succeeded(), request)).Next;
+                    finishes.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                }
+                else
+                {
+                    await store.FinishAsync(lease, TaskOutcome.Succeeded());
+                    finishes.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                    at = Stopwatch.GetTimestamp();
+                    lease = await store.TryClaimAsync(request);
+                    claims.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                }
                 Interlocked.Increment(ref done);
             }
         }));
         await Task.WhenAll(runners);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        return (done / seconds, cpu.TotalMilliseconds / done);
+        return (done / seconds, cpu.TotalMilliseconds / done, Percentile([.. claims], 0.5), Percentile([.. finishes], 0.5), done);
     }
 
     private static double Percentile(List<double> samples, double p)

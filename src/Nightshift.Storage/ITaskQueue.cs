@@ -42,8 +42,9 @@ public interface ITaskQueue
     Task<TaskRecord> FinishAsync(Lease lease, TaskOutcome outcome, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Returns tasks whose lease expired to the queue (attempts kept, <c>task.retrying</c>, checkpoint kept), or fails
-    /// them once their attempts are spent. Returns how many were reclaimed.
+    /// The periodic sweep. Returns tasks whose lease expired to the queue (attempts kept, <c>task.retrying</c>,
+    /// checkpoint kept), or fails them once their attempts are spent; and ends plans that waited for approval longer
+    /// than <see cref="StoreOptions.ApprovalTimeout"/> as timed_out (<c>task.timed_out</c>). Returns how many tasks it moved.
     /// </summary>
     Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken = default);
 

@@ -17,7 +17,7 @@ public sealed class StoreOptions
     /// </summary>
     public string? Database { get; set; }
 
-    /// <summary>How long a claim lasts without a heartbeat, when the worker does not say.</summary>
+    /// <summary>How long a claim lasts without a heartbeat when the worker does not say (its ClaimRequest.LeaseDuration is zero).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Wait before the second attempt; each later one waits twice as long.</summary>
@@ -49,6 +49,28 @@ public sealed class StoreOptions
     /// </summary>
     public bool SqliteFullSync { get; set; } = true;
 
+    /// <summary>
+    /// How long a task may wait for its plan to be approved (awaiting_approval) before the store's periodic sweep ends
+    /// it as timed_out; <see cref="TimeSpan.Zero"/> or <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// PostgreSQL only, off by default. When on, the writes a database crash may lose without losing a task — claims,
+    /// heartbeats and a worker's final finish — commit without waiting for the WAL flush (synchronous_commit=off).
+    /// After a crash of the database server (not of Nightshift) the last fraction of a second of them can be gone:
+    /// the task is running again under a lease nobody renews, and is reclaimed and run again. Submits, appended events,
+    /// checkpoints, retries and every person's action stay durable. Readers can see such a commit before it is
+    /// durable, so a follower may have seen a <c>task.started</c> or final event that the crash then undid.
+    /// </summary>
+    public bool PostgresFastWorkerCommits { get; set; }
+
+    /// <summary>
+    /// Benchmark only: every write takes the general path (lock the row, change it, commit), as before chained
+    /// single-statement writes existed, so the gain can be measured against it in the same run.
+    /// </summary>
+    internal bool GeneralPathOnly { get; set; }
+
     /// <summary>Throws with every unusable setting named, and what to change.</summary>
     public void Validate()
     {
@@ -72,6 +94,10 @@ public sealed class StoreOptions
         if (MaxEventPayloadBytes < 1024 || MaxCheckpointBytes < 1024 || MaxPlanBytes < 1024)
         {
             problems.Add("MaxEventPayloadBytes, MaxCheckpointBytes and MaxPlanBytes must each be at least 1024");
+        }
+        if (ApprovalTimeout < TimeSpan.Zero && ApprovalTimeout != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"ApprovalTimeout is {ApprovalTimeout}; give a positive time, or 0 to wait for approval for ever");
         }
         if (problems.Count > 0)
         {

@@ -114,10 +114,11 @@ public sealed class StoreFactoryTests : IDisposable
     public async Task Open_UnusableOptions_AreRefusedBeforeOpening()
     {
         var error = await Should.ThrowAsync<StoreConfigurationException>(
-            () => StoreFactory.OpenAsync(_data, null, new ManualClock(), new StoreOptions { LeaseDuration = TimeSpan.Zero, RetryJitter = 3 }));
+            () => StoreFactory.OpenAsync(_data, null, new ManualClock(), new StoreOptions { LeaseDuration = TimeSpan.Zero, RetryJitter = 3, ApprovalTimeout = TimeSpan.FromHours(-1) }));
 
         error.Message.ShouldContain("LeaseDuration");
         error.Message.ShouldContain("RetryJitter");
+        error.Message.ShouldContain("ApprovalTimeout");
         File.Exists(Path.Combine(_data, "nightshift.db")).ShouldBeFalse();
     }
 

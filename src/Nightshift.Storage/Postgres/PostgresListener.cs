@@ -82,7 +82,10 @@ internal sealed partial class PostgresListener(NpgsqlDataSource dataSource, Rela
         }
         else if (e.Channel == PostgresStore.EventsChannel)
         {
-            store.EventSignals.Pulse(e.Payload);
+            foreach (var taskId in e.Payload.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                store.EventSignals.Pulse(taskId);
+            }
         }
     }
 

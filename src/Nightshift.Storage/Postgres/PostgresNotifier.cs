@@ -13,7 +13,10 @@ namespace Nightshift.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresNotifier : IAsyncDisposable
 {
-    private const int MaxBatch = 200;
+    private const int MaxBatch = 1_000;
+
+    // PostgreSQL refuses payloads of 8000 bytes or more; task ids are ASCII.
+    private const int MaxPayloadChars = 7_900;
 
     private readonly Channel<string> _pending = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
@@ -92,27 +95,46 @@ internal sealed partial class PostgresNotifier : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// One notification for work and as few as possible for events: task ids travel space-separated, many to a
+    /// payload, since every notification costs each listening backend a wake-up and a message.
+    /// </summary>
     private static async Task SendAsync(NpgsqlConnection connection, HashSet<string> batch, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT ");
-        var i = 0;
-        foreach (var item in batch)
+        var calls = new List<string>();
+        if (batch.Contains(""))
         {
-            sql.Append(i == 0 ? "" : ", ");
-            if (item.Length == 0)
-            {
-                sql.Append($"pg_notify('{PostgresStore.WorkChannel}', '')");
-            }
-            else
-            {
-                sql.Append($"pg_notify('{PostgresStore.EventsChannel}', @t{i})");
-                command.Parameters.AddWithValue($"t{i}", item);
-            }
-            i++;
+            calls.Add($"pg_notify('{PostgresStore.WorkChannel}', '')");
         }
-        command.CommandText = sql.ToString();
+        var payload = new StringBuilder();
+        foreach (var taskId in batch)
+        {
+            if (taskId.Length == 0)
+            {
+                continue;
+            }
+            if (payload.Length + taskId.Length + 1 > MaxPayloadChars)
+            {
+                Flush();
+            }
+            payload.Append(payload.Length == 0 ? "" : " ").Append(taskId);
+        }
+        Flush();
+        command.CommandText = "SELECT " + string.Join(", ", calls);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        void Flush()
+        {
+            if (payload.Length == 0)
+            {
+                return;
+            }
+            var name = $"t{calls.Count}";
+            calls.Add($"pg_notify('{PostgresStore.EventsChannel}', @{name})");
+            command.Parameters.AddWithValue(name, payload.ToString());
+            payload.Clear();
+        }
     }
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Could not send {Count} PostgreSQL notifications ({Error}); other processes will notice by polling")]

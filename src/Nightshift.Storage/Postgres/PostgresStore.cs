@@ -20,6 +20,8 @@ internal sealed class PostgresStore : RelationalStore
     private const long CapsLockKey = 0x4E53_0002;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _listenSource;
+    private readonly NpgsqlDataSource? _fastCommitSource;
     private readonly PostgresListener _listener;
     private readonly PostgresNotifier _notifier;
 
@@ -34,9 +36,23 @@ internal sealed class PostgresStore : RelationalStore
             tuned.MaxAutoPrepare = 64;
             tuned.AutoPrepareMinUsages = 2;
         }
+        // The store never changes session state on its pooled connections (its locks are transaction-scoped, LISTEN
+        // has its own connection), so the reset Npgsql would otherwise run at every checkout is pure cost.
+        if (!options.GeneralPathOnly)
+        {
+            tuned.NoResetOnClose = true;
+        }
         _dataSource = NpgsqlDataSource.Create(tuned.ConnectionString);
+        if (options.PostgresFastWorkerCommits)
+        {
+            // Its own pool: the setting belongs to the session, and durable writes must never pick such a connection up.
+            var fast = new NpgsqlConnectionStringBuilder(tuned.ConnectionString);
+            fast.Options = string.IsNullOrWhiteSpace(fast.Options) ? "-c synchronous_commit=off" : fast.Options + " -c synchronous_commit=off";
+            _fastCommitSource = NpgsqlDataSource.Create(fast.ConnectionString);
+        }
+        _listenSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString);
         _notifier = new PostgresNotifier(builder, time, logger);
-        _listener = new PostgresListener(_dataSource, this, time, logger);
+        _listener = new PostgresListener(_listenSource, this, time, logger);
     }
 
     public override string Dialect => "postgresql";
@@ -48,6 +64,8 @@ internal sealed class PostgresStore : RelationalStore
     protected override string LockRowClause => " FOR UPDATE";
 
     protected override string SkipLockedClause => " FOR UPDATE SKIP LOCKED";
+
+    protected override bool CanChainStatements => true;
 
     /// <summary>Starts listening for other processes' notifications; returns once LISTEN is in place.</summary>
     public Task StartListeningAsync(CancellationToken cancellationToken) => _listener.StartAsync(cancellationToken);
@@ -90,6 +108,35 @@ internal sealed class PostgresStore : RelationalStore
             });
     }
 
+    /// <summary>No explicit transaction: the command's statements run as one implicit transaction, committed at its end.</summary>
+    protected override async Task<WriteScope> BeginSingleStatementWriteAsync(bool losable, CancellationToken cancellationToken)
+    {
+        if (Options.GeneralPathOnly)
+        {
+            return await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var source = losable && _fastCommitSource is not null ? _fastCommitSource : _dataSource;
+        var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteScope(
+            new DbSession(connection, null),
+            async () => await connection.DisposeAsync().ConfigureAwait(false),
+            async () => await connection.DisposeAsync().ConfigureAwait(false));
+    }
+
+    protected override async Task<ChainedRows> RunChainAsync(
+        DbSession session, ChainedFinish? finish, ChainedClaim? claim, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (sql, args) = PostgresChainedWrite.Build(finish, claim, TaskColumns.Ms(now));
+        var rows = await session.QueryAsync(
+            sql,
+            args,
+            r => (Part: r.GetInt32(PostgresChainedWrite.PartOrdinal), Row: TaskColumns.ReadWithCheckpoint(r)),
+            cancellationToken).ConfigureAwait(false);
+        return new ChainedRows(
+            rows.FirstOrDefault(r => r.Part == PostgresChainedWrite.FinishedPart).Row,
+            rows.FirstOrDefault(r => r.Part == PostgresChainedWrite.ClaimedPart).Row);
+    }
+
     protected override Task LockForCapsAsync(WriteScope scope, CancellationToken cancellationToken) =>
         scope.Session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", CapsLockKey)], cancellationToken);
 
@@ -113,5 +160,10 @@ internal sealed class PostgresStore : RelationalStore
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _notifier.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        await _listenSource.DisposeAsync().ConfigureAwait(false);
+        if (_fastCommitSource is not null)
+        {
+            await _fastCommitSource.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -9,4 +9,7 @@ internal abstract partial class RelationalStore
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Reclaimed task {TaskId} from worker {Worker} after its lease expired; it is now {Status}")]
     private static partial void LogReclaimed(ILogger logger, string taskId, string? worker, string status);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Task {TaskId} timed out after its plan waited {Waited} for approval")]
+    private static partial void LogApprovalTimedOut(ILogger logger, string taskId, string waited);
 }

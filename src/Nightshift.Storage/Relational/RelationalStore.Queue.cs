@@ -15,11 +15,22 @@ internal abstract partial class RelationalStore
 
     public async Task<Lease?> TryClaimAsync(ClaimRequest request, CancellationToken cancellationToken = default)
     {
-        ValidateClaim(request);
+        request = ValidateClaim(request);
         await ReclaimIfDueAsync(cancellationToken).ConfigureAwait(false);
+        if (CanChain(request))
+        {
+            return (await ChainAsync(null, null, request, cancellationToken).ConfigureAwait(false)).Claimed;
+        }
 
-        var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var lease = await ClaimInScopeAsync(scope, request, Now(), cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+        return lease;
+    }
+
+    /// <summary>The claim, in the caller's transaction: caps counted, the most urgent runnable task moved to running.</summary>
+    private async Task<Lease?> ClaimInScopeAsync(WriteScope scope, ClaimRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var args = new List<(string Name, object? Value)> { ("now", TaskColumns.Ms(now)) };
         var perRepo = "";
         if (request.MaxRunning is not null || request.MaxRunningPerRepo is not null)
@@ -54,27 +65,32 @@ internal abstract partial class RelationalStore
 
         TaskStateMachine.EnsureCanMove(candidate.Id, TaskState.Queued, TaskState.Running);
         var token = NewLeaseToken();
-        var expires = now + request.LeaseDuration;
         var attempt = candidate.Attempts + 1;
         var row = await UpdateAsync(
             scope, candidate.Id, now,
-            [
-                ("status", TaskState.Running.ToWire()), ("phase", TaskPhase.None.ToWire()), ("attempts", (long)attempt),
-                ("started_at", new SqlRaw("COALESCE(started_at, @now)")), ("cancel_requested", false),
-                ("lease_token", token), ("lease_owner", request.WorkerId), ("lease_expires_at", TaskColumns.Ms(expires)),
-                ("lease_ms", (long)request.LeaseDuration.TotalMilliseconds),
-            ],
+            [.. ClaimChanges(request, token, now, (long)attempt)],
             [(EventTypes.TaskStarted, Payloads.Build(null, ("attempt", attempt), ("worker", request.WorkerId)))],
             withCheckpoint: true, cancellationToken).ConfigureAwait(false);
-        await CommitAsync(scope).ConfigureAwait(false);
-        return new Lease(candidate.Id, token, request.WorkerId, attempt, row.Record.LeaseExpiresAt!.Value, row.Record, row.Checkpoint);
+        return ToLease(row, token, request.WorkerId);
     }
+
+    /// <summary>What a claim writes; <paramref name="attempts"/> is the new count or an SQL expression computing it.</summary>
+    private static IReadOnlyList<(string Column, object? Value)> ClaimChanges(ClaimRequest request, string token, DateTimeOffset now, object attempts) =>
+    [
+        ("status", TaskState.Running.ToWire()), ("phase", TaskPhase.None.ToWire()), ("attempts", attempts),
+        ("started_at", new SqlRaw("COALESCE(started_at, @now)")), ("cancel_requested", false),
+        ("lease_token", token), ("lease_owner", request.WorkerId), ("lease_expires_at", TaskColumns.Ms(now + request.LeaseDuration)),
+        ("lease_ms", (long)request.LeaseDuration.TotalMilliseconds),
+    ];
+
+    private static Lease ToLease(TaskRow row, string token, string workerId) =>
+        new(row.Id, token, workerId, row.Record.Attempts, row.Record.LeaseExpiresAt!.Value, row.Record, row.Checkpoint);
 
     public async Task<HeartbeatResult> HeartbeatAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
         var now = Now();
-        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var scope = await BeginSingleStatementWriteAsync(losable: true, cancellationToken).ConfigureAwait(false);
         var renewed = await scope.Session.QuerySingleAsync(
             $"UPDATE tasks SET lease_expires_at = @now + lease_ms WHERE {FenceCondition} RETURNING lease_expires_at, cancel_requested",
             FenceArgs(lease, now),
@@ -91,7 +107,7 @@ internal abstract partial class RelationalStore
         Payloads.EnsureWorkerEventType(type);
         Payloads.EnsureObject("data", dataJson, Options.MaxEventPayloadBytes);
         var now = Now();
-        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var scope = await BeginSingleStatementWriteAsync(losable: false, cancellationToken).ConfigureAwait(false);
         var sql = new System.Text.StringBuilder($"UPDATE tasks SET last_seq = last_seq + 1 WHERE {FenceCondition} RETURNING last_seq;");
         var args = FenceArgs(lease, now);
         AppendEventInsert(sql, args, [(type, dataJson)], FenceCondition);
@@ -186,6 +202,25 @@ internal abstract partial class RelationalStore
 
     public async Task<TaskRecord> FinishAsync(Lease lease, TaskOutcome outcome, CancellationToken cancellationToken = default)
     {
+        ValidateOutcome(lease, outcome);
+        if (CanChain(outcome))
+        {
+            var (done, _) = await ChainAsync(lease, outcome, null, cancellationToken).ConfigureAwait(false);
+            if (done is not null)
+            {
+                return done.Record;
+            }
+        }
+
+        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var finished = await FinishInScopeAsync(scope, lease, outcome, Now(), cancellationToken).ConfigureAwait(false);
+        await CommitAsync(scope).ConfigureAwait(false);
+        return finished;
+    }
+
+    private void ValidateOutcome(Lease lease, TaskOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(outcome);
         if (!Enum.IsDefined(outcome.Kind))
         {
@@ -198,9 +233,11 @@ internal abstract partial class RelationalStore
         {
             Payloads.EnsureObject("details", outcome.DetailsJson, Options.MaxEventPayloadBytes / 2);
         }
+    }
 
-        var now = Now();
-        await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>The finish, in the caller's transaction, after the fence.</summary>
+    private async Task<TaskRecord> FinishInScopeAsync(WriteScope scope, Lease lease, TaskOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
         var attempt = row.Record.Attempts;
         var changes = new List<(string Column, object? Value)>(ReleaseLease());
@@ -217,7 +254,7 @@ internal abstract partial class RelationalStore
                 target = TaskState.AwaitingApproval;
                 eventType = EventTypes.PlanAwaitingApproval;
                 payload = Payloads.Build(outcome.DetailsJson, ("attempt", attempt));
-                changes.Add(("phase", TaskPhase.AwaitingApproval.ToWire()));
+                changes.AddRange([("phase", TaskPhase.AwaitingApproval.ToWire()), ("awaiting_since", TaskColumns.Ms(now))]);
                 break;
             case OutcomeKind.Released:
                 target = TaskState.Queued;
@@ -227,38 +264,7 @@ internal abstract partial class RelationalStore
                 changes.AddRange([("phase", TaskPhase.None.ToWire()), ("attempts", (long)Math.Max(0, attempt - 1)), ("run_after", TaskColumns.Ms(now))]);
                 break;
             default:
-                target = outcome.Kind switch
-                {
-                    OutcomeKind.Succeeded => TaskState.Succeeded,
-                    OutcomeKind.NeedsReview => TaskState.NeedsReview,
-                    OutcomeKind.Failed => TaskState.Failed,
-                    OutcomeKind.Cancelled => TaskState.Cancelled,
-                    _ => TaskState.TimedOut,
-                };
-                var reason = outcome.Reason ?? target switch
-                {
-                    TaskState.Succeeded => null,
-                    TaskState.NeedsReview => "the change was made but verification did not pass; review the draft pull request",
-                    TaskState.Cancelled => "cancelled",
-                    TaskState.TimedOut => "the task ran out of time",
-                    _ => "the task failed without saying why",
-                };
-                eventType = EventTypes.ForFinalStatus(target);
-                payload = Payloads.Build(
-                    outcome.DetailsJson,
-                    ("reason", reason), ("branch", outcome.Branch), ("pullRequest", outcome.PullRequest), ("attempt", attempt));
-                changes.AddRange(
-                [
-                    ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", reason),
-                ]);
-                if (outcome.Branch is not null)
-                {
-                    changes.Add(("branch", outcome.Branch));
-                }
-                if (outcome.PullRequest is not null)
-                {
-                    changes.Add(("pull_request", outcome.PullRequest));
-                }
+                (target, eventType, payload) = FinalChanges(outcome, attempt, now, changes);
                 break;
         }
 
@@ -267,23 +273,69 @@ internal abstract partial class RelationalStore
         Payloads.EnsureObject("event", payload, Options.MaxEventPayloadBytes);
         var finished = await UpdateAsync(scope, row.Id, now, changes, [(eventType, payload)], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         scope.SignalWork();
-        await CommitAsync(scope).ConfigureAwait(false);
         return finished.Record;
+    }
+
+    /// <summary>A final outcome's changes (added to <paramref name="changes"/>), its state, event and payload.</summary>
+    private static (TaskState Target, string EventType, string Payload) FinalChanges(
+        TaskOutcome outcome, int attempt, DateTimeOffset now, List<(string Column, object? Value)> changes)
+    {
+        var target = outcome.Kind switch
+        {
+            OutcomeKind.Succeeded => TaskState.Succeeded,
+            OutcomeKind.NeedsReview => TaskState.NeedsReview,
+            OutcomeKind.Failed => TaskState.Failed,
+            OutcomeKind.Cancelled => TaskState.Cancelled,
+            OutcomeKind.TimedOut => TaskState.TimedOut,
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome.Kind, "not a final outcome"),
+        };
+        var reason = outcome.Reason ?? target switch
+        {
+            TaskState.Succeeded => null,
+            TaskState.NeedsReview => "the change was made but verification did not pass; review the draft pull request",
+            TaskState.Cancelled => "cancelled",
+            TaskState.TimedOut => "the task ran out of time",
+            _ => "the task failed without saying why",
+        };
+        var payload = Payloads.Build(
+            outcome.DetailsJson,
+            ("reason", reason), ("branch", outcome.Branch), ("pullRequest", outcome.PullRequest), ("attempt", attempt));
+        changes.AddRange(
+        [
+            ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", reason),
+        ]);
+        if (outcome.Branch is not null)
+        {
+            changes.Add(("branch", outcome.Branch));
+        }
+        if (outcome.PullRequest is not null)
+        {
+            changes.Add(("pull_request", outcome.PullRequest));
+        }
+        return (target, EventTypes.ForFinalStatus(target), payload);
     }
 
     public async Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken = default)
     {
         var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var reclaimed = await ReclaimLeasesInScopeAsync(scope, now, cancellationToken).ConfigureAwait(false);
+        var expired = await ExpireApprovalsInScopeAsync(scope, now, cancellationToken).ConfigureAwait(false);
+        if (reclaimed + expired == 0)
+        {
+            return 0;
+        }
+        await CommitAsync(scope).ConfigureAwait(false);
+        return reclaimed + expired;
+    }
+
+    private async Task<int> ReclaimLeasesInScopeAsync(WriteScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var expired = await scope.Session.QueryAsync(
             $"SELECT {TaskColumns.List} FROM tasks WHERE status = 'running' AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT {MaxReclaimBatch}{SkipLockedClause}",
             [("now", TaskColumns.Ms(now))],
             TaskColumns.Read,
             cancellationToken).ConfigureAwait(false);
-        if (expired.Count == 0)
-        {
-            return 0;
-        }
         foreach (var row in expired)
         {
             var changes = new List<(string Column, object? Value)>(ReleaseLease());
@@ -292,11 +344,76 @@ internal abstract partial class RelationalStore
             TaskStateMachine.EnsureCanMove(row.Id, row.Status, target);
             changes.Add(("status", target.ToWire()));
             await UpdateAsync(scope, row.Id, now, changes, [(eventType, payload)], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+            scope.SignalWork();
             LogReclaimed(Logger, row.Id, row.Record.LeaseOwner, target.ToWire());
         }
-        scope.SignalWork();
-        await CommitAsync(scope).ConfigureAwait(false);
         return expired.Count;
+    }
+
+    /// <summary>
+    /// Ends plans that waited for approval longer than <see cref="StoreOptions.ApprovalTimeout"/> as timed_out. Rows an
+    /// approval holds are skipped, and one approved before this looks is no longer waiting: a plan is either approved
+    /// or timed out, never both.
+    /// </summary>
+    private async Task<int> ExpireApprovalsInScopeAsync(WriteScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var timeout = Options.ApprovalTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+        var waiting = await scope.Session.QueryAsync(
+            $"SELECT {TaskColumns.List}, awaiting_since FROM tasks WHERE status = 'awaiting_approval' AND awaiting_since <= @cutoff " +
+            $"ORDER BY awaiting_since LIMIT {MaxReclaimBatch}{SkipLockedClause}",
+            [("cutoff", TaskColumns.Ms(now - timeout))],
+            r => (Row: TaskColumns.Read(r), Since: TaskColumns.Time(r.GetInt64(TaskColumns.NextOrdinal))),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var (row, since) in waiting)
+        {
+            TaskStateMachine.EnsureCanMove(row.Id, row.Status, TaskState.TimedOut);
+            var reason =
+                $"the plan waited {Describe(now - since)} for approval (since {since:yyyy-MM-dd HH:mm}Z), longer than the approval timeout of " +
+                $"{Describe(timeout)}; approve or reject plans within that time, or raise the store's ApprovalTimeout setting " +
+                "(Storage:ApprovalTimeout; 0 waits for ever), then retry the task";
+            await UpdateAsync(
+                scope, row.Id, now,
+                [
+                    ("status", TaskState.TimedOut.ToWire()), ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)),
+                    ("last_error", reason),
+                ],
+                [
+                    (EventTypes.TaskTimedOut, Payloads.Build(
+                        null,
+                        ("reason", reason), ("waitingSince", since), ("approvalTimeoutSeconds", (long)timeout.TotalSeconds))),
+                ],
+                withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+            LogApprovalTimedOut(Logger, row.Id, Describe(now - since));
+        }
+        return waiting.Count;
+    }
+
+    /// <summary>A span in the largest whole units a person reads at a glance: "7 days", "3 hours 5 minutes", "42 seconds".</summary>
+    internal static string Describe(TimeSpan span)
+    {
+        static string Unit(long n, string name) => n == 1 ? $"1 {name}" : $"{n.ToString(CultureInfo.InvariantCulture)} {name}s";
+        var parts = new List<string>();
+        if (span.Days > 0)
+        {
+            parts.Add(Unit(span.Days, "day"));
+        }
+        if (span.Hours > 0)
+        {
+            parts.Add(Unit(span.Hours, "hour"));
+        }
+        if (span.Minutes > 0 && span.Days == 0)
+        {
+            parts.Add(Unit(span.Minutes, "minute"));
+        }
+        if (parts.Count == 0)
+        {
+            parts.Add(Unit((long)span.TotalSeconds, "second"));
+        }
+        return string.Join(" ", parts.Take(2));
     }
 
     public async Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
@@ -389,16 +506,21 @@ internal abstract partial class RelationalStore
         await ReclaimExpiredAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static void ValidateClaim(ClaimRequest request)
+    /// <returns>the request, with <see cref="StoreOptions.LeaseDuration"/> when it left the lease at zero.</returns>
+    private ClaimRequest ValidateClaim(ClaimRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.LeaseDuration == TimeSpan.Zero)
+        {
+            request = request with { LeaseDuration = Options.LeaseDuration };
+        }
         if (string.IsNullOrWhiteSpace(request.WorkerId) || request.WorkerId.Length > MaxWorkerIdLength || request.WorkerId.Any(char.IsControl))
         {
             throw new ValidationException("workerId", $"must be a printable name of at most {MaxWorkerIdLength} characters, such as host:pid:slot");
         }
-        if (request.LeaseDuration <= TimeSpan.Zero || request.LeaseDuration > TimeSpan.FromDays(1))
+        if (request.LeaseDuration < TimeSpan.Zero || request.LeaseDuration > TimeSpan.FromDays(1))
         {
-            throw new ValidationException("leaseDuration", $"is {request.LeaseDuration}; give more than zero and at most one day");
+            throw new ValidationException("leaseDuration", $"is {request.LeaseDuration}; give at most one day, or zero for the store's default ({Options.LeaseDuration})");
         }
         if (request.MaxRunning is < 0)
         {
@@ -408,6 +530,7 @@ internal abstract partial class RelationalStore
         {
             throw new ValidationException("maxRunningPerRepo", "cannot be negative; leave it out for no cap");
         }
+        return request;
     }
 
     private sealed record Candidate(string Id, int Attempts);

@@ -11,7 +11,7 @@ namespace Nightshift.Storage.Relational;
 /// The store's logic, written once over ADO.NET; a dialect supplies connections, its write transaction
 /// (BEGIN IMMEDIATE on SQLite, row locks on PostgreSQL), row-lock clauses and cross-process notification.
 /// </summary>
-internal abstract partial class RelationalStore(StoreOptions options, TimeProvider time, ILogger logger) : INightshiftStore
+internal abstract partial class RelationalStore(StoreOptions options, TimeProvider time, ILogger logger) : INightshiftStore, IFinishAndClaim
 {
     private readonly WorkSignal _work = new();
     private long _lastReclaimMs = long.MinValue;
@@ -43,6 +43,18 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
     protected abstract Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A write whose changes are made by ONE command (a single statement, or several sent as one batch, which
+    /// PostgreSQL runs as one implicit transaction): a dialect may commit it with that command and save the round
+    /// trips of BEGIN and COMMIT. Reads after it (to explain a refusal) see the database as it is.
+    /// </summary>
+    /// <param name="losable">
+    /// a crash of the database may lose this write once committed, because losing it only makes a task run again
+    /// (a claim, a heartbeat, a worker's final finish); the dialect may then skip waiting for durability when the
+    /// options allow it. Never true for a submit or a person's action.
+    /// </param>
+    protected virtual Task<WriteScope> BeginSingleStatementWriteAsync(bool losable, CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
 
     /// <summary>Serialises claims that count running tasks (caps), which row locks alone cannot make exact.</summary>
     protected virtual Task LockForCapsAsync(WriteScope scope, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -151,19 +163,7 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
     {
         var sql = new StringBuilder("UPDATE tasks SET ");
         var args = new List<(string Name, object? Value)> { ("id", id), ("now", TaskColumns.Ms(now)), ("events", (long)events.Count) };
-        for (var i = 0; i < changes.Count; i++)
-        {
-            var (column, value) = changes[i];
-            if (value is SqlRaw raw)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"{column} = {raw.Sql}, ");
-            }
-            else
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"{column} = @c{i}, ");
-                args.Add(($"c{i}", value));
-            }
-        }
+        SetClause.Append(sql, args, changes, "c");
         sql.Append("updated_at = @now, last_seq = last_seq + @events WHERE id = @id RETURNING ")
             .Append(withCheckpoint ? TaskColumns.WithCheckpoint : TaskColumns.List)
             .Append(';');

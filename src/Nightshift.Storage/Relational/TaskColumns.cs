@@ -12,12 +12,12 @@ internal static class TaskColumns
         "id, repo, instruction, title, base_branch, model, priority, require_plan_approval, idempotency_key, source, " +
         "status, phase, attempts, max_attempts, created_at, updated_at, run_after, started_at, finished_at, branch, " +
         "pull_request, plan, input_tokens, output_tokens, cached_tokens, cost_usd, calls, unpriced_calls, last_error, " +
-        "cancel_requested, lease_token, lease_owner, lease_expires_at, lease_ms, last_seq";
+        "cancel_requested, lease_token, lease_owner, lease_expires_at";
 
     public const string WithCheckpoint = List + ", checkpoint";
 
     /// <summary>The ordinal just after <see cref="List"/>: the checkpoint, or whatever a query adds.</summary>
-    public const int NextOrdinal = 35;
+    public const int NextOrdinal = 33;
 
     public static TaskRow Read(DbDataReader r) => Read(r, withCheckpoint: false);
 
@@ -56,7 +56,7 @@ internal static class TaskColumns
             LeaseExpiresAt = OptionalTime(r, 32),
         };
         var checkpoint = withCheckpoint ? Text(r, NextOrdinal) : null;
-        return new TaskRow(record, Text(r, 30), r.IsDBNull(33) ? null : r.GetInt64(33), r.GetInt64(34), checkpoint);
+        return new TaskRow(record, Text(r, 30), checkpoint);
     }
 
     public static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);

@@ -138,20 +138,7 @@ internal sealed class SqliteStore : RelationalStore
         {
             if (ReferenceEquals(_group, group))
             {
-                _group = null;
-                try
-                {
-                    group.Transaction.Commit();
-                    group.Done.TrySetResult();
-                }
-                catch (SqliteException ex)
-                {
-                    group.Done.TrySetException(ex);
-                }
-                finally
-                {
-                    group.Transaction.Dispose();
-                }
+                CommitOpenGroup();
             }
         }
         finally
@@ -161,6 +148,32 @@ internal sealed class SqliteStore : RelationalStore
         if (keep)
         {
             await group.Done.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Commits the open group, if any, and tells its writers how it went; the transaction is disposed either way.
+    /// Called with the gate held.
+    /// </summary>
+    private void CommitOpenGroup()
+    {
+        if (_group is not { } group)
+        {
+            return;
+        }
+        _group = null;
+        try
+        {
+            group.Transaction.Commit();
+            group.Done.TrySetResult();
+        }
+        catch (SqliteException ex)
+        {
+            group.Done.TrySetException(ex);
+        }
+        finally
+        {
+            group.Transaction.Dispose();
         }
     }
 
@@ -191,20 +204,8 @@ internal sealed class SqliteStore : RelationalStore
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_group is { } open)
-            {
-                // Writers whose turn is over are waiting for this commit; it must happen before the connection closes.
-                _group = null;
-                try
-                {
-                    open.Transaction.Commit();
-                    open.Done.TrySetResult();
-                }
-                catch (SqliteException ex)
-                {
-                    open.Done.TrySetException(ex);
-                }
-            }
+            // Writers whose turn is over may be waiting for this commit; it must happen before the connection closes.
+            CommitOpenGroup();
             foreach (var command in _writerCommands.Values)
             {
                 await command.DisposeAsync().ConfigureAwait(false);

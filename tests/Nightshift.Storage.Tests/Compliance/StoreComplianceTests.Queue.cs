@@ -46,6 +46,19 @@ public abstract partial class StoreComplianceTests
     }
 
     [StoreFact]
+    public async Task Claim_ZeroLeaseDuration_GetsTheStoresDefaultLease()
+    {
+        await SubmitAsync();
+        var store = await OpenAsync(new StoreOptions { LeaseDuration = TimeSpan.FromSeconds(45), RetryJitter = 0 });
+
+        var lease = await store.TryClaimAsync(new ClaimRequest("host:1:0", TimeSpan.Zero));
+
+        lease.ShouldNotBeNull().ExpiresAt.ShouldBe(Clock.GetUtcNow() + TimeSpan.FromSeconds(45));
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        (await store.HeartbeatAsync(lease)).ExpiresAt.ShouldBe(Clock.GetUtcNow() + TimeSpan.FromSeconds(45));
+    }
+
+    [StoreFact]
     public async Task Claim_RunAfterInTheFuture_SkipsItButNotOthers()
     {
         var later = await SubmitAsync(Ask("later") with { RunAfter = Clock.GetUtcNow().AddMinutes(5) });
@@ -394,7 +407,8 @@ public abstract partial class StoreComplianceTests
         await Should.ThrowAsync<ValidationException>(() => Store.FinishAsync(lease, TaskOutcome.Succeeded() with { DetailsJson = "[]" }));
         await Should.ThrowAsync<LeaseLostException>(() => Store.HeartbeatAsync(lease with { Token = "forged" }));
         await Should.ThrowAsync<ValidationException>(() => Store.TryClaimAsync(new ClaimRequest("", LeaseTime)));
-        await Should.ThrowAsync<ValidationException>(() => Store.TryClaimAsync(new ClaimRequest("w", TimeSpan.Zero)));
+        await Should.ThrowAsync<ValidationException>(() => Store.TryClaimAsync(new ClaimRequest("w", TimeSpan.FromSeconds(-1))));
+        await Should.ThrowAsync<ValidationException>(() => Store.TryClaimAsync(new ClaimRequest("w", TimeSpan.FromDays(2))));
 
         await ShouldBeUnchangedAsync(before);
     }

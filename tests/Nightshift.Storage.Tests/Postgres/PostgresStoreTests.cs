@@ -62,4 +62,53 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreComplianc
 
         seen.ShouldBe([1L, 2L, 3L]);
     }
+
+    [StoreFact]
+    public async Task Follow_ManyTasksFinishingInAnotherProcess_EveryFollowerIsWoken()
+    {
+        var reader = await OpenAsync(new StoreOptions { PollingInterval = TimeSpan.FromMinutes(5) });
+        var tasks = new List<Core.Tasks.TaskRecord>();
+        for (var i = 0; i < 5; i++)
+        {
+            tasks.Add(await SubmitAsync(Ask($"task {i}")));
+        }
+        using var timeout = new CancellationTokenSource(TestDefaults.Timeout);
+        var followers = tasks.Select(task => Task.Run(async () =>
+        {
+            var count = 0;
+            await foreach (var item in reader.FollowEventsAsync(task.Id, 0, untilFinished: true, timeout.Token))
+            {
+                count++;
+            }
+            return count;
+        })).ToList();
+
+        var chain = (IFinishAndClaim)Store;
+        var lease = await Store.TryClaimAsync(Claimer());
+        while (lease is not null)
+        {
+            lease = (await chain.FinishAndClaimAsync(lease, Core.Execution.TaskOutcome.Succeeded(), Claimer())).Next;
+        }
+
+        (await Task.WhenAll(followers).WaitAsync(timeout.Token)).ShouldAllBe(count => count == 3);
+    }
+
+    [StoreFact]
+    public async Task FastWorkerCommits_ClaimHeartbeatFinishAndChain_BehaveAsDurableOnes()
+    {
+        var fast = await OpenAsync(new StoreOptions { PostgresFastWorkerCommits = true, RetryJitter = 0 });
+        var first = await SubmitAsync(Ask("first"));
+        var second = await SubmitAsync(Ask("second"));
+
+        var lease = (await fast.TryClaimAsync(Claimer()))!;
+        await fast.HeartbeatAsync(lease);
+        var chained = await ((IFinishAndClaim)fast).FinishAndClaimAsync(lease, Core.Execution.TaskOutcome.Succeeded(), Claimer());
+        var done = await fast.FinishAsync(chained.Next!, Core.Execution.TaskOutcome.Failed("no tests"));
+
+        chained.Finished.Id.ShouldBe(first.Id);
+        chained.Next!.TaskId.ShouldBe(second.Id);
+        done.Status.ShouldBe(Core.Tasks.TaskState.Failed);
+        (await Store.FindAsync(first.Id))!.Status.ShouldBe(Core.Tasks.TaskState.Succeeded);
+        await Should.ThrowAsync<Core.Errors.LeaseLostException>(() => fast.HeartbeatAsync(lease));
+    }
 }
