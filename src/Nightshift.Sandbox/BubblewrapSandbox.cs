@@ -12,10 +12,12 @@ namespace Nightshift.Sandbox;
 /// private /tmp and HOME; an environment from an allow-list only; rlimits, cgroup limits where the host allows them,
 /// a wall-clock timeout that kills the whole tree, and capped output.
 /// </summary>
-public sealed partial class BubblewrapSandbox : ISandbox
+public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
 {
     private const int SignalCpu = 24;
     private const int SignalFileSize = 25;
+    private const string BwrapExecFailed = "bwrap: execvp ";
+    private const string LauncherShell = "/bin/bash";
 
     private readonly SandboxOptions _options;
     private readonly ILogger<BubblewrapSandbox> _logger;
@@ -24,6 +26,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
     private readonly Lazy<string?> _bwrap;
     private readonly Lazy<CgroupSupport> _cgroups;
     private readonly Lazy<string> _etcFolder;
+    private readonly Lazy<LauncherPool> _launchers;
 
     public BubblewrapSandbox(IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger, TimeProvider? time = null)
         : this(options, logger, time, Environment.GetEnvironmentVariable)
@@ -45,6 +48,12 @@ public sealed partial class BubblewrapSandbox : ISandbox
             var folder = Path.Join(state, "etc");
             JailEtc.Ensure(folder);
             return folder;
+        });
+        _launchers = new Lazy<LauncherPool>(() =>
+        {
+            var folder = Path.Join(Path.GetDirectoryName(_etcFolder.Value)!, "launch");
+            Directory.CreateDirectory(folder);
+            return new LauncherPool(() => JailLauncher.StartAsync(LauncherShell, _cgroups.Value, folder), _options.PrewarmLaunchers);
         });
     }
 
@@ -81,60 +90,36 @@ public sealed partial class BubblewrapSandbox : ISandbox
             PrepareCache(command.CachePath);
         }
 
-        var id = Guid.NewGuid().ToString("N");
         var bwrapArgs = BwrapArguments.Build(command, _options, etcFolder, Environment.IsPrivilegedProcess);
-        var cgroups = _cgroups.Value;
-        CgroupJail? jail = null;
-        if (cgroups.PidsParent is not null || cgroups.MemoryParent is not null)
-        {
-            try
-            {
-                jail = CgroupJail.Create(cgroups, command.Limits, id);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new SandboxUnavailableException($"could not make the command's cgroup ({cgroups.Description}): {ex.Message}; set Sandbox:UseCgroups=false to rely on rlimits alone", ex);
-            }
-        }
-
-        var startInfo = jail is null ? new ProcessStartInfo(bwrap) : new ProcessStartInfo("/bin/sh");
-        startInfo.Environment.Clear();
-        if (jail is not null)
-        {
-            startInfo.ArgumentList.Add("-c");
-            startInfo.ArgumentList.Add(JailScripts.JoinCgroups);
-            startInfo.ArgumentList.Add("nightshift-cgroup");
-            foreach (var file in jail.ProcsFiles)
-            {
-                startInfo.ArgumentList.Add(file);
-            }
-            startInfo.ArgumentList.Add("--");
-            startInfo.ArgumentList.Add(bwrap);
-        }
-        foreach (var arg in bwrapArgs)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
+        var launcher = await _launchers.Value.AcquireAsync().ConfigureAwait(false);
         ProcessOutcome outcome;
         var limitHit = SandboxLimit.None;
         try
         {
-            outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
-            if (jail is not null && outcome.ExitCode == 125 && outcome.Stderr.StartsWith(JailScripts.CgroupJoinFailed, StringComparison.Ordinal))
+            cancellationToken.ThrowIfCancellationRequested();
+            try
             {
-                throw new SandboxUnavailableException($"the jail could not join its cgroup: {FirstLine(outcome.Stderr)}; set Sandbox:UseCgroups=false to rely on rlimits alone");
+                launcher.Launch(JailScripts.Limits(command.Limits), [bwrap, .. bwrapArgs], command.Limits);
             }
-            if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new SandboxUnavailableException($"could not hand the command to the jail's launcher: {ex.Message}; check that Sandbox:StateDirectory and the cgroup folders are writable ({CgroupDescription}), or set Sandbox:UseCgroups=false", ex);
+            }
+            outcome = await ProcessRunner.RunAsync(launcher.Process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
+            if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith(BwrapExecFailed, StringComparison.Ordinal) && !outcome.Stderr.TrimEnd().Contains('\n', StringComparison.Ordinal))
+            {
+                outcome = ProgramNotRun(outcome, command.Argv[0]);
+            }
+            else if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
             {
                 throw new SandboxUnavailableException(
-                    $"bubblewrap could not set up the jail: {FirstLine(outcome.Stderr)}; it needs user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0, or run the worker as root); run `nightshift doctor`");
+                    $"bubblewrap could not set up the jail: {Text.FirstLine(outcome.Stderr)}; it needs user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0, or run the worker as root); run `nightshift doctor`");
             }
-            limitHit = ClassifyLimit(outcome, jail);
+            limitHit = ClassifyLimit(outcome, launcher.Cgroups);
         }
         finally
         {
-            if (jail is not null)
+            if (launcher.Cgroups is { } jail)
             {
                 var leftovers = await jail.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
                 if (leftovers > 0)
@@ -142,6 +127,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
                     LogLeftoversKilled(leftovers);
                 }
             }
+            launcher.Dispose();
         }
 
         var result = ToResult(outcome, limitHit, sandboxed: true);
@@ -175,7 +161,10 @@ public sealed partial class BubblewrapSandbox : ISandbox
             {
                 startInfo.ArgumentList.Add(arg);
             }
-            var outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
+            using var process = await ProcessRunner.StartAsync(startInfo).ConfigureAwait(false);
+            process.StandardInput.Close();
+            // No pid namespace holds an unjailed command's children together: a kill has to find them one by one.
+            var outcome = await ProcessRunner.RunAsync(process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: true, cancellationToken).ConfigureAwait(false);
             return ToResult(outcome, ClassifyLimit(outcome, null), sandboxed: false);
         }
         finally
@@ -188,6 +177,24 @@ public sealed partial class BubblewrapSandbox : ISandbox
             {
             }
         }
+    }
+
+    /// <summary>Ends the launchers kept ready for the next commands.</summary>
+    public void Dispose()
+    {
+        if (_launchers.IsValueCreated)
+        {
+            _launchers.Value.Dispose();
+        }
+    }
+
+    // bubblewrap executes the command itself; when that fails nothing ran, and the result reads like a shell's:
+    // 127 for a program that is not there, 126 for one that cannot be executed.
+    private static ProcessOutcome ProgramNotRun(ProcessOutcome outcome, string program)
+    {
+        var missing = outcome.Stderr.Contains("No such file or directory", StringComparison.Ordinal);
+        var reason = missing ? "command not found" : outcome.Stderr.Trim()[BwrapExecFailed.Length..];
+        return outcome with { ExitCode = missing ? 127 : 126, Stderr = $"{program}: {reason}\n" };
     }
 
     private static SandboxLimit ClassifyLimit(ProcessOutcome outcome, CgroupJail? jail)
@@ -247,12 +254,6 @@ public sealed partial class BubblewrapSandbox : ISandbox
             }
         }
         return null;
-    }
-
-    private static string FirstLine(string text)
-    {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.Length <= 300 ? line : line[..300] + "…";
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,

@@ -55,6 +55,13 @@ public sealed class SandboxOptions
     /// <summary>Use cgroups (where writable) for the memory and process limits and to sweep leftover processes.</summary>
     public bool UseCgroups { get; set; } = true;
 
+    /// <summary>
+    /// Keep the next command's launcher (a bash on the host, already inside its cgroups) started ahead of need, which
+    /// takes a process start and a cgroup join (an RCU grace period) off every command's path. Off: each command
+    /// starts its own launcher, the slower path kept for comparison.
+    /// </summary>
+    public bool PrewarmLaunchers { get; set; } = true;
+
     /// <summary>Entries of /etc that carry no host secrets and that toolchains need (TLS roots, alternatives, the loader cache).</summary>
     public static IReadOnlyList<string> DefaultEtcEntries { get; } =
     [
