@@ -90,36 +90,54 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
             PrepareCache(command.CachePath);
         }
 
-        var bwrapArgs = BwrapArguments.Build(command, _options, etcFolder, Environment.IsPrivilegedProcess);
-        var launcher = await _launchers.Value.AcquireAsync().ConfigureAwait(false);
-        ProcessOutcome outcome;
-        var limitHit = SandboxLimit.None;
-        try
+        var (outcome, limitHit) = await RunJailedAsync(command, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
+        if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            // Whatever the command prints is its own business: only a trivial command failing the same way proves
+            // that bubblewrap itself cannot set up a jail.
+            var probe = command with { Argv = ["/bin/true"], OnOutput = null, Network = NetworkPolicy.Off, Timeout = TimeSpan.FromSeconds(30) };
+            var (check, _) = await RunJailedAsync(probe, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
+            if (check.ExitCode != 0)
             {
-                launcher.Launch(JailScripts.Limits(command.Limits), [bwrap, .. bwrapArgs], command.Limits);
+                throw new SandboxUnavailableException(
+                    $"bubblewrap could not set up the jail: {Text.FirstLine(check.Stderr)}; it needs user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0, or run the worker as root); run `nightshift doctor`");
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new SandboxUnavailableException($"could not hand the command to the jail's launcher: {ex.Message}; check that Sandbox:StateDirectory and the cgroup folders are writable ({CgroupDescription}), or set Sandbox:UseCgroups=false", ex);
-            }
-            outcome = await ProcessRunner.RunAsync(launcher.Process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
-            if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith(BwrapExecFailed, StringComparison.Ordinal) && !outcome.Stderr.TrimEnd().Contains('\n', StringComparison.Ordinal))
+            if (outcome.Stderr.StartsWith(BwrapExecFailed + command.Argv[0] + ": ", StringComparison.Ordinal) && !outcome.Stderr.TrimEnd().Contains('\n', StringComparison.Ordinal))
             {
                 outcome = ProgramNotRun(outcome, command.Argv[0]);
             }
-            else if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
+        }
+
+        var result = ToResult(outcome, limitHit, sandboxed: true);
+        LogCommandFinished(command.Argv[0], result.ExitCode, result.Duration.TotalMilliseconds, result.LimitHit);
+        return result;
+    }
+
+    private async Task<(ProcessOutcome Outcome, SandboxLimit LimitHit)> RunJailedAsync(PreparedCommand command, string bwrap, string etcFolder, CancellationToken cancellationToken)
+    {
+        var bwrapArgs = BwrapArguments.Build(command, _options, etcFolder, Environment.IsPrivilegedProcess);
+        JailLauncher? launcher = await _launchers.Value.AcquireAsync().ConfigureAwait(false);
+        try
+        {
+            // A launcher that died while idle (killed, say) is noticed at the go; the next one is fresh.
+            for (var attempt = 1; !Launch(launcher, command, bwrap, bwrapArgs); attempt++)
             {
-                throw new SandboxUnavailableException(
-                    $"bubblewrap could not set up the jail: {Text.FirstLine(outcome.Stderr)}; it needs user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0, or run the worker as root); run `nightshift doctor`");
+                launcher.Dispose();
+                launcher = null;
+                if (attempt == 3)
+                {
+                    throw new SandboxUnavailableException("the jail's launchers keep dying before they start their command; check that /bin/bash runs and nothing kills the worker's children, then run `nightshift doctor`");
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                launcher = await _launchers.Value.AcquireAsync().ConfigureAwait(false);
             }
-            limitHit = ClassifyLimit(outcome, launcher.Cgroups);
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await ProcessRunner.RunAsync(launcher.Process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
+            return (outcome, ClassifyLimit(outcome, launcher.Cgroups));
         }
         finally
         {
-            if (launcher.Cgroups is { } jail)
+            if (launcher?.Cgroups is { } jail)
             {
                 var leftovers = await jail.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
                 if (leftovers > 0)
@@ -127,12 +145,20 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
                     LogLeftoversKilled(leftovers);
                 }
             }
-            launcher.Dispose();
+            launcher?.Dispose();
         }
+    }
 
-        var result = ToResult(outcome, limitHit, sandboxed: true);
-        LogCommandFinished(command.Argv[0], result.ExitCode, result.Duration.TotalMilliseconds, result.LimitHit);
-        return result;
+    private bool Launch(JailLauncher launcher, PreparedCommand command, string bwrap, List<string> bwrapArgs)
+    {
+        try
+        {
+            return launcher.Launch(JailScripts.Limits(command.Limits), [bwrap, .. bwrapArgs], command.Limits);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SandboxUnavailableException($"could not set the command's limits or write its arguments: {ex.Message}; check that Sandbox:StateDirectory and the cgroup folders are writable ({CgroupDescription}), or set Sandbox:UseCgroups=false", ex);
+        }
     }
 
     private async Task<CommandResult> RunUnsandboxedAsync(PreparedCommand command, CancellationToken cancellationToken)

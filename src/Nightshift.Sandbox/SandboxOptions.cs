@@ -62,10 +62,14 @@ public sealed class SandboxOptions
     /// </summary>
     public bool PrewarmLaunchers { get; set; } = true;
 
-    /// <summary>Entries of /etc that carry no host secrets and that toolchains need (TLS roots, alternatives, the loader cache).</summary>
+    /// <summary>
+    /// Entries of /etc that carry no host secrets and that toolchains need (TLS roots, alternatives, the loader cache).
+    /// Only the public half of /etc/ssl: a worker running as root owns /etc/ssl/private, and inside the jail its user
+    /// maps to that owner, so the host's TLS keys would be readable.
+    /// </summary>
     public static IReadOnlyList<string> DefaultEtcEntries { get; } =
     [
-        "alternatives", "ca-certificates", "ca-certificates.conf", "ssl", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",
+        "alternatives", "ca-certificates", "ca-certificates.conf", "ssl/certs", "ssl/openssl.cnf", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",
         "localtime", "timezone", "resolv.conf", "host.conf", "gai.conf", "protocols", "services", "networks", "mime.types",
         "os-release", "debian_version", "lsb-release", "inputrc", "bash.bashrc", "profile", "java-17-openjdk",
     ];

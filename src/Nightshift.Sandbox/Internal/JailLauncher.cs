@@ -91,9 +91,10 @@ internal sealed class JailLauncher : IDisposable
 
     /// <summary>
     /// Limits the groups, writes the launcher's arguments (<paramref name="rlimits"/>, then bubblewrap and its
-    /// arguments) and gives the go. Throws <see cref="IOException"/> when the launcher is gone or a file cannot be written.
+    /// arguments) and gives the go. False when the launcher turned out to be gone (take another); throws
+    /// <see cref="IOException"/> when a limit or the arguments file cannot be written.
     /// </summary>
-    public void Launch(IEnumerable<string> rlimits, IEnumerable<string> bwrapCommand, SandboxLimits limits)
+    public bool Launch(IEnumerable<string> rlimits, IEnumerable<string> bwrapCommand, SandboxLimits limits)
     {
         Cgroups?.ApplyLimits(limits);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -109,9 +110,17 @@ internal sealed class JailLauncher : IDisposable
                 writer.Write('\0');
             }
         }
-        // Nothing more is ever written: the command reads end-of-file, not the worker's own stdin.
-        Process.StandardInput.Write('\n');
-        Process.StandardInput.Close();
+        try
+        {
+            // Nothing more is ever written: the command reads end-of-file, not the worker's own stdin.
+            Process.StandardInput.Write('\n');
+            Process.StandardInput.Close();
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
