@@ -6,11 +6,16 @@ using Nightshift.Workspaces;
 using Nightshift.Workspaces.Repositories;
 
 // Workspace ready on a warm mirror (fetch of a new commit + worktree add on a new branch) against a fresh clone of
-// the same repository, measured alternately in the same run.
+// the same repository, measured alternately in the same run. The goal of issue 4 reads "Workspace ready (warm mirror:
+// fetch + worktree add)", so it is judged on the steady state; a repository's very first task (which builds the
+// mirror, i.e. a clone) is printed on its own line. Usage: [runs] [--parked] [--hardlinks].
 const int FileCount = 5000;
 const int CommitCount = 20;
-var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
+var runs = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var r) && r > 0 ? r : 40;
+var withParked = args.Contains("--parked");
+var withHardlinks = args.Contains("--hardlinks");
 var time = TimeProvider.System;
+var loadBefore = LoadAverage();
 
 using var repo = TempGitRepo.Create();
 Console.WriteLine($"generating a repository of {FileCount} files with {CommitCount} commits in {repo.Root} …");
@@ -38,18 +43,28 @@ var manager = new WorkspaceManager(
     time,
     NullLogger<WorkspaceManager>.Instance);
 
-// The same data folder with worktree reuse turned on (Workspaces:MaxParkedWorktrees), measured for comparison.
+// The same data folder with git's sequential checkout, the path before parallel checkout, measured for comparison.
+var sequential = new WorkspaceManager(
+    new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
+    Options.Create(new WorkspaceOptions { DataDirectory = data, CheckoutWorkers = 1 }),
+    time,
+    NullLogger<WorkspaceManager>.Instance);
+
+// The same data folder with worktree reuse turned on (Workspaces:MaxParkedWorktrees), measured on request.
 var reusing = new WorkspaceManager(
     new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
     Options.Create(new WorkspaceOptions { DataDirectory = data, MaxParkedWorktrees = 1 }),
     time,
     NullLogger<WorkspaceManager>.Instance);
 
-// First use creates the mirror; not measured.
+// First use creates the mirror: printed, not part of the steady-state goal.
+var firstStart = time.GetTimestamp();
 var first = await manager.PrepareAsync(new WorkspaceRequest(NewId(0), repo.RemotePath, Title: "warm up"));
+var firstMs = time.GetElapsedTime(firstStart).TotalMilliseconds;
 await manager.ReleaseAsync(first);
 
 var ready = new List<double>();
+var readySequential = new List<double>();
 var readyReused = new List<double>();
 var cloneNoLocal = new List<double>();
 var cloneLocal = new List<double>();
@@ -65,30 +80,52 @@ for (var run = 1; run <= runs; run++)
     await manager.ReleaseAsync(workspace);
 
     start = time.GetTimestamp();
-    var reusedWorkspace = await reusing.PrepareAsync(new WorkspaceRequest(NewId(1000 + run), repo.RemotePath, Title: $"reuse run {run}"));
-    readyReused.Add(time.GetElapsedTime(start).TotalMilliseconds);
-    await reusing.ReleaseAsync(reusedWorkspace);
+    var sequentialWorkspace = await sequential.PrepareAsync(new WorkspaceRequest(NewId(2000 + run), repo.RemotePath, Title: $"sequential run {run}"));
+    readySequential.Add(time.GetElapsedTime(start).TotalMilliseconds);
+    await sequential.ReleaseAsync(sequentialWorkspace);
+
+    if (withParked)
+    {
+        start = time.GetTimestamp();
+        var reusedWorkspace = await reusing.PrepareAsync(new WorkspaceRequest(NewId(1000 + run), repo.RemotePath, Title: $"reuse run {run}"));
+        readyReused.Add(time.GetElapsedTime(start).TotalMilliseconds);
+        await reusing.ReleaseAsync(reusedWorkspace);
+    }
 
     cloneNoLocal.Add(TimeClone(["clone", "--quiet", "--no-local", repo.RemotePath], run, "network-like"));
-    cloneLocal.Add(TimeClone(["clone", "--quiet", repo.RemotePath], run, "hardlinked"));
+    if (withHardlinks)
+    {
+        cloneLocal.Add(TimeClone(["clone", "--quiet", repo.RemotePath], run, "hardlinked"));
+    }
 }
 
 var readyP50 = Percentile(ready, 0.50);
 var readyP95 = Percentile(ready, 0.95);
+var sequentialP50 = Percentile(readySequential, 0.50);
+var sequentialP95 = Percentile(readySequential, 0.95);
 var cloneP50 = Percentile(cloneNoLocal, 0.50);
 var cloneP95 = Percentile(cloneNoLocal, 0.95);
-var localP50 = Percentile(cloneLocal, 0.50);
 Console.WriteLine();
-Console.WriteLine($"runs: {runs}, repository: {FileCount} files, {CommitCount + runs} commits, {Environment.ProcessorCount} cores, load average now {LoadAverage()}");
-Console.WriteLine($"workspace ready (fetch + new worktree)    p50 {readyP50,8:0.0} ms   p95 {readyP95,8:0.0} ms   (default)");
-Console.WriteLine($"workspace ready (fetch + reused worktree) p50 {Percentile(readyReused, 0.50),8:0.0} ms   p95 {Percentile(readyReused, 0.95),8:0.0} ms   (MaxParkedWorktrees = 1)");
+Console.WriteLine($"runs: {runs}, repository: {FileCount} files, {CommitCount + runs} commits, {Environment.ProcessorCount} cores, load average before {loadBefore}, after {LoadAverage()}");
+Console.WriteLine("goal judged on the steady state (warm mirror: fetch + worktree add), as issue 4 states it; a first task builds the mirror and is shown apart");
+Console.WriteLine($"this disk now: {FileWriteProbe(repo.NewFolder("probe"), 2000):0.000} ms per small file created (a checkout writes {FileCount})");
+Console.WriteLine($"first task on the repository (builds the mirror)  {firstMs,8:0.0} ms   (once; not part of the goal)");
+Console.WriteLine($"workspace ready (fetch + new worktree)    p50 {readyP50,8:0.0} ms   p95 {readyP95,8:0.0} ms   (default: parallel checkout)");
+Console.WriteLine($"workspace ready, sequential checkout      p50 {sequentialP50,8:0.0} ms   p95 {sequentialP95,8:0.0} ms   (CheckoutWorkers = 1, the earlier path)");
+if (withParked)
+{
+    Console.WriteLine($"workspace ready (fetch + reused worktree) p50 {Percentile(readyReused, 0.50),8:0.0} ms   p95 {Percentile(readyReused, 0.95),8:0.0} ms   (MaxParkedWorktrees = 1)");
+}
 Console.WriteLine($"git clone --no-local (baseline)           p50 {cloneP50,8:0.0} ms   p95 {cloneP95,8:0.0} ms");
-Console.WriteLine($"git clone, local hardlinks (reference)    p50 {localP50,8:0.0} ms   p95 {Percentile(cloneLocal, 0.95),8:0.0} ms");
+if (withHardlinks)
+{
+    Console.WriteLine($"git clone, local hardlinks (reference)    p50 {Percentile(cloneLocal, 0.50),8:0.0} ms   p95 {Percentile(cloneLocal, 0.95),8:0.0} ms");
+}
 var ratio = readyP50 / cloneP50;
-Console.WriteLine($"ratio workspace/clone (p50): {ratio:P1}   (against the hardlinked local clone: {readyP50 / localP50:P1}; reused worktree/clone: {Percentile(readyReused, 0.50) / cloneP50:P1})");
+Console.WriteLine($"ratio workspace/clone: p50 {ratio:P1}, p95 {readyP95 / cloneP95:P1}   (sequential checkout/clone p50 {sequentialP50 / cloneP50:P1}; parallel/sequential p50 {readyP50 / sequentialP50:0.00}x, p95 {readyP95 / sequentialP95:0.00}x)");
 var p95Met = readyP95 <= 2000;
 var ratioMet = ratio <= 0.10;
-Console.WriteLine($"goal p95 <= 2 s: {(p95Met ? "met" : "NOT met")}; goal <= 10% of the clone: {(ratioMet ? "met" : "NOT met")}");
+Console.WriteLine($"goal p95 <= 2 s (warm mirror): {(p95Met ? "met" : "NOT met")}; goal <= 10% of the clone (p50): {(ratioMet ? "met" : "NOT met")}");
 return 0;
 
 double TimeClone(string[] arguments, int run, string kind)
@@ -99,6 +136,19 @@ double TimeClone(string[] arguments, int run, string kind)
     var elapsed = time.GetElapsedTime(start).TotalMilliseconds;
     Directory.Delete(target, recursive: true);
     return elapsed;
+}
+
+// Checkout time is mostly file creation; on a shared disk that alone can swing tenfold between runs.
+static double FileWriteProbe(string folder, int count)
+{
+    var start = System.Diagnostics.Stopwatch.StartNew();
+    for (var i = 0; i < count; i++)
+    {
+        File.WriteAllText(Path.Combine(folder, $"f{i}.txt"), "probe line of about the size of a small source file\n");
+    }
+    var perFile = start.Elapsed.TotalMilliseconds / count;
+    Directory.Delete(folder, recursive: true);
+    return perFile;
 }
 
 static string LoadAverage() =>

@@ -12,10 +12,12 @@ namespace Nightshift.Sandbox;
 /// private /tmp and HOME; an environment from an allow-list only; rlimits, cgroup limits where the host allows them,
 /// a wall-clock timeout that kills the whole tree, and capped output.
 /// </summary>
-public sealed partial class BubblewrapSandbox : ISandbox
+public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
 {
     private const int SignalCpu = 24;
     private const int SignalFileSize = 25;
+    private const string BwrapExecFailed = "bwrap: execvp ";
+    private const string LauncherShell = "/bin/bash";
 
     private readonly SandboxOptions _options;
     private readonly ILogger<BubblewrapSandbox> _logger;
@@ -24,6 +26,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
     private readonly Lazy<string?> _bwrap;
     private readonly Lazy<CgroupSupport> _cgroups;
     private readonly Lazy<string> _etcFolder;
+    private readonly Lazy<LauncherPool> _launchers;
 
     public BubblewrapSandbox(IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger, TimeProvider? time = null)
         : this(options, logger, time, Environment.GetEnvironmentVariable)
@@ -45,6 +48,12 @@ public sealed partial class BubblewrapSandbox : ISandbox
             var folder = Path.Join(state, "etc");
             JailEtc.Ensure(folder);
             return folder;
+        });
+        _launchers = new Lazy<LauncherPool>(() =>
+        {
+            var folder = Path.Join(Path.GetDirectoryName(_etcFolder.Value)!, "launch");
+            Directory.CreateDirectory(folder);
+            return new LauncherPool(() => JailLauncher.StartAsync(LauncherShell, _cgroups.Value, folder), _options.PrewarmLaunchers);
         });
     }
 
@@ -81,60 +90,54 @@ public sealed partial class BubblewrapSandbox : ISandbox
             PrepareCache(command.CachePath);
         }
 
-        var id = Guid.NewGuid().ToString("N");
-        var bwrapArgs = BwrapArguments.Build(command, _options, etcFolder, Environment.IsPrivilegedProcess);
-        var cgroups = _cgroups.Value;
-        CgroupJail? jail = null;
-        if (cgroups.PidsParent is not null || cgroups.MemoryParent is not null)
+        var (outcome, limitHit) = await RunJailedAsync(command, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
+        if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
         {
-            try
-            {
-                jail = CgroupJail.Create(cgroups, command.Limits, id);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new SandboxUnavailableException($"could not make the command's cgroup ({cgroups.Description}): {ex.Message}; set Sandbox:UseCgroups=false to rely on rlimits alone", ex);
-            }
-        }
-
-        var startInfo = jail is null ? new ProcessStartInfo(bwrap) : new ProcessStartInfo("/bin/sh");
-        startInfo.Environment.Clear();
-        if (jail is not null)
-        {
-            startInfo.ArgumentList.Add("-c");
-            startInfo.ArgumentList.Add(JailScripts.JoinCgroups);
-            startInfo.ArgumentList.Add("nightshift-cgroup");
-            foreach (var file in jail.ProcsFiles)
-            {
-                startInfo.ArgumentList.Add(file);
-            }
-            startInfo.ArgumentList.Add("--");
-            startInfo.ArgumentList.Add(bwrap);
-        }
-        foreach (var arg in bwrapArgs)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        ProcessOutcome outcome;
-        var limitHit = SandboxLimit.None;
-        try
-        {
-            outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
-            if (jail is not null && outcome.ExitCode == 125 && outcome.Stderr.StartsWith(JailScripts.CgroupJoinFailed, StringComparison.Ordinal))
-            {
-                throw new SandboxUnavailableException($"the jail could not join its cgroup: {FirstLine(outcome.Stderr)}; set Sandbox:UseCgroups=false to rely on rlimits alone");
-            }
-            if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
+            // Whatever the command prints is its own business: only a trivial command failing the same way proves
+            // that bubblewrap itself cannot set up a jail.
+            var probe = command with { Argv = ["/bin/true"], OnOutput = null, Network = NetworkPolicy.Off, Timeout = TimeSpan.FromSeconds(30) };
+            var (check, _) = await RunJailedAsync(probe, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
+            if (check.ExitCode != 0)
             {
                 throw new SandboxUnavailableException(
-                    $"bubblewrap could not set up the jail: {FirstLine(outcome.Stderr)}; it needs user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0, or run the worker as root); run `nightshift doctor`");
+                    $"bubblewrap could not set up the jail: {Text.FirstLine(check.Stderr)}; it needs user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0, or run the worker as root); run `nightshift doctor`");
             }
-            limitHit = ClassifyLimit(outcome, jail);
+            if (outcome.Stderr.StartsWith(BwrapExecFailed + command.Argv[0] + ": ", StringComparison.Ordinal) && !outcome.Stderr.TrimEnd().Contains('\n', StringComparison.Ordinal))
+            {
+                outcome = ProgramNotRun(outcome, command.Argv[0]);
+            }
+        }
+
+        var result = ToResult(outcome, limitHit, sandboxed: true);
+        LogCommandFinished(command.Argv[0], result.ExitCode, result.Duration.TotalMilliseconds, result.LimitHit);
+        return result;
+    }
+
+    private async Task<(ProcessOutcome Outcome, SandboxLimit LimitHit)> RunJailedAsync(PreparedCommand command, string bwrap, string etcFolder, CancellationToken cancellationToken)
+    {
+        var bwrapArgs = BwrapArguments.Build(command, _options, etcFolder, Environment.IsPrivilegedProcess);
+        JailLauncher? launcher = await _launchers.Value.AcquireAsync().ConfigureAwait(false);
+        try
+        {
+            // A launcher that died while idle (killed, say) is noticed at the go; the next one is fresh.
+            for (var attempt = 1; !Launch(launcher, command, bwrap, bwrapArgs); attempt++)
+            {
+                launcher.Dispose();
+                launcher = null;
+                if (attempt == 3)
+                {
+                    throw new SandboxUnavailableException("the jail's launchers keep dying before they start their command; check that /bin/bash runs and nothing kills the worker's children, then run `nightshift doctor`");
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                launcher = await _launchers.Value.AcquireAsync().ConfigureAwait(false);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await ProcessRunner.RunAsync(launcher.Process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
+            return (outcome, ClassifyLimit(outcome, launcher.Cgroups));
         }
         finally
         {
-            if (jail is not null)
+            if (launcher?.Cgroups is { } jail)
             {
                 var leftovers = await jail.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
                 if (leftovers > 0)
@@ -142,11 +145,20 @@ public sealed partial class BubblewrapSandbox : ISandbox
                     LogLeftoversKilled(leftovers);
                 }
             }
+            launcher?.Dispose();
         }
+    }
 
-        var result = ToResult(outcome, limitHit, sandboxed: true);
-        LogCommandFinished(command.Argv[0], result.ExitCode, result.Duration.TotalMilliseconds, result.LimitHit);
-        return result;
+    private bool Launch(JailLauncher launcher, PreparedCommand command, string bwrap, List<string> bwrapArgs)
+    {
+        try
+        {
+            return launcher.Launch(JailScripts.Limits(command.Limits), [bwrap, .. bwrapArgs], command.Limits);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SandboxUnavailableException($"could not set the command's limits or write its arguments: {ex.Message}; check that Sandbox:StateDirectory and the cgroup folders are writable ({CgroupDescription}), or set Sandbox:UseCgroups=false", ex);
+        }
     }
 
     private async Task<CommandResult> RunUnsandboxedAsync(PreparedCommand command, CancellationToken cancellationToken)
@@ -175,7 +187,10 @@ public sealed partial class BubblewrapSandbox : ISandbox
             {
                 startInfo.ArgumentList.Add(arg);
             }
-            var outcome = await ProcessRunner.RunAsync(startInfo, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
+            using var process = await ProcessRunner.StartAsync(startInfo).ConfigureAwait(false);
+            process.StandardInput.Close();
+            // No pid namespace holds an unjailed command's children together: a kill has to find them one by one.
+            var outcome = await ProcessRunner.RunAsync(process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: true, cancellationToken).ConfigureAwait(false);
             return ToResult(outcome, ClassifyLimit(outcome, null), sandboxed: false);
         }
         finally
@@ -188,6 +203,24 @@ public sealed partial class BubblewrapSandbox : ISandbox
             {
             }
         }
+    }
+
+    /// <summary>Ends the launchers kept ready for the next commands.</summary>
+    public void Dispose()
+    {
+        if (_launchers.IsValueCreated)
+        {
+            _launchers.Value.Dispose();
+        }
+    }
+
+    // bubblewrap executes the command itself; when that fails nothing ran, and the result reads like a shell's:
+    // 127 for a program that is not there, 126 for one that cannot be executed.
+    private static ProcessOutcome ProgramNotRun(ProcessOutcome outcome, string program)
+    {
+        var missing = outcome.Stderr.Contains("No such file or directory", StringComparison.Ordinal);
+        var reason = missing ? "command not found" : outcome.Stderr.Trim()[BwrapExecFailed.Length..];
+        return outcome with { ExitCode = missing ? 127 : 126, Stderr = $"{program}: {reason}\n" };
     }
 
     private static SandboxLimit ClassifyLimit(ProcessOutcome outcome, CgroupJail? jail)
@@ -247,12 +280,6 @@ public sealed partial class BubblewrapSandbox : ISandbox
             }
         }
         return null;
-    }
-
-    private static string FirstLine(string text)
-    {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.Length <= 300 ? line : line[..300] + "…";
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,

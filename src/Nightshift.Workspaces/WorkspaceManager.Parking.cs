@@ -118,7 +118,7 @@ public sealed partial class WorkspaceManager
             var differing = await Git.RunCheckedAsync(Run("diff-files", "--name-only", "-z"), "comparing the reused worktree", cancellationToken);
             if (differing.Stdout.Length > 0)
             {
-                await Git.RunCheckedAsync(Run("checkout-index", "--index", "--force", "-z", "--stdin") with { StandardInput = differing.Stdout }, "restoring files of the reused worktree", cancellationToken);
+                await Git.RunCheckedAsync(Run([.. CheckoutConfig, "checkout-index", "--index", "--force", "-z", "--stdin"]) with { StandardInput = differing.Stdout }, "restoring files of the reused worktree", cancellationToken);
             }
             await Git.RunCheckedAsync(Run("clean", "-ffdxq"), "cleaning the reused worktree", cancellationToken);
             ClearSpecialModes(path);

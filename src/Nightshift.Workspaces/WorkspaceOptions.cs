@@ -39,6 +39,13 @@ public sealed class WorkspaceOptions
     /// </summary>
     public int MaxParkedWorktrees { get; set; }
 
+    /// <summary>
+    /// Processes git uses to write a checkout (<c>checkout.workers</c>). Zero: one per core. Writing and inflating
+    /// thousands of files dominates preparing a workspace, and parallel checkout divides it across cores; 1 is
+    /// git's sequential checkout.
+    /// </summary>
+    public int CheckoutWorkers { get; set; }
+
     /// <summary>Known-hosts file for ssh remotes; new hosts are remembered on first use. Null means one in the data folder.</summary>
     public string? SshKnownHostsFile { get; set; }
 }

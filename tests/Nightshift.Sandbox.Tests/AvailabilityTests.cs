@@ -21,6 +21,23 @@ public sealed class AvailabilityTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task RunAsync_BwrapCannotSetUpJail_ThrowsUnavailableSayingHowToFix()
+    {
+        using var state = new TempFolder("nightshift-sandbox-state-");
+        using var worktree = new TempFolder();
+        var fake = Path.Join(state.Path, "bwrap");
+        File.WriteAllText(fake, "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var sandbox = Jail.Create(new SandboxOptions { BwrapPath = fake, StateDirectory = state.Path });
+
+        var error = await Should.ThrowAsync<SandboxUnavailableException>(() => sandbox.RunAsync(CommandSpec.Exec("true") with { WorktreePath = worktree.Path }));
+
+        error.Message.ShouldContain("Permission denied");
+        error.Message.ShouldContain("user namespaces");
+    }
+
+    [Fact]
     public async Task CheckAsync_BwrapMissing_NotOkWithFix()
     {
         using var state = new TempFolder();
@@ -111,6 +128,8 @@ public sealed class AvailabilityTests
         {
             ["Sandbox:DefaultTimeout"] = "-00:00:01",
             ["Sandbox:EtcEntries:0"] = "shadow",
+            ["Sandbox:EtcEntries:1"] = "ssl",
+            ["Sandbox:EtcEntries:2"] = "ssl/private/",
         }).Build();
         using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddNightshiftSandbox().BuildServiceProvider();
 
@@ -118,5 +137,7 @@ public sealed class AvailabilityTests
 
         error.Message.ShouldContain("Sandbox:DefaultTimeout");
         error.Message.ShouldContain("shadow");
+        error.Message.ShouldContain("'ssl'");
+        error.Message.ShouldContain("'ssl/private/'");
     }
 }

@@ -114,6 +114,17 @@ public sealed class FilesystemIsolationTests(Jail jail) : IClassFixture<Jail>
     }
 
     [Fact]
+    public async Task RunAsync_HostTlsKeys_NotVisibleWhileCertificatesAre()
+    {
+        using var worktree = new TempFolder();
+
+        // The jail's user maps to the worker's uid, the owner of /etc/ssl/private when the worker runs as root.
+        var result = await jail.ShellAsync(worktree, "ls /etc/ssl/private 2>/dev/null && echo private-visible; test -d /etc/ssl/certs && echo certs; echo end");
+
+        result.Stdout.ShouldBe(Directory.Exists("/etc/ssl/certs") ? "certs\nend\n" : "end\n");
+    }
+
+    [Fact]
     public async Task RunAsync_RemountReadOnlyFolderWritable_Fails()
     {
         using var worktree = new TempFolder();

@@ -29,5 +29,9 @@ public sealed class Jail : IDisposable
     public static BubblewrapSandbox Create(SandboxOptions options, Func<string, string?>? environment = null, Microsoft.Extensions.Logging.ILogger<BubblewrapSandbox>? logger = null) =>
         new(Microsoft.Extensions.Options.Options.Create(options), logger ?? NullLogger<BubblewrapSandbox>.Instance, null, environment ?? (_ => null));
 
-    public void Dispose() => _state.Dispose();
+    public void Dispose()
+    {
+        Sandbox.Dispose();
+        _state.Dispose();
+    }
 }

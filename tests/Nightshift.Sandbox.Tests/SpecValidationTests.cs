@@ -78,4 +78,28 @@ public sealed class SpecValidationTests(Jail jail) : IClassFixture<Jail>
         result.ExitCode.ShouldBe(127);
         result.Stderr.ShouldContain("not found");
     }
+
+    [Fact]
+    public async Task RunAsync_ProgramNotExecutable_Exits126()
+    {
+        using var worktree = new TempFolder();
+        File.WriteAllText(worktree.File("script.sh"), "echo ran\n");
+
+        var result = await jail.Sandbox.RunAsync(CommandSpec.Exec("./script.sh") with { WorktreePath = worktree.Path });
+
+        result.ExitCode.ShouldBe(126);
+        result.Stdout.ShouldBeEmpty();
+        result.Stderr.ShouldContain("Permission denied");
+    }
+
+    [Fact]
+    public async Task RunAsync_CommandPrintingLikeBubblewrap_KeepsItsOwnExitCodeAndOutput()
+    {
+        using var worktree = new TempFolder();
+
+        var result = await jail.ShellAsync(worktree, "echo 'bwrap: execvp x: No such file or directory' >&2; echo more >&2; exit 1");
+
+        result.ExitCode.ShouldBe(1);
+        result.Stderr.ShouldContain("more");
+    }
 }

@@ -92,8 +92,9 @@ internal static class BwrapArguments
             args.AddRange(["--setenv", name, value]);
         }
 
-        args.AddRange(["--", "/bin/bash", "-c", JailScripts.LimitAndExec]);
-        args.AddRange(JailScripts.LimitArguments(command.Limits));
+        // bubblewrap executes the command itself (execvp with the PATH set above): the launcher set the rlimits and
+        // closed stray descriptors before it became bubblewrap, so no shell is needed in between.
+        args.Add("--");
         args.AddRange(command.Argv);
         return args;
     }

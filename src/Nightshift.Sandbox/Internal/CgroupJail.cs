@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 namespace Nightshift.Sandbox.Internal;
 
 /// <summary>
-/// The cgroups of one command: made before it starts, joined by the launcher before bubblewrap runs (so no process
-/// of the jail is ever outside them), read for limit hits afterwards, swept of leftovers and removed.
+/// The cgroups of one command: made and joined by its launcher before the command is known (so no process of the jail
+/// is ever outside them), limited when the command arrives, read for limit hits afterwards, swept of leftovers and
+/// removed. Never reused: fresh groups need no counters reset and cannot hold an earlier command's page cache.
 /// </summary>
 internal sealed partial class CgroupJail
 {
@@ -14,6 +15,7 @@ internal sealed partial class CgroupJail
     private const long PidfdSendSignalSyscall = 424;
     private readonly List<string> _groups = [];
     private readonly string _id;
+    private bool _memoryLimited;
 
     private CgroupJail(CgroupSupport support, string id)
     {
@@ -30,7 +32,11 @@ internal sealed partial class CgroupJail
     /// <summary>The cgroup.procs files the launcher writes its pid to.</summary>
     public IEnumerable<string> ProcsFiles => _groups.Select(g => Path.Join(g, "cgroup.procs"));
 
-    public static CgroupJail Create(CgroupSupport support, SandboxLimits limits, string id)
+    /// <summary>
+    /// Makes the groups with no limits yet: a launcher joins them long before it knows its command. The memory group is
+    /// made whenever the controller is writable, since whether a command asks for a memory limit is known only later.
+    /// </summary>
+    public static CgroupJail Create(CgroupSupport support, string id)
     {
         var jail = new CgroupJail(support, id);
         try
@@ -38,24 +44,12 @@ internal sealed partial class CgroupJail
             if (support.PidsParent is not null)
             {
                 jail.PidsGroup = jail.Make(support.PidsParent, id);
-                Write(jail.PidsGroup, "pids.max", limits.Processes?.ToString(CultureInfo.InvariantCulture) ?? "max");
             }
-            if (support.MemoryParent is not null && limits.MemoryBytes is { } memory)
+            if (support.MemoryParent is not null)
             {
                 jail.MemoryGroup = support.MemoryParent == support.PidsParent && jail.PidsGroup is not null
                     ? jail.PidsGroup
                     : jail.Make(support.MemoryParent, id);
-                var bytes = memory.ToString(CultureInfo.InvariantCulture);
-                if (support.Version2)
-                {
-                    Write(jail.MemoryGroup, "memory.max", bytes);
-                    TryWrite(jail.MemoryGroup, "memory.swap.max", "0");
-                }
-                else
-                {
-                    Write(jail.MemoryGroup, "memory.limit_in_bytes", bytes);
-                    TryWrite(jail.MemoryGroup, "memory.memsw.limit_in_bytes", bytes);
-                }
             }
             return jail;
         }
@@ -66,13 +60,37 @@ internal sealed partial class CgroupJail
         }
     }
 
+    /// <summary>Sets the command's process and memory limits; the groups are fresh, so every counter starts at zero.</summary>
+    public void ApplyLimits(SandboxLimits limits)
+    {
+        if (PidsGroup is not null)
+        {
+            Write(PidsGroup, "pids.max", limits.Processes?.ToString(CultureInfo.InvariantCulture) ?? "max");
+        }
+        if (MemoryGroup is not null && limits.MemoryBytes is { } memory)
+        {
+            var bytes = memory.ToString(CultureInfo.InvariantCulture);
+            if (Support.Version2)
+            {
+                Write(MemoryGroup, "memory.max", bytes);
+                TryWrite(MemoryGroup, "memory.swap.max", "0");
+            }
+            else
+            {
+                Write(MemoryGroup, "memory.limit_in_bytes", bytes);
+                TryWrite(MemoryGroup, "memory.memsw.limit_in_bytes", bytes);
+            }
+            _memoryLimited = true;
+        }
+    }
+
     /// <summary>True when a fork was refused because the jail had as many processes as allowed.</summary>
     public bool ProcessLimitHit() => PidsGroup is not null && ReadCounter(PidsGroup, "pids.events", "max") > 0;
 
     /// <summary>True when the kernel killed a process of the jail for memory.</summary>
     public bool MemoryLimitHit()
     {
-        if (MemoryGroup is null)
+        if (MemoryGroup is null || !_memoryLimited)
         {
             return false;
         }
@@ -126,7 +144,8 @@ internal sealed partial class CgroupJail
         return group;
     }
 
-    private void Remove()
+    /// <summary>Removes the groups as far as they are empty (an unused launcher leaves and removes them itself).</summary>
+    public void Remove()
     {
         foreach (var group in Enumerable.Reverse(_groups))
         {

@@ -2,20 +2,45 @@ using System.Globalization;
 
 namespace Nightshift.Sandbox.Internal;
 
-/// <summary>The two small shell steps around a command: joining the cgroups on the host, and limiting it in the jail.</summary>
+/// <summary>
+/// The shell steps around a command: the launcher that joins the cgroups, limits and becomes bubblewrap on the host, and
+/// the limiting step used when running without a jail.
+/// </summary>
 internal static class JailScripts
 {
     public const string CgroupJoinFailed = "nightshift-sandbox: cannot join cgroup";
 
     /// <summary>
-    /// Run by /bin/sh on the host: writes its own pid to each cgroup.procs given before <c>--</c>, then becomes
-    /// bubblewrap, so every process of the jail is born inside the groups.
+    /// Run by bash on the host, started ahead of need so that its slow part is off a command's path: closes every
+    /// descriptor above 2 (a second line behind the host's close-on-exec sweep), writes its own pid to each
+    /// cgroup.procs given between the arguments file and <c>--</c> (joining a cgroup waits for an RCU grace period,
+    /// several milliseconds), prints <c>R</c> and waits. A newline on stdin is the go: it reads the NUL-separated
+    /// arguments file (the five limits of <see cref="LimitAndExec"/>, then bubblewrap's command line), sets the rlimits
+    /// and becomes bubblewrap, so every process of the jail is born inside the groups and under the limits. End of
+    /// input instead means it is no longer needed: it leaves its groups, removes them and exits.
     /// </summary>
-    public const string JoinCgroups =
-        "for f do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || { echo \"" + CgroupJoinFailed + " $f\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
+    public const string Launcher = """
+        for f in /proc/self/fd/*; do n=${f##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-"; fi; done
+        file=$1; shift; groups=()
+        for f do [ "$f" = -- ] && break; groups+=("${f%/cgroup.procs}"); echo $$ > "$f" || { echo "nightshift-sandbox: cannot join cgroup $f" >&2; exit 125; }; shift; done
+        printf R
+        if ! IFS= read -r _; then
+          for g in "${groups[@]}"; do echo $$ > "${g%/*}/cgroup.procs" && /bin/rmdir "$g"; done 2>/dev/null
+          exit 0
+        fi
+        mapfile -d '' -t a < "$file" || exit 126
+        set -- "${a[@]}"
+        c=$1 a=$2 s=$3 o=$4 p=$5; shift 5
+        if [ "$c" != - ]; then ulimit -S -t "$c" && ulimit -H -t $((c + 1)) || exit 126; fi
+        if [ "$a" != - ]; then ulimit -S -H -v "$a" || exit 126; fi
+        if [ "$s" != - ]; then ulimit -S -H -f "$s" || exit 126; fi
+        if [ "$o" != - ]; then ulimit -S -H -n "$o" || exit 126; fi
+        if [ "$p" != - ]; then ulimit -S -H -u "$p" || exit 126; fi
+        exec "$@"
+        """;
 
     /// <summary>
-    /// Run by bash as the jail's first process: closes every descriptor above 2 (a second line behind the host's
+    /// Run by bash before an unsandboxed command (the development switch): closes every descriptor above 2 (a second line behind the host's
     /// close-on-exec sweep), sets the rlimits, then becomes the command. CPU gets a soft limit one second under the hard
     /// one so the process sees SIGXCPU (reported as a CPU limit) rather than a bare SIGKILL.
     /// </summary>
@@ -30,16 +55,18 @@ internal static class JailScripts
         exec "$@"
         """;
 
-    /// <summary>The arguments after <see cref="LimitAndExec"/>: $0, the five limits (bash counts -v and -f in KiB), then the command.</summary>
-    public static IEnumerable<string> LimitArguments(SandboxLimits limits) =>
+    /// <summary>The five limits as the scripts read them (bash counts -v and -f in KiB).</summary>
+    public static IEnumerable<string> Limits(SandboxLimits limits) =>
     [
-        "nightshift-jail",
         Format(limits.CpuSeconds),
         Format(limits.AddressSpaceBytes / 1024),
         Format(limits.FileSizeBytes is { } size ? Math.Max(1, size / 1024) : null),
         Format(limits.OpenFiles),
         Format(limits.Processes),
     ];
+
+    /// <summary>The arguments after <see cref="LimitAndExec"/>: $0, the five limits (bash counts -v and -f in KiB), then the command.</summary>
+    public static IEnumerable<string> LimitArguments(SandboxLimits limits) => ["nightshift-jail", .. Limits(limits)];
 
     private static string Format(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
 }

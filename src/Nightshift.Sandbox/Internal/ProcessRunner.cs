@@ -4,16 +4,42 @@ using System.Diagnostics;
 namespace Nightshift.Sandbox.Internal;
 
 /// <summary>
-/// Starts one process with piped output, drains both pipes, and kills its whole tree at the timeout or on
-/// cancellation. Knows nothing about jails; the caller decides what the process is.
+/// Starts processes with piped output, drains both pipes, and kills a process at the timeout or on cancellation.
+/// Knows nothing about jails; the caller decides what the process is.
 /// </summary>
 internal static class ProcessRunner
 {
     // After a kill, how long the pipes may take to close before the run gives up on the rest of the output.
     private static readonly TimeSpan DrainPatience = TimeSpan.FromSeconds(5);
 
+    /// <summary>Starts <paramref name="startInfo"/> from the long-lived spawn thread with all three streams piped.</summary>
+    public static async Task<Process> StartAsync(ProcessStartInfo startInfo)
+    {
+        startInfo.RedirectStandardInput = true;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.UseShellExecute = false;
+        var process = new Process { StartInfo = startInfo };
+        try
+        {
+            await SpawnThread.StartAsync(process).ConfigureAwait(false);
+            return process;
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new SandboxUnavailableException(
+                $"could not start '{startInfo.FileName}': {ex.Message}; install it or fix its path (Sandbox:BwrapPath), then run `nightshift doctor`", ex);
+        }
+    }
+
+    /// <summary>
+    /// Collects the output of a started process whose stdin the caller has already closed, until it exits, the
+    /// command's timeout passes or <paramref name="cancellationToken"/> fires. <paramref name="killTree"/>: whether a
+    /// kill must walk the host's process table for descendants (no pid namespace holds them together).
+    /// </summary>
     public static async Task<ProcessOutcome> RunAsync(
-        ProcessStartInfo startInfo,
+        Process process,
         PreparedCommand command,
         SandboxOptions options,
         TimeProvider time,
@@ -21,29 +47,11 @@ internal static class ProcessRunner
         bool killTree,
         CancellationToken cancellationToken)
     {
-        startInfo.RedirectStandardInput = true;
-        startInfo.RedirectStandardOutput = true;
-        startInfo.RedirectStandardError = true;
-        startInfo.UseShellExecute = false;
-
         var started = time.GetTimestamp();
         TimeSpan Elapsed() => time.GetElapsedTime(started);
         var stdout = new CappedOutput(command.MaxOutputChars);
         var stderr = new CappedOutput(command.MaxOutputChars);
 
-        using var process = new Process { StartInfo = startInfo };
-        try
-        {
-            await SpawnThread.StartAsync(process).ConfigureAwait(false);
-        }
-        catch (Win32Exception ex)
-        {
-            throw new SandboxUnavailableException(
-                $"could not start '{startInfo.FileName}': {ex.Message}; install it or fix its path (Sandbox:BwrapPath), then run `nightshift doctor`", ex);
-        }
-
-        // Nothing is ever typed into a command: it reads end-of-file instead of the worker's own stdin.
-        process.StandardInput.Close();
         var pumps = Task.WhenAll(
             Task.Run(() => new StreamPump(OutputStream.Stdout, stdout, command.OnOutput, options.MaxLineChars, Elapsed, onCallbackError).RunAsync(process.StandardOutput), CancellationToken.None),
             Task.Run(() => new StreamPump(OutputStream.Stderr, stderr, command.OnOutput, options.MaxLineChars, Elapsed, onCallbackError).RunAsync(process.StandardError), CancellationToken.None));

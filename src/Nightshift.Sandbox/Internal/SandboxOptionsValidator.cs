@@ -33,9 +33,9 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         foreach (var entry in options.EtcEntries ?? [])
         {
             if (string.IsNullOrWhiteSpace(entry) || entry.Contains("..", StringComparison.Ordinal) || entry.StartsWith('/')
-                || entry is "shadow" or "gshadow" or "passwd" or "group" or "sudoers")
+                || entry is "shadow" or "gshadow" or "passwd" or "group" or "sudoers" or "ssl" || entry.TrimEnd('/').StartsWith("ssl/private", StringComparison.Ordinal))
             {
-                failures.Add($"Sandbox:EtcEntries entry '{entry}' is not allowed: give names relative to /etc, never shadow, gshadow or sudoers (passwd and group are the jail's own)");
+                failures.Add($"Sandbox:EtcEntries entry '{entry}' is not allowed: give names relative to /etc, never shadow, gshadow, sudoers or ssl/private (use ssl/certs; passwd and group are the jail's own)");
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -101,7 +101,7 @@ internal static class SpecValidator
             fail("worktreePath", $"'{Shorten(path)}' is not an absolute path");
             return null;
         }
-        var real = HostPaths.ResolveRealPath(path);
+        var real = RealPaths.Resolve(path);
         if (HostPaths.WhyNotWritableMount(real) is { } why)
         {
             fail("worktreePath", $"'{Shorten(path)}' cannot be mounted read-write: {why}");
@@ -128,7 +128,7 @@ internal static class SpecValidator
         {
             return null;
         }
-        var real = HostPaths.ResolveRealPath(Path.Join(worktree, string.Join('/', parts)));
+        var real = RealPaths.Resolve(Path.Join(worktree, string.Join('/', parts)));
         if (real != worktree && !real.StartsWith(worktree + "/", StringComparison.Ordinal))
         {
             fail("workingDirectory", $"'{Shorten(relative)}' leads outside the worktree through a symbolic link");
@@ -153,7 +153,7 @@ internal static class SpecValidator
             fail("cachePath", $"'{Shorten(path)}' is not an absolute path");
             return null;
         }
-        var real = HostPaths.ResolveRealPath(path);
+        var real = RealPaths.Resolve(path);
         if (HostPaths.WhyNotWritableMount(real) is { } why)
         {
             fail("cachePath", $"'{Shorten(path)}' cannot be mounted read-write: {why}");
