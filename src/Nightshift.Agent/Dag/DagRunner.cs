@@ -22,9 +22,18 @@ internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions 
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Plan);
         ArgumentNullException.ThrowIfNull(request.Workspace);
+        ArgumentNullException.ThrowIfNull(request.Finished);
+        ArgumentNullException.ThrowIfNull(request.BuildSubtask);
+        ArgumentNullException.ThrowIfNull(request.ResolveConflict);
+        ArgumentNullException.ThrowIfNull(request.OnProgress);
         if (options.MaxParallelism is < 1 or > DagOptions.MaxAllowedParallelism)
         {
             throw new ValidationException("Agent:Dag:MaxParallelism", $"{options.MaxParallelism} subtasks at once is out of range; set Agent:Dag:MaxParallelism between 1 and {DagOptions.MaxAllowedParallelism}");
+        }
+        // Ids become branch and folder names: only a plan that passed validation is run.
+        if (PlanValidator.Validate(request.Plan) is { Count: > 0 } problems)
+        {
+            throw new ValidationException("plan", $"the plan cannot be run: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $" (and {problems.Count - 5} more)" : "")}; validate and recover it before execution");
         }
         var waves = PlanGraph.Waves(request.Plan);
         var fingerprints = PlanFingerprints.Compute(request.Plan);

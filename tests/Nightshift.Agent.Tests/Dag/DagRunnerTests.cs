@@ -327,6 +327,45 @@ public sealed class DagRunnerTests
         Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
     }
 
+    public static TheoryData<string, Plan> MalformedPlans => new()
+    {
+        { "path in an id", new Plan([DagHarness.Step("../escape")]) },
+        { "option in an id", new Plan([DagHarness.Step("--force")]) },
+        { "duplicate ids", new Plan([DagHarness.Step("a"), DagHarness.Step("a")]) },
+        { "unknown dependency", new Plan([DagHarness.Step("a", "ghost")]) },
+        { "no subtasks", new Plan([]) },
+        { "oversized", new Plan([.. Enumerable.Range(0, PlanLimits.MaxSubtasks + 1).Select(i => DagHarness.Step($"s{i}"))]) },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedPlans))]
+    public async Task RunAsync_MalformedPlan_RefusedBeforeAnyWorktree(string what, Plan plan)
+    {
+        using var h = await DagHarness.CreateAsync();
+
+        var refused = await Should.ThrowAsync<ValidationException>(() => h.Runner().RunAsync(h.Request(plan, DagHarness.WriteOwnFile), TestDefaults.TimeoutToken()), what);
+
+        refused.Message.ShouldContain("the plan cannot be run");
+        h.Built.ShouldBeEmpty();
+        Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task RunAsync_ResolverThrows_MergeAbortedTheErrorSurfacesAndNothingHalfMerged()
+    {
+        using var h = await DagHarness.CreateAsync(("shared.txt", "one\ntwo\nthree\n"));
+
+        await Should.ThrowAsync<InvalidOperationException>(() => h.Runner().RunAsync(
+            h.Request(DagHarness.Diamond(), EditSharedLine(_ => { }), (_, _) => throw new InvalidOperationException("resolver crashed")),
+            TestDefaults.TimeoutToken()));
+
+        var b = h.Progress.Single(p => p.Subtask.Id == "b" && p.Kind == DagProgressKind.Completed).Commit;
+        (await h.Manager.CurrentCommitAsync(h.Workspace)).ShouldBe(b);
+        File.ReadAllText(Path.Combine(h.Workspace.Path, "shared.txt")).ShouldBe("one\ntwo by b\nthree\n");
+        Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
+        h.Branches().ShouldBe([h.Workspace.Branch]);
+    }
+
     /// <summary>a adds nothing; b and c rewrite the same line of shared.txt; d appends a line after looking at it.</summary>
     private static Func<SubtaskWork, CancellationToken, Task<SubtaskBuildResult>> EditSharedLine(Action<SubtaskWork> beforeD) =>
         async (work, token) =>
