@@ -44,6 +44,19 @@ public sealed partial class WorkspaceManager
         return result.Succeeded;
     }
 
+    /// <summary>True when <paramref name="commit"/> is a commit in the task's mirror (a subtask's commit survives its worktree until the mirror is evicted).</summary>
+    public async Task<bool> HasCommitAsync(Workspace task, string commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var record = RequireRecord(task);
+        if (!IsObjectId(commit))
+        {
+            return false;
+        }
+        var result = await Git.RunAsync(new GitInvocation(["rev-parse", "--verify", "--quiet", "--end-of-options", commit + "^{commit}"]) { GitDir = Layout.Mirror(record.Key) }, cancellationToken);
+        return result.Succeeded;
+    }
+
     /// <summary>
     /// Adds a worktree for subtask <paramref name="subtaskId"/> of <paramref name="task"/> at
     /// <paramref name="fromCommit"/> on branch <c>&lt;task branch&gt;--&lt;subtask id&gt;</c>. A leftover worktree of

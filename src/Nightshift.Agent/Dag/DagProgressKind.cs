@@ -6,6 +6,12 @@ internal enum DagProgressKind
     /// <summary>Its worktree is ready and the build agent is about to start.</summary>
     Started,
 
+    /// <summary>
+    /// Its work is committed on its own branch (<see cref="DagProgress.SubtaskCommit"/>) and waits for its turn to be
+    /// merged; recorded, it lets a run that crashes before the merge merge it without building it again.
+    /// </summary>
+    Built,
+
     /// <summary>Its work is merged into the task branch (or it changed nothing); a checkpoint should record it now.</summary>
     Completed,
 

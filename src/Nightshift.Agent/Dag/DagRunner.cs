@@ -47,23 +47,33 @@ internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions 
             foreach (var wave in waves)
             {
                 var runnable = new List<Subtask>();
+                var ready = new Dictionary<string, Built>(StringComparer.Ordinal);
                 foreach (var subtask in wave)
                 {
-                    if (await SettleWithoutBuildingAsync(run, subtask, recovered, cancellationToken) is null)
+                    if (await SettleWithoutBuildingAsync(run, subtask, recovered, cancellationToken) is not null)
                     {
-                        runnable.Add(subtask);
+                        continue;
+                    }
+                    if (await BuiltEarlierAsync(run, subtask, cancellationToken) is { } earlier)
+                    {
+                        ready[subtask.Id] = earlier;
+                        continue;
+                    }
+                    runnable.Add(subtask);
+                }
+                if (runnable.Count > 0)
+                {
+                    var baseCommit = await workspaces.CurrentCommitAsync(request.Workspace, cancellationToken);
+                    LogWaveStarted(logger, request.Workspace.TaskId, runnable.Count, baseCommit);
+                    foreach (var result in await BuildWaveAsync(run, runnable, baseCommit, cancellationToken))
+                    {
+                        ready[result.Subtask.Id] = result;
                     }
                 }
-                if (runnable.Count == 0)
+                // The wave's order, not the order builds finished in, so the history is the same every time.
+                foreach (var subtask in wave.Where(s => ready.ContainsKey(s.Id)))
                 {
-                    continue;
-                }
-                var baseCommit = await workspaces.CurrentCommitAsync(request.Workspace, cancellationToken);
-                LogWaveStarted(logger, request.Workspace.TaskId, runnable.Count, baseCommit);
-                var built = await BuildWaveAsync(run, runnable, baseCommit, cancellationToken);
-                foreach (var result in built)
-                {
-                    await MergeAsync(run, result, cancellationToken);
+                    await MergeAsync(run, ready[subtask.Id], cancellationToken);
                 }
             }
         }
@@ -100,7 +110,7 @@ internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions 
 
         var allReused = dependencies.All(d => run.Outcomes[d].Status == SubtaskStatus.Reused);
         if (allReused && run.Request.Finished.TryGetValue(subtask.Id, out var finished) && finished.Fingerprint == fingerprint
-            && (finished.Commit is null || await workspaces.ContainsCommitAsync(run.Request.Workspace, finished.Commit, cancellationToken)))
+            && finished.Commit is not null && await workspaces.ContainsCommitAsync(run.Request.Workspace, finished.Commit, cancellationToken))
         {
             var reused = new SubtaskOutcome(subtask.Id, SubtaskStatus.Reused, fingerprint, finished.Commit, finished.Summary, null, false);
             await SettleAsync(run, subtask, reused, DagProgressKind.Reused, cancellationToken);
@@ -113,6 +123,22 @@ internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions 
             var completed = new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, head, null, null, false);
             await SettleAsync(run, subtask, completed, DagProgressKind.Completed, cancellationToken);
             return completed;
+        }
+        return null;
+    }
+
+    /// <summary>A subtask an earlier attempt built and committed but did not merge, whose commit is still in the mirror.</summary>
+    private async Task<Built?> BuiltEarlierAsync(Run run, Subtask subtask, CancellationToken cancellationToken)
+    {
+        var dependencies = (subtask.DependsOn ?? []).Where(run.Fingerprints.ContainsKey);
+        if (run.Request.Finished.TryGetValue(subtask.Id, out var finished)
+            && finished is { Commit: null, SubtaskCommit: { } commit }
+            && finished.Fingerprint == run.Fingerprints[subtask.Id]
+            && dependencies.All(d => run.Outcomes[d].Status == SubtaskStatus.Reused)
+            && await workspaces.HasCommitAsync(run.Request.Workspace, commit, cancellationToken))
+        {
+            LogBuiltEarlier(logger, run.Request.Workspace.TaskId, subtask.Id, commit);
+            return new Built(subtask, null, commit, finished.Summary, null);
         }
         return null;
     }
@@ -158,6 +184,10 @@ internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions 
             try
             {
                 var commit = await workspaces.CommitSubtaskAsync(worktree, new CommitRequest(SubtaskMessage(subtask, summary), run.Request.Author), token);
+                if (commit is not null)
+                {
+                    await ReportAsync(run, new DagProgress(DagProgressKind.Built, subtask, fingerprint) { SubtaskCommit = commit.Commit, Summary = summary }, token);
+                }
                 return new Built(subtask, worktree, commit?.Commit, summary, null);
             }
             catch (WorkspaceException e)
@@ -230,7 +260,7 @@ internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions 
             {
                 run.Merges++;
             }
-            await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, merge.HeadCommit, built.Summary, null, resolved), DagProgressKind.Completed, cancellationToken);
+            await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, merge.HeadCommit, built.Summary, null, resolved), DagProgressKind.Completed, cancellationToken, built.Commit);
         }
         finally
         {
@@ -241,12 +271,13 @@ internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions 
         }
     }
 
-    private static async Task SettleAsync(Run run, Subtask subtask, SubtaskOutcome outcome, DagProgressKind kind, CancellationToken cancellationToken)
+    private static async Task SettleAsync(Run run, Subtask subtask, SubtaskOutcome outcome, DagProgressKind kind, CancellationToken cancellationToken, string? subtaskCommit = null)
     {
         run.Outcomes[subtask.Id] = outcome;
         await ReportAsync(run, new DagProgress(kind, subtask, outcome.Fingerprint)
         {
             Commit = outcome.Commit,
+            SubtaskCommit = subtaskCommit,
             Summary = outcome.Summary,
             Reason = outcome.Reason,
             ConflictResolved = outcome.ConflictResolved,
@@ -309,6 +340,9 @@ internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions 
 
     [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Merging subtask {SubtaskId} of task {TaskId} conflicts in {Count} files; asking for a resolution")]
     private static partial void LogConflict(ILogger logger, string taskId, string subtaskId, int count);
+
+    [LoggerMessage(EventId = 6105, Level = LogLevel.Information, Message = "Subtask {SubtaskId} of task {TaskId} was built by an earlier attempt as {Commit}; merging it without building again")]
+    private static partial void LogBuiltEarlier(ILogger logger, string taskId, string subtaskId, string commit);
 
     [LoggerMessage(EventId = 6104, Level = LogLevel.Warning, Message = "Cleaning up the subtask worktrees of task {TaskId} failed: {Reason}")]
     private static partial void LogCleanupFailed(ILogger logger, string taskId, string reason);

@@ -69,7 +69,8 @@ internal sealed class DagHarness : IDisposable
         Plan plan,
         Func<SubtaskWork, CancellationToken, Task<SubtaskBuildResult>> build,
         Func<MergeConflict, CancellationToken, Task<bool>>? resolve = null,
-        IReadOnlyDictionary<string, FinishedSubtask>? finished = null) =>
+        IReadOnlyDictionary<string, FinishedSubtask>? finished = null,
+        Action<DagProgress>? afterReport = null) =>
         new(
             Workspace,
             plan,
@@ -83,13 +84,28 @@ internal sealed class DagHarness : IDisposable
             (progress, _) =>
             {
                 Progress.Enqueue(progress);
+                afterReport?.Invoke(progress);
                 return Task.CompletedTask;
             });
 
-    /// <summary>Finished subtasks as a checkpoint would hold them, from the Completed and Reused reports so far.</summary>
-    public Dictionary<string, FinishedSubtask> FinishedSoFar() =>
-        Progress.Where(p => p.Kind is DagProgressKind.Completed or DagProgressKind.Reused)
-            .ToDictionary(p => p.Subtask.Id, p => new FinishedSubtask(p.Fingerprint, p.Commit, p.Summary), StringComparer.Ordinal);
+    /// <summary>Finished subtasks as a checkpoint would hold them: the Built, Completed and Reused reports so far, the latest per subtask.</summary>
+    public Dictionary<string, FinishedSubtask> FinishedSoFar()
+    {
+        var finished = new Dictionary<string, FinishedSubtask>(StringComparer.Ordinal);
+        foreach (var p in Progress)
+        {
+            switch (p.Kind)
+            {
+                case DagProgressKind.Built:
+                    finished[p.Subtask.Id] = new FinishedSubtask(p.Fingerprint, null, p.Summary) { SubtaskCommit = p.SubtaskCommit };
+                    break;
+                case DagProgressKind.Completed or DagProgressKind.Reused:
+                    finished[p.Subtask.Id] = new FinishedSubtask(p.Fingerprint, p.Commit, p.Summary);
+                    break;
+            }
+        }
+        return finished;
+    }
 
     public IReadOnlyList<string> Reports(DagProgressKind kind) => [.. Progress.Where(p => p.Kind == kind).Select(p => p.Subtask.Id)];
 

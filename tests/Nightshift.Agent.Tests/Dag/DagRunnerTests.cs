@@ -191,6 +191,34 @@ public sealed class DagRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_CrashAfterBothBuiltAndOneMerged_ResumeMergesTheOtherWithoutBuildingItAgain()
+    {
+        using var h = await DagHarness.CreateAsync();
+        await Should.ThrowAsync<IOException>(() => h.Runner().RunAsync(h.Request(DagHarness.Diamond(), DagHarness.WriteOwnFile, afterReport: p =>
+        {
+            if (p is { Kind: DagProgressKind.Completed, Subtask.Id: "b" })
+            {
+                throw new IOException("the worker died");
+            }
+        }), TestDefaults.TimeoutToken()));
+        var finished = h.FinishedSoFar();
+        finished["c"].Commit.ShouldBeNull();
+        finished["c"].SubtaskCommit.ShouldNotBeNull();
+        h.Built.Clear();
+        h.Progress.Clear();
+
+        var result = await h.Runner().RunAsync(h.Request(DagHarness.Diamond(), DagHarness.WriteOwnFile, finished: finished), TestDefaults.TimeoutToken());
+
+        result.Succeeded.ShouldBeTrue();
+        h.Built.ShouldBe(["d"]);
+        h.Reports(DagProgressKind.Reused).ShouldBe(["a", "b"]);
+        h.Reports(DagProgressKind.Completed).ShouldBe(["c", "d"]);
+        var c = result.Subtasks.Single(s => s.Id == "c");
+        h.Parents(c.Commit!).ShouldBe([finished["b"].Commit!, finished["c"].SubtaskCommit!]);
+        File.ReadAllText(Path.Combine(h.Workspace.Path, "c.txt")).ShouldBe("from c\n");
+    }
+
+    [Fact]
     public async Task RunAsync_FinishedRecordStaleOrNotOnTheBranch_SubtaskBuiltAgain()
     {
         using var h = await DagHarness.CreateAsync();
