@@ -152,6 +152,9 @@ public sealed class SubtaskHostileTests
         (await h.Manager.CurrentCommitAsync(task)).ShouldBe(head);
         (await h.Manager.ContainsCommitAsync(task, new string('a', 40))).ShouldBeFalse();
         (await h.Manager.ContainsCommitAsync(task, "HEAD")).ShouldBeFalse();
+        (await h.Manager.HasCommitAsync(task, new string('a', 40))).ShouldBeFalse();
+        (await h.Manager.HasCommitAsync(task, "HEAD")).ShouldBeFalse();
+        (await h.Manager.HasCommitAsync(task, head)).ShouldBeTrue();
     }
 
     [Fact]
