@@ -533,7 +533,6 @@ public sealed partial class WorkspaceManager
     private static WorkspaceRecord AsWorkspaceRecord(WorkspaceRecord task, SubtaskRecord subtask) =>
         task with
         {
-            TaskId = task.TaskId,
             Path = subtask.Path,
             AdminName = subtask.AdminName,
             Branch = subtask.Branch,
