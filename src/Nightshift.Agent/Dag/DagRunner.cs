@@ -1,0 +1,368 @@
+using Microsoft.Extensions.Logging;
+using Nightshift.Core.Errors;
+using Nightshift.Core.Planning;
+using Nightshift.Workspaces;
+using Nightshift.Workspaces.Subtasks;
+
+namespace Nightshift.Agent.Dag;
+
+/// <summary>
+/// Runs a plan's subtasks wave by wave (<see cref="PlanGraph.Waves"/>): the subtasks of a wave build in parallel, each
+/// in its own worktree from the task branch's current commit; their commits are then merged into the task branch
+/// one by one in the wave's order (priority, then id), so the result does not depend on which agent finished first,
+/// and the next wave starts from the merged commit. A subtask is reported <see cref="DagProgressKind.Completed"/>
+/// the moment its merge is on the branch, so a run that crashes mid-wave resumes without redoing it.
+/// </summary>
+internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions options, ILogger logger)
+{
+    private const int MaxSummaryChars = 4_000;
+
+    public async Task<DagResult> RunAsync(DagRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Plan);
+        ArgumentNullException.ThrowIfNull(request.Workspace);
+        ArgumentNullException.ThrowIfNull(request.Finished);
+        ArgumentNullException.ThrowIfNull(request.BuildSubtask);
+        ArgumentNullException.ThrowIfNull(request.ResolveConflict);
+        ArgumentNullException.ThrowIfNull(request.OnProgress);
+        if (options.MaxParallelism is < 1 or > DagOptions.MaxAllowedParallelism)
+        {
+            throw new ValidationException("Agent:Dag:MaxParallelism", $"{options.MaxParallelism} subtasks at once is out of range; set Agent:Dag:MaxParallelism between 1 and {DagOptions.MaxAllowedParallelism}");
+        }
+        // Ids become branch and folder names: only a plan that passed validation is run.
+        if (PlanValidator.Validate(request.Plan) is { Count: > 0 } problems)
+        {
+            throw new ValidationException("plan", $"the plan cannot be run: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $" (and {problems.Count - 5} more)" : "")}; validate and recover it before execution");
+        }
+        var waves = PlanGraph.Waves(request.Plan);
+        var fingerprints = PlanFingerprints.Compute(request.Plan);
+        var run = new Run(request, fingerprints);
+
+        // A crash may have left a merge half-done and subtask worktrees behind.
+        var recovered = await workspaces.RecoverMergeAsync(request.Workspace, cancellationToken);
+        await workspaces.RemoveSubtasksAsync(request.Workspace, cancellationToken);
+        try
+        {
+            foreach (var wave in waves)
+            {
+                var runnable = new List<Subtask>();
+                var ready = new Dictionary<string, Built>(StringComparer.Ordinal);
+                foreach (var subtask in wave)
+                {
+                    if (await SettleWithoutBuildingAsync(run, subtask, recovered, cancellationToken) is not null)
+                    {
+                        continue;
+                    }
+                    if (await BuiltEarlierAsync(run, subtask, cancellationToken) is { } earlier)
+                    {
+                        ready[subtask.Id] = earlier;
+                        continue;
+                    }
+                    runnable.Add(subtask);
+                }
+                if (runnable.Count > 0)
+                {
+                    var baseCommit = await workspaces.CurrentCommitAsync(request.Workspace, cancellationToken);
+                    LogWaveStarted(logger, request.Workspace.TaskId, runnable.Count, baseCommit);
+                    foreach (var result in await BuildWaveAsync(run, runnable, baseCommit, cancellationToken))
+                    {
+                        ready[result.Subtask.Id] = result;
+                    }
+                }
+                // The wave's order, not the order builds finished in, so the history is the same every time.
+                foreach (var subtask in wave.Where(s => ready.ContainsKey(s.Id)))
+                {
+                    await MergeAsync(run, ready[subtask.Id], cancellationToken);
+                }
+            }
+        }
+        catch (Exception)
+        {
+            await CleanUpAsync(request.Workspace, abortMerge: true);
+            throw;
+        }
+        await CleanUpAsync(request.Workspace, abortMerge: false);
+
+        var head = await workspaces.CurrentCommitAsync(request.Workspace, cancellationToken);
+        var outcomes = PlanGraph.TopologicalOrder(request.Plan).Select(s => run.Outcomes[s.Id]).ToList();
+        return new DagResult(outcomes, head, run.Merges, run.ConflictsResolved);
+    }
+
+    /// <summary>Settles a subtask that must not be built (a dependency failed, or an earlier attempt finished it); null when it should be built.</summary>
+    private async Task<SubtaskOutcome?> SettleWithoutBuildingAsync(Run run, Subtask subtask, string? recovered, CancellationToken cancellationToken)
+    {
+        var fingerprint = run.Fingerprints[subtask.Id];
+        var dependencies = (subtask.DependsOn ?? []).Where(run.Fingerprints.ContainsKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var dependency in dependencies)
+        {
+            var before = run.Outcomes[dependency];
+            if (before.Status is SubtaskStatus.Failed or SubtaskStatus.Skipped)
+            {
+                var reason = before.Status == SubtaskStatus.Failed
+                    ? $"it depends on '{dependency}', which failed: {before.Reason}"
+                    : $"it depends on '{dependency}', which was skipped because {before.Reason}";
+                var skipped = new SubtaskOutcome(subtask.Id, SubtaskStatus.Skipped, fingerprint, null, null, reason, false);
+                await SettleAsync(run, subtask, skipped, DagProgressKind.Skipped, cancellationToken);
+                return skipped;
+            }
+        }
+
+        var allReused = dependencies.All(d => run.Outcomes[d].Status == SubtaskStatus.Reused);
+        if (allReused && run.Request.Finished.TryGetValue(subtask.Id, out var finished) && finished.Fingerprint == fingerprint
+            && finished.Commit is not null && await workspaces.ContainsCommitAsync(run.Request.Workspace, finished.Commit, cancellationToken))
+        {
+            var reused = new SubtaskOutcome(subtask.Id, SubtaskStatus.Reused, fingerprint, finished.Commit, finished.Summary, null, false);
+            await SettleAsync(run, subtask, reused, DagProgressKind.Reused, cancellationToken);
+            return reused;
+        }
+        if (allReused && recovered == subtask.Id)
+        {
+            // Its merge was finished from the journal; the crash came before progress was reported.
+            var head = await workspaces.CurrentCommitAsync(run.Request.Workspace, cancellationToken);
+            var completed = new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, head, null, null, false);
+            await SettleAsync(run, subtask, completed, DagProgressKind.Completed, cancellationToken);
+            return completed;
+        }
+        return null;
+    }
+
+    /// <summary>A subtask an earlier attempt built and committed but did not merge, whose commit is still in the mirror.</summary>
+    private async Task<Built?> BuiltEarlierAsync(Run run, Subtask subtask, CancellationToken cancellationToken)
+    {
+        var dependencies = (subtask.DependsOn ?? []).Where(run.Fingerprints.ContainsKey);
+        if (run.Request.Finished.TryGetValue(subtask.Id, out var finished)
+            && finished is { Commit: null, SubtaskCommit: { } commit }
+            && finished.Fingerprint == run.Fingerprints[subtask.Id]
+            && dependencies.All(d => run.Outcomes[d].Status == SubtaskStatus.Reused)
+            && await workspaces.HasCommitAsync(run.Request.Workspace, commit, cancellationToken))
+        {
+            LogBuiltEarlier(logger, run.Request.Workspace.TaskId, subtask.Id, commit);
+            return new Built(subtask, null, commit, finished.Summary, null);
+        }
+        return null;
+    }
+
+    private async Task<IReadOnlyList<Built>> BuildWaveAsync(Run run, List<Subtask> wave, string baseCommit, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(options.MaxParallelism, options.MaxParallelism);
+        var running = wave.Select(s => BuildOneAsync(run, s, baseCommit, slots, stop)).ToList();
+        try
+        {
+            return await Task.WhenAll(running);
+        }
+        catch (Exception)
+        {
+            // WhenAll reports the first task's exception in list order, which may be a sibling's cancellation.
+            var cause = running.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).FirstOrDefault(e => e is not OperationCanceledException);
+            if (cause is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cause).Throw();
+            }
+            throw;
+        }
+    }
+
+    private async Task<Built> BuildOneAsync(Run run, Subtask subtask, string baseCommit, SemaphoreSlim slots, CancellationTokenSource stop)
+    {
+        var token = stop.Token;
+        await slots.WaitAsync(token);
+        SubtaskWorkspace? worktree = null;
+        try
+        {
+            var fingerprint = run.Fingerprints[subtask.Id];
+            worktree = await workspaces.PrepareSubtaskAsync(run.Request.Workspace, subtask.Id, baseCommit, token);
+            await ReportAsync(run, new DagProgress(DagProgressKind.Started, subtask, fingerprint), token);
+            var work = new SubtaskWork(subtask, fingerprint, worktree.Path, worktree.Branch, baseCommit);
+            var result = await run.Request.BuildSubtask(work, token) ?? SubtaskBuildResult.Failure("the build agent returned no result");
+            if (!result.Succeeded)
+            {
+                return new Built(subtask, worktree, null, null, result.FailureReason ?? "the build agent gave no reason");
+            }
+            var summary = Clip(result.Summary);
+            try
+            {
+                var commit = await workspaces.CommitSubtaskAsync(worktree, new CommitRequest(SubtaskMessage(subtask, summary), run.Request.Author), token);
+                if (commit is not null)
+                {
+                    await ReportAsync(run, new DagProgress(DagProgressKind.Built, subtask, fingerprint) { SubtaskCommit = commit.Commit, Summary = summary }, token);
+                }
+                return new Built(subtask, worktree, commit?.Commit, summary, null);
+            }
+            catch (WorkspaceException e)
+            {
+                return new Built(subtask, worktree, null, summary, $"committing its work failed: {e.Message}");
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            // Anything but our own cancellation is not this subtask's failure but the run's: stop the siblings too.
+            await stop.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task MergeAsync(Run run, Built built, CancellationToken cancellationToken)
+    {
+        var request = run.Request;
+        var subtask = built.Subtask;
+        var fingerprint = run.Fingerprints[subtask.Id];
+        try
+        {
+            if (built.Failure is { } failure)
+            {
+                LogSubtaskFailed(logger, request.Workspace.TaskId, subtask.Id, failure);
+                await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Failed, fingerprint, null, built.Summary, failure, false), DagProgressKind.Failed, cancellationToken);
+                return;
+            }
+            if (built.Commit is null)
+            {
+                var unchanged = await workspaces.CurrentCommitAsync(request.Workspace, cancellationToken);
+                await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, unchanged, built.Summary, null, false), DagProgressKind.Completed, cancellationToken);
+                return;
+            }
+
+            var message = new CommitRequest($"Merge subtask {subtask.Id}: {OneLine(subtask.Title)}", request.Author);
+            var merge = await workspaces.MergeSubtaskAsync(request.Workspace, subtask.Id, built.Commit, message, cancellationToken);
+            var resolved = false;
+            if (merge.Status == SubtaskMergeStatus.Conflicted)
+            {
+                LogConflict(logger, request.Workspace.TaskId, subtask.Id, merge.ConflictedPaths.Count);
+                var conflict = new MergeConflict(subtask, request.Workspace.Path, merge.ConflictedPaths, merge.HeadCommit, built.Commit);
+                string? unresolved;
+                if (await request.ResolveConflict(conflict, cancellationToken))
+                {
+                    merge = await workspaces.CompleteMergeAsync(request.Workspace, message with { Message = message.Message + " (conflicts resolved)" }, cancellationToken);
+                    unresolved = merge.Status == SubtaskMergeStatus.Merged
+                        ? null
+                        : $"its merge still had conflict markers in {Paths(merge.ConflictedPaths)} after the resolution";
+                }
+                else
+                {
+                    unresolved = $"merging it conflicted with earlier subtasks in {Paths(conflict.Paths)} and the conflict was not resolved";
+                }
+                if (unresolved is not null)
+                {
+                    await workspaces.AbortMergeAsync(request.Workspace, cancellationToken);
+                    LogSubtaskFailed(logger, request.Workspace.TaskId, subtask.Id, unresolved);
+                    await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Failed, fingerprint, null, built.Summary, unresolved, false), DagProgressKind.Failed, cancellationToken);
+                    return;
+                }
+                resolved = true;
+                run.ConflictsResolved++;
+            }
+            if (merge.Status == SubtaskMergeStatus.Merged)
+            {
+                run.Merges++;
+            }
+            await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, merge.HeadCommit, built.Summary, null, resolved), DagProgressKind.Completed, cancellationToken, built.Commit);
+        }
+        finally
+        {
+            if (built.Worktree is not null)
+            {
+                await workspaces.RemoveSubtaskAsync(built.Worktree, CancellationToken.None);
+            }
+        }
+    }
+
+    private static async Task SettleAsync(Run run, Subtask subtask, SubtaskOutcome outcome, DagProgressKind kind, CancellationToken cancellationToken, string? subtaskCommit = null)
+    {
+        run.Outcomes[subtask.Id] = outcome;
+        await ReportAsync(run, new DagProgress(kind, subtask, outcome.Fingerprint)
+        {
+            Commit = outcome.Commit,
+            SubtaskCommit = subtaskCommit,
+            Summary = outcome.Summary,
+            Reason = outcome.Reason,
+            ConflictResolved = outcome.ConflictResolved,
+        }, cancellationToken);
+    }
+
+    private static async Task ReportAsync(Run run, DagProgress progress, CancellationToken cancellationToken)
+    {
+        await run.ProgressGate.WaitAsync(cancellationToken);
+        try
+        {
+            await run.Request.OnProgress(progress, cancellationToken);
+        }
+        finally
+        {
+            run.ProgressGate.Release();
+        }
+    }
+
+    /// <summary>Best effort after the run: errors here must not hide the run's own outcome or exception.</summary>
+    private async Task CleanUpAsync(Workspace workspace, bool abortMerge)
+    {
+        try
+        {
+            if (abortMerge)
+            {
+                await workspaces.AbortMergeAsync(workspace, CancellationToken.None);
+            }
+            await workspaces.RemoveSubtasksAsync(workspace, CancellationToken.None);
+        }
+        catch (Exception e) when (e is WorkspaceException or IOException or UnauthorizedAccessException)
+        {
+            LogCleanupFailed(logger, workspace.TaskId, e.Message);
+        }
+    }
+
+    private static string SubtaskMessage(Subtask subtask, string? summary)
+    {
+        var subject = $"Subtask {subtask.Id}: {OneLine(subtask.Title)}";
+        return string.IsNullOrWhiteSpace(summary) ? subject : $"{subject}\n\n{summary.Trim()}";
+    }
+
+    private static string OneLine(string? text)
+    {
+        var line = (text ?? "").ReplaceLineEndings(" ").Trim();
+        return line.Length <= 120 ? line : line[..119] + "…";
+    }
+
+    private static string? Clip(string? summary) =>
+        summary is null || summary.Length <= MaxSummaryChars ? summary : summary[..(MaxSummaryChars - 1)] + "…";
+
+    private static string Paths(IReadOnlyList<string> paths) =>
+        paths.Count <= 5 ? string.Join(", ", paths) : $"{string.Join(", ", paths.Take(5))} and {paths.Count - 5} more";
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Task {TaskId} builds {Count} subtasks from {BaseCommit}")]
+    private static partial void LogWaveStarted(ILogger logger, string taskId, int count, string baseCommit);
+
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Subtask {SubtaskId} of task {TaskId} failed: {Reason}")]
+    private static partial void LogSubtaskFailed(ILogger logger, string taskId, string subtaskId, string reason);
+
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Merging subtask {SubtaskId} of task {TaskId} conflicts in {Count} files; asking for a resolution")]
+    private static partial void LogConflict(ILogger logger, string taskId, string subtaskId, int count);
+
+    [LoggerMessage(EventId = 6105, Level = LogLevel.Information, Message = "Subtask {SubtaskId} of task {TaskId} was built by an earlier attempt as {Commit}; merging it without building again")]
+    private static partial void LogBuiltEarlier(ILogger logger, string taskId, string subtaskId, string commit);
+
+    [LoggerMessage(EventId = 6104, Level = LogLevel.Warning, Message = "Cleaning up the subtask worktrees of task {TaskId} failed: {Reason}")]
+    private static partial void LogCleanupFailed(ILogger logger, string taskId, string reason);
+
+    /// <summary>A subtask after its build: its worktree and commit, or why it failed.</summary>
+    private sealed record Built(Subtask Subtask, SubtaskWorkspace? Worktree, string? Commit, string? Summary, string? Failure);
+
+    /// <summary>The state of one run; merges and progress happen one at a time, so plain fields suffice.</summary>
+    private sealed class Run(DagRequest request, IReadOnlyDictionary<string, string> fingerprints)
+    {
+        public DagRequest Request { get; } = request;
+
+        public IReadOnlyDictionary<string, string> Fingerprints { get; } = fingerprints;
+
+        public Dictionary<string, SubtaskOutcome> Outcomes { get; } = new(StringComparer.Ordinal);
+
+        public SemaphoreSlim ProgressGate { get; } = new(1, 1);
+
+        public int Merges { get; set; }
+
+        public int ConflictsResolved { get; set; }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Nightshift.Agent.Dag;
+using Nightshift.Core.Planning;
+using Nightshift.TestKit;
+using Nightshift.TestKit.Git;
+using Nightshift.Workspaces;
+using Nightshift.Workspaces.Repositories;
+
+namespace Nightshift.Agent.Tests.Dag;
+
+/// <summary>
+/// A real repository with a bare remote, a real task workspace and the real runner; the build agent is a test
+/// function that edits files in the subtask's worktree. Every progress report is recorded in order.
+/// </summary>
+internal sealed class DagHarness : IDisposable
+{
+    private DagHarness(TempGitRepo repo, WorkspaceManager manager, Workspace workspace, string data)
+    {
+        Repo = repo;
+        Manager = manager;
+        Workspace = workspace;
+        Data = data;
+    }
+
+    public TempGitRepo Repo { get; }
+
+    public WorkspaceManager Manager { get; }
+
+    public Workspace Workspace { get; }
+
+    public string Data { get; }
+
+    public string Mirror => Path.Combine(Data, "mirrors", Workspace.Repository.Key + ".git");
+
+    public string SubtaskFolder => Path.Combine(Data, "worktrees", Workspace.TaskId + ".subtasks");
+
+    public ConcurrentQueue<DagProgress> Progress { get; } = new();
+
+    /// <summary>Ids of the subtasks the build function was called for, in call order.</summary>
+    public ConcurrentQueue<string> Built { get; } = new();
+
+    public static async Task<DagHarness> CreateAsync(params (string Path, string Content)[] files)
+    {
+        var repo = TempGitRepo.Create();
+        if (files.Length > 0)
+        {
+            repo.Commit("project files", files);
+        }
+        var data = repo.NewFolder("data");
+        var manager = new WorkspaceManager(
+            new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
+            Options.Create(new WorkspaceOptions { DataDirectory = data }),
+            TimeProvider.System,
+            NullLogger<WorkspaceManager>.Instance);
+        var workspace = await manager.PrepareAsync(new WorkspaceRequest("01dag" + Guid.NewGuid().ToString("N")[..20], repo.RemotePath, null, "dag task"), TestDefaults.TimeoutToken());
+        return new DagHarness(repo, manager, workspace, data);
+    }
+
+    public static Subtask Step(string id, params string[] dependsOn) => new(id, "Title of " + id, "Do " + id, dependsOn, 0, [], []);
+
+    public static Plan Diamond() => new([Step("a"), Step("b", "a"), Step("c", "a"), Step("d", "b", "c")]);
+
+    public DagRunner Runner(int maxParallelism = 2) => new(Manager, new DagOptions { MaxParallelism = maxParallelism }, NullLogger<DagRunner>.Instance);
+
+    /// <summary>A request whose build function records the call and hands over to <paramref name="build"/>.</summary>
+    public DagRequest Request(
+        Plan plan,
+        Func<SubtaskWork, CancellationToken, Task<SubtaskBuildResult>> build,
+        Func<MergeConflict, CancellationToken, Task<bool>>? resolve = null,
+        IReadOnlyDictionary<string, FinishedSubtask>? finished = null,
+        Action<DagProgress>? afterReport = null) =>
+        new(
+            Workspace,
+            plan,
+            finished ?? new Dictionary<string, FinishedSubtask>(),
+            async (work, token) =>
+            {
+                Built.Enqueue(work.Subtask.Id);
+                return await build(work, token);
+            },
+            resolve ?? ((_, _) => Task.FromResult(false)),
+            (progress, _) =>
+            {
+                Progress.Enqueue(progress);
+                afterReport?.Invoke(progress);
+                return Task.CompletedTask;
+            });
+
+    /// <summary>Finished subtasks as a checkpoint would hold them: the Built, Completed and Reused reports so far, the latest per subtask.</summary>
+    public Dictionary<string, FinishedSubtask> FinishedSoFar()
+    {
+        var finished = new Dictionary<string, FinishedSubtask>(StringComparer.Ordinal);
+        foreach (var p in Progress)
+        {
+            switch (p.Kind)
+            {
+                case DagProgressKind.Built:
+                    finished[p.Subtask.Id] = new FinishedSubtask(p.Fingerprint, null, p.Summary) { SubtaskCommit = p.SubtaskCommit };
+                    break;
+                case DagProgressKind.Completed or DagProgressKind.Reused:
+                    finished[p.Subtask.Id] = new FinishedSubtask(p.Fingerprint, p.Commit, p.Summary);
+                    break;
+            }
+        }
+        return finished;
+    }
+
+    public IReadOnlyList<string> Reports(DagProgressKind kind) => [.. Progress.Where(p => p.Kind == kind).Select(p => p.Subtask.Id)];
+
+    /// <summary>A build function that writes one file named after the subtask.</summary>
+    public static Task<SubtaskBuildResult> WriteOwnFile(SubtaskWork work, CancellationToken cancellationToken)
+    {
+        File.WriteAllText(Path.Combine(work.Path, work.Subtask.Id + ".txt"), $"from {work.Subtask.Id}\n");
+        return Task.FromResult(SubtaskBuildResult.Success($"wrote {work.Subtask.Id}.txt"));
+    }
+
+    public string[] Parents(string commit) => GitCli.Run(Mirror, "rev-list", "--parents", "-n", "1", commit).Trim().Split(' ')[1..];
+
+    public string Show(string commit, string path) => GitCli.Run(Mirror, "show", $"{commit}:{path}");
+
+    public IReadOnlyList<string> Branches() =>
+        GitCli.Run(Mirror, "for-each-ref", "--format=%(refname:short)", "refs/heads/").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public void Dispose() => Repo.Dispose();
+}
