@@ -34,14 +34,14 @@ public static class PlanWire
     /// <summary>The whole instruction as one subtask: what runs when there is no plan (skipped, or the planner failed).</summary>
     public static Plan Single(string title, string instruction)
     {
-        var oneLine = string.Join(' ', (title ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        var clean = new string((instruction ?? "").Where(c => c is '\n' or '\t' || !PlanValidator.HasHostileCharacters(c.ToString(), allowNewlines: true)).ToArray()).Trim();
+        var oneLine = string.Join(' ', Plain(title, allowNewlines: false).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var text = Plain(instruction, allowNewlines: true).Trim();
         return new Plan(
         [
             new Subtask(
                 "task",
-                Clip(string.IsNullOrWhiteSpace(oneLine) ? "Carry out the task" : oneLine, PlanLimits.MaxTitleLength),
-                Clip(clean.Length == 0 ? "Carry out the task" : clean, PlanLimits.MaxDescriptionLength),
+                Clip(oneLine.Length == 0 ? "Carry out the task" : oneLine, PlanLimits.MaxTitleLength),
+                Clip(text.Length == 0 ? "Carry out the task" : text, PlanLimits.MaxDescriptionLength),
                 [], 0, [], []),
         ]);
     }
@@ -105,6 +105,10 @@ public static class PlanWire
         }
         return found;
     }
+
+    /// <summary>The text without the characters a plan refuses (controls, direction overrides), so the one-subtask plan always validates.</summary>
+    private static string Plain(string? value, bool allowNewlines) =>
+        new((value ?? "").Where(c => (allowNewlines && c is '\n' or '\t') || !PlanValidator.HasHostileCharacters(c.ToString(), allowNewlines: false)).ToArray());
 
     private static JsonArray Strings(IReadOnlyList<string>? values) => new([.. (values ?? []).Select(v => (JsonNode?)JsonValue.Create(v))]);
 
