@@ -26,6 +26,10 @@ public sealed partial class AgentTaskExecutor
         var rounds = checkpoint.Rounds;
         var tracker = new DebugModeTracker(_options.DebugModeAfter, checkpoint.ErrorSignatures);
         var debug = checkpoint.DebugMode || tracker.Active;
+        if (attempt.Conversation is null && !attempt.OneSubtaskMode)
+        {
+            await RenderRepoMapAsync(attempt, null, cancellationToken);
+        }
         var conversation = attempt.Conversation ?? FixConversation(attempt);
         var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, attempt.Workspace, "agent"), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
         VerificationResult verdict;

@@ -85,6 +85,13 @@ public sealed class PlanAgent(
                 return new PlanAgentResult(null, $"the plan agent made {steps} model calls without submitting a valid plan{Last(lastErrors)}", _submissions, steps);
             }
 
+            var before = ContextCompactor.EstimateTokens(_messages);
+            var folded = ContextCompactor.CompactIfNeeded(_messages, budget.Budget.ContextTokens, pinned: 2);
+            if (folded > 0)
+            {
+                await observer.ContextCompactedAsync(folded, before, ContextCompactor.EstimateTokens(_messages), cancellationToken);
+            }
+
             budget.CountStep();
             steps++;
             await observer.ModelRequestAsync(budget.Steps, _messages.Count, ContextCompactor.EstimateTokens(_messages), cancellationToken);

@@ -168,6 +168,23 @@ public sealed class PlannedExecutionTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_RepositoryRequiresApproval_WaitsEvenForAOneSubtaskPlan()
+    {
+        var script = new PlanScript(Plan(("a", [])));
+        using var harness = new ExecutorHarness(script.Model);
+        harness.Repo.Commit("gate", (".nightshift.yml", "test: node --test\nnetwork: off\nrequire_plan_approval: true\n"));
+        var run = new RecordingRun(harness.NewTask("Add a note"));
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.AwaitingApproval);
+        script.PlannerCalls.ShouldBeEmpty();
+        run.Plan.ShouldNotBeNull().ShouldContain("\"id\":\"task\"");
+        run.Last("plan.ready").GetProperty("mode").GetString().ShouldBe("single");
+        script.Model.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task ExecuteAsync_ApprovedWithAnEditedPlan_BuildsTheEditedPlan()
     {
         var script = new PlanScript(Plan(("a", []), ("b", ["a"])));

@@ -90,6 +90,26 @@ public sealed class PlanAgentTests : IDisposable
     }
 
     [Fact]
+    public async Task PlanAsync_OversizedHostileAndEmptySubmissions_AreEachRefusedWithAReason()
+    {
+        var model = new ScriptedChatClient()
+            .ThenToolCall("submit_plan", new { subtasks = new object[] { new { id = "a", title = "t", description = new string('d', 250_000) } } })
+            .ThenToolCall("submit_plan", new { subtasks = new object[] { new { id = "a", title = "ok\u202Eevil", description = "d\0" } } })
+            .ThenToolCall("submit_plan", new { });
+
+        var result = await Agent(model, maxSubmissions: 3).PlanAsync("Task");
+
+        result.Plan.ShouldBeNull();
+        _partials.ShouldBe(["1:0:a", "2:0:a"]);
+        var refusals = _observer.Results.Where(r => r.Tool == "submit_plan").ToList();
+        refusals.ShouldAllBe(r => r.IsError);
+        refusals[0].Content.ShouldContain("characters long");
+        refusals[1].Content.ShouldContain("direction-override");
+        refusals[2].Content.ShouldContain("subtasks: is missing");
+        refusals[2].Content.ShouldContain("No submissions left");
+    }
+
+    [Fact]
     public async Task PlanAsync_ModelOnlyTalks_StopsAfterANudgeWithoutAPlan()
     {
         var model = new ScriptedChatClient { Responder = _ => ScriptedChatClient.Text("I think we should refactor everything.") };
