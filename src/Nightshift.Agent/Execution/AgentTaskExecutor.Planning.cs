@@ -19,20 +19,10 @@ public sealed partial class AgentTaskExecutor
     {
         var run = attempt.Run;
         var checkpoint = attempt.Checkpoint;
-        if (checkpoint.Plan is not null && PlanParser.Parse(checkpoint.Plan) is { IsValid: true } stored)
+        if (checkpoint.Plan is not null && PlanParser.Parse(checkpoint.Plan) is { IsValid: true } stored && !checkpoint.AwaitingApproval)
         {
-            if (!checkpoint.AwaitingApproval)
-            {
-                attempt.Plan = stored.Plan;
-                return null;
-            }
-            if (run.Attempt > 1)
-            {
-                // Approval resets the attempt count, so a later attempt here means the worker stopped between storing
-                // the plan and handing it over: nobody has approved it yet.
-                return TaskOutcome.AwaitApproval();
-            }
-            return await AcceptApprovedPlanAsync(attempt, checkpoint.Plan, cancellationToken);
+            attempt.Plan = stored.Plan;
+            return null;
         }
 
         var (plan, mode, failure) = await ProposePlanAsync(attempt, cancellationToken);
@@ -50,6 +40,27 @@ public sealed partial class AgentTaskExecutor
         await attempt.UpdateAsync(c => c with { Stage = "planned", Plan = json, PlanMode = mode, AwaitingApproval = approval }, cancellationToken);
         attempt.Plan = plan;
         return approval ? TaskOutcome.AwaitApproval() : null;
+    }
+
+    /// <summary>
+    /// For an attempt whose checkpoint says the plan went to a person: either it was approved (the approved plan is
+    /// checked and recorded at once, so a crash later in this attempt does not send it back for approval) or the
+    /// attempt must hand the task back to wait. Null when there is nothing to settle or the approved plan is accepted.
+    /// </summary>
+    private async Task<TaskOutcome?> SettleApprovalAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        var checkpoint = attempt.Checkpoint;
+        if (!checkpoint.AwaitingApproval || checkpoint.Plan is null || checkpoint.Reached("built"))
+        {
+            return null;
+        }
+        if (attempt.Run.Attempt > 1)
+        {
+            // Approval resets the attempt count, so a later attempt here means the worker stopped between storing the
+            // plan and handing it over: nobody has approved it yet.
+            return TaskOutcome.AwaitApproval();
+        }
+        return await AcceptApprovedPlanAsync(attempt, checkpoint.Plan, cancellationToken);
     }
 
     private async Task<TaskOutcome?> AcceptApprovedPlanAsync(TaskAttempt attempt, string proposed, CancellationToken cancellationToken)

@@ -79,6 +79,10 @@ public sealed partial class AgentTaskExecutor(
                 Model = model,
             };
 
+            if (await SettleApprovalAsync(attempt, cancellationToken) is { } approvalOutcome)
+            {
+                return approvalOutcome;
+            }
             var untouched = await CheckProgressAsync(attempt, cancellationToken);
             if (!attempt.Checkpoint.Reached("built"))
             {

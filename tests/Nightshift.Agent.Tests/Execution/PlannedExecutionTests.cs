@@ -235,6 +235,7 @@ public sealed class PlannedExecutionTests
 
         outcome.Kind.ShouldBe(OutcomeKind.AwaitingApproval);
         script.Model.Calls.Count.ShouldBe(1);
+        reclaimed.Types.ShouldNotContain("verify.started");
     }
 
     [Fact]
