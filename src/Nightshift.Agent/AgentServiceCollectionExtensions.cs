@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nightshift.Agent.Execution;
+using Nightshift.Agent.RepoMap;
 using Nightshift.Core.Configuration;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
@@ -16,7 +17,8 @@ public static class AgentServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the agent as the task executor (unless another executor was registered first, as tests do), with the
-    /// sandbox, workspaces, the model factory and the local forge.
+    /// sandbox, workspaces, the model factory, the local forge, the repository map builder and the sequential subtask scheduler
+    /// (register another <see cref="ISubtaskScheduler"/> first to replace it).
     /// </summary>
     public static IServiceCollection AddNightshiftAgent(this IServiceCollection services)
     {
@@ -29,6 +31,9 @@ public static class AgentServiceCollectionExtensions
         services.TryAddSingleton<IForge>(sp => new LocalForge(
             NightshiftPaths.ResolveDataDirectory(sp.GetRequiredService<IOptions<WorkspaceOptions>>().Value.DataDirectory),
             sp.GetRequiredService<TimeProvider>()));
+        // One map builder for the worker's life: its caches are what keep maps from being rebuilt per task.
+        services.TryAddSingleton<RepoMapBuilder>();
+        services.TryAddSingleton<ISubtaskScheduler, SequentialSubtaskScheduler>();
         services.TryAddSingleton<ITaskExecutor, AgentTaskExecutor>();
         return services;
     }

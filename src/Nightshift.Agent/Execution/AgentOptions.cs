@@ -1,4 +1,5 @@
 using Nightshift.Agent.Loop;
+using Nightshift.Agent.Planning;
 
 namespace Nightshift.Agent.Execution;
 
@@ -23,4 +24,25 @@ public sealed class AgentOptions
     public string? CommitAuthorName { get; set; }
 
     public string? CommitAuthorEmail { get; set; }
+
+    /// <summary>auto (plan unless the instruction is short), always, or never (one build agent on the whole instruction).</summary>
+    public PlanningMode Planning { get; set; } = PlanningMode.Auto;
+
+    /// <summary>In auto mode, a one-paragraph instruction shorter than this many characters is built without a plan.</summary>
+    public int PlanningMinInstructionChars { get; set; } = 300;
+
+    /// <summary>Model calls the plan agent may make (reading included) before the task falls back to one subtask.</summary>
+    public int PlanMaxSteps { get; set; } = 16;
+
+    /// <summary>Plans the model may submit: an invalid one is shown its errors and may try again until this many were refused.</summary>
+    public int PlanAttempts { get; set; } = 3;
+
+    /// <summary>The first rung of cycle recovery may drop at most this many dependencies; more and the model is asked.</summary>
+    public int PlanCycleMaxDroppedEdges { get; set; } = 3;
+
+    /// <summary>Tokens of repository map given to the plan agent and to each subtask's build agent.</summary>
+    public int RepoMapTokens { get; set; } = 4_000;
+
+    /// <summary>Failed verification rounds with the same error signature after which the feedback turns to debugging.</summary>
+    public int DebugModeAfter { get; set; } = 3;
 }

@@ -1,11 +1,9 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Agent.Configuration;
 using Nightshift.Agent.Loop;
+using Nightshift.Agent.RepoMap;
 using Nightshift.Agent.Tools;
 using Nightshift.Agent.Verification;
 using Nightshift.Core.Configuration;
@@ -16,46 +14,46 @@ using Nightshift.Core.Forges;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
 using Nightshift.Models.Errors;
+using Nightshift.Models.Fallback;
 using Nightshift.Sandbox;
 using Nightshift.Workspaces;
 
 namespace Nightshift.Agent.Execution;
 
 /// <summary>
-/// Runs one task end to end: worktree → .nightshift.yml and AGENTS.md → setup in the sandbox → baseline → build agent
-/// → verification rounds with feedback → commit, push, pull request → final state. A checkpoint after every phase lets a
-/// reclaimed task resume instead of starting over.
+/// Runs one task end to end: worktree → .nightshift.yml and AGENTS.md → setup in the sandbox → baseline → plan (or
+/// one subtask) → optional approval gate → subtasks built in dependency order, each committed → verification rounds
+/// with feedback (debug mode when a failure keeps coming back) → commit, push, pull request → final state. A checkpoint
+/// after planning, after every subtask, after every verification round and every publishing step lets a reclaimed task
+/// resume instead of starting over.
 /// </summary>
 public sealed partial class AgentTaskExecutor(
     WorkspaceManager workspaces,
     ISandbox sandbox,
     IAgentModels models,
     IForge forge,
+    RepoMapBuilder repoMaps,
+    ISubtaskScheduler scheduler,
     IOptions<AgentOptions> options,
     IOptions<WorkspaceOptions> workspaceOptions,
     TimeProvider time,
     ILogger<AgentTaskExecutor> logger) : ITaskExecutor
 {
     private readonly AgentOptions _options = options.Value;
-    private readonly string _cacheRoot = Path.Combine(NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory), "cache");
+    private readonly string _dataRoot = NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory);
 
     public async Task<TaskOutcome> ExecuteAsync(ITaskRun run, CancellationToken cancellationToken)
     {
         var task = run.Task;
-        var checkpoint = ReadCheckpoint(run.Checkpoint);
+        var checkpoint = ExecutionCheckpoint.Read(run.Checkpoint);
         Workspace? workspace = null;
+        TaskAttempt? attempt = null;
         var keepWorktree = true;
         AgentModel? model = null;
         try
         {
             // The model first: a missing key or model name should fail the task before any clone or setup runs.
-            model = models.CreateBuild(task, fallback => _ = run.EmitAsync(EventTypes.ModelFallback, NightshiftJson.Payload(new
-            {
-                from = fallback.From.ToString(),
-                to = fallback.To.ToString(),
-                kind = fallback.Kind.ToString(),
-                reason = fallback.Reason,
-            }), CancellationToken.None));
+            model = models.CreateBuild(task, OnFallback(run));
             await run.SetPhaseAsync(TaskPhase.Preparing, cancellationToken);
             workspace = await workspaces.PrepareAsync(new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title), cancellationToken);
             await run.EmitAsync(EventTypes.WorkspaceReady, NightshiftJson.Payload(new
@@ -67,19 +65,32 @@ public sealed partial class AgentTaskExecutor(
             }), cancellationToken);
 
             var config = await RepoConfigParser.LoadAsync(workspace.Path, cancellationToken);
-            var agentsMd = await ReadInstructionsAsync(workspace.Path, cancellationToken);
-            var cache = Path.Combine(_cacheRoot, workspace.Repository.Key);
+            var cache = Path.Combine(_dataRoot, "cache", workspace.Repository.Key);
             Directory.CreateDirectory(cache);
             var verification = VerificationDetector.Detect(workspace.Path, config);
             var verifier = new Verifier(Runner(run, workspace, cache, "verify", NetworkPolicy.Off), verification, _options.VerificationTimeout);
+            attempt = new TaskAttempt(run, workspace, checkpoint)
+            {
+                Config = config,
+                AgentsMd = await ReadInstructionsAsync(workspace.Path, cancellationToken),
+                Cache = cache,
+                Verification = verification,
+                Budget = new BudgetTracker(_options.Budget, time),
+                Model = model,
+            };
 
-            if (!checkpoint.Reached("built"))
+            if (await SettleApprovalAsync(attempt, cancellationToken) is { } approvalOutcome)
+            {
+                return approvalOutcome;
+            }
+            var untouched = await CheckProgressAsync(attempt, cancellationToken);
+            if (!attempt.Checkpoint.Reached("built"))
             {
                 if (await SetupAsync(config, workspace, cache, run, cancellationToken) is { } setupFailure)
                 {
                     return setupFailure;
                 }
-                if (verification.Count > 0)
+                if (verification.Count > 0 && untouched)
                 {
                     await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = true, commands = verification }), cancellationToken);
                     var baseline = await verifier.BaselineAsync(cancellationToken);
@@ -90,67 +101,31 @@ public sealed partial class AgentTaskExecutor(
                     }), cancellationToken);
                 }
             }
+            if (attempt.Checkpoint.Stage != "prepared")
+            {
+                LogResumed(logger, task.Id, attempt.Checkpoint.Stage);
+            }
+
+            if (!attempt.Checkpoint.Reached("built"))
+            {
+                if (await PlanAsync(attempt, cancellationToken) is { } planOutcome)
+                {
+                    return planOutcome;
+                }
+                await BuildAsync(attempt, cancellationToken);
+            }
             else
             {
-                // A resumed run cannot re-run the baseline on a worktree that already holds the change.
-                LogResumed(logger, task.Id, checkpoint.Stage);
+                RestorePlan(attempt);
             }
 
-            var budget = new BudgetTracker(_options.Budget, time);
-            var context = new ToolContext(new Worktree(workspace.Path), Runner(run, workspace, cache, "agent", NetworkPolicy.Off), new WorkspaceDiffSource(workspaces, workspace));
-            var loop = new AgentLoop(model.Client, ToolBox.BuildTools(), context, new RunObserver(run, "build"), model.Meter, budget, time);
-            List<ChatMessage> conversation =
-            [
-                new(ChatRole.System, Prompts.System(verification)),
-                new(ChatRole.User, Prompts.Task(task, agentsMd, config)),
-            ];
-
-            var summary = checkpoint.Summary;
-            var stopReason = checkpoint.StopReason;
-            VerificationResult? verdict = null;
-            var rounds = checkpoint.Rounds;
-            if (!checkpoint.Reached("built"))
+            if (!attempt.Checkpoint.Reached("verified"))
             {
-                await run.SetPhaseAsync(TaskPhase.Building, cancellationToken);
-                var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
-                summary = result.Summary;
-                stopReason = result.StopReason;
-                checkpoint = checkpoint with { Stage = "built", Summary = summary, StopReason = stopReason };
-                await SaveAsync(run, checkpoint, cancellationToken);
-            }
-
-            if (!checkpoint.Reached("verified"))
-            {
-                while (true)
-                {
-                    await run.SetPhaseAsync(TaskPhase.Verifying, cancellationToken);
-                    rounds++;
-                    verdict = await VerifyAsync(verifier, rounds, run, cancellationToken);
-                    if (verdict.Passed || stopReason is not null || rounds > _options.VerificationRounds)
-                    {
-                        break;
-                    }
-                    await run.SetPhaseAsync(TaskPhase.Building, cancellationToken);
-                    conversation.Add(new ChatMessage(ChatRole.User, Verifier.Feedback(verdict)));
-                    var again = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
-                    summary = again.Summary ?? summary;
-                    stopReason = again.StopReason;
-                    await SaveAsync(run, checkpoint with { Summary = summary, StopReason = stopReason, Rounds = rounds }, cancellationToken);
-                }
-                checkpoint = checkpoint with
-                {
-                    Stage = "verified",
-                    Summary = summary,
-                    StopReason = stopReason,
-                    Rounds = rounds,
-                    VerificationPassed = verdict.Passed,
-                    VerificationSummary = verdict.Summary,
-                };
-                await SaveAsync(run, checkpoint, cancellationToken);
+                await VerifyRoundsAsync(attempt, verifier, cancellationToken);
             }
 
             await run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
-            var outcome = await PublishAsync(run, workspace, checkpoint, budget, cancellationToken);
+            var outcome = await PublishAsync(attempt, cancellationToken);
             keepWorktree = outcome.Kind != OutcomeKind.Succeeded;
             return outcome;
         }
@@ -174,6 +149,7 @@ public sealed partial class AgentTaskExecutor(
         }
         finally
         {
+            attempt?.Dispose();
             model?.Dispose();
             if (workspace is not null && run.StopReason is not (StopReason.Shutdown or StopReason.LeaseLost))
             {
@@ -187,7 +163,38 @@ public sealed partial class AgentTaskExecutor(
                 }
             }
         }
+    }
 
+    /// <summary>
+    /// True when the worktree still equals the base commit (so a baseline run is meaningful). When the checkpoint
+    /// records subtask commits but the worktree holds none of them (it was recreated from the base), the progress is
+    /// forgotten so those subtasks are built again rather than skipped into an empty branch.
+    /// </summary>
+    private async Task<bool> CheckProgressAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        var checkpoint = attempt.Checkpoint;
+        if (checkpoint.Stage == "prepared" && checkpoint.Subtasks.Count == 0)
+        {
+            return true;
+        }
+        if (checkpoint.Reached("committed"))
+        {
+            return false;
+        }
+        var unchanged = (await workspaces.DiffAsync(attempt.Workspace, cancellationToken)).Length == 0;
+        if (unchanged && checkpoint.Subtasks.Any(s => s.Commit is not null))
+        {
+            LogProgressLost(logger, attempt.Task.Id, checkpoint.Subtasks.Count);
+            await attempt.UpdateAsync(c => c with
+            {
+                Stage = c.Reached("built") ? "planned" : c.Stage,
+                Subtasks = [],
+                Summary = null,
+                StopReason = null,
+                Commit = null,
+            }, cancellationToken);
+        }
+        return unchanged;
     }
 
     private async Task<TaskOutcome?> SetupAsync(RepoConfig config, Workspace workspace, string cache, ITaskRun run, CancellationToken cancellationToken)
@@ -213,88 +220,16 @@ public sealed partial class AgentTaskExecutor(
     private SandboxCommandRunner Runner(ITaskRun run, Workspace workspace, string cache, string purpose, NetworkPolicy network) =>
         new(sandbox, run, workspace.Path, cache, network, purpose);
 
-    private static async Task<VerificationResult> VerifyAsync(Verifier verifier, int round, ITaskRun run, CancellationToken cancellationToken)
+    private ToolContext Tools(TaskAttempt attempt, Workspace workspace, string purpose) =>
+        new(new Worktree(workspace.Path), Runner(attempt.Run, workspace, attempt.Cache, purpose, NetworkPolicy.Off), new WorkspaceDiffSource(workspaces, workspace));
+
+    private static Action<ModelFallback> OnFallback(ITaskRun run) => fallback => _ = run.EmitAsync(EventTypes.ModelFallback, NightshiftJson.Payload(new
     {
-        await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = false, round, commands = verifier.Commands }), cancellationToken);
-        var verdict = await verifier.VerifyAsync(cancellationToken);
-        await run.EmitAsync(verdict.Passed ? EventTypes.VerifyPassed : EventTypes.VerifyFailed, NightshiftJson.Payload(new
-        {
-            round,
-            summary = verdict.Summary,
-            newFailures = verdict.NewFailures.Take(50),
-            preExistingFailures = verdict.PreExistingFailures.Take(50),
-            skipped = verdict.NothingToRun,
-        }), cancellationToken);
-        return verdict;
-    }
-
-    private async Task<TaskOutcome> PublishAsync(ITaskRun run, Workspace workspace, ExecutionCheckpoint checkpoint, BudgetTracker budget, CancellationToken cancellationToken)
-    {
-        var task = run.Task;
-        var summary = string.IsNullOrWhiteSpace(checkpoint.Summary) ? task.Title : checkpoint.Summary.Trim();
-        var title = Clip(summary.Split('\n', 2)[0].Trim(), 72);
-        if (!checkpoint.Reached("committed"))
-        {
-            var author = _options.CommitAuthorName is { } name ? new CommitAuthor(name, _options.CommitAuthorEmail ?? "nightshift@localhost") : null;
-            var commit = await workspaces.CommitAsync(workspace, new CommitRequest(summary, author, task.Id), cancellationToken);
-            if (commit is null)
-            {
-                var why = checkpoint.StopReason ?? "the agent finished without changing any file";
-                return TaskOutcome.Failed($"no change to publish: {why}");
-            }
-            await run.EmitAsync(EventTypes.CommitCreated, NightshiftJson.Payload(new { commit = commit.Commit, branch = commit.Branch, files = commit.ChangedPaths.Take(200) }), cancellationToken);
-            checkpoint = checkpoint with { Stage = "committed", Commit = commit.Commit };
-            await SaveAsync(run, checkpoint, cancellationToken);
-        }
-        if (!checkpoint.Reached("pushed"))
-        {
-            await workspaces.PushAsync(workspace, credentials: null, cancellationToken);
-            await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new { branch = workspace.Branch, remote = workspace.Repository.Location }), cancellationToken);
-            checkpoint = checkpoint with { Stage = "pushed" };
-            await SaveAsync(run, checkpoint, cancellationToken);
-        }
-
-        var passed = checkpoint.VerificationPassed == true && checkpoint.StopReason is null;
-        var diff = await workspaces.DiffAsync(workspace, cancellationToken);
-        var pull = await forge.OpenAsync(new PullRequestDraft(
-            task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
-            (passed ? "" : "[needs review] ") + title,
-            PullRequestBody(task, summary, checkpoint, budget),
-            diff,
-            Draft: !passed), cancellationToken);
-        await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new { forge = pull.Forge, reference = pull.Reference, title = pull.Title, draft = pull.Draft }), cancellationToken);
-        await SaveAsync(run, checkpoint with { Stage = "published" }, cancellationToken);
-
-        if (passed)
-        {
-            return TaskOutcome.Succeeded(workspace.Branch, pull.Reference);
-        }
-        var reason = checkpoint.StopReason is { } stop
-            ? $"{stop}; the work so far is on branch {workspace.Branch} for review"
-            : $"{checkpoint.VerificationSummary}; the change is on branch {workspace.Branch} as a draft pull request";
-        return TaskOutcome.NeedsReview(reason, workspace.Branch, pull.Reference);
-    }
-
-    private static string PullRequestBody(TaskRecord task, string summary, ExecutionCheckpoint checkpoint, BudgetTracker budget)
-    {
-        var usage = budget.Usage;
-        var cost = usage.CostComplete
-            ? $"${usage.CostUsd.ToString("0.0000", CultureInfo.InvariantCulture)}"
-            : $"at least ${usage.CostUsd.ToString("0.0000", CultureInfo.InvariantCulture)} ({usage.UnpricedCalls} call(s) of unknown price)";
-        var text = new StringBuilder();
-        text.Append("## Summary\n\n").Append(summary).Append("\n\n");
-        text.Append("## Verification\n\n").Append(checkpoint.VerificationSummary ?? "not run").Append('\n');
-        if (checkpoint.StopReason is { } stop)
-        {
-            text.Append("\nThe agent stopped early: ").Append(stop).Append(".\n");
-        }
-        text.Append("\n## Task\n\n").Append(Clip(task.Instruction, 2_000)).Append("\n\n");
-        text.Append("## Usage\n\n")
-            .Append($"{usage.Calls} model calls, {usage.InputTokens.ToString("N0", CultureInfo.InvariantCulture)} tokens in ")
-            .Append($"({usage.CachedTokens.ToString("N0", CultureInfo.InvariantCulture)} cached), {usage.OutputTokens.ToString("N0", CultureInfo.InvariantCulture)} out, cost {cost}.\n\n")
-            .Append($"Nightshift-Task: {task.Id}\n");
-        return text.ToString();
-    }
+        from = fallback.From.ToString(),
+        to = fallback.To.ToString(),
+        kind = fallback.Kind.ToString(),
+        reason = fallback.Reason,
+    }), CancellationToken.None);
 
     private async Task<string?> ReadInstructionsAsync(string worktree, CancellationToken cancellationToken)
     {
@@ -309,24 +244,8 @@ public sealed partial class AgentTaskExecutor(
             : text[.._options.MaxInstructionsChars] + "\n[AGENTS.md was cut here: it is longer than Nightshift passes on]";
     }
 
-    private static ExecutionCheckpoint ReadCheckpoint(string? json)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return new ExecutionCheckpoint();
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<ExecutionCheckpoint>(json, NightshiftJson.Options) ?? new ExecutionCheckpoint();
-        }
-        catch (JsonException)
-        {
-            return new ExecutionCheckpoint();
-        }
-    }
-
-    private static Task SaveAsync(ITaskRun run, ExecutionCheckpoint checkpoint, CancellationToken cancellationToken) =>
-        run.CheckpointAsync(JsonSerializer.Serialize(checkpoint, NightshiftJson.Options), cancellationToken);
+    private CommitAuthor? Author() =>
+        _options.CommitAuthorName is { } name ? new CommitAuthor(name, _options.CommitAuthorEmail ?? "nightshift@localhost") : null;
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 
@@ -335,4 +254,10 @@ public sealed partial class AgentTaskExecutor(
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Releasing the worktree of task {TaskId} failed: {Reason}")]
     private static partial void LogReleaseFailed(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Task {TaskId}: the worktree holds none of the {Count} recorded subtasks' work; building them again")]
+    private static partial void LogProgressLost(ILogger logger, string taskId, int count);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Task {TaskId}: the repository map could not be built ({Reason}); planning without it")]
+    private static partial void LogRepoMapFailed(ILogger logger, string taskId, string reason);
 }

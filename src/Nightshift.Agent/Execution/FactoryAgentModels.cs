@@ -12,4 +12,10 @@ internal sealed class FactoryAgentModels(ChatClientFactory factory) : IAgentMode
         var selection = factory.ResolveSelection(task.Model);
         return new AgentModel(factory.CreateChain(selection.Build, onFallback), new ModelUsageMeter(factory.Meter, selection.BuildModel));
     }
+
+    public AgentModel CreatePlan(TaskRecord task, Action<ModelFallback>? onFallback)
+    {
+        var selection = factory.ResolveSelection(task.Model);
+        return new AgentModel(factory.CreateChain(selection.Plan, onFallback), new ModelUsageMeter(factory.Meter, selection.PlanModel));
+    }
 }

@@ -10,6 +10,9 @@ public interface IAgentModels
 {
     /// <summary>The build model for <paramref name="task"/> (its own model, else the configured one), with its price meter.</summary>
     AgentModel CreateBuild(TaskRecord task, Action<ModelFallback>? onFallback);
+
+    /// <summary>The plan model (NIGHTSHIFT_PLAN_MODEL, Models:PlanModel); by default the build model.</summary>
+    AgentModel CreatePlan(TaskRecord task, Action<ModelFallback>? onFallback) => CreateBuild(task, onFallback);
 }
 
 /// <summary>A chat client and the meter that prices its responses.</summary>

@@ -1,5 +1,7 @@
 using System.Text;
 using Nightshift.Agent.Configuration;
+using Nightshift.Agent.Verification;
+using Nightshift.Core.Planning;
 using Nightshift.Core.Tasks;
 
 namespace Nightshift.Agent.Execution;
@@ -20,10 +22,76 @@ internal static class Prompts
         Finish by calling `finish` with a summary: a short title line, a blank line, then what changed and why.
         """;
 
-    public static string Task(TaskRecord task, string? agentsMd, RepoConfig config)
+    /// <summary>The whole task as one piece of work. Without a map this is word for word what the recorded demo session saw.</summary>
+    public static string Task(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap = null)
     {
         var text = new StringBuilder();
         text.Append("Task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
+        AppendContext(text, agentsMd, config, repoMap);
+        return text.ToString();
+    }
+
+    /// <summary>One subtask of a plan: the overall task for context, the plan, what earlier subtasks did, and this step.</summary>
+    public static string Subtask(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, Plan plan, Subtask subtask, IReadOnlyList<SubtaskProgress> done)
+    {
+        var text = new StringBuilder();
+        text.Append("Overall task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
+        AppendContext(text, agentsMd, config, repoMap);
+        text.Append("\nThe task was planned as these subtasks, built one after another and each committed on its own:\n");
+        foreach (var s in PlanGraph.TopologicalOrder(plan))
+        {
+            var state = done.FirstOrDefault(p => p.Id == s.Id && p.Status == "completed") is { } finished
+                ? "done: " + FirstLine(finished.Summary)
+                : s.Id == subtask.Id ? "yours, now" : "later";
+            text.Append("- ").Append(s.Id).Append(": ").Append(s.Title).Append(" (").Append(state).Append(")\n");
+        }
+        text.Append("\nYour subtask now is '").Append(subtask.Id).Append("': ").Append(subtask.Title).Append("\n\n").Append(subtask.Description).Append('\n');
+        if (subtask.Files.Count > 0)
+        {
+            text.Append("\nFiles it is expected to touch: ").Append(string.Join(", ", subtask.Files)).Append('\n');
+        }
+        if (subtask.Acceptance.Count > 0)
+        {
+            text.Append("\nIt is done when:\n");
+            foreach (var criterion in subtask.Acceptance)
+            {
+                text.Append("- ").Append(criterion).Append('\n');
+            }
+        }
+        text.Append("\nDo only this subtask; later subtasks are built after it. Call finish with a summary of what you changed when it is done.\n");
+        return text.ToString();
+    }
+
+    /// <summary>The start of a fix round after a planned build: the whole task and what each subtask did.</summary>
+    public static string FixRound(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, IReadOnlyList<SubtaskProgress> done)
+    {
+        var text = new StringBuilder();
+        text.Append("Task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
+        AppendContext(text, agentsMd, config, repoMap);
+        text.Append("\nThe task was built in subtasks, already committed on this branch:\n");
+        foreach (var s in done)
+        {
+            text.Append("- ").Append(s.Id).Append(" (").Append(s.Status).Append("): ").Append(FirstLine(s.Summary)).Append('\n');
+        }
+        text.Append("\nVerification of the whole change follows; fix what it reports.\n");
+        return text.ToString();
+    }
+
+    /// <summary>Feedback once the same failure came back round after round: stop patching, start debugging.</summary>
+    public static string Debug(VerificationResult verdict, ErrorSignature signature, int times) =>
+        $"""
+        Verification failed the same way {times} times ({signature.Description}). More of the same fixes will not help: debug it.
+        1. Isolate the failure: run only the failing test (or the smallest command that shows the error) with `run`.
+        2. Read the stack trace or error from the top frame in this repository's code down, and open those lines with read_file.
+        3. State what you expected and what actually happens; if that is unclear, add temporary logging or prints near the failure and run again.
+        4. Fix the cause, run the isolated test, then the whole suite.
+        5. Remove every temporary log or print you added before you call finish.
+
+        {Verifier.Feedback(verdict)}
+        """;
+
+    private static void AppendContext(StringBuilder text, string? agentsMd, RepoConfig config, string? repoMap)
+    {
         if (!string.IsNullOrWhiteSpace(agentsMd))
         {
             text.Append("\nThe repository's AGENTS.md (instructions from its maintainers):\n<<<\n").Append(agentsMd.Trim()).Append("\n>>>\n");
@@ -32,6 +100,16 @@ internal static class Prompts
         {
             text.Append("\nThe setup commands already ran: ").Append(string.Join("; ", config.Setup)).Append('\n');
         }
-        return text.ToString();
+        if (!string.IsNullOrWhiteSpace(repoMap))
+        {
+            text.Append("\nA map of the repository (files, their leading comment, symbols and local imports; the most relevant first):\n<<<\n")
+                .Append(repoMap.Trim()).Append("\n>>>\n");
+        }
+    }
+
+    private static string FirstLine(string? summary)
+    {
+        var line = (summary ?? "").Trim().Split('\n', 2)[0].Trim();
+        return line.Length == 0 ? "no summary" : line.Length <= 200 ? line : line[..200] + "…";
     }
 }

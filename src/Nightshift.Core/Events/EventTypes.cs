@@ -21,9 +21,21 @@ public static class EventTypes
     public const string PlanAwaitingApproval = "plan.awaiting_approval";
     public const string PlanApproved = "plan.approved";
     public const string PlanRejected = "plan.rejected";
+
+    /// <summary>Planning was not run for this task (Agent:Planning is never, or auto and the instruction is short).</summary>
+    public const string PlanSkipped = "plan.skipped";
+
+    /// <summary>The plan agent gave no usable plan; the whole instruction runs as one subtask.</summary>
+    public const string PlanFallback = "plan.fallback";
+
+    /// <summary>One rung of the cycle recovery ladder was taken.</summary>
+    public const string PlanCycleRecovery = "plan.cycle_recovery";
     public const string SubtaskStarted = "subtask.started";
     public const string SubtaskCompleted = "subtask.completed";
     public const string SubtaskFailed = "subtask.failed";
+
+    /// <summary>A resumed attempt skips a subtask an earlier attempt finished (same fingerprint).</summary>
+    public const string SubtaskSkipped = "subtask.skipped";
     public const string ModelRequest = "model.request";
     public const string ModelResponse = "model.response";
     public const string ModelFallback = "model.fallback";
@@ -35,6 +47,9 @@ public static class EventTypes
     public const string VerifyBaseline = "verify.baseline";
     public const string VerifyPassed = "verify.passed";
     public const string VerifyFailed = "verify.failed";
+
+    /// <summary>Verification kept failing the same way; the remaining rounds use the debugging prompt.</summary>
+    public const string VerifyDebugMode = "verify.debug_mode";
     public const string CommitCreated = "commit.created";
     public const string BranchPushed = "branch.pushed";
     public const string PrOpened = "pr.opened";

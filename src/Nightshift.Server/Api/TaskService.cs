@@ -65,6 +65,7 @@ internal sealed class TaskService(INightshiftStore store, IRepositoryGate reposi
 
     public Task<TaskRecord> ApproveAsync(string id, JsonElement? plan, CancellationToken cancellationToken = default)
     {
+        EnsureWellFormed(id);
         string? planJson = null;
         if (plan is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given)
         {
@@ -73,6 +74,22 @@ internal sealed class TaskService(INightshiftStore store, IRepositoryGate reposi
                 throw new ValidationException("plan", "must be a JSON object (the plan as GET /api/v1/tasks/{id} shows it); leave it out to approve the proposed plan");
             }
             planJson = given.GetRawText();
+            // The worker builds this plan as it stands: refuse one it could not build now, while the person can still fix it.
+            var parsed = Nightshift.Core.Planning.PlanParser.Parse(planJson);
+            if (!parsed.IsValid)
+            {
+                throw new ValidationException(new Dictionary<string, string[]>
+                {
+                    ["plan"] = [.. parsed.Errors.Take(50), "send the plan in the shape GET /api/v1/tasks/{id} shows: {\"subtasks\": [{\"id\", \"title\", \"description\", \"depends_on\", ...}]}"],
+                });
+            }
+            var cycles = Nightshift.Core.Planning.PlanGraph.FindCycles(parsed.Plan!);
+            if (cycles.Count > 0)
+            {
+                throw new ValidationException(
+                    "plan",
+                    $"the dependencies form a cycle ({string.Join("; ", cycles.Select(Nightshift.Core.Planning.PlanGraph.Describe))}; → means 'depends on'); remove one of these dependencies");
+            }
         }
         return CountedAsync(id, () => store.ApproveAsync(id, planJson, cancellationToken));
     }

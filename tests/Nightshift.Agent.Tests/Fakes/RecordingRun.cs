@@ -53,7 +53,16 @@ internal sealed class RecordingRun(TaskRecord task, string? checkpoint = null, i
         return System.Threading.Tasks.Task.CompletedTask;
     }
 
-    public Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default) => System.Threading.Tasks.Task.CompletedTask;
+    /// <summary>The plan the executor stored on the task, if any.</summary>
+    public string? Plan { get; private set; }
+
+    public Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default)
+    {
+        Plan = planJson;
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
 
     public JsonElement Last(string type) => Events.Last(e => e.Type == type).Data;
+
+    public IReadOnlyList<JsonElement> All(string type) => [.. Events.Where(e => e.Type == type).Select(e => e.Data)];
 }

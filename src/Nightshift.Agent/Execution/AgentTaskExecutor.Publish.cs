@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using Nightshift.Agent.Loop;
+using Nightshift.Core.Events;
+using Nightshift.Core.Execution;
+using Nightshift.Core.Forges;
+using Nightshift.Core.Planning;
+using Nightshift.Core.Serialization;
+using Nightshift.Core.Tasks;
+using Nightshift.Workspaces;
+
+namespace Nightshift.Agent.Execution;
+
+public sealed partial class AgentTaskExecutor
+{
+    private async Task<TaskOutcome> PublishAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        var run = attempt.Run;
+        var task = attempt.Task;
+        var workspace = attempt.Workspace;
+        var checkpoint = attempt.Checkpoint;
+        var summary = string.IsNullOrWhiteSpace(checkpoint.Summary) ? task.Title : checkpoint.Summary.Trim();
+        var title = Clip(summary.Split('\n', 2)[0].Trim(), 72);
+        if (!checkpoint.Reached("committed"))
+        {
+            var commit = await workspaces.CommitAsync(workspace, new CommitRequest(summary, Author(), task.Id), cancellationToken);
+            string head;
+            if (commit is not null)
+            {
+                await run.EmitAsync(EventTypes.CommitCreated, NightshiftJson.Payload(new { commit = commit.Commit, branch = commit.Branch, files = commit.ChangedPaths.Take(200) }), cancellationToken);
+                head = commit.Commit;
+            }
+            else if (checkpoint.Subtasks.LastOrDefault(s => s.Commit is not null)?.Commit is { } subtaskCommit)
+            {
+                // Every change is already in the subtasks' commits.
+                head = subtaskCommit;
+            }
+            else
+            {
+                var why = checkpoint.StopReason ?? "the agent finished without changing any file";
+                return TaskOutcome.Failed($"no change to publish: {why}");
+            }
+            await attempt.UpdateAsync(c => c with { Stage = "committed", Commit = head }, cancellationToken);
+        }
+        if (!attempt.Checkpoint.Reached("pushed"))
+        {
+            await workspaces.PushAsync(workspace, credentials: null, cancellationToken);
+            await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new { branch = workspace.Branch, remote = workspace.Repository.Location }), cancellationToken);
+            await attempt.UpdateAsync(c => c with { Stage = "pushed" }, cancellationToken);
+        }
+
+        checkpoint = attempt.Checkpoint;
+        var passed = checkpoint.VerificationPassed == true && checkpoint.StopReason is null;
+        var diff = await workspaces.DiffAsync(workspace, cancellationToken);
+        var pull = await forge.OpenAsync(new PullRequestDraft(
+            task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
+            (passed ? "" : "[needs review] ") + title,
+            PullRequestBody(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
+            diff,
+            Draft: !passed), cancellationToken);
+        await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new { forge = pull.Forge, reference = pull.Reference, title = pull.Title, draft = pull.Draft }), cancellationToken);
+        await attempt.UpdateAsync(c => c with { Stage = "published" }, cancellationToken);
+
+        if (passed)
+        {
+            return TaskOutcome.Succeeded(workspace.Branch, pull.Reference);
+        }
+        var reason = checkpoint.StopReason is { } stop
+            ? $"{stop}; the work so far is on branch {workspace.Branch} for review"
+            : $"{checkpoint.VerificationSummary}; the change is on branch {workspace.Branch} as a draft pull request";
+        return TaskOutcome.NeedsReview(reason, workspace.Branch, pull.Reference);
+    }
+
+    private static string PullRequestBody(TaskRecord task, string summary, ExecutionCheckpoint checkpoint, Plan? plan, BudgetTracker budget)
+    {
+        var usage = budget.Usage;
+        var cost = usage.CostComplete
+            ? $"${usage.CostUsd.ToString("0.0000", CultureInfo.InvariantCulture)}"
+            : $"at least ${usage.CostUsd.ToString("0.0000", CultureInfo.InvariantCulture)} ({usage.UnpricedCalls} call(s) of unknown price)";
+        var text = new StringBuilder();
+        text.Append("## Summary\n\n").Append(summary).Append("\n\n");
+        if (plan is not null)
+        {
+            text.Append("## Plan\n\n");
+            foreach (var subtask in PlanGraph.TopologicalOrder(plan))
+            {
+                var done = checkpoint.Subtasks.FirstOrDefault(s => s.Id == subtask.Id);
+                var state = done is null ? "not built" : done.Status == "completed" ? done.Commit is { } c ? $"done in {c[..Math.Min(12, c.Length)]}" : "done, no change" : "stopped early";
+                text.Append("- `").Append(subtask.Id).Append("` ").Append(subtask.Title).Append(" — ").Append(state).Append('\n');
+            }
+            text.Append('\n');
+        }
+        text.Append("## Verification\n\n").Append(checkpoint.VerificationSummary ?? "not run").Append('\n');
+        if (checkpoint.DebugMode)
+        {
+            text.Append("\nThe same failure kept coming back, so the last rounds used the debugging prompt.\n");
+        }
+        if (checkpoint.StopReason is { } stop)
+        {
+            text.Append("\nThe agent stopped early: ").Append(stop).Append(".\n");
+        }
+        text.Append("\n## Task\n\n").Append(Clip(task.Instruction, 2_000)).Append("\n\n");
+        text.Append("## Usage\n\n")
+            .Append($"{usage.Calls} model calls, {usage.InputTokens.ToString("N0", CultureInfo.InvariantCulture)} tokens in ")
+            .Append($"({usage.CachedTokens.ToString("N0", CultureInfo.InvariantCulture)} cached), {usage.OutputTokens.ToString("N0", CultureInfo.InvariantCulture)} out, cost {cost}.\n\n")
+            .Append($"Nightshift-Task: {task.Id}\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.AI;
+using Nightshift.Agent.Configuration;
+using Nightshift.Agent.Loop;
+using Nightshift.Core.Execution;
+using Nightshift.Core.Planning;
+using Nightshift.Core.Tasks;
+using Nightshift.Workspaces;
+
+namespace Nightshift.Agent.Execution;
+
+/// <summary>What one attempt at a task carries from phase to phase; the checkpoint is saved through here, one writer at a time.</summary>
+internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCheckpoint checkpoint) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public ITaskRun Run { get; } = run;
+
+    public TaskRecord Task => Run.Task;
+
+    public Workspace Workspace { get; } = workspace;
+
+    public ExecutionCheckpoint Checkpoint { get; private set; } = checkpoint;
+
+    public required RepoConfig Config { get; init; }
+
+    public string? AgentsMd { get; init; }
+
+    public required string Cache { get; init; }
+
+    public required IReadOnlyList<string> Verification { get; init; }
+
+    public required BudgetTracker Budget { get; init; }
+
+    public required AgentModel Model { get; init; }
+
+    /// <summary>The rendered repository map, once built in this attempt.</summary>
+    public string? RepoMap { get; set; }
+
+    public Plan? Plan { get; set; }
+
+    /// <summary>True when there is no real plan (skipped or fallen back): one build agent on the whole instruction, as before planning existed.</summary>
+    public bool OneSubtaskMode => Checkpoint.PlanMode is null or "single" or "fallback";
+
+    /// <summary>The one-subtask build's conversation, which the verification feedback continues.</summary>
+    public List<ChatMessage>? Conversation { get; set; }
+
+    public async Task UpdateAsync(Func<ExecutionCheckpoint, ExecutionCheckpoint> change, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var next = change(Checkpoint);
+            await Run.CheckpointAsync(next.ToJson(), cancellationToken);
+            Checkpoint = next;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -1,0 +1,7 @@
+using Nightshift.Core.Planning;
+
+namespace Nightshift.Agent.Planning;
+
+/// <summary>What the plan agent produced: a valid plan (possibly with cycles, for the recovery ladder), or why there is none.</summary>
+/// <param name="Submissions">submit_plan calls made, valid or not.</param>
+public sealed record PlanAgentResult(Plan? Plan, string? FailureReason, int Submissions, int Steps);

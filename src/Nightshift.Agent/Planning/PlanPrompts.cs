@@ -1,0 +1,46 @@
+using System.Text;
+using Nightshift.Core.Planning;
+using Nightshift.Core.Tasks;
+
+namespace Nightshift.Agent.Planning;
+
+/// <summary>The words the plan agent starts from.</summary>
+internal static class PlanPrompts
+{
+    public static string System(int maxSubmissions) =>
+        $"""
+        You are Nightshift's plan agent. Before any code is changed, you split a coding task into subtasks that a build
+        agent will carry out one after another in a git worktree of the user's repository, each committed on its own.
+        You can only read: list_files, read_file and search. Look at what you need to plan well, not at everything.
+        Then call `submit_plan` once with the plan:
+        - each subtask is one coherent change with a short slug id, a one-line title, a description of what to change
+          and why, the files it will touch, and acceptance criteria someone can check;
+        - depends_on lists the subtasks that must be finished first; dependencies must not form a cycle;
+        - a small task is one subtask; do not invent work the task does not ask for; at most {PlanLimits.MaxSubtasks} subtasks;
+        - tests that belong to a change go in the same subtask as the change.
+        If the plan is refused you are shown every problem; fix them all and submit again ({maxSubmissions} submissions at most,
+        after which the task runs without a plan).
+        """;
+
+    public static string Task(TaskRecord task, string? agentsMd, string? repoMap)
+    {
+        var text = new StringBuilder();
+        text.Append("Task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
+        if (!string.IsNullOrWhiteSpace(agentsMd))
+        {
+            text.Append("\nThe repository's AGENTS.md (instructions from its maintainers):\n<<<\n").Append(agentsMd.Trim()).Append("\n>>>\n");
+        }
+        if (!string.IsNullOrWhiteSpace(repoMap))
+        {
+            text.Append("\nA map of the repository (files, their leading comment, symbols and local imports; the most relevant first):\n<<<\n")
+                .Append(repoMap.Trim()).Append("\n>>>\n");
+        }
+        return text.ToString();
+    }
+
+    public const string Nudge = "Plan with the tools: read what you need, then call submit_plan with the subtasks. Do not answer in prose.";
+
+    public static string Cycle(IReadOnlyList<string> cycles) =>
+        $"The plan's dependencies form a cycle ({string.Join("; ", cycles)}; → means 'depends on'), so no order can build it. "
+        + "Call submit_plan again with the same work and dependencies that do not loop: decide which step truly comes first.";
+}
