@@ -186,7 +186,7 @@
     ["day", "model", "repo"].forEach(function (key) {
       var report = reports[key];
       if (!report || report.rows.length === 0) { return; }
-      var labels = report.rows.map(function (r) { return r.key || "(server default)"; });
+      var labels = report.rows.map(function (r) { return r.key || "(no model chosen)"; });
       show("chart-" + key, {
         type: "bar",
         data: {
