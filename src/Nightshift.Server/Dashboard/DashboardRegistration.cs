@@ -11,10 +11,22 @@ internal static class DashboardRegistration
     {
         services.AddSingleton<EmbeddedAssets>();
         services.AddSingleton<DashboardSession>();
-        // Antiforgery tokens must stay valid across restarts and between processes sharing the data folder.
+        // Antiforgery tokens must stay valid across restarts and between processes sharing the data folder. The keys sit
+        // next to the API token, in a folder only the owner can read — the same protection the token has — so the
+        // framework's warning about keys stored unencrypted says nothing new and is kept out of the console.
+        var keys = Path.Combine(dataDirectory, "keys");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(keys);
+        }
+        else
+        {
+            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         services.AddDataProtection()
             .SetApplicationName("nightshift")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "nightshift_antiforgery";
