@@ -168,6 +168,30 @@ public sealed class HttpDashboardTests
     }
 
     [Fact]
+    public async Task TaskPage_CancelForm_CancelsTheRunningTaskThenOffersRetry()
+    {
+        await using var server = await DashboardServer.StartAsync(hold: true);
+        var id = await server.SubmitAsync("Long work");
+        await server.Executor.Holding.WaitAsync(TestKit.TestDefaults.Timeout);
+        using var browser = server.Browser();
+        (await DashboardServer.SignInAsync(browser, server.Token)).Dispose();
+        var page = await browser.GetStringAsync($"/tasks/{id}");
+        page.ShouldContain("Cancel task");
+
+        using var cancel = await browser.PostAsync($"/tasks/{id}?handler=Cancel", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__antiforgery"] = DashboardServer.AntiforgeryToken(page),
+        }));
+
+        cancel.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        cancel.Headers.Location!.OriginalString.ShouldBe($"/tasks/{id}");
+        await server.WaitForStatusAsync(id, "cancelled");
+        var after = await browser.GetStringAsync($"/tasks/{id}");
+        after.ShouldContain(">Retry</button>");
+        after.ShouldNotContain("Cancel task");
+    }
+
+    [Fact]
     public async Task StaticAssets_AreServedWithoutSignIn()
     {
         await using var server = await DashboardServer.StartAsync(runWorker: false);
