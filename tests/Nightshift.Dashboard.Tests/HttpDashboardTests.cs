@@ -192,6 +192,27 @@ public sealed class HttpDashboardTests
     }
 
     [Fact]
+    public async Task Pages_HostileInstruction_IsShownAsTextOnBoardAndTaskPage()
+    {
+        await using var server = await DashboardServer.StartAsync();
+        var id = await server.SubmitAsync("<script>alert('x')</script><img src=x onerror=alert(1)>");
+        await server.WaitForStatusAsync(id, "succeeded");
+        using var browser = server.Browser();
+        (await DashboardServer.SignInAsync(browser, server.Token)).Dispose();
+
+        var board = await browser.GetStringAsync("/");
+        var task = await browser.GetStringAsync($"/tasks/{id}");
+        var fragment = await browser.GetStringAsync($"/tasks/{id}?handler=Events&after=0");
+
+        foreach (var html in new[] { board, task, fragment })
+        {
+            html.ShouldNotContain("<script>alert");
+            html.ShouldNotContain("<img src=x");
+        }
+        task.ShouldContain("&lt;script&gt;alert(");
+    }
+
+    [Fact]
     public async Task StaticAssets_AreServedWithoutSignIn()
     {
         await using var server = await DashboardServer.StartAsync(runWorker: false);
