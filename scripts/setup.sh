@@ -40,6 +40,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 if [[ -f "$root/Nightshift.slnx" ]]; then
   dotnet restore "$root/Nightshift.slnx" --verbosity quiet >&2
 fi
-if [[ -f "$root/package.json" ]] && command -v npm >/dev/null; then
-  (cd "$root" && npm ci --no-audit --no-fund --silent >&2)
+# The dashboard's front-end libraries (package.json + package-lock.json, exact versions); building Nightshift.Server
+# copies the files it serves out of node_modules. Skipped when node_modules already matches the lock file.
+if [[ -f "$root/package.json" ]]; then
+  if ! command -v npm >/dev/null; then
+    echo "setup: npm is not installed, so the dashboard builds without its scripts (no live updates, charts or diff viewer); install nodejs and npm, then run this again" >&2
+  elif [[ ! -f "$root/node_modules/.package-lock.json" || "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]]; then
+    (cd "$root" && npm ci --no-audit --no-fund --silent >&2)
+  fi
 fi

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Nightshift.Core.Configuration;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Hosting;
 
 namespace Nightshift.Cli.Commands;
@@ -56,11 +57,12 @@ internal sealed class UpCommand : NightshiftCommand
         var tokenFile = options.Token is null ? NightshiftPaths.TokenFile(options.DataDirectory) : null;
         if (output.Json)
         {
-            output.WriteJsonLine(new { url, dataDirectory = options.DataDirectory, tokenFile, workerSlots = options.RunWorker ? slots : 0, pid = Environment.ProcessId });
+            output.WriteJsonLine(new { url, dashboard = url + "/", dataDirectory = options.DataDirectory, tokenFile, workerSlots = options.RunWorker ? slots : 0, pid = Environment.ProcessId });
         }
         else
         {
             output.Text($"API: {url}/api/v1 — send 'Authorization: Bearer <token>'; " + (tokenFile is null ? "the token is the one given with --token" : $"the token is in {tokenFile}"));
+            output.Text(DashboardLine(url, options.Token, tokenFile));
             output.Text($"data: {options.DataDirectory} · worker slots: {(options.RunWorker ? slots : 0)}");
             output.Text($"try: nightshift submit --data {options.DataDirectory} --repo <repo> \"what to change\" --follow");
             output.Text("stop with Ctrl-C (running tasks are given back to the queue)");
@@ -68,5 +70,18 @@ internal sealed class UpCommand : NightshiftCommand
         await app.WaitForShutdownAsync(cancellationToken);
         output.Note("server stopped");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A link that signs a browser in at once; the token rides in the fragment, which no server or proxy log sees.</summary>
+    private static string DashboardLine(string url, string? explicitToken, string? tokenFile)
+    {
+        var token = explicitToken;
+        if (token is null && tokenFile is not null && File.Exists(tokenFile))
+        {
+            token = File.ReadAllText(tokenFile).Trim();
+        }
+        return string.IsNullOrEmpty(token)
+            ? $"dashboard: {url}/ — sign in with the token configured as Auth:Token"
+            : $"dashboard: {SignInLink.WithToken(url, token)} (this link signs a browser in; keep it private)";
     }
 }

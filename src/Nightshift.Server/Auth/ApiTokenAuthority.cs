@@ -30,6 +30,9 @@ internal sealed class ApiTokenAuthority
 
     public bool IsConfigured { get; }
 
+    /// <summary>The key dashboard session cookies are signed with; derived from the token's hash, so a new token ends every session.</summary>
+    public byte[] SessionKey => HMACSHA256.HashData(_hash, "nightshift dashboard session"u8);
+
     public bool IsValid(string? presented)
     {
         if (string.IsNullOrEmpty(presented) || presented.Length > 512)

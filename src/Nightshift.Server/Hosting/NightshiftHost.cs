@@ -8,6 +8,7 @@ using Nightshift.Workspaces;
 using Nightshift.Core.Execution;
 using Nightshift.Server.Api;
 using Nightshift.Server.Auth;
+using Nightshift.Server.Dashboard;
 using Nightshift.Server.Events;
 using Nightshift.Server.Metrics;
 using Nightshift.Server.Problems;
@@ -64,17 +65,21 @@ public static class NightshiftHost
         services.AddOptions<SseOptions>().BindConfiguration(SseOptions.Section);
         services.AddNightshiftRateLimiting();
         services.AddOpenApi();
+        services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.UseNightshiftDashboardAssets();
         app.UseMiddleware<BearerTokenMiddleware>();
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapTasksApi();
         app.MapEventsApi();
+        app.MapUsageApi();
+        app.MapRazorPages();
         return app;
     }
 

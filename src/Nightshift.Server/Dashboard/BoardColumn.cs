@@ -1,0 +1,23 @@
+using Nightshift.Core.Tasks;
+
+namespace Nightshift.Server.Dashboard;
+
+/// <summary>One column of the board and the tasks in it, newest first.</summary>
+internal sealed record BoardColumn(string Key, string Title, IReadOnlyList<TaskRecord> Tasks)
+{
+    /// <summary>Columns in the order a task moves through them; running tasks are grouped by phase inside theirs.</summary>
+    public static IReadOnlyList<BoardColumn> Build(IEnumerable<TaskRecord> tasks)
+    {
+        var all = tasks.ToList();
+        List<TaskRecord> Where(Func<TaskRecord, bool> match) => [.. all.Where(match)];
+        return
+        [
+            new("queued", "Queued", Where(t => t.Status == TaskState.Queued)),
+            new("running", "Running", Where(t => t.Status == TaskState.Running)),
+            new("awaiting_approval", "Awaiting approval", Where(t => t.Status == TaskState.AwaitingApproval)),
+            new("needs_review", "Needs review", Where(t => t.Status == TaskState.NeedsReview)),
+            new("succeeded", "Succeeded", Where(t => t.Status == TaskState.Succeeded)),
+            new("failed", "Failed or cancelled", Where(t => t.Status is TaskState.Failed or TaskState.Cancelled or TaskState.TimedOut)),
+        ];
+    }
+}

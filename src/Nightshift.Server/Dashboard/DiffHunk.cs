@@ -1,0 +1,3 @@
+namespace Nightshift.Server.Dashboard;
+
+internal sealed record DiffHunk(string Header, IReadOnlyList<DiffLine> Lines);

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Nightshift.Core.Forges;
+using Nightshift.Core.Tasks;
+using Nightshift.Server.Dashboard;
+using Nightshift.Storage;
+
+namespace Nightshift.Server.Pages.Tasks;
+
+/// <summary>The task's change as published with its pull request: files, hunks, added and removed lines.</summary>
+internal sealed class DiffModel(INightshiftStore store, IForge forge) : PageModel
+{
+    public TaskRecord? Task { get; private set; }
+
+    public IReadOnlyList<DiffFile> Files { get; private set; } = [];
+
+    public string? Message { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
+    {
+        Task = TaskId.LooksValid(id) ? await store.FindAsync(id, cancellationToken) : null;
+        if (Task is null)
+        {
+            Message = "There is no such task on this server. Go back to the board to find it.";
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+        var pull = await forge.FindAsync(Task.Id, cancellationToken);
+        if (pull is null)
+        {
+            Message = $"This task is {Task.Status.ToWire().Replace('_', ' ')} and has no published change yet: the diff appears once its pull request is opened.";
+            return Page();
+        }
+        Files = DiffParser.Parse(pull.Diff);
+        if (Files.Count == 0)
+        {
+            Message = "The pull request holds no file changes.";
+        }
+        return Page();
+    }
+}

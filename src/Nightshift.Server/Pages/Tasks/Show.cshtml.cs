@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Nightshift.Core.Errors;
+using Nightshift.Core.Events;
+using Nightshift.Core.Planning;
+using Nightshift.Core.Tasks;
+using Nightshift.Server.Api;
+using Nightshift.Server.Dashboard;
+using Nightshift.Storage;
+
+namespace Nightshift.Server.Pages.Tasks;
+
+/// <summary>One task: its state, plan, verification, timeline and the actions its state allows.</summary>
+internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : PageModel
+{
+    /// <summary>The most events one page shows; the API pages through the rest.</summary>
+    public const int MaxEvents = 5_000;
+
+    public TaskRecord Task { get; private set; } = null!;
+
+    public IReadOnlyList<TaskEvent> Events { get; private set; } = [];
+
+    public IReadOnlyList<TimelineItem> Items { get; private set; } = [];
+
+    public Dashboard.PlanGraph? Graph { get; private set; }
+
+    public string? PlanJson { get; private set; }
+
+    public string? ActionError { get; private set; }
+
+    /// <summary>Set, with words for the person, when the task does not exist.</summary>
+    public string? Missing { get; private set; }
+
+    public string? PlanError { get; private set; }
+
+    /// <summary>The edited plan as the person typed it, kept when the server refused it.</summary>
+    public string? EditedPlan { get; private set; }
+
+    public long LastSequence => Events.Count == 0 ? 0 : Events[^1].Sequence;
+
+    public IEnumerable<TaskEvent> Verification => Events.Where(e => e.Type is EventTypes.VerifyPassed or EventTypes.VerifyFailed or EventTypes.VerifyBaseline);
+
+    public bool CanCancel => !Task.Status.IsTerminal();
+
+    public bool CanRetry => Task.Status is TaskState.Failed or TaskState.Cancelled or TaskState.TimedOut or TaskState.NeedsReview;
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFoundPage(id);
+
+    /// <summary>Timeline entries after <paramref name="after"/>, unfolded, for the page's live script.</summary>
+    public async Task<IActionResult> OnGetEventsAsync(string id, long after, CancellationToken cancellationToken)
+    {
+        TaskService.EnsureWellFormed(id);
+        var events = await store.ReadEventsAsync(id, Math.Max(0, after), 1_000, cancellationToken);
+        Items = Timeline.Build(events, fold: false);
+        return Partial("_TimelineItems", Items);
+    }
+
+    /// <summary>Everything above the timeline, re-rendered when the task's state changes.</summary>
+    public async Task<IActionResult> OnGetSummaryAsync(string id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Partial("_TaskSummary", this) : NotFound();
+
+    public Task<IActionResult> OnPostApproveAsync(string id, [FromForm] string? plan, CancellationToken cancellationToken) =>
+        ActAsync(id, async () =>
+        {
+            JsonElement? replacement = null;
+            if (!string.IsNullOrWhiteSpace(plan))
+            {
+                EditedPlan = plan;
+                try
+                {
+                    using var document = JsonDocument.Parse(plan, new JsonDocumentOptions { MaxDepth = 32 });
+                    replacement = document.RootElement.Clone();
+                }
+                catch (JsonException e)
+                {
+                    throw new ValidationException("plan", $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}); fix it or clear the box to approve the proposed plan");
+                }
+                var parsed = PlanParser.Parse(replacement.Value);
+                if (!parsed.IsValid)
+                {
+                    throw new ValidationException("plan", string.Join(" ", parsed.Errors));
+                }
+            }
+            await tasks.ApproveAsync(id, replacement, cancellationToken);
+        }, cancellationToken);
+
+    public Task<IActionResult> OnPostRejectAsync(string id, [FromForm] string? reason, CancellationToken cancellationToken) =>
+        ActAsync(id, () => tasks.RejectAsync(id, reason, cancellationToken), cancellationToken);
+
+    public Task<IActionResult> OnPostCancelAsync(string id, CancellationToken cancellationToken) =>
+        ActAsync(id, () => tasks.CancelAsync(id, "cancelled from the dashboard", cancellationToken), cancellationToken);
+
+    public Task<IActionResult> OnPostRetryAsync(string id, CancellationToken cancellationToken) =>
+        ActAsync(id, () => tasks.RetryAsync(id, cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> ActAsync(string id, Func<Task> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await action();
+            return Redirect($"/tasks/{id}");
+        }
+        catch (TaskNotFoundException)
+        {
+            return NotFoundPage(id);
+        }
+        catch (ValidationException invalid) when (invalid.Errors.ContainsKey("plan"))
+        {
+            PlanError = string.Join(" ", invalid.Errors["plan"]);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        catch (Exception e) when (e is ValidationException or InvalidTransitionException)
+        {
+            ActionError = e.Message;
+            Response.StatusCode = e is ValidationException ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        }
+        return await LoadAsync(id, cancellationToken) ? Page() : NotFoundPage(id);
+    }
+
+    private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!TaskId.LooksValid(id) || await store.FindAsync(id, cancellationToken) is not { } task)
+        {
+            return false;
+        }
+        Task = task;
+        var events = new List<TaskEvent>();
+        while (events.Count < MaxEvents)
+        {
+            var page = await store.ReadEventsAsync(id, events.Count == 0 ? 0 : events[^1].Sequence, 1_000, cancellationToken);
+            events.AddRange(page);
+            if (page.Count < 1_000)
+            {
+                break;
+            }
+        }
+        Events = events;
+        Items = Timeline.Build(events, fold: true);
+        PlanJson = task.Plan ?? LatestPlanFromEvents(events);
+        Graph = Dashboard.PlanGraph.Build(PlanJson, events);
+        return true;
+    }
+
+    private static string? LatestPlanFromEvents(IEnumerable<TaskEvent> events)
+    {
+        foreach (var e in events.Reverse().Where(e => e.Type == EventTypes.PlanReady))
+        {
+            using var document = JsonDocument.Parse(e.Data);
+            if (document.RootElement.TryGetProperty("plan", out var plan) && plan.ValueKind == JsonValueKind.Object)
+            {
+                return plan.GetRawText();
+            }
+        }
+        return null;
+    }
+
+    private IActionResult NotFoundPage(string id)
+    {
+        Missing = $"There is no task '{(id.Length > 40 ? id[..40] + "…" : id)}' on this server. Go back to the board to find it.";
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+}

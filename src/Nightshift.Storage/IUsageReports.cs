@@ -1,0 +1,11 @@
+namespace Nightshift.Storage;
+
+/// <summary>Sums of model usage and task outcomes over a time range, for the dashboard and <c>GET /api/v1/usage</c>.</summary>
+public interface IUsageReports
+{
+    /// <summary>
+    /// Usage recorded in [<see cref="UsageReportQuery.From"/>, <see cref="UsageReportQuery.To"/>) and tasks finished in it,
+    /// one row per day (UTC), model or repository, ordered by key.
+    /// </summary>
+    Task<UsageReport> ReportUsageAsync(UsageReportQuery query, CancellationToken cancellationToken = default);
+}

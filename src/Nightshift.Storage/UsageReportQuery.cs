@@ -1,0 +1,8 @@
+namespace Nightshift.Storage;
+
+/// <summary>A half-open time range [<see cref="From"/>, <see cref="To"/>) and how to group it.</summary>
+public sealed record UsageReportQuery(DateTimeOffset From, DateTimeOffset To, UsageGrouping GroupBy)
+{
+    /// <summary>The longest range one report covers; longer ones are refused rather than scanned.</summary>
+    public static TimeSpan MaxRange { get; } = TimeSpan.FromDays(366);
+}
