@@ -28,14 +28,14 @@ public sealed class ApprovalTests
         await using var _ = server;
         (await ApiCalls.GetTaskAsync(server.Client, id)).GetProperty("plan").GetString()!.ShouldContain("proposed");
 
-        using var approve = await server.Client.PostAsync($"/api/v1/tasks/{id}/approve", ApiCalls.Json("""{"plan":{"steps":["edited by a person"]}}"""));
+        using var approve = await server.Client.PostAsync($"/api/v1/tasks/{id}/approve", ApiCalls.Json("""{"plan":{"subtasks":[{"id":"edited","title":"Edited by a person","description":"The plan as a person rewrote it"}]}}"""));
 
         approve.StatusCode.ShouldBe(HttpStatusCode.OK);
         await ApiCalls.WaitForStatusAsync(server.Client, id, "succeeded");
         lock (executor.PlansSeen)
         {
             executor.PlansSeen.Count.ShouldBe(2);
-            JsonDocument.Parse(executor.PlansSeen[1]!).RootElement.GetProperty("steps")[0].GetString().ShouldBe("edited by a person");
+            JsonDocument.Parse(executor.PlansSeen[1]!).RootElement.GetProperty("subtasks")[0].GetProperty("id").GetString().ShouldBe("edited");
         }
     }
 
