@@ -106,7 +106,7 @@ public sealed class TasksApiTests
         await using var server = await RunningServer.StartAsync();
         var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
 
-        using var approve = await server.Client.PostAsJsonAsync($"/api/v1/tasks/{id}/approve", new { plan = new { steps = Array.Empty<string>() } });
+        using var approve = await server.Client.PostAsJsonAsync($"/api/v1/tasks/{id}/approve", new { plan = new { subtasks = new[] { new { id = "only", title = "Only", description = "The whole task" } } } });
         using var reject = await server.Client.PostAsJsonAsync($"/api/v1/tasks/{id}/reject", new { reason = "not now" });
         using var badPlan = await server.Client.PostAsync($"/api/v1/tasks/{id}/approve", ApiCalls.Json("""{"plan":"do it"}"""));
 
