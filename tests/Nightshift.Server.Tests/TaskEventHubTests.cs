@@ -51,7 +51,8 @@ public sealed class TaskEventHubTests
             using var response = await SseReader.OpenAsync(server.Client, $"/api/v1/tasks/{id}/events", cancellationToken: TestDefaults.TimeoutToken());
             return await SseReader.ReadAllAsync(response, TestDefaults.TimeoutToken());
         }).ToList();
-        await TestDefaults.WaitUntilAsync(() => metrics.SseClients == 3, "three clients follow the task");
+        // A client is counted when its response starts, a moment before it subscribes: wait for the subscriptions.
+        await TestDefaults.WaitUntilAsync(() => metrics.SseClients == 3 && hub.ActiveSubscribers == 3, "three clients follow the task");
         hub.ActiveFeeds.ShouldBe(1);
         executor.Open();
         var received = await Task.WhenAll(readers);

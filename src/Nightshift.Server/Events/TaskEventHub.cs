@@ -31,6 +31,18 @@ internal sealed partial class TaskEventHub(INightshiftStore store, ILogger<TaskE
         }
     }
 
+    /// <summary>Clients subscribed to a feed now; a client counts once its stream has started reading.</summary>
+    public int ActiveSubscribers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _feeds.Values.Sum(f => f.Subscribers.Length);
+            }
+        }
+    }
+
     /// <summary>Every event after <paramref name="afterSequence"/>, then live ones, ending after the task's final event.</summary>
     public async IAsyncEnumerable<SseFrame> SubscribeAsync(string taskId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
