@@ -153,6 +153,41 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task Worker_OneSlotAndAQueue_HandsEachTaskOverOnceAndHoldsNoLeaseAfterwards()
+    {
+        var executor = new ScriptedExecutor(eventCount: 1, gated: true);
+        await using var server = await RunningServer.StartAsync(o =>
+        {
+            o.RunWorker = true;
+            o.WorkerSlots = 1;
+        }, s => s.AddSingleton<ITaskExecutor>(executor));
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await ApiCalls.SubmitAsync(server.Client, $"queued behind a busy slot {i}")).GetProperty("id").GetString()!);
+        }
+        await TestDefaults.WaitUntilAsync(() => executor.Started == 1, "the only slot runs the first task");
+
+        // Each finish now also claims the next task in the same round trip.
+        executor.Open();
+        foreach (var id in ids)
+        {
+            await ApiCalls.WaitForStatusAsync(server.Client, id, "succeeded");
+        }
+
+        executor.Started.ShouldBe(5);
+        foreach (var id in ids)
+        {
+            (await EventsAsync(server, id)).Count(e => e.GetProperty("type").GetString() == "task.started").ShouldBe(1, $"task {id} started once");
+            (await ApiCalls.GetTaskAsync(server.Client, id)).GetProperty("leaseOwner").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        }
+        // The gauge drops just after the last finish commits, so it is awaited rather than read once.
+        await TestDefaults.WaitUntilAsync(
+            async () => (await server.Client.GetStringAsync("/metrics")).Contains("nightshift_tasks_running 0\n", StringComparison.Ordinal),
+            "no task counts as running once the queue is empty");
+    }
+
+    [Fact]
     public async Task Restart_TasksQueuedWithoutWorker_AreAllThereAfterRestart_AndRunOnceAWorkerRuns()
     {
         using var data = new TempDirectory();

@@ -48,8 +48,26 @@ internal sealed partial class WorkerService(
     private async Task RunSlotAsync(int slot, CancellationToken stoppingToken)
     {
         var request = new ClaimRequest($"{Environment.MachineName}:{Environment.ProcessId}:{slot}", options.LeaseDuration);
-        while (!stoppingToken.IsCancellationRequested)
+        Lease? next = null;
+        while (true)
         {
+            if (next is { } handedOver)
+            {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // Claimed by the last finish just as the worker began stopping: give it straight back.
+                    metrics.TaskStarted();
+                    await FinishAsync(handedOver, TaskOutcome.Release());
+                    return;
+                }
+                next = await RunLeaseAsync(handedOver, request, stoppingToken);
+                continue;
+            }
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
             Lease? lease;
             try
             {
@@ -81,11 +99,12 @@ internal sealed partial class WorkerService(
                 continue;
             }
 
-            await RunLeaseAsync(lease, stoppingToken);
+            next = await RunLeaseAsync(lease, request, stoppingToken);
         }
     }
 
-    private async Task RunLeaseAsync(Lease lease, CancellationToken stoppingToken)
+    /// <summary>Runs one claimed attempt to its end; returns the slot's next lease when ending it also claimed one.</summary>
+    private async Task<Lease?> RunLeaseAsync(Lease lease, ClaimRequest request, CancellationToken stoppingToken)
     {
         metrics.TaskStarted();
         metrics.EventsAppended();
@@ -154,7 +173,7 @@ internal sealed partial class WorkerService(
             // Another worker may own the task now: whatever this attempt would write could overwrite its work.
             LogLeaseLost(logger, lease.TaskId);
             metrics.TaskFinished("abandoned");
-            return;
+            return null;
         }
 
         if (run.StopReason == StopReason.CancelRequested && outcome.Kind is not (OutcomeKind.Succeeded or OutcomeKind.NeedsReview or OutcomeKind.Cancelled))
@@ -168,7 +187,44 @@ internal sealed partial class WorkerService(
             _ = ObserveLateAsync(execution);
         }
 
+        if (!stoppingToken.IsCancellationRequested && store is IFinishAndClaim chained)
+        {
+            return await FinishAndClaimAsync(chained, lease, outcome, request);
+        }
         await FinishAsync(lease, outcome);
+        return null;
+    }
+
+    /// <summary>
+    /// Ends the attempt and claims the slot's next task in one round trip, so a busy queue hands work over without an
+    /// extra commit. Not cancellable, like a claim: a committed claim must reach the slot that runs it.
+    /// </summary>
+    private async Task<Lease?> FinishAndClaimAsync(IFinishAndClaim chained, Lease lease, TaskOutcome outcome, ClaimRequest request)
+    {
+        try
+        {
+            var (task, next) = await chained.FinishAndClaimAsync(lease, outcome, request, CancellationToken.None);
+            RecordFinished(lease, outcome, task);
+            return next;
+        }
+        catch (LeaseLostException)
+        {
+            LogLeaseLost(logger, lease.TaskId);
+            metrics.TaskFinished("abandoned");
+        }
+        catch (Exception exception)
+        {
+            LogFinishFailed(logger, lease.TaskId, outcome.Kind, exception);
+            metrics.TaskFinished("abandoned");
+        }
+        return null;
+    }
+
+    private void RecordFinished(Lease lease, TaskOutcome outcome, TaskRecord task)
+    {
+        metrics.TaskFinished(task.Status.ToWire());
+        metrics.EventsAppended();
+        LogFinished(logger, lease.TaskId, outcome.Kind, task.Status.ToWire());
     }
 
     private async Task FinishAsync(Lease lease, TaskOutcome outcome)
@@ -176,10 +232,7 @@ internal sealed partial class WorkerService(
         using var timeout = new CancellationTokenSource(WorkerOptions.FinishTimeout, timeProvider);
         try
         {
-            var task = await store.FinishAsync(lease, outcome, timeout.Token);
-            metrics.TaskFinished(task.Status.ToWire());
-            metrics.EventsAppended();
-            LogFinished(logger, lease.TaskId, outcome.Kind, task.Status.ToWire());
+            RecordFinished(lease, outcome, await store.FinishAsync(lease, outcome, timeout.Token));
         }
         catch (LeaseLostException)
         {
