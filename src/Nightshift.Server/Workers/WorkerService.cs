@@ -187,52 +187,33 @@ internal sealed partial class WorkerService(
             _ = ObserveLateAsync(execution);
         }
 
-        if (!stoppingToken.IsCancellationRequested && store is IFinishAndClaim chained)
-        {
-            return await FinishAndClaimAsync(chained, lease, outcome, request);
-        }
-        await FinishAsync(lease, outcome);
-        return null;
+        return await FinishAsync(lease, outcome, stoppingToken.IsCancellationRequested ? null : request);
     }
 
     /// <summary>
-    /// Ends the attempt and claims the slot's next task in one round trip, so a busy queue hands work over without an
-    /// extra commit. Not cancellable, like a claim: a committed claim must reach the slot that runs it.
+    /// Ends the attempt. With <paramref name="next"/> it also claims the slot's next task in the same round trip, so a
+    /// busy queue hands work over without an extra commit; that call is not cancellable, like a claim, because a
+    /// committed claim must reach the slot that runs it. Without it (shutdown) the finish is bounded in time.
     /// </summary>
-    private async Task<Lease?> FinishAndClaimAsync(IFinishAndClaim chained, Lease lease, TaskOutcome outcome, ClaimRequest request)
-    {
-        try
-        {
-            var (task, next) = await chained.FinishAndClaimAsync(lease, outcome, request, CancellationToken.None);
-            RecordFinished(lease, outcome, task);
-            return next;
-        }
-        catch (LeaseLostException)
-        {
-            LogLeaseLost(logger, lease.TaskId);
-            metrics.TaskFinished("abandoned");
-        }
-        catch (Exception exception)
-        {
-            LogFinishFailed(logger, lease.TaskId, outcome.Kind, exception);
-            metrics.TaskFinished("abandoned");
-        }
-        return null;
-    }
-
-    private void RecordFinished(Lease lease, TaskOutcome outcome, TaskRecord task)
-    {
-        metrics.TaskFinished(task.Status.ToWire());
-        metrics.EventsAppended();
-        LogFinished(logger, lease.TaskId, outcome.Kind, task.Status.ToWire());
-    }
-
-    private async Task FinishAsync(Lease lease, TaskOutcome outcome)
+    private async Task<Lease?> FinishAsync(Lease lease, TaskOutcome outcome, ClaimRequest? next = null)
     {
         using var timeout = new CancellationTokenSource(WorkerOptions.FinishTimeout, timeProvider);
         try
         {
-            RecordFinished(lease, outcome, await store.FinishAsync(lease, outcome, timeout.Token));
+            Lease? claimed = null;
+            TaskRecord task;
+            if (next is not null && store is IFinishAndClaim chained)
+            {
+                (task, claimed) = await chained.FinishAndClaimAsync(lease, outcome, next, CancellationToken.None);
+            }
+            else
+            {
+                task = await store.FinishAsync(lease, outcome, timeout.Token);
+            }
+            metrics.TaskFinished(task.Status.ToWire());
+            metrics.EventsAppended();
+            LogFinished(logger, lease.TaskId, outcome.Kind, task.Status.ToWire());
+            return claimed;
         }
         catch (LeaseLostException)
         {
@@ -245,6 +226,7 @@ internal sealed partial class WorkerService(
             LogFinishFailed(logger, lease.TaskId, outcome.Kind, exception);
             metrics.TaskFinished("abandoned");
         }
+        return null;
     }
 
     private async Task HeartbeatAsync(Lease lease, Action<StopReason> stop, CancellationToken cancellationToken)
