@@ -120,7 +120,7 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         try
         {
             // A launcher that died while idle (killed, say) is noticed at the go; the next one is fresh.
-            for (var attempt = 1; !Launch(launcher, command, bwrap, bwrapArgs); attempt++)
+            for (var attempt = 1; !await LaunchAsync(launcher, command, bwrap, bwrapArgs).ConfigureAwait(false); attempt++)
             {
                 launcher.Dispose();
                 launcher = null;
@@ -149,11 +149,11 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         }
     }
 
-    private bool Launch(JailLauncher launcher, PreparedCommand command, string bwrap, List<string> bwrapArgs)
+    private async Task<bool> LaunchAsync(JailLauncher launcher, PreparedCommand command, string bwrap, List<string> bwrapArgs)
     {
         try
         {
-            return launcher.Launch(JailScripts.Limits(command.Limits), [bwrap, .. bwrapArgs], command.Limits);
+            return await launcher.LaunchAsync(JailScripts.Limits(command.Limits), [bwrap, .. bwrapArgs], command.Limits).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

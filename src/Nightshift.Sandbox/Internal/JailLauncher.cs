@@ -91,10 +91,12 @@ internal sealed class JailLauncher : IDisposable
 
     /// <summary>
     /// Limits the groups, writes the launcher's arguments (<paramref name="rlimits"/>, then bubblewrap and its
-    /// arguments) and gives the go. False when the launcher turned out to be gone (take another); throws
-    /// <see cref="IOException"/> when a limit or the arguments file cannot be written.
+    /// arguments) and gives the go, then waits for the launcher to acknowledge it. False when the launcher turned out
+    /// to be gone (killed while idle: take another) — also when it died between the go and its acknowledgement, which
+    /// a write to its input alone cannot tell; throws <see cref="IOException"/> when a limit or the arguments file
+    /// cannot be written.
     /// </summary>
-    public bool Launch(IEnumerable<string> rlimits, IEnumerable<string> bwrapCommand, SandboxLimits limits)
+    public async Task<bool> LaunchAsync(IEnumerable<string> rlimits, IEnumerable<string> bwrapCommand, SandboxLimits limits)
     {
         Cgroups?.ApplyLimits(limits);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -113,14 +115,17 @@ internal sealed class JailLauncher : IDisposable
         try
         {
             // Nothing more is ever written: the command reads end-of-file, not the worker's own stdin.
-            Process.StandardInput.Write('\n');
+            await Process.StandardInput.WriteAsync('\n').ConfigureAwait(false);
             Process.StandardInput.Close();
-            return true;
         }
         catch (IOException)
         {
             return false;
         }
+        // The launcher prints G once it has read the go; end of output instead means it died first. Whatever follows
+        // on stdout is the command's own.
+        var ack = new char[1];
+        return await Process.StandardOutput.ReadAsync(ack.AsMemory()).ConfigureAwait(false) == 1 && ack[0] == 'G';
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ internal static class JailScripts
     /// Run by bash on the host, started ahead of need so that its slow part is off a command's path: closes every
     /// descriptor above 2 (a second line behind the host's close-on-exec sweep), writes its own pid to each
     /// cgroup.procs given between the arguments file and <c>--</c> (joining a cgroup waits for an RCU grace period,
-    /// several milliseconds), prints <c>R</c> and waits. A newline on stdin is the go: it reads the NUL-separated
+    /// several milliseconds), prints <c>R</c> and waits. A newline on stdin is the go: it prints <c>G</c> (so the host knows the go was taken, not lost to a launcher
+    /// killed while idle), reads the NUL-separated
     /// arguments file (the five limits of <see cref="LimitAndExec"/>, then bubblewrap's command line), sets the rlimits
     /// and becomes bubblewrap, so every process of the jail is born inside the groups and under the limits. End of
     /// input instead means it is no longer needed: it leaves its groups, removes them and exits.
@@ -28,6 +29,7 @@ internal static class JailScripts
           for g in "${groups[@]}"; do echo $$ > "${g%/*}/cgroup.procs" && /bin/rmdir "$g"; done 2>/dev/null
           exit 0
         fi
+        printf G
         mapfile -d '' -t a < "$file" || exit 126
         set -- "${a[@]}"
         c=$1 a=$2 s=$3 o=$4 p=$5; shift 5
