@@ -1,3 +1,5 @@
+using Nightshift.Sandbox;
+
 namespace Nightshift.Agent.Tools;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed class Worktree
 {
     public Worktree(string root)
     {
-        Root = Path.GetFullPath(ResolveRealPath(Path.GetFullPath(root)));
+        Root = RealPaths.Resolve(Path.GetFullPath(root));
         if (!Directory.Exists(Root))
         {
             throw new DirectoryNotFoundException($"worktree '{root}' does not exist");
@@ -53,9 +55,16 @@ public sealed class Worktree
             var info = new FileInfo(next);
             if (info.LinkTarget is not null)
             {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName
-                    ?? Path.GetFullPath(Path.Combine(current, info.LinkTarget));
-                target = ResolveRealPath(target);
+                // As the kernel will: every link on the way followed before a later '..' is applied.
+                string target;
+                try
+                {
+                    target = RealPaths.Resolve(next);
+                }
+                catch (IOException)
+                {
+                    throw new ToolException($"'{Clip(path)}' is a loop of symbolic links; it cannot be used");
+                }
                 if (!IsInside(target))
                 {
                     throw new ToolException($"'{Clip(path)}' is a symbolic link that leads outside the repository; it cannot be used");
@@ -72,27 +81,6 @@ public sealed class Worktree
 
     private bool IsInside(string fullPath) =>
         fullPath == Root || fullPath.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
-    /// <summary>Follows symlinks in every existing component so a linked parent cannot smuggle a path out.</summary>
-    private static string ResolveRealPath(string fullPath)
-    {
-        var root = Path.GetPathRoot(fullPath) ?? "/";
-        var current = root;
-        foreach (var component in fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var next = Path.Combine(current, component);
-            var info = new FileInfo(next);
-            if (info.Exists || Directory.Exists(next))
-            {
-                if (info.LinkTarget is not null)
-                {
-                    next = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? next;
-                }
-            }
-            current = next;
-        }
-        return current;
-    }
 
     private static string Clip(string value) => value.Length <= 120 ? value : value[..120] + "…";
 }

@@ -50,6 +50,28 @@ public sealed class WorktreeTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_LinkWhoseDotDotClimbsFromALinkedFolder_IsRefused()
+    {
+        // x -> l/.. looks like the worktree's root as text, but l leads outside, so the kernel lands in l's parent there.
+        Directory.CreateDirectory(Path.Combine(_tree.Outside, "deep"));
+        Directory.CreateSymbolicLink(Path.Combine(_tree.Root, "l"), Path.Combine(_tree.Outside, "deep"));
+        Directory.CreateSymbolicLink(Path.Combine(_tree.Root, "x"), "l/..");
+        var worktree = new Worktree(_tree.Root);
+
+        Should.Throw<ToolException>(() => worktree.Resolve("x/secret.txt")).Message.ShouldContain("leads outside");
+    }
+
+    [Fact]
+    public void Resolve_LoopOfLinks_IsRefusedAsALoop()
+    {
+        File.CreateSymbolicLink(Path.Combine(_tree.Root, "a"), "b");
+        File.CreateSymbolicLink(Path.Combine(_tree.Root, "b"), "a");
+        var worktree = new Worktree(_tree.Root);
+
+        Should.Throw<ToolException>(() => worktree.Resolve("a")).Message.ShouldContain("loop of symbolic links");
+    }
+
+    [Fact]
     public void Resolve_SymlinkInsideTheWorktree_IsFollowed()
     {
         var target = _tree.Write("src/real.txt", "x");
