@@ -1,5 +1,7 @@
 // Platform overhead per agent step (then whole tasks per minute, see EndToEnd.cs) with a zero-latency scripted model: the agent loop (argument checks, tool dispatch,
 // context bookkeeping) plus the events and usage it writes to a real SQLite store, beside the bare tool calls alone.
+// Modes: `dotnet run -c Release --project bench/Nightshift.Bench.Agent -- [STEPS]` (both), `-- e2e [N]` (tasks per minute),
+// `-- plan [N]` (task start to the first plan.partial, N tasks, default 20; see FirstPlan.cs).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -14,10 +16,16 @@ using Nightshift.Models.Usage;
 using Nightshift.Storage;
 using Nightshift.TestKit.Models;
 
-// `e2e [N]` measures whole tasks per minute only; otherwise the step overhead is measured first, then that.
+// `e2e [N]` measures whole tasks per minute only; `plan [N]` task start to the first plan.partial only (FirstPlan.cs);
+// otherwise the step overhead is measured first, then whole tasks per minute.
 if (args.Length > 0 && args[0] == "e2e")
 {
     await EndToEnd.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 12);
+    return;
+}
+if (args.Length > 0 && args[0] == "plan")
+{
+    await FirstPlan.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
     return;
 }
 var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;
