@@ -1,5 +1,6 @@
 using System.Text;
 using Nightshift.Agent.Configuration;
+using Nightshift.Agent.Dag;
 using Nightshift.Agent.Verification;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Tasks;
@@ -74,6 +75,29 @@ internal static class Prompts
             text.Append("- ").Append(s.Id).Append(" (").Append(s.Status).Append("): ").Append(FirstLine(s.Summary)).Append('\n');
         }
         text.Append("\nVerification of the whole change follows; fix what it reports.\n");
+        return text.ToString();
+    }
+
+    /// <summary>A merge of independently built subtasks conflicted in the task's worktree: resolve it keeping both.</summary>
+    public static string Conflict(TaskRecord task, MergeConflict conflict, IReadOnlyList<Subtask> merged)
+    {
+        var text = new StringBuilder();
+        text.Append("Task: ").Append(task.Title).Append("\n\n");
+        text.Append("Its subtasks were built at the same time in separate worktrees and are being merged into this worktree, one by one.\n");
+        text.Append("Merging subtask '").Append(conflict.Subtask.Id).Append("' (").Append(conflict.Subtask.Title).Append(") conflicted with what is already merged");
+        if (merged.Count > 0)
+        {
+            text.Append(" (").Append(string.Join("; ", merged.Select(s => $"'{s.Id}': {s.Title}"))).Append(')');
+        }
+        text.Append(".\n\nThese files hold conflict markers (<<<<<<<, =======, >>>>>>>):\n");
+        foreach (var path in conflict.Paths)
+        {
+            text.Append("- ").Append(path).Append('\n');
+        }
+        text.Append("\nThe side before ======= is the task branch (the subtasks already merged); the side after it is subtask '")
+            .Append(conflict.Subtask.Id).Append("'.\n");
+        text.Append("Edit every one of these files so that no conflict marker line is left and the code does what both sides intended; ")
+            .Append("do not simply drop one side. Change nothing else. Then call finish with a one-line summary of how you resolved it.\n");
         return text.ToString();
     }
 
