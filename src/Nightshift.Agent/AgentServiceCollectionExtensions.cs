@@ -36,7 +36,9 @@ public static class AgentServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         // One map builder for the worker's life: its caches are what keep maps from being rebuilt per task.
         services.TryAddSingleton<RepoMapBuilder>();
-        services.AddOptions<DagOptions>().BindConfiguration(DagOptions.SectionName);
+        services.AddOptions<DagOptions>().BindConfiguration(DagOptions.SectionName).Validate(
+            o => o.MaxParallelism is >= 1 and <= DagOptions.MaxAllowedParallelism,
+            $"Agent:Dag:MaxParallelism must be between 1 and {DagOptions.MaxAllowedParallelism}; set it in appsettings.json or as NIGHTSHIFT__Agent__Dag__MaxParallelism");
         services.TryAddSingleton<ISubtaskScheduler>(sp => sp.GetRequiredService<IOptions<DagOptions>>().Value.MaxParallelism > 1
             ? new ParallelSubtaskScheduler(
                 sp.GetRequiredService<WorkspaceManager>(),

@@ -105,7 +105,7 @@ public sealed partial class AgentTaskExecutor
             new(ChatRole.System, Prompts.System(attempt.Verification)),
             new(ChatRole.User, single
                 ? Prompts.Task(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap)
-                : Prompts.Subtask(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, plan, subtask, attempt.Checkpoint.Subtasks)),
+                : Prompts.Subtask(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, plan, subtask, attempt.Checkpoint.Subtasks, isolated)),
         ];
         var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);

@@ -33,17 +33,23 @@ internal static class Prompts
     }
 
     /// <summary>One subtask of a plan: the overall task for context, the plan, what earlier subtasks did, and this step.</summary>
-    public static string Subtask(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, Plan plan, Subtask subtask, IReadOnlyList<SubtaskProgress> done)
+    /// <param name="parallel">true when it is built in a worktree of its own while the rest of its wave is built in others.</param>
+    public static string Subtask(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, Plan plan, Subtask subtask, IReadOnlyList<SubtaskProgress> done, bool parallel = false)
     {
         var text = new StringBuilder();
         text.Append("Overall task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
         AppendContext(text, agentsMd, config, repoMap);
-        text.Append("\nThe task was planned as these subtasks, built one after another and each committed on its own:\n");
+        var alongside = parallel
+            ? PlanGraph.Waves(plan).First(w => w.Any(s => s.Id == subtask.Id)).Select(s => s.Id).Where(id => id != subtask.Id).ToHashSet(StringComparer.Ordinal)
+            : [];
+        text.Append(parallel
+            ? "\nThe task was planned as these subtasks, built in dependency order (independent ones at the same time, in separate worktrees) and each committed on its own:\n"
+            : "\nThe task was planned as these subtasks, built one after another and each committed on its own:\n");
         foreach (var s in PlanGraph.TopologicalOrder(plan))
         {
             var state = done.FirstOrDefault(p => p.Id == s.Id && p.Status == "completed") is { } finished
                 ? "done: " + FirstLine(finished.Summary)
-                : s.Id == subtask.Id ? "yours, now" : "later";
+                : s.Id == subtask.Id ? "yours, now" : alongside.Contains(s.Id) ? "alongside, now" : "later";
             text.Append("- ").Append(s.Id).Append(": ").Append(s.Title).Append(" (").Append(state).Append(")\n");
         }
         text.Append("\nYour subtask now is '").Append(subtask.Id).Append("': ").Append(subtask.Title).Append("\n\n").Append(subtask.Description).Append('\n');
@@ -59,7 +65,12 @@ internal static class Prompts
                 text.Append("- ").Append(criterion).Append('\n');
             }
         }
-        text.Append("\nDo only this subtask; later subtasks are built after it. Call finish with a summary of what you changed when it is done.\n");
+        text.Append("\nDo only this subtask; later subtasks are built after it.");
+        if (alongside.Count > 0)
+        {
+            text.Append(" The subtasks marked 'alongside' are being built right now in other worktrees: you will not see their changes, and they are merged with yours afterwards, so leave their part of the work to them.");
+        }
+        text.Append(" Call finish with a summary of what you changed when it is done.\n");
         return text.ToString();
     }
 

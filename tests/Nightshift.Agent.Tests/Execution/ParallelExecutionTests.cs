@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using Nightshift.Agent.Tests.Fakes;
 using Nightshift.Core.Execution;
 using Nightshift.TestKit;
@@ -29,6 +30,10 @@ public sealed class ParallelExecutionTests
         script.Built[3].ShouldBe("d");
         script.Built.Skip(1).Take(2).Order(StringComparer.Ordinal).ShouldBe(["b", "c"]);
         run.All("subtask.started").ShouldAllBe(e => e.GetProperty("worktree").GetString() == "own");
+        var bPrompt = script.BuildCalls.First(c => PlanScript.SubtaskOf(c) == "b").Messages[1].Text;
+        bPrompt.ShouldContain("- a: Step a (done: Wrote a.txt)");
+        bPrompt.ShouldContain("- c: Step c (alongside, now)");
+        bPrompt.ShouldContain("- d: Step d (later)");
 
         // b and c were committed on branches of their own, both from a's merge, and merged in the wave's order.
         var branch = outcome.Branch!;
@@ -156,6 +161,16 @@ public sealed class ParallelExecutionTests
         run.All("subtask.started").ShouldAllBe(e => e.GetProperty("worktree").GetString() == "task");
         harness.Repo.RemoteGit("log", "--merges", "--format=%s", $"main..{outcome.Branch}").Trim().ShouldBeEmpty();
         run.Types.ShouldNotContain("subtask.merged");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("17")]
+    public void Executor_MaxParallelismOutOfRange_RefusesWithTheSettingNamed(string value)
+    {
+        using var harness = new ExecutorHarness(new PlanScript(Plan(("a", []))).Model, s => s["Agent:Dag:MaxParallelism"] = value);
+
+        Should.Throw<OptionsValidationException>(() => harness.Executor).Message.ShouldContain("Agent:Dag:MaxParallelism must be between 1 and 16");
     }
 
     private static ExecutorHarness Harness(PlanScript script, Action<Dictionary<string, string?>>? settings = null)
