@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nightshift.Agent.Dag;
 using Nightshift.Agent.Execution;
 using Nightshift.Agent.RepoMap;
 using Nightshift.Core.Configuration;
@@ -17,8 +19,9 @@ public static class AgentServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the agent as the task executor (unless another executor was registered first, as tests do), with the
-    /// sandbox, workspaces, the model factory, the local forge, the repository map builder and the sequential subtask scheduler
-    /// (register another <see cref="ISubtaskScheduler"/> first to replace it).
+    /// sandbox, workspaces, the model factory, the local forge, the repository map builder and the subtask scheduler:
+    /// the parallel one (independent subtasks in worktrees of their own, merged) while <c>Agent:Dag:MaxParallelism</c>
+    /// is above 1, the sequential one at 1 (register another <see cref="ISubtaskScheduler"/> first to replace it).
     /// </summary>
     public static IServiceCollection AddNightshiftAgent(this IServiceCollection services)
     {
@@ -33,7 +36,15 @@ public static class AgentServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         // One map builder for the worker's life: its caches are what keep maps from being rebuilt per task.
         services.TryAddSingleton<RepoMapBuilder>();
-        services.TryAddSingleton<ISubtaskScheduler, SequentialSubtaskScheduler>();
+        services.AddOptions<DagOptions>().BindConfiguration(DagOptions.SectionName).Validate(
+            o => o.MaxParallelism is >= 1 and <= DagOptions.MaxAllowedParallelism,
+            $"Agent:Dag:MaxParallelism must be between 1 and {DagOptions.MaxAllowedParallelism}; set it in appsettings.json or as NIGHTSHIFT__Agent__Dag__MaxParallelism");
+        services.TryAddSingleton<ISubtaskScheduler>(sp => sp.GetRequiredService<IOptions<DagOptions>>().Value.MaxParallelism > 1
+            ? new ParallelSubtaskScheduler(
+                sp.GetRequiredService<WorkspaceManager>(),
+                sp.GetRequiredService<IOptions<DagOptions>>(),
+                sp.GetRequiredService<ILogger<ParallelSubtaskScheduler>>())
+            : new SequentialSubtaskScheduler());
         services.TryAddSingleton<ITaskExecutor, AgentTaskExecutor>();
         return services;
     }

@@ -3,6 +3,7 @@ using Nightshift.Core.Errors;
 using Nightshift.Workspaces.Git;
 using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Workspaces;
 
@@ -73,7 +74,19 @@ public sealed partial class WorkspaceManager
     public async Task<string> DiffAsync(Workspace workspace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        var record = RequireRecord(workspace);
+        return await DiffAsync(RequireRecord(workspace), cancellationToken);
+    }
+
+    /// <summary>A subtask worktree's change against the commit it was checked out at, like <see cref="DiffAsync(Workspace, CancellationToken)"/>.</summary>
+    public async Task<string> DiffSubtaskAsync(SubtaskWorkspace subtask, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subtask);
+        var task = RequireTaskRecord(subtask.TaskId);
+        return await DiffAsync(AsWorkspaceRecord(task, RequireSubtaskRecord(subtask)), cancellationToken);
+    }
+
+    private async Task<string> DiffAsync(WorkspaceRecord record, CancellationToken cancellationToken)
+    {
         var mirror = Layout.Mirror(record.Key);
         SanitizeMirror(mirror);
         var index = await BuildIndexAsync(record, mirror, record.BaseCommit, cancellationToken);

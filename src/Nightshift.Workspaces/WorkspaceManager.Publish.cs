@@ -54,7 +54,8 @@ public sealed partial class WorkspaceManager
     /// <summary>
     /// Ends the task's use of its worktree. With <paramref name="keep"/> (a failed task) it stays for
     /// <see cref="WorkspaceOptions.FailedWorktreeRetention"/> and the collector removes it later; otherwise the
-    /// worktree, its git bookkeeping and its local branch are removed now. Releasing twice does nothing.
+    /// worktree, its git bookkeeping and its local branch are removed now. Either way its subtask worktrees are removed.
+    /// Releasing twice does nothing.
     /// </summary>
     public async Task ReleaseAsync(Workspace workspace, bool keep = false, CancellationToken cancellationToken = default)
     {
@@ -64,6 +65,8 @@ public sealed partial class WorkspaceManager
         {
             return;
         }
+        // Subtask worktrees are only scaffolding for merges into the task's: none outlives the task's use of it.
+        await RemoveSubtasksAsync(record, cancellationToken);
         if (keep)
         {
             var now = _time.GetUtcNow();

@@ -162,7 +162,11 @@ public sealed partial class WorkspaceManager
     public async Task RemoveSubtasksAsync(Workspace task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var record = RequireRecord(task);
+        await RemoveSubtasksAsync(RequireRecord(task), cancellationToken);
+    }
+
+    private async Task RemoveSubtasksAsync(WorkspaceRecord record, CancellationToken cancellationToken)
+    {
         foreach (var subtask in SubtaskRecords.ReadAll(record.TaskId))
         {
             await RemoveSubtaskAsync(record, subtask, cancellationToken);

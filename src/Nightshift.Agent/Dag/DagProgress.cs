@@ -9,7 +9,7 @@ namespace Nightshift.Agent.Dag;
 /// <see cref="DagProgressKind.Built"/>, <see cref="SubtaskCommit"/> is the subtask's own commit, not merged yet: store
 /// it as a <see cref="FinishedSubtask"/> without <see cref="FinishedSubtask.Commit"/> until it completes.
 /// </summary>
-internal sealed record DagProgress(DagProgressKind Kind, Subtask Subtask, string Fingerprint)
+public sealed record DagProgress(DagProgressKind Kind, Subtask Subtask, string Fingerprint)
 {
     public string? Commit { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Nightshift.Agent.Dag;
 
 /// <summary>What happened to a subtask.</summary>
-internal enum DagProgressKind
+public enum DagProgressKind
 {
     /// <summary>Its worktree is ready and the build agent is about to start.</summary>
     Started,

@@ -6,7 +6,7 @@ namespace Nightshift.Agent.Dag;
 /// branch), or only <see cref="SubtaskCommit"/>, its built but unmerged commit (it is merged without building again
 /// while that commit is still in the mirror).
 /// </summary>
-internal sealed record FinishedSubtask(string Fingerprint, string? Commit, string? Summary = null)
+public sealed record FinishedSubtask(string Fingerprint, string? Commit, string? Summary = null)
 {
     public string? SubtaskCommit { get; init; }
 }

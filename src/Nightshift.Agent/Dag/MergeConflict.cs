@@ -8,4 +8,4 @@ namespace Nightshift.Agent.Dag;
 /// <see cref="HeadCommit"/> and <see cref="SubtaskCommit"/>. Whoever resolves edits those files in place, removing
 /// every marker line.
 /// </summary>
-internal sealed record MergeConflict(Subtask Subtask, string TaskPath, IReadOnlyList<string> Paths, string HeadCommit, string SubtaskCommit);
+public sealed record MergeConflict(Subtask Subtask, string TaskPath, IReadOnlyList<string> Paths, string HeadCommit, string SubtaskCommit);

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Nightshift.Agent.Dag;
 using Nightshift.Agent.Loop;
 using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
@@ -7,6 +9,7 @@ using Nightshift.Core.Planning;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
 using Nightshift.Workspaces;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Agent.Execution;
 
@@ -21,9 +24,8 @@ public sealed partial class AgentTaskExecutor
         var plan = attempt.Plan ?? throw new InvalidOperationException("building needs a plan; PlanAsync sets one");
         await run.SetPhaseAsync(TaskPhase.Building, cancellationToken);
         var fingerprints = PlanFingerprints.Compute(plan);
-        var finished = attempt.Checkpoint.Subtasks
-            .Where(p => p.Status == "completed" && fingerprints.GetValueOrDefault(p.Id) == p.Fingerprint)
-            .ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var current = attempt.Checkpoint.Subtasks.Where(p => fingerprints.GetValueOrDefault(p.Id) == p.Fingerprint).ToList();
+        var finished = current.Where(p => p.Status == "completed").ToDictionary(p => p.Id, StringComparer.Ordinal);
         foreach (var subtask in PlanGraph.TopologicalOrder(plan).Where(s => finished.ContainsKey(s.Id)))
         {
             await run.EmitAsync(EventTypes.SubtaskSkipped, NightshiftJson.Payload(new
@@ -33,9 +35,22 @@ public sealed partial class AgentTaskExecutor
                 reason = "finished by an earlier attempt (same fingerprint)",
             }), cancellationToken);
         }
+        // For a merging scheduler: a completed subtask that changed nothing is on any branch from the base.
+        var earlier = current
+            .Where(p => p.Status == "completed" || (p.Status == "built" && p.SubtaskCommit is not null))
+            .ToDictionary(
+                p => p.Id,
+                p => new FinishedSubtask(p.Fingerprint, p.Status == "completed" ? p.Commit ?? attempt.Workspace.BaseCommit : null, p.Summary) { SubtaskCommit = p.SubtaskCommit },
+                StringComparer.Ordinal);
+        var steps = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
 
         var outcomes = await scheduler.RunAsync(
-            new SubtaskSchedule(plan, finished.Keys.ToHashSet(StringComparer.Ordinal), attempt.Workspace, (subtask, workspace, token) => BuildSubtaskAsync(attempt, subtask, workspace, token)),
+            new SubtaskSchedule(plan, finished.Keys.ToHashSet(StringComparer.Ordinal), attempt.Workspace, (subtask, workspace, token) => BuildSubtaskAsync(attempt, subtask, workspace, steps, token))
+            {
+                Earlier = earlier,
+                OnProgress = attempt.OneSubtaskMode ? null : (progress, token) => RecordMergedProgressAsync(attempt, progress, finished, steps, token),
+                ResolveConflict = (conflict, token) => ResolveConflictAsync(attempt, conflict, token),
+            },
             cancellationToken);
 
         var stopped = outcomes.FirstOrDefault(o => !o.Succeeded);
@@ -48,12 +63,17 @@ public sealed partial class AgentTaskExecutor
         }, cancellationToken);
     }
 
-    /// <summary>The per-subtask work handed to the scheduler: events, the build agent on a focused prompt, a commit and a checkpoint.</summary>
-    private async Task<SubtaskOutcome> BuildSubtaskAsync(TaskAttempt attempt, Subtask subtask, Workspace workspace, CancellationToken cancellationToken)
+    /// <summary>
+    /// The per-subtask work handed to the scheduler: events, the build agent on a focused prompt and, in the task's
+    /// worktree, a commit and a checkpoint. In a worktree of its own the scheduler commits and merges, and reports
+    /// through <see cref="RecordMergedProgressAsync"/>.
+    /// </summary>
+    private async Task<SubtaskOutcome> BuildSubtaskAsync(TaskAttempt attempt, Subtask subtask, Workspace workspace, ConcurrentDictionary<string, int> steps, CancellationToken cancellationToken)
     {
         var run = attempt.Run;
         var plan = attempt.Plan!;
         var order = PlanGraph.TopologicalOrder(plan);
+        var isolated = !string.Equals(workspace.Path, attempt.Workspace.Path, StringComparison.Ordinal);
         await run.EmitAsync(EventTypes.SubtaskStarted, NightshiftJson.Payload(new
         {
             id = subtask.Id,
@@ -61,7 +81,19 @@ public sealed partial class AgentTaskExecutor
             index = order.ToList().FindIndex(s => s.Id == subtask.Id),
             total = order.Count,
             dependsOn = subtask.DependsOn,
+            worktree = isolated ? "own" : "task",
         }), cancellationToken);
+
+        IDiffSource? diff = null;
+        if (isolated)
+        {
+            diff = new SubtaskDiffSource(workspaces, new SubtaskWorkspace(workspace.TaskId, subtask.Id, workspace.Path, workspace.Branch, workspace.BaseCommit));
+            // A fresh checkout lacks what setup made in the task's worktree (installed packages, generated files).
+            if (await SetupAsync(attempt.Config, workspace, attempt.Cache, run, cancellationToken) is { } setupFailure)
+            {
+                return new SubtaskOutcome(subtask.Id, false, null, null, $"setup in its own worktree failed: {setupFailure.Reason}");
+            }
+        }
 
         var single = attempt.OneSubtaskMode;
         if (!single)
@@ -73,10 +105,17 @@ public sealed partial class AgentTaskExecutor
             new(ChatRole.System, Prompts.System(attempt.Verification)),
             new(ChatRole.User, single
                 ? Prompts.Task(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap)
-                : Prompts.Subtask(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, plan, subtask, attempt.Checkpoint.Subtasks)),
+                : Prompts.Subtask(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, plan, subtask, attempt.Checkpoint.Subtasks, isolated)),
         ];
-        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent"), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
+        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
+        steps[subtask.Id] = result.Steps;
+        var succeeded = result.StopReason is null;
+        var summary = result.Summary is null ? null : Clip(result.Summary.Trim(), MaxStoredSummary);
+        if (isolated)
+        {
+            return new SubtaskOutcome(subtask.Id, succeeded, summary, null, result.StopReason);
+        }
         if (single)
         {
             attempt.Conversation = conversation;
@@ -93,8 +132,6 @@ public sealed partial class AgentTaskExecutor
             }
         }
 
-        var succeeded = result.StopReason is null;
-        var summary = result.Summary is null ? null : Clip(result.Summary.Trim(), MaxStoredSummary);
         await run.EmitAsync(succeeded ? EventTypes.SubtaskCompleted : EventTypes.SubtaskFailed, NightshiftJson.Payload(new
         {
             id = subtask.Id,
@@ -111,6 +148,104 @@ public sealed partial class AgentTaskExecutor
             Commit = commit ?? c.Commit,
         }, cancellationToken);
         return new SubtaskOutcome(subtask.Id, succeeded, summary, commit, result.StopReason);
+    }
+
+    /// <summary>
+    /// A merging scheduler's report, as events and checkpoint: a built subtask is recorded with its own commit (so a
+    /// resumed attempt merges it without building it again), a merged one with the task branch's commit.
+    /// </summary>
+    private async Task RecordMergedProgressAsync(TaskAttempt attempt, DagProgress progress, IReadOnlyDictionary<string, SubtaskProgress> finished, ConcurrentDictionary<string, int> steps, CancellationToken cancellationToken)
+    {
+        var run = attempt.Run;
+        var id = progress.Subtask.Id;
+        var summary = progress.Summary is null ? null : Clip(progress.Summary.Trim(), MaxStoredSummary);
+        switch (progress.Kind)
+        {
+            case DagProgressKind.Built:
+                await run.EmitAsync(EventTypes.CommitCreated, NightshiftJson.Payload(new { commit = progress.SubtaskCommit, subtask = id, merged = false }), cancellationToken);
+                await RecordAsync(new SubtaskProgress(id, progress.Fingerprint, "built", null, summary) { SubtaskCommit = progress.SubtaskCommit });
+                break;
+            case DagProgressKind.Completed:
+                if (progress.SubtaskCommit is not null)
+                {
+                    await run.EmitAsync(EventTypes.SubtaskMerged, NightshiftJson.Payload(new
+                    {
+                        id,
+                        commit = progress.Commit,
+                        subtaskCommit = progress.SubtaskCommit,
+                        conflictResolved = progress.ConflictResolved,
+                    }), cancellationToken);
+                }
+                await run.EmitAsync(EventTypes.SubtaskCompleted, NightshiftJson.Payload(new
+                {
+                    id,
+                    commit = progress.Commit,
+                    summary,
+                    steps = steps.GetValueOrDefault(id),
+                    reason = (string?)null,
+                }), cancellationToken);
+                await RecordAsync(new SubtaskProgress(id, progress.Fingerprint, "completed", progress.Commit, summary) { SubtaskCommit = progress.SubtaskCommit }, progress.Commit);
+                break;
+            case DagProgressKind.Failed:
+                await run.EmitAsync(EventTypes.SubtaskFailed, NightshiftJson.Payload(new
+                {
+                    id,
+                    commit = (string?)null,
+                    summary,
+                    steps = steps.GetValueOrDefault(id),
+                    reason = progress.Reason,
+                }), cancellationToken);
+                await RecordAsync(new SubtaskProgress(id, progress.Fingerprint, "failed", null, summary));
+                break;
+            case DagProgressKind.Skipped:
+                await run.EmitAsync(EventTypes.SubtaskSkipped, NightshiftJson.Payload(new { id, commit = (string?)null, reason = progress.Reason }), cancellationToken);
+                break;
+            case DagProgressKind.Reused when !finished.ContainsKey(id):
+                await run.EmitAsync(EventTypes.SubtaskSkipped, NightshiftJson.Payload(new { id, commit = progress.Commit, reason = "finished by an earlier attempt (same fingerprint)" }), cancellationToken);
+                break;
+            default:
+                // Started is announced by the builder; a reused subtask in the checkpoint was announced before the run.
+                break;
+        }
+
+        Task RecordAsync(SubtaskProgress entry, string? head = null) => attempt.UpdateAsync(c => c with
+        {
+            Stage = c.Reached("planned") ? c.Stage : "planned",
+            Subtasks = [.. c.Subtasks.Where(p => p.Id != entry.Id), entry],
+            Commit = head ?? c.Commit,
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A merge of a subtask conflicted: the build agent, in the task's worktree, edits the conflicted files until no
+    /// marker is left, keeping what both sides meant. True when it finished; the merge then checks for markers itself.
+    /// </summary>
+    private async Task<bool> ResolveConflictAsync(TaskAttempt attempt, MergeConflict conflict, CancellationToken cancellationToken)
+    {
+        var run = attempt.Run;
+        var plan = attempt.Plan!;
+        // The task branch side holds every subtask merged so far.
+        var merged = attempt.Checkpoint.Subtasks
+            .Where(p => p.Status == "completed" && p.Id != conflict.Subtask.Id)
+            .Select(p => plan.Subtasks.FirstOrDefault(s => s.Id == p.Id))
+            .OfType<Subtask>()
+            .ToList();
+        await run.EmitAsync(EventTypes.SubtaskConflicted, NightshiftJson.Payload(new
+        {
+            id = conflict.Subtask.Id,
+            paths = conflict.Paths.Take(200),
+            headCommit = conflict.HeadCommit,
+            subtaskCommit = conflict.SubtaskCommit,
+            mergedSubtasks = merged.Select(s => s.Id),
+        }), cancellationToken);
+        List<ChatMessage> conversation =
+        [
+            new(ChatRole.System, Prompts.System(attempt.Verification)),
+            new(ChatRole.User, Prompts.Conflict(attempt.Task, conflict, merged)),
+        ];
+        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, attempt.Workspace, "agent"), new RunObserver(run, "merge"), attempt.Model.Meter, attempt.Budget, time);
+        var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
+        return result.StopReason is null;
     }
 
     private static string SubtaskMessage(Subtask subtask, string? summary)

@@ -22,7 +22,8 @@ namespace Nightshift.Agent.Execution;
 
 /// <summary>
 /// Runs one task end to end: worktree → .nightshift.yml and AGENTS.md → setup in the sandbox → baseline → plan (or
-/// one subtask) → optional approval gate → subtasks built in dependency order, each committed → verification rounds
+/// one subtask) → optional approval gate → subtasks built in dependency order, each committed (independent ones at
+/// the same time in worktrees of their own, then merged into the task's) → verification rounds of the merged result
 /// with feedback (debug mode when a failure keeps coming back) → commit, push, pull request → final state. A checkpoint
 /// after planning, after every subtask, after every verification round and every publishing step lets a reclaimed task
 /// resume instead of starting over.
@@ -43,6 +44,13 @@ public sealed partial class AgentTaskExecutor(
     private readonly string _dataRoot = NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory);
 
     public async Task<TaskOutcome> ExecuteAsync(ITaskRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var serialized = new SerializedTaskRun(run);
+        return await ExecuteSerializedAsync(serialized, cancellationToken);
+    }
+
+    private async Task<TaskOutcome> ExecuteSerializedAsync(ITaskRun run, CancellationToken cancellationToken)
     {
         var task = run.Task;
         var checkpoint = ExecutionCheckpoint.Read(run.Checkpoint);
@@ -220,8 +228,8 @@ public sealed partial class AgentTaskExecutor(
     private SandboxCommandRunner Runner(ITaskRun run, Workspace workspace, string cache, string purpose, NetworkPolicy network) =>
         new(sandbox, run, workspace.Path, cache, network, purpose);
 
-    private ToolContext Tools(TaskAttempt attempt, Workspace workspace, string purpose) =>
-        new(new Worktree(workspace.Path), Runner(attempt.Run, workspace, attempt.Cache, purpose, NetworkPolicy.Off), new WorkspaceDiffSource(workspaces, workspace));
+    private ToolContext Tools(TaskAttempt attempt, Workspace workspace, string purpose, IDiffSource? diff = null) =>
+        new(new Worktree(workspace.Path), Runner(attempt.Run, workspace, attempt.Cache, purpose, NetworkPolicy.Off), diff ?? new WorkspaceDiffSource(workspaces, workspace));
 
     private static Action<ModelFallback> OnFallback(ITaskRun run) => fallback => _ = run.EmitAsync(EventTypes.ModelFallback, NightshiftJson.Payload(new
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using Nightshift.Agent.Configuration;
+using Nightshift.Agent.Dag;
 using Nightshift.Agent.Verification;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Tasks;
@@ -32,17 +33,23 @@ internal static class Prompts
     }
 
     /// <summary>One subtask of a plan: the overall task for context, the plan, what earlier subtasks did, and this step.</summary>
-    public static string Subtask(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, Plan plan, Subtask subtask, IReadOnlyList<SubtaskProgress> done)
+    /// <param name="parallel">true when it is built in a worktree of its own while the rest of its wave is built in others.</param>
+    public static string Subtask(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, Plan plan, Subtask subtask, IReadOnlyList<SubtaskProgress> done, bool parallel = false)
     {
         var text = new StringBuilder();
         text.Append("Overall task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
         AppendContext(text, agentsMd, config, repoMap);
-        text.Append("\nThe task was planned as these subtasks, built one after another and each committed on its own:\n");
+        var alongside = parallel
+            ? PlanGraph.Waves(plan).First(w => w.Any(s => s.Id == subtask.Id)).Select(s => s.Id).Where(id => id != subtask.Id).ToHashSet(StringComparer.Ordinal)
+            : [];
+        text.Append(parallel
+            ? "\nThe task was planned as these subtasks, built in dependency order (independent ones at the same time, in separate worktrees) and each committed on its own:\n"
+            : "\nThe task was planned as these subtasks, built one after another and each committed on its own:\n");
         foreach (var s in PlanGraph.TopologicalOrder(plan))
         {
             var state = done.FirstOrDefault(p => p.Id == s.Id && p.Status == "completed") is { } finished
                 ? "done: " + FirstLine(finished.Summary)
-                : s.Id == subtask.Id ? "yours, now" : "later";
+                : s.Id == subtask.Id ? "yours, now" : alongside.Contains(s.Id) ? "alongside, now" : "later";
             text.Append("- ").Append(s.Id).Append(": ").Append(s.Title).Append(" (").Append(state).Append(")\n");
         }
         text.Append("\nYour subtask now is '").Append(subtask.Id).Append("': ").Append(subtask.Title).Append("\n\n").Append(subtask.Description).Append('\n');
@@ -58,7 +65,12 @@ internal static class Prompts
                 text.Append("- ").Append(criterion).Append('\n');
             }
         }
-        text.Append("\nDo only this subtask; later subtasks are built after it. Call finish with a summary of what you changed when it is done.\n");
+        text.Append("\nDo only this subtask; later subtasks are built after it.");
+        if (alongside.Count > 0)
+        {
+            text.Append(" The subtasks marked 'alongside' are being built right now in other worktrees: you will not see their changes, and they are merged with yours afterwards, so leave their part of the work to them.");
+        }
+        text.Append(" Call finish with a summary of what you changed when it is done.\n");
         return text.ToString();
     }
 
@@ -74,6 +86,29 @@ internal static class Prompts
             text.Append("- ").Append(s.Id).Append(" (").Append(s.Status).Append("): ").Append(FirstLine(s.Summary)).Append('\n');
         }
         text.Append("\nVerification of the whole change follows; fix what it reports.\n");
+        return text.ToString();
+    }
+
+    /// <summary>A merge of independently built subtasks conflicted in the task's worktree: resolve it keeping both.</summary>
+    public static string Conflict(TaskRecord task, MergeConflict conflict, IReadOnlyList<Subtask> merged)
+    {
+        var text = new StringBuilder();
+        text.Append("Task: ").Append(task.Title).Append("\n\n");
+        text.Append("Its subtasks were built at the same time in separate worktrees and are being merged into this worktree, one by one.\n");
+        text.Append("Merging subtask '").Append(conflict.Subtask.Id).Append("' (").Append(conflict.Subtask.Title).Append(") conflicted with what is already merged");
+        if (merged.Count > 0)
+        {
+            text.Append(" (").Append(string.Join("; ", merged.Select(s => $"'{s.Id}': {s.Title}"))).Append(')');
+        }
+        text.Append(".\n\nThese files hold conflict markers (<<<<<<<, =======, >>>>>>>):\n");
+        foreach (var path in conflict.Paths)
+        {
+            text.Append("- ").Append(path).Append('\n');
+        }
+        text.Append("\nThe side before ======= is the task branch (the subtasks already merged); the side after it is subtask '")
+            .Append(conflict.Subtask.Id).Append("'.\n");
+        text.Append("Edit every one of these files so that no conflict marker line is left and the code does what both sides intended; ")
+            .Append("do not simply drop one side. Change nothing else. Then call finish with a one-line summary of how you resolved it.\n");
         return text.ToString();
     }
 

@@ -36,6 +36,12 @@ public static class EventTypes
 
     /// <summary>A resumed attempt skips a subtask an earlier attempt finished (same fingerprint).</summary>
     public const string SubtaskSkipped = "subtask.skipped";
+
+    /// <summary>A subtask built in a worktree of its own was merged into the task branch.</summary>
+    public const string SubtaskMerged = "subtask.merged";
+
+    /// <summary>Merging a subtask into the task branch conflicted; the build agent is asked to resolve it.</summary>
+    public const string SubtaskConflicted = "subtask.conflicted";
     public const string ModelRequest = "model.request";
     public const string ModelResponse = "model.response";
     public const string ModelFallback = "model.fallback";

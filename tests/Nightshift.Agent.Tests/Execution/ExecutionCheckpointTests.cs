@@ -19,6 +19,27 @@ public sealed class ExecutionCheckpointTests
     }
 
     [Fact]
+    public void Read_SubtaskFromBeforeParallelBuilds_HasNoSubtaskCommit()
+    {
+        var checkpoint = ExecutionCheckpoint.Read("""{"stage":"planned","subtasks":[{"id":"a","fingerprint":"f00","status":"completed","commit":"abc","summary":"Did a"}]}""");
+
+        checkpoint.Subtasks.ShouldHaveSingleItem().ShouldBe(new SubtaskProgress("a", "f00", "completed", "abc", "Did a"));
+        checkpoint.Subtasks[0].SubtaskCommit.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Read_BuiltButUnmergedSubtask_KeepsItsOwnCommit()
+    {
+        var written = new ExecutionCheckpoint { Subtasks = [new SubtaskProgress("b", "f01", "built", null, "Did b") { SubtaskCommit = "def" }] };
+
+        var read = ExecutionCheckpoint.Read(written.ToJson());
+
+        read.Subtasks.ShouldHaveSingleItem().SubtaskCommit.ShouldBe("def");
+        read.Subtasks[0].Commit.ShouldBeNull();
+        read.Subtasks[0].Status.ShouldBe("built");
+    }
+
+    [Fact]
     public void Read_WhatToJsonWrote_RoundTrips()
     {
         var written = new ExecutionCheckpoint

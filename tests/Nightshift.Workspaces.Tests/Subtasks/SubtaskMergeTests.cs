@@ -240,6 +240,44 @@ public sealed class SubtaskMergeTests
         await Should.ThrowAsync<WorkspaceException>(() => h.Manager.CommitSubtaskAsync(c, new CommitRequest("gone"), TestDefaults.TimeoutToken()));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReleaseAsync_TaskWithSubtaskWorktrees_RemovesThemWhetherTheTaskWorktreeIsKeptOrNot(bool keep)
+    {
+        using var h = Harness.Create();
+        var task = await h.PrepareAsync("x");
+        var head = await h.Manager.CurrentCommitAsync(task);
+        var b = await h.Manager.PrepareSubtaskAsync(task, "b", head, TestDefaults.TimeoutToken());
+        var mirror = h.MirrorOf(task);
+
+        await h.Manager.ReleaseAsync(task, keep, TestDefaults.TimeoutToken());
+        await h.Manager.ReleaseAsync(task, keep, TestDefaults.TimeoutToken());
+
+        Directory.Exists(b.Path).ShouldBeFalse();
+        Directory.Exists(Path.GetDirectoryName(b.Path)).ShouldBeFalse();
+        GitCli.Run(mirror, "for-each-ref", "--format=%(refname)", "refs/heads/").ShouldNotContain("--b");
+        Directory.Exists(task.Path).ShouldBe(keep);
+    }
+
+    [Fact]
+    public async Task DiffSubtaskAsync_ChangedFile_ShowsOnlyTheSubtaskChangeAgainstItsBase()
+    {
+        using var h = Harness.Create();
+        var task = await h.PrepareAsync("x");
+        var head = await h.Manager.CurrentCommitAsync(task);
+        var b = await h.Manager.PrepareSubtaskAsync(task, "b", head, TestDefaults.TimeoutToken());
+        await File.WriteAllTextAsync(Path.Combine(b.Path, "b.txt"), "from b\n");
+        await File.WriteAllTextAsync(Path.Combine(task.Path, "task.txt"), "from the task\n");
+
+        var diff = await h.Manager.DiffSubtaskAsync(b, TestDefaults.TimeoutToken());
+
+        diff.ShouldContain("+++ b/b.txt");
+        diff.ShouldContain("+from b");
+        diff.ShouldNotContain("task.txt");
+        (await h.Manager.DiffAsync(task, TestDefaults.TimeoutToken())).ShouldNotContain("b.txt");
+    }
+
     [Fact]
     public async Task PrepareSubtaskAsync_LeftoverOfACrashedAttempt_ReplacedByAFreshWorktree()
     {

@@ -1,0 +1,63 @@
+using Nightshift.Core.Execution;
+using Nightshift.Core.Tasks;
+using Nightshift.Core.Usage;
+
+namespace Nightshift.Agent.Execution;
+
+/// <summary>
+/// Passes an attempt's writes on one at a time. Parallel subtasks run agent loops side by side, and each reports its
+/// events and usage through the same run; serialised, the event log keeps one writer and a store or test double
+/// need not be thread-safe.
+/// </summary>
+internal sealed class SerializedTaskRun(ITaskRun inner) : ITaskRun, IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public TaskRecord Task => inner.Task;
+
+    public int Attempt => inner.Attempt;
+
+    public string? Checkpoint => inner.Checkpoint;
+
+    public StopReason StopReason => inner.StopReason;
+
+    public async Task<long> EmitAsync(string type, string dataJson, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await inner.EmitAsync(type, dataJson, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task SetPhaseAsync(TaskPhase phase, CancellationToken cancellationToken = default) =>
+        OneAtATimeAsync(token => inner.SetPhaseAsync(phase, token), cancellationToken);
+
+    public Task CheckpointAsync(string checkpointJson, CancellationToken cancellationToken = default) =>
+        OneAtATimeAsync(token => inner.CheckpointAsync(checkpointJson, token), cancellationToken);
+
+    public Task RecordUsageAsync(UsageRecord usage, CancellationToken cancellationToken = default) =>
+        OneAtATimeAsync(token => inner.RecordUsageAsync(usage, token), cancellationToken);
+
+    public Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default) =>
+        OneAtATimeAsync(token => inner.SetPlanAsync(planJson, token), cancellationToken);
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task OneAtATimeAsync(Func<CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await write(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
