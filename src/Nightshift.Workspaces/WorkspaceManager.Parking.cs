@@ -122,6 +122,9 @@ public sealed partial class WorkspaceManager
             }
             await Git.RunCheckedAsync(Run("clean", "-ffdxq"), "cleaning the reused worktree", cancellationToken);
             ClearSpecialModes(path);
+            // Files written in the same second as the index are stored "racily clean" (size smudged), and diff-files
+            // does not refresh: without this it reports them as differing although their content is the base's.
+            await Git.RunAsync(Run("update-index", "-q", "--refresh"), cancellationToken);
             var remaining = await Git.RunCheckedAsync(Run("diff-files", "--name-only", "-z"), "checking the reused worktree", cancellationToken);
             if (remaining.Stdout.Length > 0)
             {

@@ -132,6 +132,14 @@ public sealed partial class AgentTaskExecutor
             }
         }
 
+        // The checkpoint before the event: a crash between the two then costs a missing event, never a rebuilt subtask.
+        var progress = new SubtaskProgress(subtask.Id, PlanFingerprints.Compute(plan)[subtask.Id], succeeded ? "completed" : "failed", commit, summary);
+        await attempt.UpdateAsync(c => c with
+        {
+            Stage = c.Reached("planned") ? c.Stage : "planned",
+            Subtasks = [.. c.Subtasks.Where(p => p.Id != subtask.Id), progress],
+            Commit = commit ?? c.Commit,
+        }, cancellationToken);
         await run.EmitAsync(succeeded ? EventTypes.SubtaskCompleted : EventTypes.SubtaskFailed, NightshiftJson.Payload(new
         {
             id = subtask.Id,
@@ -140,19 +148,13 @@ public sealed partial class AgentTaskExecutor
             steps = result.Steps,
             reason = result.StopReason,
         }), cancellationToken);
-        var progress = new SubtaskProgress(subtask.Id, PlanFingerprints.Compute(plan)[subtask.Id], succeeded ? "completed" : "failed", commit, summary);
-        await attempt.UpdateAsync(c => c with
-        {
-            Stage = c.Reached("planned") ? c.Stage : "planned",
-            Subtasks = [.. c.Subtasks.Where(p => p.Id != subtask.Id), progress],
-            Commit = commit ?? c.Commit,
-        }, cancellationToken);
         return new SubtaskOutcome(subtask.Id, succeeded, summary, commit, result.StopReason);
     }
 
     /// <summary>
     /// A merging scheduler's report, as events and checkpoint: a built subtask is recorded with its own commit (so a
-    /// resumed attempt merges it without building it again), a merged one with the task branch's commit.
+    /// resumed attempt merges it without building it again), a merged one with the task branch's commit. The checkpoint
+    /// is written before the events that report it, so a crash in between never makes finished work look unfinished.
     /// </summary>
     private async Task RecordMergedProgressAsync(TaskAttempt attempt, DagProgress progress, IReadOnlyDictionary<string, SubtaskProgress> finished, ConcurrentDictionary<string, int> steps, CancellationToken cancellationToken)
     {
@@ -162,10 +164,11 @@ public sealed partial class AgentTaskExecutor
         switch (progress.Kind)
         {
             case DagProgressKind.Built:
-                await run.EmitAsync(EventTypes.CommitCreated, NightshiftJson.Payload(new { commit = progress.SubtaskCommit, subtask = id, merged = false }), cancellationToken);
                 await RecordAsync(new SubtaskProgress(id, progress.Fingerprint, "built", null, summary) { SubtaskCommit = progress.SubtaskCommit });
+                await run.EmitAsync(EventTypes.CommitCreated, NightshiftJson.Payload(new { commit = progress.SubtaskCommit, subtask = id, merged = false }), cancellationToken);
                 break;
             case DagProgressKind.Completed:
+                await RecordAsync(new SubtaskProgress(id, progress.Fingerprint, "completed", progress.Commit, summary) { SubtaskCommit = progress.SubtaskCommit }, progress.Commit);
                 if (progress.SubtaskCommit is not null)
                 {
                     await run.EmitAsync(EventTypes.SubtaskMerged, NightshiftJson.Payload(new
@@ -184,9 +187,9 @@ public sealed partial class AgentTaskExecutor
                     steps = steps.GetValueOrDefault(id),
                     reason = (string?)null,
                 }), cancellationToken);
-                await RecordAsync(new SubtaskProgress(id, progress.Fingerprint, "completed", progress.Commit, summary) { SubtaskCommit = progress.SubtaskCommit }, progress.Commit);
                 break;
             case DagProgressKind.Failed:
+                await RecordAsync(new SubtaskProgress(id, progress.Fingerprint, "failed", null, summary));
                 await run.EmitAsync(EventTypes.SubtaskFailed, NightshiftJson.Payload(new
                 {
                     id,
@@ -195,7 +198,6 @@ public sealed partial class AgentTaskExecutor
                     steps = steps.GetValueOrDefault(id),
                     reason = progress.Reason,
                 }), cancellationToken);
-                await RecordAsync(new SubtaskProgress(id, progress.Fingerprint, "failed", null, summary));
                 break;
             case DagProgressKind.Skipped:
                 await run.EmitAsync(EventTypes.SubtaskSkipped, NightshiftJson.Payload(new { id, commit = (string?)null, reason = progress.Reason }), cancellationToken);
