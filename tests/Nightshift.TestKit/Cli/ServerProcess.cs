@@ -52,25 +52,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("ns-server-").FullName;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in arguments.Select(a => a.Replace("{data}", dataDirectory, StringComparison.Ordinal)))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var name in new[] { "NIGHTSHIFT_SERVER", "NIGHTSHIFT_TOKEN", "NIGHTSHIFT_DATA", "NIGHTSHIFT_DB", "NIGHTSHIFT__Auth__Token" })
-        {
-            start.Environment.Remove(name);
-        }
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            start.Environment[name] = value;
-        }
+        var start = CliProcess.StartInfo(dll, arguments.Select(a => a.Replace("{data}", dataDirectory, StringComparison.Ordinal)), environment);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var server = new ServerProcess(process, dataDirectory, ownsData);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -114,12 +96,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         if (!process.HasExited)
         {
-            // Plain SIGTERM, as a service manager sends it; the kill program avoids unsafe interop here.
-            using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
-            if (kill is not null)
-            {
-                await kill.WaitForExitAsync();
-            }
+            await CliProcess.SignalTermAsync(process);
         }
         using var deadline = new CancellationTokenSource(TestDefaults.Timeout);
         try

@@ -39,26 +39,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Starts <c>dotnet nightshift.dll ARGS</c> and waits for its "worker running …" line.</summary>
     public static async Task<WorkerProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(CliProcess.DllPath);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var name in new[] { "NIGHTSHIFT_SERVER", "NIGHTSHIFT_TOKEN", "NIGHTSHIFT_DATA", "NIGHTSHIFT_DB" })
-        {
-            start.Environment.Remove(name);
-        }
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            start.Environment[name] = value;
-        }
+        var start = CliProcess.StartInfo(CliProcess.DllPath, arguments, environment);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var worker = new WorkerProcess(process);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -106,11 +87,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         {
             if (!process.HasExited)
             {
-                using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
-                if (term is not null)
-                {
-                    await term.WaitForExitAsync();
-                }
+                await CliProcess.SignalTermAsync(process);
                 using var deadline = new CancellationTokenSource(TestDefaults.Timeout);
                 try
                 {
