@@ -133,13 +133,7 @@ public sealed partial class AgentTaskExecutor
         }
 
         // The checkpoint before the event: a crash between the two then costs a missing event, never a rebuilt subtask.
-        var progress = new SubtaskProgress(subtask.Id, PlanFingerprints.Compute(plan)[subtask.Id], succeeded ? "completed" : "failed", commit, summary);
-        await attempt.UpdateAsync(c => c with
-        {
-            Stage = c.Reached("planned") ? c.Stage : "planned",
-            Subtasks = [.. c.Subtasks.Where(p => p.Id != subtask.Id), progress],
-            Commit = commit ?? c.Commit,
-        }, cancellationToken);
+        await RecordSubtaskAsync(attempt, new SubtaskProgress(subtask.Id, PlanFingerprints.Compute(plan)[subtask.Id], succeeded ? "completed" : "failed", commit, summary), commit, cancellationToken);
         await run.EmitAsync(succeeded ? EventTypes.SubtaskCompleted : EventTypes.SubtaskFailed, NightshiftJson.Payload(new
         {
             id = subtask.Id,
@@ -210,13 +204,16 @@ public sealed partial class AgentTaskExecutor
                 break;
         }
 
-        Task RecordAsync(SubtaskProgress entry, string? head = null) => attempt.UpdateAsync(c => c with
-        {
-            Stage = c.Reached("planned") ? c.Stage : "planned",
-            Subtasks = [.. c.Subtasks.Where(p => p.Id != entry.Id), entry],
-            Commit = head ?? c.Commit,
-        }, cancellationToken);
+        Task RecordAsync(SubtaskProgress entry, string? head = null) => RecordSubtaskAsync(attempt, entry, head, cancellationToken);
     }
+
+    /// <summary>Stores a subtask's progress in the checkpoint, replacing an earlier entry for it; <paramref name="head"/> is the task branch's new commit, if any.</summary>
+    private static Task RecordSubtaskAsync(TaskAttempt attempt, SubtaskProgress entry, string? head, CancellationToken cancellationToken) => attempt.UpdateAsync(c => c with
+    {
+        Stage = c.Reached("planned") ? c.Stage : "planned",
+        Subtasks = [.. c.Subtasks.Where(p => p.Id != entry.Id), entry],
+        Commit = head ?? c.Commit,
+    }, cancellationToken);
 
     /// <summary>
     /// A merge of a subtask conflicted: the build agent, in the task's worktree, edits the conflicted files until no
