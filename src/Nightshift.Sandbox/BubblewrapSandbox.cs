@@ -27,6 +27,8 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     private readonly Lazy<CgroupSupport> _cgroups;
     private readonly Lazy<string> _etcFolder;
     private readonly Lazy<LauncherPool> _launchers;
+    private readonly Lazy<ReadyJailPool?> _readyJails;
+    private int _readyJailsUsed;
 
     public BubblewrapSandbox(IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger, TimeProvider? time = null)
         : this(options, logger, time, Environment.GetEnvironmentVariable)
@@ -55,6 +57,9 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
             Directory.CreateDirectory(folder);
             return new LauncherPool(() => JailLauncher.StartAsync(LauncherShell, _cgroups.Value, folder), _options.PrewarmLaunchers);
         });
+        _readyJails = new Lazy<ReadyJailPool?>(() => _options.ReadyJails <= 0 || _bwrap.Value is not { } bwrap
+            ? null
+            : new ReadyJailPool(async shape => await ReadyJail.StartAsync(await _launchers.Value.AcquireAsync().ConfigureAwait(false), bwrap, shape).ConfigureAwait(false), _options.ReadyJails, _time));
     }
 
     /// <summary>True when the development switch makes every command run on the host without a jail.</summary>
@@ -64,6 +69,24 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     public string CgroupDescription => _cgroups.Value.Description;
 
     internal CgroupSupport Cgroups => _cgroups.Value;
+
+    /// <summary>How many commands ran in a jail set up ahead of them (for tests and the benchmark).</summary>
+    internal int ReadyJailsUsed => _readyJailsUsed;
+
+    /// <summary>Completes once the jails being set up for next commands are ready (for tests and the benchmark).</summary>
+    internal Task ReadyJailsSettledAsync() => _readyJails.IsValueCreated && _readyJails.Value is { } pool ? pool.SettledAsync() : Task.CompletedTask;
+
+    /// <summary>Ends idle jails now rather than at the next timer tick (for tests).</summary>
+    internal void SweepReadyJails()
+    {
+        if (_readyJails.IsValueCreated)
+        {
+            _readyJails.Value?.Sweep();
+        }
+    }
+
+    /// <summary>How many jails are waiting, or being set up, for a next command.</summary>
+    internal int ReadyJailsWaiting => _readyJails.IsValueCreated ? _readyJails.Value?.Count ?? 0 : 0;
 
     public async Task<CommandResult> RunAsync(CommandSpec spec, CancellationToken cancellationToken = default)
     {
@@ -114,6 +137,72 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     }
 
     private async Task<(ProcessOutcome Outcome, SandboxLimit LimitHit)> RunJailedAsync(PreparedCommand command, string bwrap, string etcFolder, CancellationToken cancellationToken)
+    {
+        var pool = _readyJails.Value;
+        if (pool is null)
+        {
+            return await RunInNewJailAsync(command, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
+        }
+        var shape = BwrapArguments.Shape(command, _options, etcFolder, Environment.IsPrivilegedProcess);
+        try
+        {
+            // env -i would read a program name holding '=' as a variable: such a command takes the ordinary path.
+            if (!command.Argv[0].Contains('=', StringComparison.Ordinal)
+                && await pool.TakeAsync(shape, command.Worktree, command.CachePath).ConfigureAwait(false) is { } ready)
+            {
+                LogReadyJailUsed(command.Argv[0]);
+                if (await RunInReadyJailAsync(ready, command, cancellationToken).ConfigureAwait(false) is { } outcome)
+                {
+                    Interlocked.Increment(ref _readyJailsUsed);
+                    return outcome;
+                }
+            }
+            return await RunInNewJailAsync(command, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The next command in this worktree most likely comes soon, in the same shape; set its jail up meanwhile.
+            pool.Replenish(shape, command.Worktree, command.CachePath);
+        }
+    }
+
+    /// <summary>Runs <paramref name="command"/> in a jail set up ahead of it; null when the jail turned out to be gone.</summary>
+    private async Task<(ProcessOutcome Outcome, SandboxLimit LimitHit)?> RunInReadyJailAsync(ReadyJail jail, PreparedCommand command, CancellationToken cancellationToken)
+    {
+        var launched = false;
+        try
+        {
+            try
+            {
+                launched = await jail.LaunchAsync(command).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new SandboxUnavailableException($"could not set the command's limits: {ex.Message}; check that the cgroup folders are writable ({CgroupDescription}), or set Sandbox:UseCgroups=false", ex);
+            }
+            if (!launched)
+            {
+                return null;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await ProcessRunner.RunAsync(jail.Process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
+            return (outcome, ClassifyLimit(outcome, jail.Cgroups));
+        }
+        finally
+        {
+            if (launched && jail.Cgroups is { } groups)
+            {
+                var leftovers = await groups.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                if (leftovers > 0)
+                {
+                    LogLeftoversKilled(leftovers);
+                }
+            }
+            jail.Dispose();
+        }
+    }
+
+    private async Task<(ProcessOutcome Outcome, SandboxLimit LimitHit)> RunInNewJailAsync(PreparedCommand command, string bwrap, string etcFolder, CancellationToken cancellationToken)
     {
         var bwrapArgs = BwrapArguments.Build(command, _options, etcFolder, Environment.IsPrivilegedProcess);
         JailLauncher? launcher = await _launchers.Value.AcquireAsync().ConfigureAwait(false);
@@ -208,6 +297,10 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     /// <summary>Ends the launchers kept ready for the next commands.</summary>
     public void Dispose()
     {
+        if (_readyJails.IsValueCreated)
+        {
+            _readyJails.Value?.Dispose();
+        }
         if (_launchers.IsValueCreated)
         {
             _launchers.Value.Dispose();
@@ -292,6 +385,9 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     // Test runners and shells routinely leave helpers behind; killing them is routine, not a problem.
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Killed {Count} processes left behind in a finished jail's cgroup")]
     private partial void LogLeftoversKilled(int count);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Debug, Message = "Running '{Program}' in a jail set up ahead of it")]
+    private partial void LogReadyJailUsed(string program);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "An output listener threw; the command keeps running and its output is still collected")]
     private partial void LogCallbackFailed(Exception exception);

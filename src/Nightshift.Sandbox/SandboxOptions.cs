@@ -63,6 +63,15 @@ public sealed class SandboxOptions
     public bool PrewarmLaunchers { get; set; } = true;
 
     /// <summary>
+    /// How many jails may be kept set up ahead of need (0 turns it off). After a command, a jail of the same shape
+    /// (worktree, cache, network policy, tmpfs size) is set up for the next one: namespaces and mounts made, a shell
+    /// waiting inside. The next command in that worktree only hands it its directory, limits, environment and argv,
+    /// which takes setting up the jail (most of a jailed start) off its path. Each is still used once. One unused for
+    /// two minutes, or whose worktree is gone, is ended.
+    /// </summary>
+    public int ReadyJails { get; set; } = 4;
+
+    /// <summary>
     /// Entries of /etc that carry no host secrets and that toolchains need (TLS roots, alternatives, the loader cache).
     /// Only the public half of /etc/ssl: a worker running as root owns /etc/ssl/private, and inside the jail its user
     /// maps to that owner, so the host's TLS keys would be readable.

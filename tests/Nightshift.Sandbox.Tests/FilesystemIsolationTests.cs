@@ -2,7 +2,7 @@ using Nightshift.TestKit.Sandbox;
 
 namespace Nightshift.Sandbox.Tests;
 
-public sealed class FilesystemIsolationTests(Jail jail) : IClassFixture<Jail>
+public abstract class FilesystemIsolationTests(Jail jail)
 {
     [Theory]
     [InlineData("/usr/nightshift-probe")]
@@ -134,3 +134,9 @@ public sealed class FilesystemIsolationTests(Jail jail) : IClassFixture<Jail>
         result.Stdout.ShouldBe("end\n");
     }
 }
+
+/// <summary>The tests above, each command in a jail set up on its path.</summary>
+public sealed class FilesystemIsolationTestsInNewJails(Jail jail) : FilesystemIsolationTests(jail), IClassFixture<Jail>;
+
+/// <summary>The tests above, each command in a jail set up ahead of it.</summary>
+public sealed class FilesystemIsolationTestsInReadyJails(ReadyJailFixture jail) : FilesystemIsolationTests(jail), IClassFixture<ReadyJailFixture>;

@@ -13,7 +13,7 @@ public sealed class LauncherTests
     {
         using var state = new TempFolder("nightshift-launcher-state-");
         using var worktree = new TempFolder();
-        var sandbox = Jail.Create(new SandboxOptions { StateDirectory = state.Path });
+        var sandbox = Jail.Create(new SandboxOptions { StateDirectory = state.Path, ReadyJails = 0 });
 
         (await sandbox.RunAsync(CommandSpec.Exec("true") with { WorktreePath = worktree.Path })).ExitCode.ShouldBe(0);
 
@@ -34,7 +34,7 @@ public sealed class LauncherTests
     {
         using var state = new TempFolder("nightshift-launcher-state-");
         using var worktree = new TempFolder();
-        using var sandbox = Jail.Create(new SandboxOptions { StateDirectory = state.Path });
+        using var sandbox = Jail.Create(new SandboxOptions { StateDirectory = state.Path, ReadyJails = 0 });
         await sandbox.RunAsync(CommandSpec.Exec("true") with { WorktreePath = worktree.Path });
         var idle = await WaitForAsync(() => HostProcesses.WithMarker(state.Path), found => found.Count == 1);
 
@@ -51,7 +51,7 @@ public sealed class LauncherTests
     {
         using var state = new TempFolder("nightshift-launcher-state-");
         using var worktree = new TempFolder();
-        using var sandbox = Jail.Create(new SandboxOptions { StateDirectory = state.Path, PrewarmLaunchers = false });
+        using var sandbox = Jail.Create(new SandboxOptions { StateDirectory = state.Path, PrewarmLaunchers = false, ReadyJails = 0 });
 
         var result = await sandbox.RunAsync(CommandSpec.Shell("echo fine") with { WorktreePath = worktree.Path });
 
@@ -64,7 +64,7 @@ public sealed class LauncherTests
     {
         using var state = new TempFolder("nightshift-launcher-state-");
         using var worktree = new TempFolder();
-        using var sandbox = Jail.Create(new SandboxOptions { StateDirectory = state.Path });
+        using var sandbox = Jail.Create(new SandboxOptions { StateDirectory = state.Path, ReadyJails = 0 });
         sandbox.Cgroups.PidsParent.ShouldNotBeNull("this host has a writable pids cgroup");
 
         // Five sleepers each fit a limit of 8 only if no other command's processes count against it.
@@ -100,7 +100,7 @@ public sealed class LauncherTests
         JailScripts.Launcher.ShouldContain($"echo \"{JailScripts.CgroupJoinFailed} $f\"");
     }
 
-    private static List<string> OwnGroups(int pid) =>
+    internal static List<string> OwnGroups(int pid) =>
         [.. File.ReadAllLines($"/proc/{pid}/cgroup")
             .Select(l => l.Split(':', 3))
             .Where(p => p.Length == 3 && p[2].Contains("/" + CgroupSupport.GroupName + "/", StringComparison.Ordinal))

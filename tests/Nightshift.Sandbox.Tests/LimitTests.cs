@@ -3,7 +3,7 @@ using Nightshift.TestKit.Sandbox;
 
 namespace Nightshift.Sandbox.Tests;
 
-public sealed class LimitTests(Jail jail) : IClassFixture<Jail>
+public abstract class LimitTests(Jail jail)
 {
     [Fact]
     public async Task RunAsync_ForkBomb_HeldByProcessLimitThenTreeKilledAndNextCommandWorks()
@@ -28,7 +28,7 @@ public sealed class LimitTests(Jail jail) : IClassFixture<Jail>
 
         var script = "import os, time\nn = 0\ntry:\n    while n < 30:\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        n += 1\nexcept OSError as e:\n    print(n, e.errno)\n";
 
-        var result = await jail.Sandbox.RunAsync(CommandSpec.Exec("python3", "-c", script) with
+        var result = await jail.RunAsync(CommandSpec.Exec("python3", "-c", script) with
         {
             WorktreePath = worktree.Path,
             Limits = new SandboxLimits { Processes = 10 },
@@ -198,3 +198,9 @@ public sealed class LimitTests(Jail jail) : IClassFixture<Jail>
         next.Stdout.ShouldBe("still-works\n");
     }
 }
+
+/// <summary>The tests above, each command in a jail set up on its path.</summary>
+public sealed class LimitTestsInNewJails(Jail jail) : LimitTests(jail), IClassFixture<Jail>;
+
+/// <summary>The tests above, each command in a jail set up ahead of it.</summary>
+public sealed class LimitTestsInReadyJails(ReadyJailFixture jail) : LimitTests(jail), IClassFixture<ReadyJailFixture>;

@@ -2,7 +2,7 @@ using Nightshift.TestKit.Sandbox;
 
 namespace Nightshift.Sandbox.Tests;
 
-public sealed class NetworkIsolationTests(Jail jail) : IClassFixture<Jail>
+public abstract class NetworkIsolationTests(Jail jail)
 {
     [Fact]
     public async Task RunAsync_NetworkOff_EveryEgressRouteFailsAndCanaryHearsNothing()
@@ -39,3 +39,9 @@ public sealed class NetworkIsolationTests(Jail jail) : IClassFixture<Jail>
         await TestKit.TestDefaults.WaitUntilAsync(() => canary.Connections == 1, "the canary counted the jail's connection");
     }
 }
+
+/// <summary>The tests above, each command in a jail set up on its path.</summary>
+public sealed class NetworkIsolationTestsInNewJails(Jail jail) : NetworkIsolationTests(jail), IClassFixture<Jail>;
+
+/// <summary>The tests above, each command in a jail set up ahead of it.</summary>
+public sealed class NetworkIsolationTestsInReadyJails(ReadyJailFixture jail) : NetworkIsolationTests(jail), IClassFixture<ReadyJailFixture>;

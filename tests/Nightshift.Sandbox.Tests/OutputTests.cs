@@ -3,7 +3,7 @@ using Nightshift.TestKit.Sandbox;
 
 namespace Nightshift.Sandbox.Tests;
 
-public sealed class OutputTests(Jail jail) : IClassFixture<Jail>
+public abstract class OutputTests(Jail jail)
 {
     [Fact]
     public async Task RunAsync_OutputOverCap_KeepsHeadAndTailWithMarker()
@@ -87,3 +87,9 @@ public sealed class OutputTests(Jail jail) : IClassFixture<Jail>
         result.Stdout.ShouldBe("eof\n");
     }
 }
+
+/// <summary>The tests above, each command in a jail set up on its path.</summary>
+public sealed class OutputTestsInNewJails(Jail jail) : OutputTests(jail), IClassFixture<Jail>;
+
+/// <summary>The tests above, each command in a jail set up ahead of it.</summary>
+public sealed class OutputTestsInReadyJails(ReadyJailFixture jail) : OutputTests(jail), IClassFixture<ReadyJailFixture>;

@@ -3,7 +3,7 @@ using Nightshift.TestKit.Sandbox;
 
 namespace Nightshift.Sandbox.Tests;
 
-public sealed partial class ProcessIsolationTests(Jail jail) : IClassFixture<Jail>
+public abstract partial class ProcessIsolationTests(Jail jail)
 {
     [Fact]
     public async Task RunAsync_WorkerHoldsSecrets_NoneReachEnvOrAnyProcessEnviron()
@@ -85,7 +85,7 @@ public sealed partial class ProcessIsolationTests(Jail jail) : IClassFixture<Jai
         {
             using var worktree = new TempFolder();
 
-            var result = await jail.Sandbox.RunAsync(CommandSpec.Exec("ls", "/proc/self/fd") with { WorktreePath = worktree.Path });
+            var result = await jail.RunAsync(CommandSpec.Exec("ls", "/proc/self/fd") with { WorktreePath = worktree.Path });
 
             // ls lists its own descriptors: 0-2 and the one it opened to read the folder itself.
             result.ExitCode.ShouldBe(0, result.Stderr);
@@ -122,3 +122,9 @@ public sealed partial class ProcessIsolationTests(Jail jail) : IClassFixture<Jai
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
 }
+
+/// <summary>The tests above, each command in a jail set up on its path.</summary>
+public sealed class ProcessIsolationTestsInNewJails(Jail jail) : ProcessIsolationTests(jail), IClassFixture<Jail>;
+
+/// <summary>The tests above, each command in a jail set up ahead of it.</summary>
+public sealed class ProcessIsolationTestsInReadyJails(ReadyJailFixture jail) : ProcessIsolationTests(jail), IClassFixture<ReadyJailFixture>;

@@ -2,7 +2,7 @@ using Nightshift.TestKit.Sandbox;
 
 namespace Nightshift.Sandbox.Tests;
 
-public sealed class SmokeTests(Jail jail) : IClassFixture<Jail>
+public abstract class SmokeTests(Jail jail)
 {
     [Fact]
     public async Task RunAsync_SimpleScript_ReturnsOutputAndExitCode()
@@ -16,3 +16,9 @@ public sealed class SmokeTests(Jail jail) : IClassFixture<Jail>
         result.TimedOut.ShouldBeFalse();
     }
 }
+
+/// <summary>The tests above, each command in a jail set up on its path.</summary>
+public sealed class SmokeTestsInNewJails(Jail jail) : SmokeTests(jail), IClassFixture<Jail>;
+
+/// <summary>The tests above, each command in a jail set up ahead of it.</summary>
+public sealed class SmokeTestsInReadyJails(ReadyJailFixture jail) : SmokeTests(jail), IClassFixture<ReadyJailFixture>;

@@ -3,7 +3,7 @@ using Nightshift.TestKit.Sandbox;
 
 namespace Nightshift.Sandbox.Tests;
 
-public sealed class SpecValidationTests(Jail jail) : IClassFixture<Jail>
+public abstract class SpecValidationTests(Jail jail)
 {
     private static readonly TempFolder Worktree = new();
 
@@ -73,7 +73,7 @@ public sealed class SpecValidationTests(Jail jail) : IClassFixture<Jail>
     {
         using var worktree = new TempFolder();
 
-        var result = await jail.Sandbox.RunAsync(CommandSpec.Exec("nightshift-no-such-program") with { WorktreePath = worktree.Path });
+        var result = await jail.RunAsync(CommandSpec.Exec("nightshift-no-such-program") with { WorktreePath = worktree.Path });
 
         result.ExitCode.ShouldBe(127);
         result.Stderr.ShouldContain("not found");
@@ -85,7 +85,7 @@ public sealed class SpecValidationTests(Jail jail) : IClassFixture<Jail>
         using var worktree = new TempFolder();
         File.WriteAllText(worktree.File("script.sh"), "echo ran\n");
 
-        var result = await jail.Sandbox.RunAsync(CommandSpec.Exec("./script.sh") with { WorktreePath = worktree.Path });
+        var result = await jail.RunAsync(CommandSpec.Exec("./script.sh") with { WorktreePath = worktree.Path });
 
         result.ExitCode.ShouldBe(126);
         result.Stdout.ShouldBeEmpty();
@@ -103,3 +103,9 @@ public sealed class SpecValidationTests(Jail jail) : IClassFixture<Jail>
         result.Stderr.ShouldContain("more");
     }
 }
+
+/// <summary>The tests above, each command in a jail set up on its path.</summary>
+public sealed class SpecValidationTestsInNewJails(Jail jail) : SpecValidationTests(jail), IClassFixture<Jail>;
+
+/// <summary>The tests above, each command in a jail set up ahead of it.</summary>
+public sealed class SpecValidationTestsInReadyJails(ReadyJailFixture jail) : SpecValidationTests(jail), IClassFixture<ReadyJailFixture>;

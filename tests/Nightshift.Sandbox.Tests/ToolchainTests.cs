@@ -2,7 +2,7 @@ using Nightshift.TestKit.Sandbox;
 
 namespace Nightshift.Sandbox.Tests;
 
-public sealed class ToolchainTests(Jail jail) : IClassFixture<Jail>
+public abstract class ToolchainTests(Jail jail)
 {
     [Fact]
     public async Task RunAsync_HostToolchains_RunInsideJail()
@@ -44,3 +44,9 @@ public sealed class ToolchainTests(Jail jail) : IClassFixture<Jail>
         result.Stdout.ShouldBe("test Ci\n");
     }
 }
+
+/// <summary>The tests above, each command in a jail set up on its path.</summary>
+public sealed class ToolchainTestsInNewJails(Jail jail) : ToolchainTests(jail), IClassFixture<Jail>;
+
+/// <summary>The tests above, each command in a jail set up ahead of it.</summary>
+public sealed class ToolchainTestsInReadyJails(ReadyJailFixture jail) : ToolchainTests(jail), IClassFixture<ReadyJailFixture>;

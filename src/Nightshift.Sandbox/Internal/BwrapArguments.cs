@@ -2,12 +2,45 @@ using System.Globalization;
 
 namespace Nightshift.Sandbox.Internal;
 
-/// <summary>Builds bubblewrap's command line for one prepared command.</summary>
+/// <summary>
+/// Builds bubblewrap's command line for one prepared command. The jail's shape (namespaces and mounts: what depends on
+/// the worktree, the cache, the network policy and the tmpfs size, never on the command itself) comes first, so a jail
+/// can be set up from the shape alone before its command is known (<see cref="ReadyJail"/>).
+/// </summary>
 internal static class BwrapArguments
 {
     private static readonly string[] RootLinks = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
+    /// <summary>bubblewrap's full command line: the shape, then the working directory, environment and command.</summary>
     public static List<string> Build(PreparedCommand command, SandboxOptions options, string etcFolder, bool runningAsRoot)
+    {
+        var args = Shape(command, options, etcFolder, runningAsRoot);
+        args.AddRange(["--chdir", command.WorkingDirectory, "--clearenv"]);
+        foreach (var (name, value) in Environment(command))
+        {
+            args.AddRange(["--setenv", name, value]);
+        }
+
+        // bubblewrap executes the command itself (execvp with the PATH set above): the launcher set the rlimits and
+        // closed stray descriptors before it became bubblewrap, so no shell is needed in between.
+        args.Add("--");
+        args.AddRange(command.Argv);
+        return args;
+    }
+
+    /// <summary>The command's whole environment: the sandbox's base and what the spec adds from the allow-list.</summary>
+    public static Dictionary<string, string> Environment(PreparedCommand command)
+    {
+        var environment = JailEnvironment.Base(SandboxPaths.Home, SandboxPaths.Cache);
+        foreach (var (name, value) in command.ExtraEnvironment)
+        {
+            environment[name] = value;
+        }
+        return environment;
+    }
+
+    /// <summary>The namespaces and mounts of the jail <paramref name="command"/> needs, ending with the root made read-only.</summary>
+    public static List<string> Shape(PreparedCommand command, SandboxOptions options, string etcFolder, bool runningAsRoot)
     {
         var args = new List<string>
         {
@@ -81,21 +114,7 @@ internal static class BwrapArguments
         }
 
         // The root is bubblewrap's own tmpfs; making it read-only keeps the jail from adding files beside the mounts.
-        args.AddRange(["--remount-ro", "/", "--chdir", command.WorkingDirectory, "--clearenv"]);
-        var environment = JailEnvironment.Base(SandboxPaths.Home, SandboxPaths.Cache);
-        foreach (var (name, value) in command.ExtraEnvironment)
-        {
-            environment[name] = value;
-        }
-        foreach (var (name, value) in environment)
-        {
-            args.AddRange(["--setenv", name, value]);
-        }
-
-        // bubblewrap executes the command itself (execvp with the PATH set above): the launcher set the rlimits and
-        // closed stray descriptors before it became bubblewrap, so no shell is needed in between.
-        args.Add("--");
-        args.AddRange(command.Argv);
+        args.AddRange(["--remount-ro", "/"]);
         return args;
     }
 

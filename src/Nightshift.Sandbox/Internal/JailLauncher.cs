@@ -94,9 +94,9 @@ internal sealed class JailLauncher : IDisposable
     /// arguments) and gives the go, then waits for the launcher to acknowledge it. False when the launcher turned out
     /// to be gone (killed while idle: take another) — also when it died between the go and its acknowledgement, which
     /// a write to its input alone cannot tell; throws <see cref="IOException"/> when a limit or the arguments file
-    /// cannot be written.
+    /// cannot be written. <paramref name="keepInputOpen"/>: leave stdin open for what bubblewrap runs (a ReadyJail's waiter).
     /// </summary>
-    public async Task<bool> LaunchAsync(IEnumerable<string> rlimits, IEnumerable<string> bwrapCommand, SandboxLimits limits)
+    public async Task<bool> LaunchAsync(IEnumerable<string> rlimits, IEnumerable<string> bwrapCommand, SandboxLimits limits, bool keepInputOpen = false)
     {
         Cgroups?.ApplyLimits(limits);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -114,9 +114,17 @@ internal sealed class JailLauncher : IDisposable
         }
         try
         {
-            // Nothing more is ever written: the command reads end-of-file, not the worker's own stdin.
+            // Nothing more is ever written: the command reads end-of-file, not the worker's own stdin. Only a
+            // ReadyJail keeps it open, for the go of its own waiter.
             await Process.StandardInput.WriteAsync('\n').ConfigureAwait(false);
-            Process.StandardInput.Close();
+            if (keepInputOpen)
+            {
+                await Process.StandardInput.FlushAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                Process.StandardInput.Close();
+            }
         }
         catch (IOException)
         {

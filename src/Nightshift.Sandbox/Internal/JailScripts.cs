@@ -42,6 +42,41 @@ internal static class JailScripts
         """;
 
     /// <summary>
+    /// Run by bash inside a <see cref="ReadyJail"/> once bubblewrap has made its namespaces and mounts: closes every
+    /// descriptor above 2, prints <c>R</c> and waits. A newline on stdin is the go: it prints <c>G</c>, reads the rest
+    /// of stdin to its end as NUL-separated fields (the working directory, the five limits of <see cref="Limits"/>,
+    /// the number of environment entries, those <c>NAME=value</c> entries, then the command), enters the directory,
+    /// sets the rlimits and becomes the command through <c>env -i</c>, so the command sees exactly the environment it
+    /// was given plus PWD, as bubblewrap's --chdir sets it (bash would add SHLVL), and reads end-of-file on stdin. A program that cannot be found is reported the
+    /// way the jail's other path reports it. End of input instead of the go means it is no longer needed: it exits.
+    /// </summary>
+    public const string Waiter = """
+        for f in /proc/self/fd/*; do n=${f##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-"; fi; done
+        printf R
+        IFS= read -r _ || exit 0
+        printf G
+        mapfile -d '' -t a || exit 126
+        set -- "${a[@]}"
+        w=$1 c=$2 v=$3 s=$4 o=$5 p=$6 n=$7; shift 7
+        vars=("${@:1:n}" "PWD=$w"); shift "$n"
+        cd -- "$w" 2>/dev/null || { printf 'nightshift-sandbox: the working directory %s is gone\n' "$w" >&2; exit 126; }
+        if [ "$c" != - ]; then ulimit -S -t "$c" && ulimit -H -t $((c + 1)) || exit 126; fi
+        if [ "$v" != - ]; then ulimit -S -H -v "$v" || exit 126; fi
+        if [ "$s" != - ]; then ulimit -S -H -f "$s" || exit 126; fi
+        if [ "$o" != - ]; then ulimit -S -H -n "$o" || exit 126; fi
+        if [ "$p" != - ]; then ulimit -S -H -u "$p" || exit 126; fi
+        if [[ $1 == */* ]]; then
+          [ -e "$1" ] || { printf '%s: command not found\n' "$1" >&2; exit 127; }
+          [ -f "$1" ] && [ -x "$1" ] || { printf '%s: Permission denied\n' "$1" >&2; exit 126; }
+        else
+          found= rest=$PATH:
+          while [ -n "$rest" ] && [ -z "$found" ]; do d=${rest%%:*}; rest=${rest#*:}; [ -f "$d/$1" ] && [ -x "$d/$1" ] && found=1; done
+          [ -n "$found" ] || { printf '%s: command not found\n' "$1" >&2; exit 127; }
+        fi
+        exec /usr/bin/env -i "${vars[@]}" "$@"
+        """;
+
+    /// <summary>
     /// Run by bash before an unsandboxed command (the development switch): closes every descriptor above 2 (a second line behind the host's
     /// close-on-exec sweep), sets the rlimits, then becomes the command. CPU gets a soft limit one second under the hard
     /// one so the process sees SIGXCPU (reported as a CPU limit) rather than a bare SIGKILL.

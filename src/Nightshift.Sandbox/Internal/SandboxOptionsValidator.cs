@@ -4,6 +4,8 @@ namespace Nightshift.Sandbox.Internal;
 
 internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
 {
+    private const int MaxReadyJails = 64;
+
     public ValidateOptionsResult Validate(string? name, SandboxOptions options)
     {
         var failures = new List<string>();
@@ -22,6 +24,10 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         if (options.MaxLineChars is < 80 or > (1 << 20))
         {
             failures.Add($"Sandbox:MaxLineChars must be between 80 and {1 << 20}; it is {options.MaxLineChars}");
+        }
+        if (options.ReadyJails is < 0 or > MaxReadyJails)
+        {
+            failures.Add($"Sandbox:ReadyJails must be between 0 (off) and {MaxReadyJails}; it is {options.ReadyJails}");
         }
         foreach (var path in options.ToolchainPaths ?? [])
         {
