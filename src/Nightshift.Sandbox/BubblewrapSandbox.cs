@@ -190,13 +190,9 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         }
         finally
         {
-            if (launched && jail.Cgroups is { } groups)
+            if (launched)
             {
-                var leftovers = await groups.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-                if (leftovers > 0)
-                {
-                    LogLeftoversKilled(leftovers);
-                }
+                await SweepAsync(jail.Cgroups).ConfigureAwait(false);
             }
             jail.Dispose();
         }
@@ -226,15 +222,21 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         }
         finally
         {
-            if (launcher?.Cgroups is { } jail)
-            {
-                var leftovers = await jail.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-                if (leftovers > 0)
-                {
-                    LogLeftoversKilled(leftovers);
-                }
-            }
+            await SweepAsync(launcher?.Cgroups).ConfigureAwait(false);
             launcher?.Dispose();
+        }
+    }
+
+    /// <summary>Kills what a finished command left in its groups (after a grace second) and removes the groups.</summary>
+    private async Task SweepAsync(CgroupJail? groups)
+    {
+        if (groups is not null)
+        {
+            var leftovers = await groups.SweepAndRemoveAsync(grace: TimeSpan.FromSeconds(1), patience: TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            if (leftovers > 0)
+            {
+                LogLeftoversKilled(leftovers);
+            }
         }
     }
 
