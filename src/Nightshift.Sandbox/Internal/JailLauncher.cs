@@ -68,8 +68,7 @@ internal sealed class JailLauncher : IDisposable
         var launcher = new JailLauncher(process, cgroups, argumentsFile);
         try
         {
-            var ready = new char[1];
-            if (await process.StandardOutput.ReadAsync(ready.AsMemory()).ConfigureAwait(false) == 1 && ready[0] == 'R')
+            if (await Handshake.ExpectAsync(process, 'R').ConfigureAwait(false))
             {
                 return launcher;
             }
@@ -112,28 +111,9 @@ internal sealed class JailLauncher : IDisposable
                 writer.Write('\0');
             }
         }
-        try
-        {
-            // Nothing more is ever written: the command reads end-of-file, not the worker's own stdin. Only a
-            // ReadyJail keeps it open, for the go of its own waiter.
-            await Process.StandardInput.WriteAsync('\n').ConfigureAwait(false);
-            if (keepInputOpen)
-            {
-                await Process.StandardInput.FlushAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                Process.StandardInput.Close();
-            }
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        // The launcher prints G once it has read the go; end of output instead means it died first. Whatever follows
-        // on stdout is the command's own.
-        var ack = new char[1];
-        return await Process.StandardOutput.ReadAsync(ack.AsMemory()).ConfigureAwait(false) == 1 && ack[0] == 'G';
+        // Nothing more is ever written: the command reads end-of-file, not the worker's own stdin. Only a ReadyJail
+        // keeps it open, for the go of its own waiter.
+        return await Handshake.GoAsync(Process, "\n"u8.ToArray(), keepInputOpen).ConfigureAwait(false);
     }
 
     /// <summary>

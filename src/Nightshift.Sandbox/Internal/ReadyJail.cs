@@ -46,12 +46,11 @@ internal sealed class ReadyJail : IDisposable
             List<string> command = [bwrap, .. shape, "--chdir", "/", "--clearenv", "--setenv", "PATH", JailEnvironment.Path, "--", InnerShell, "-c", JailScripts.Waiter, "nightshift-jail"];
             if (await launcher.LaunchAsync(JailScripts.Limits(NoLimits), command, NoLimits, keepInputOpen: true).ConfigureAwait(false))
             {
-                var ready = new char[1];
-                var read = launcher.Process.StandardOutput.ReadAsync(ready.AsMemory()).AsTask();
+                var ready = Handshake.ExpectAsync(launcher.Process, 'R');
                 using var patience = new CancellationTokenSource();
-                var timedOut = await Task.WhenAny(read, Task.Delay(ReadyPatience, patience.Token)).ConfigureAwait(false) != read;
+                var timedOut = await Task.WhenAny(ready, Task.Delay(ReadyPatience, patience.Token)).ConfigureAwait(false) != ready;
                 await patience.CancelAsync().ConfigureAwait(false);
-                if (!timedOut && await read.ConfigureAwait(false) == 1 && ready[0] == 'R')
+                if (!timedOut && await ready.ConfigureAwait(false))
                 {
                     return jail;
                 }
@@ -87,19 +86,8 @@ internal sealed class ReadyJail : IDisposable
         {
             payload.Append(field).Append('\0');
         }
-        try
-        {
-            // After the command nothing more is ever written: it reads end-of-file, not the worker's own stdin.
-            var stdin = Process.StandardInput.BaseStream;
-            await stdin.WriteAsync(Utf8.GetBytes(payload.ToString())).ConfigureAwait(false);
-            Process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        var ack = new char[1];
-        return await Process.StandardOutput.ReadAsync(ack.AsMemory()).ConfigureAwait(false) == 1 && ack[0] == 'G';
+        // After the command nothing more is ever written: it reads end-of-file, not the worker's own stdin.
+        return await Handshake.GoAsync(Process, Utf8.GetBytes(payload.ToString()), keepInputOpen: false).ConfigureAwait(false);
     }
 
     /// <summary>
