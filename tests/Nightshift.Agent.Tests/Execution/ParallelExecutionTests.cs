@@ -13,8 +13,6 @@ namespace Nightshift.Agent.Tests.Execution;
 /// </summary>
 public sealed class ParallelExecutionTests
 {
-    private const string FixedCalc = "export function add(a, b) {\n  return a + b;\n}\n\nexport function mul(a, b) {\n  return a * b;\n}\n";
-
     [Fact]
     public async Task ExecuteAsync_DiamondOfFourSubtasks_BuildsTheMiddleTwoInTheirOwnWorktreesMergesThemAndVerifiesTheMergedTree()
     {
@@ -173,29 +171,8 @@ public sealed class ParallelExecutionTests
         Should.Throw<OptionsValidationException>(() => harness.Executor).Message.ShouldContain("Agent:Dag:MaxParallelism must be between 1 and 16");
     }
 
-    private static ExecutorHarness Harness(PlanScript script, Action<Dictionary<string, string?>>? settings = null)
-    {
-        var harness = new ExecutorHarness(script.Model, s =>
-        {
-            s["Agent:Planning"] = "always";
-            s["Agent:Budget:MaxSteps"] = "40";
-            settings?.Invoke(s);
-        });
-        // A passing baseline, so a resumed attempt (which cannot re-run the baseline) judges the same as a fresh one.
-        harness.Repo.Commit("fix add", ("calc.mjs", FixedCalc));
-        return harness;
-    }
+    private static ExecutorHarness Harness(PlanScript script, Action<Dictionary<string, string?>>? settings = null) =>
+        PlannedRuns.Harness(script, maxSteps: 40, settings);
 
-    private static object Plan(params (string Id, string[] DependsOn)[] subtasks) => new
-    {
-        subtasks = subtasks.Select(s => new
-        {
-            id = s.Id,
-            title = $"Step {s.Id}",
-            description = $"Write {s.Id}.txt.",
-            depends_on = s.DependsOn,
-            files = new[] { $"{s.Id}.txt" },
-            acceptance = new[] { $"{s.Id}.txt exists" },
-        }).ToArray(),
-    };
+    private static object Plan(params (string Id, string[] DependsOn)[] subtasks) => PlannedRuns.Plan(subtasks);
 }

@@ -10,7 +10,7 @@ namespace Nightshift.Agent.Tests.Execution;
 /// <summary>Planned tasks through the real executor: real git, the real sandbox and verifier, a scripted plan and build model.</summary>
 public sealed class PlannedExecutionTests
 {
-    private const string FixedCalc = "export function add(a, b) {\n  return a + b;\n}\n\nexport function mul(a, b) {\n  return a * b;\n}\n";
+    private const string FixedCalc = PlannedRuns.FixedCalc;
 
     [Fact]
     public async Task ExecuteAsync_PlanOfThreeSubtasks_BuildsThemInDependencyOrderWithOneCommitEach()
@@ -341,31 +341,10 @@ public sealed class PlannedExecutionTests
         run.Types.ShouldNotContain("verify.debug_mode");
     }
 
-    private static ExecutorHarness Harness(PlanScript script, Action<Dictionary<string, string?>>? settings = null)
-    {
-        var harness = new ExecutorHarness(script.Model, s =>
-        {
-            s["Agent:Planning"] = "always";
-            s["Agent:Budget:MaxSteps"] = "30";
-            settings?.Invoke(s);
-        });
-        // A passing baseline, so a resumed attempt (which cannot re-run the baseline) judges the same as a fresh one.
-        harness.Repo.Commit("fix add", ("calc.mjs", FixedCalc));
-        return harness;
-    }
+    private static ExecutorHarness Harness(PlanScript script, Action<Dictionary<string, string?>>? settings = null) =>
+        PlannedRuns.Harness(script, maxSteps: 30, settings);
 
-    private static object Plan(params (string Id, string[] DependsOn)[] subtasks) => new
-    {
-        subtasks = subtasks.Select(s => new
-        {
-            id = s.Id,
-            title = $"Step {s.Id}",
-            description = $"Write {s.Id}.txt.",
-            depends_on = s.DependsOn,
-            files = new[] { $"{s.Id}.txt" },
-            acceptance = new[] { $"{s.Id}.txt exists" },
-        }).ToArray(),
-    };
+    private static object Plan(params (string Id, string[] DependsOn)[] subtasks) => PlannedRuns.Plan(subtasks);
 
     private static string FailingTest(string name) =>
         $"import test from 'node:test';\nimport assert from 'node:assert/strict';\n\ntest('{name}', () => assert.equal(1, 2));\n";
