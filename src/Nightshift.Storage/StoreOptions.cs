@@ -56,12 +56,12 @@ public sealed class StoreOptions
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// PostgreSQL only, off by default. When on, the writes a database crash may lose without losing a task — claims,
-    /// heartbeats and a worker's final finish — commit without waiting for the WAL flush (synchronous_commit=off).
+    /// PostgreSQL only, off by default. When on, heartbeats and a worker's final finish commit without waiting for
+    /// the WAL flush (synchronous_commit=off), as a lone claim always does (its loss is caught by fencing).
     /// After a crash of the database server (not of Nightshift) the last fraction of a second of them can be gone:
     /// the task is running again under a lease nobody renews, and is reclaimed and run again. Submits, appended events,
     /// checkpoints, retries and every person's action stay durable. Readers can see such a commit before it is
-    /// durable, so a follower may have seen a <c>task.started</c> or final event that the crash then undid.
+    /// durable, so a follower may have seen a final event that the crash then undid.
     /// </summary>
     public bool PostgresFastWorkerCommits { get; set; }
 

@@ -21,7 +21,7 @@ internal sealed class PostgresStore : RelationalStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _listenSource;
-    private readonly NpgsqlDataSource? _fastCommitSource;
+    private readonly NpgsqlDataSource _unflushedSource;
     private readonly PostgresListener _listener;
     private readonly PostgresNotifier _notifier;
 
@@ -43,13 +43,11 @@ internal sealed class PostgresStore : RelationalStore
             tuned.NoResetOnClose = true;
         }
         _dataSource = NpgsqlDataSource.Create(tuned.ConnectionString);
-        if (options.PostgresFastWorkerCommits)
-        {
-            // Its own pool: the setting belongs to the session, and durable writes must never pick such a connection up.
-            var fast = new NpgsqlConnectionStringBuilder(tuned.ConnectionString);
-            fast.Options = string.IsNullOrWhiteSpace(fast.Options) ? "-c synchronous_commit=off" : fast.Options + " -c synchronous_commit=off";
-            _fastCommitSource = NpgsqlDataSource.Create(fast.ConnectionString);
-        }
+        // Commits that need not wait for the WAL flush (see CommitDurability) get their own pool: the setting belongs
+        // to the session, and durable writes must never pick such a connection up.
+        var unflushed = new NpgsqlConnectionStringBuilder(tuned.ConnectionString);
+        unflushed.Options = string.IsNullOrWhiteSpace(unflushed.Options) ? "-c synchronous_commit=off" : unflushed.Options + " -c synchronous_commit=off";
+        _unflushedSource = NpgsqlDataSource.Create(unflushed.ConnectionString);
         _listenSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString);
         _notifier = new PostgresNotifier(builder, time, logger);
         _listener = new PostgresListener(_listenSource, this, time, logger);
@@ -109,19 +107,30 @@ internal sealed class PostgresStore : RelationalStore
     }
 
     /// <summary>No explicit transaction: the command's statements run as one implicit transaction, committed at its end.</summary>
-    protected override async Task<WriteScope> BeginSingleStatementWriteAsync(bool losable, CancellationToken cancellationToken)
+    protected override async Task<WriteScope> BeginSingleStatementWriteAsync(CommitDurability durability, CancellationToken cancellationToken)
     {
         if (Options.GeneralPathOnly)
         {
             return await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         }
-        var source = losable && _fastCommitSource is not null ? _fastCommitSource : _dataSource;
+        var source = WaitsForFlush(durability) ? _dataSource : _unflushedSource;
         var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return new WriteScope(
             new DbSession(connection, null),
             async () => await connection.DisposeAsync().ConfigureAwait(false),
             async () => await connection.DisposeAsync().ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// Whether a commit of this kind waits for PostgreSQL to flush its WAL (synchronous_commit). A lone claim never
+    /// does: losing it is caught by fencing. Heartbeats and final finishes do unless the operator opted out.
+    /// </summary>
+    internal bool WaitsForFlush(CommitDurability durability) => durability switch
+    {
+        CommitDurability.FencedIfLost => false,
+        CommitDurability.RerunIfLost => !Options.PostgresFastWorkerCommits,
+        _ => true,
+    };
 
     protected override async Task<ChainedRows> RunChainAsync(
         DbSession session, ChainedFinish? finish, ChainedClaim? claim, DateTimeOffset now, CancellationToken cancellationToken)
@@ -161,9 +170,6 @@ internal sealed class PostgresStore : RelationalStore
         await _notifier.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         await _listenSource.DisposeAsync().ConfigureAwait(false);
-        if (_fastCommitSource is not null)
-        {
-            await _fastCommitSource.DisposeAsync().ConfigureAwait(false);
-        }
+        await _unflushedSource.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -78,8 +78,10 @@ internal abstract partial class RelationalStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        // A lost claim or final finish is safe to lose in a crash: the lease runs out and the task runs again.
-        await using var scope = await BeginSingleStatementWriteAsync(losable: true, cancellationToken).ConfigureAwait(false);
+        // A claim alone is caught by fencing if a crash loses it; a final finish (alone or before a claim) makes the
+        // task run again if lost, which only the operator may accept.
+        var durability = finish is null ? CommitDurability.FencedIfLost : CommitDurability.RerunIfLost;
+        await using var scope = await BeginSingleStatementWriteAsync(durability, cancellationToken).ConfigureAwait(false);
         // Once sent, the statement commits by itself: a cancellation could only hide a claim that happened.
         var rows = await RunChainAsync(scope.Session, finish, claim, now, CancellationToken.None).ConfigureAwait(false);
         if (finish is not null && rows.Finished is null)

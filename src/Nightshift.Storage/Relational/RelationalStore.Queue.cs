@@ -90,7 +90,7 @@ internal abstract partial class RelationalStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         var now = Now();
-        await using var scope = await BeginSingleStatementWriteAsync(losable: true, cancellationToken).ConfigureAwait(false);
+        await using var scope = await BeginSingleStatementWriteAsync(CommitDurability.RerunIfLost, cancellationToken).ConfigureAwait(false);
         var renewed = await scope.Session.QuerySingleAsync(
             $"UPDATE tasks SET lease_expires_at = @now + lease_ms WHERE {FenceCondition} RETURNING lease_expires_at, cancel_requested",
             FenceArgs(lease, now),
@@ -107,7 +107,7 @@ internal abstract partial class RelationalStore
         Payloads.EnsureWorkerEventType(type);
         Payloads.EnsureObject("data", dataJson, Options.MaxEventPayloadBytes);
         var now = Now();
-        await using var scope = await BeginSingleStatementWriteAsync(losable: false, cancellationToken).ConfigureAwait(false);
+        await using var scope = await BeginSingleStatementWriteAsync(CommitDurability.Required, cancellationToken).ConfigureAwait(false);
         var sql = new System.Text.StringBuilder($"UPDATE tasks SET last_seq = last_seq + 1 WHERE {FenceCondition} RETURNING last_seq;");
         var args = FenceArgs(lease, now);
         AppendEventInsert(sql, args, [(type, dataJson)], FenceCondition);

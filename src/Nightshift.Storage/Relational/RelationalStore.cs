@@ -49,12 +49,11 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
     /// PostgreSQL runs as one implicit transaction): a dialect may commit it with that command and save the round
     /// trips of BEGIN and COMMIT. Reads after it (to explain a refusal) see the database as it is.
     /// </summary>
-    /// <param name="losable">
-    /// a crash of the database may lose this write once committed, because losing it only makes a task run again
-    /// (a claim, a heartbeat, a worker's final finish); the dialect may then skip waiting for durability when the
-    /// options allow it. Never true for a submit or a person's action.
+    /// <param name="durability">
+    /// what a crash of the database may do to this write once it is committed, which tells the dialect whether it must
+    /// wait for the write to be durable before answering (see <see cref="CommitDurability"/>).
     /// </param>
-    protected virtual Task<WriteScope> BeginSingleStatementWriteAsync(bool losable, CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
+    protected virtual Task<WriteScope> BeginSingleStatementWriteAsync(CommitDurability durability, CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
 
     /// <summary>Serialises claims that count running tasks (caps), which row locks alone cannot make exact.</summary>
     protected virtual Task LockForCapsAsync(WriteScope scope, CancellationToken cancellationToken) => Task.CompletedTask;

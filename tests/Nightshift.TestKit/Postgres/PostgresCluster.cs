@@ -16,7 +16,22 @@ public sealed class PostgresCluster : IAsyncLifetime
     /// <summary>Points at a PostgreSQL bin folder to use instead of the newest /usr/lib/postgresql/*/bin.</summary>
     public const string BinVariable = "NIGHTSHIFT_PG_BIN";
 
+    private readonly string _extraSettings;
     private int _databases;
+
+    /// <summary>A cluster with the kit's standard settings (what a collection fixture gets).</summary>
+    public PostgresCluster()
+    {
+        _extraSettings = "";
+    }
+
+    private PostgresCluster(string extraSettings)
+    {
+        _extraSettings = extraSettings;
+    }
+
+    /// <summary>A cluster with extra server settings, given as <c>-c name=value</c> options (for tests of server behaviour).</summary>
+    public static PostgresCluster WithSettings(string extraSettings) => new(extraSettings);
 
     /// <summary>The folder holding pg_ctl, or null when the server programs are missing (see <see cref="UnavailableReason"/>).</summary>
     public static string? BinDirectory { get; } = FindBinDirectory(out var reason) is { } bin ? bin : SetReason(reason);
@@ -106,10 +121,30 @@ public sealed class PostgresCluster : IAsyncLifetime
         }
         await RunAsync(Path.Combine(BinDirectory!, "initdb"), ["-D", DataFolder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]).ConfigureAwait(false);
         Port = FreePort();
+        await StartServerAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Kills the server the way a crash would (<c>pg_ctl stop -m immediate</c>: no checkpoint, unflushed WAL is gone)
+    /// and starts it again on the same folder and port; it runs crash recovery before accepting connections.
+    /// </summary>
+    public async Task CrashAndRestartAsync()
+    {
+        if (Folder is null)
+        {
+            throw new InvalidOperationException("the PostgreSQL cluster is not running");
+        }
+        await RunAsync(Path.Combine(BinDirectory!, "pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"]).ConfigureAwait(false);
+        NpgsqlConnection.ClearAllPools();
+        await StartServerAsync().ConfigureAwait(false);
+    }
+
+    private async Task StartServerAsync()
+    {
         var settings = string.Create(
             CultureInfo.InvariantCulture,
-            $"-c port={Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={Folder} -c max_connections=300 -c shared_buffers=32MB");
-        await RunAsync(Path.Combine(BinDirectory!, "pg_ctl"), ["-D", DataFolder, "-l", Path.Combine(Folder, "server.log"), "-o", settings, "-w", "-t", "30", "start"]).ConfigureAwait(false);
+            $"-c port={Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={Folder} -c max_connections=300 -c shared_buffers=32MB {_extraSettings}");
+        await RunAsync(Path.Combine(BinDirectory!, "pg_ctl"), ["-D", DataFolder, "-l", Path.Combine(Folder!, "server.log"), "-o", settings, "-w", "-t", "30", "start"]).ConfigureAwait(false);
     }
 
     private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool tolerateFailure = false)
