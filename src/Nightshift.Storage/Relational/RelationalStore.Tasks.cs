@@ -10,6 +10,15 @@ internal abstract partial class RelationalStore
 {
     private const int MaxReasonLength = 4_000;
 
+    private const string InsertTask =
+        """
+        INSERT INTO tasks (id, repo, instruction, title, base_branch, model, priority, require_plan_approval,
+            idempotency_key, source, status, phase, attempts, max_attempts, created_at, updated_at, run_after, last_seq)
+        VALUES (@id, @repo, @instruction, @title, @base, @model, @priority, @approval,
+            @key, @source, 'queued', 'none', 0, @max, @now, @now, @runAfter, @lastSeq)
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        """;
+
     public async Task<SubmitResult> SubmitAsync(NewTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -17,6 +26,22 @@ internal abstract partial class RelationalStore
         var now = Now();
         var runAfter = valid.RunAfter is { } wanted && wanted > now ? TaskColumns.Time(TaskColumns.Ms(wanted)) : now;
         var id = TaskId.New(Time);
+        var queued = Payloads.Build(
+            null,
+            ("repo", valid.Repo), ("title", valid.Title), ("priority", valid.Priority), ("source", valid.Source),
+            ("runAfter", runAfter > now ? runAfter : null));
+        List<(string Name, object? Value)> args =
+        [
+            ("id", id), ("repo", valid.Repo), ("instruction", valid.Instruction), ("title", valid.Title),
+            ("base", valid.BaseBranch), ("model", valid.Model), ("priority", (long)valid.Priority),
+            ("approval", valid.RequirePlanApproval), ("key", valid.IdempotencyKey), ("source", valid.Source),
+            ("max", (long)valid.MaxAttempts), ("now", TaskColumns.Ms(now)), ("runAfter", TaskColumns.Ms(runAfter)),
+        ];
+        if (CanChainStatements && !Options.GeneralPathOnly
+            && await SubmitChainedAsync(args, queued, valid.IdempotencyKey, cancellationToken).ConfigureAwait(false) is { } chained)
+        {
+            return chained;
+        }
 
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (valid.IdempotencyKey is { } key
@@ -27,20 +52,8 @@ internal abstract partial class RelationalStore
 
         // The unique index decides between concurrent submits with one key; the loser reads the winner's task.
         var inserted = await scope.Session.QuerySingleAsync(
-            $"""
-            INSERT INTO tasks (id, repo, instruction, title, base_branch, model, priority, require_plan_approval,
-                idempotency_key, source, status, phase, attempts, max_attempts, created_at, updated_at, run_after, last_seq)
-            VALUES (@id, @repo, @instruction, @title, @base, @model, @priority, @approval,
-                @key, @source, 'queued', 'none', 0, @max, @now, @now, @runAfter, 0)
-            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING {TaskColumns.List}
-            """,
-            [
-                ("id", id), ("repo", valid.Repo), ("instruction", valid.Instruction), ("title", valid.Title),
-                ("base", valid.BaseBranch), ("model", valid.Model), ("priority", (long)valid.Priority),
-                ("approval", valid.RequirePlanApproval), ("key", valid.IdempotencyKey), ("source", valid.Source),
-                ("max", (long)valid.MaxAttempts), ("now", TaskColumns.Ms(now)), ("runAfter", TaskColumns.Ms(runAfter)),
-            ],
+            $"{InsertTask} RETURNING {TaskColumns.List}",
+            [.. args, ("lastSeq", 0L)],
             TaskColumns.Read,
             cancellationToken).ConfigureAwait(false);
         if (inserted is null)
@@ -50,14 +63,50 @@ internal abstract partial class RelationalStore
             return new SubmitResult(winner.Record, Created: false);
         }
 
-        var queued = Payloads.Build(
-            null,
-            ("repo", valid.Repo), ("title", valid.Title), ("priority", valid.Priority), ("source", valid.Source),
-            ("runAfter", runAfter > now ? runAfter : null));
         var row = await UpdateAsync(scope, id, now, [], [(EventTypes.TaskQueued, queued)], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         scope.SignalWork();
         await CommitAsync(scope).ConfigureAwait(false);
         return new SubmitResult(row.Record, Created: true);
+    }
+
+    /// <summary>
+    /// The submit as one statement where the dialect can chain an INSERT's result into the next (PostgreSQL): the
+    /// task and its <c>task.queued</c> event go in together, one round trip and one commit, durable like any submit.
+    /// Null when the idempotency key belongs to a task that is not there to read: the general path then decides.
+    /// </summary>
+    private async Task<SubmitResult?> SubmitChainedAsync(List<(string Name, object? Value)> args, string queued, string? key, CancellationToken cancellationToken)
+    {
+        TaskRow? inserted;
+        cancellationToken.ThrowIfCancellationRequested();
+        await using (var scope = await BeginSingleStatementWriteAsync(CommitDurability.Required, cancellationToken).ConfigureAwait(false))
+        {
+            // The unique index decides between submits with one key: a conflicting insert writes nothing, event included.
+            // Once sent, the statement commits by itself: a cancellation could only hide a task that was created.
+            inserted = await scope.Session.QuerySingleAsync(
+                $"WITH t AS ({InsertTask} RETURNING {TaskColumns.List}), " +
+                $"e AS (INSERT INTO events (task_id, seq, time, type, data) SELECT id, 1, @now, '{EventTypes.TaskQueued}', @queued FROM t) " +
+                $"SELECT {TaskColumns.List} FROM t",
+                [.. args, ("lastSeq", 1L), ("queued", queued)],
+                TaskColumns.Read,
+                CancellationToken.None).ConfigureAwait(false);
+            if (inserted is not null)
+            {
+                scope.SignalWork();
+                scope.SignalEvents(inserted.Id);
+            }
+            await CommitAsync(scope).ConfigureAwait(false);
+        }
+        if (inserted is not null)
+        {
+            return new SubmitResult(inserted.Record, Created: true);
+        }
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var earlier = await new DbSession(connection, null).QuerySingleAsync(
+            $"SELECT {TaskColumns.List} FROM tasks WHERE idempotency_key = @key",
+            [("key", key)],
+            TaskColumns.Read,
+            cancellationToken).ConfigureAwait(false);
+        return earlier is null ? null : new SubmitResult(earlier.Record, Created: false);
     }
 
     public async Task<TaskRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
