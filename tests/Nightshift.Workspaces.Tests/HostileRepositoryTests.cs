@@ -29,12 +29,15 @@ public sealed class HostileRepositoryTests
         await File.WriteAllTextAsync(Path.Combine(h.Repo.RemotePath, "objects", "info", "alternates"), Path.Combine(decoy, "objects") + "\n");
 
         var workspace = await h.PrepareAsync("hostile");
+        // The spare checked out behind it is part of what must run nothing; it also has a folder in the mirror.
+        await h.SparesSettledAsync();
+        h.Spares(workspace).Count.ShouldBe(2);
 
         // What an agent that reaches the git data could do after preparation.
         var mirror = h.MirrorOf(workspace);
         trap.ArmConfigFile(Path.Combine(mirror, "config"), decoy, h.Repo.RemotePath);
         GitCli.Run(h.Data, "config", "--file", Path.Combine(mirror, "config"), "extensions.worktreeConfig", "true");
-        var admin = Directory.GetDirectories(Path.Combine(mirror, "worktrees")).Single();
+        var admin = File.ReadAllText(Path.Combine(workspace.Path, ".git")).Trim()["gitdir: ".Length..];
         trap.ArmConfigFile(Path.Combine(admin, "config.worktree"), decoy, h.Repo.RemotePath);
         File.Delete(Path.Combine(workspace.Path, ".git"));
         GitCli.Run(workspace.Path, "init", "--quiet");
