@@ -9,6 +9,10 @@ using Nightshift.Workspaces.Repositories;
 // the same repository, measured alternately in the same run. The goal of issue 4 reads "Workspace ready (warm mirror:
 // fetch + worktree add)", so it is judged on the steady state; a repository's very first task (which builds the
 // mirror, i.e. a clone) is printed on its own line. Usage: [runs] [--parked] [--hardlinks].
+// With spare worktrees (Workspaces:SpareWorktrees, the default) the checkout happens in the background after the
+// previous task's workspace is prepared; each timed run waits, untimed, for that to finish first, as it would have
+// while the previous task's agent worked. The path without spares (SpareWorktrees = 0) is timed back to back in the
+// same run, because the spare figure leaves out the checkout it moved off the critical path.
 const int FileCount = 5000;
 const int CommitCount = 20;
 var runs = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var r) && r > 0 ? r : 40;
@@ -37,23 +41,31 @@ for (var c = 1; c < CommitCount; c++)
 GitCli.Run(repo.RemotePath, "gc", "--quiet");
 
 var data = repo.NewFolder("data");
-var manager = new WorkspaceManager(
+// The defaults: a spare worktree per repository, parallel checkout.
+await using var manager = new WorkspaceManager(
     new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
     Options.Create(new WorkspaceOptions { DataDirectory = data }),
     time,
     NullLogger<WorkspaceManager>.Instance);
 
-// The same data folder with git's sequential checkout, the path before parallel checkout, measured for comparison.
-var sequential = new WorkspaceManager(
+// The same data folder without spares: every task checks out all its files (fetch + new worktree).
+await using var fresh = new WorkspaceManager(
     new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
-    Options.Create(new WorkspaceOptions { DataDirectory = data, CheckoutWorkers = 1 }),
+    Options.Create(new WorkspaceOptions { DataDirectory = data, SpareWorktrees = 0 }),
+    time,
+    NullLogger<WorkspaceManager>.Instance);
+
+// The same data folder with git's sequential checkout, the path before parallel checkout, measured for comparison.
+await using var sequential = new WorkspaceManager(
+    new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
+    Options.Create(new WorkspaceOptions { DataDirectory = data, CheckoutWorkers = 1, SpareWorktrees = 0 }),
     time,
     NullLogger<WorkspaceManager>.Instance);
 
 // The same data folder with worktree reuse turned on (Workspaces:MaxParkedWorktrees), measured on request.
-var reusing = new WorkspaceManager(
+await using var reusing = new WorkspaceManager(
     new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
-    Options.Create(new WorkspaceOptions { DataDirectory = data, MaxParkedWorktrees = 1 }),
+    Options.Create(new WorkspaceOptions { DataDirectory = data, MaxParkedWorktrees = 1, SpareWorktrees = 0 }),
     time,
     NullLogger<WorkspaceManager>.Instance);
 
@@ -64,6 +76,8 @@ var firstMs = time.GetElapsedTime(firstStart).TotalMilliseconds;
 await manager.ReleaseAsync(first);
 
 var ready = new List<double>();
+var readySpare = new List<double>();
+var sparesReady = 0;
 var readySequential = new List<double>();
 var readyReused = new List<double>();
 var cloneNoLocal = new List<double>();
@@ -74,10 +88,25 @@ for (var run = 1; run <= runs; run++)
     var n = random.Next(FileCount);
     repo.Commit($"remote moved {run}", ($"src/module{n % 100:d3}/file{n:d5}.cs", SourceText(n, 100 + run)));
 
+    // Not timed: the spare is made while the previous task works. The spare was made before the commit above, so the
+    // switch has that commit's change to write, as it would on an active repository.
+    await manager.WhenSparesSettledAsync();
+    // Counted so a spare that silently failed to be made cannot pass the path without one off as the spare figure.
+    if (Directory.Exists(Path.Combine(data, "spares")) && Directory.EnumerateFiles(Path.Combine(data, "spares"), "*.ready", SearchOption.AllDirectories).Any())
+    {
+        sparesReady++;
+    }
     var start = time.GetTimestamp();
-    var workspace = await manager.PrepareAsync(new WorkspaceRequest(NewId(run), repo.RemotePath, Title: $"benchmark run {run}"));
+    var spareWorkspace = await manager.PrepareAsync(new WorkspaceRequest(NewId(3000 + run), repo.RemotePath, Title: $"spare run {run}"));
+    readySpare.Add(time.GetElapsedTime(start).TotalMilliseconds);
+    await manager.ReleaseAsync(spareWorkspace);
+    // Also keeps the next spare's checkout from competing with the runs timed below.
+    await manager.WhenSparesSettledAsync();
+
+    start = time.GetTimestamp();
+    var workspace = await fresh.PrepareAsync(new WorkspaceRequest(NewId(run), repo.RemotePath, Title: $"benchmark run {run}"));
     ready.Add(time.GetElapsedTime(start).TotalMilliseconds);
-    await manager.ReleaseAsync(workspace);
+    await fresh.ReleaseAsync(workspace);
 
     start = time.GetTimestamp();
     var sequentialWorkspace = await sequential.PrepareAsync(new WorkspaceRequest(NewId(2000 + run), repo.RemotePath, Title: $"sequential run {run}"));
@@ -99,6 +128,8 @@ for (var run = 1; run <= runs; run++)
     }
 }
 
+var spareP50 = Percentile(readySpare, 0.50);
+var spareP95 = Percentile(readySpare, 0.95);
 var readyP50 = Percentile(ready, 0.50);
 var readyP95 = Percentile(ready, 0.95);
 var sequentialP50 = Percentile(readySequential, 0.50);
@@ -110,7 +141,8 @@ Console.WriteLine($"runs: {runs}, repository: {FileCount} files, {CommitCount + 
 Console.WriteLine("goal judged on the steady state (warm mirror: fetch + worktree add), as issue 4 states it; a first task builds the mirror and is shown apart");
 Console.WriteLine($"this disk now: {FileWriteProbe(repo.NewFolder("probe"), 2000):0.000} ms per small file created (a checkout writes {FileCount})");
 Console.WriteLine($"first task on the repository (builds the mirror)  {firstMs,8:0.0} ms   (once; not part of the goal)");
-Console.WriteLine($"workspace ready (fetch + new worktree)    p50 {readyP50,8:0.0} ms   p95 {readyP95,8:0.0} ms   (default: parallel checkout)");
+Console.WriteLine($"workspace ready (fetch + spare switched)  p50 {spareP50,8:0.0} ms   p95 {spareP95,8:0.0} ms   (default: SpareWorktrees = 1; its checkout ran untimed beforehand; a spare was ready in {sparesReady} of {runs} runs)");
+Console.WriteLine($"workspace ready (fetch + new worktree)    p50 {readyP50,8:0.0} ms   p95 {readyP95,8:0.0} ms   (SpareWorktrees = 0, parallel checkout)");
 Console.WriteLine($"workspace ready, sequential checkout      p50 {sequentialP50,8:0.0} ms   p95 {sequentialP95,8:0.0} ms   (CheckoutWorkers = 1, the earlier path)");
 if (withParked)
 {
@@ -121,11 +153,12 @@ if (withHardlinks)
 {
     Console.WriteLine($"git clone, local hardlinks (reference)    p50 {Percentile(cloneLocal, 0.50),8:0.0} ms   p95 {Percentile(cloneLocal, 0.95),8:0.0} ms");
 }
-var ratio = readyP50 / cloneP50;
-Console.WriteLine($"ratio workspace/clone: p50 {ratio:P1}, p95 {readyP95 / cloneP95:P1}   (sequential checkout/clone p50 {sequentialP50 / cloneP50:P1}; parallel/sequential p50 {readyP50 / sequentialP50:0.00}x, p95 {readyP95 / sequentialP95:0.00}x)");
-var p95Met = readyP95 <= 2000;
-var ratioMet = ratio <= 0.10;
-Console.WriteLine($"goal p95 <= 2 s (warm mirror): {(p95Met ? "met" : "NOT met")}; goal <= 10% of the clone (p50): {(ratioMet ? "met" : "NOT met")}");
+var ratio = spareP50 / cloneP50;
+var freshRatio = readyP50 / cloneP50;
+Console.WriteLine($"ratio workspace/clone with a spare: p50 {ratio:P1}, p95 {spareP95 / cloneP95:P1}");
+Console.WriteLine($"ratio workspace/clone without spares: p50 {freshRatio:P1}, p95 {readyP95 / cloneP95:P1}   (sequential checkout/clone p50 {sequentialP50 / cloneP50:P1}; parallel/sequential p50 {readyP50 / sequentialP50:0.00}x, p95 {readyP95 / sequentialP95:0.00}x)");
+Console.WriteLine("a spare only helps a task that follows another on the same repository once its spare is made; the first task, or one arriving sooner, pays the path without spares");
+Console.WriteLine($"goal p95 <= 2 s (warm mirror, spare): {(spareP95 <= 2000 ? "met" : "NOT met")}; goal <= 10% of the clone (p50, spare): {(ratio <= 0.10 ? "met" : "NOT met")}; without spares: {(freshRatio <= 0.10 ? "met" : "NOT met")}");
 return 0;
 
 double TimeClone(string[] arguments, int run, string kind)

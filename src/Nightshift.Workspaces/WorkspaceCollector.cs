@@ -6,7 +6,8 @@ namespace Nightshift.Workspaces;
 
 /// <summary>
 /// Removes worktrees of ended tasks once their retention has passed, worktrees nobody released for
-/// <see cref="WorkspaceOptions.AbandonedWorktreeRetention"/>, stray folders, git's stale worktree bookkeeping, and
+/// <see cref="WorkspaceOptions.AbandonedWorktreeRetention"/>, stray folders, stale and half-made spare worktrees,
+/// git's stale worktree bookkeeping, and
 /// evicts the least recently used idle mirrors while they exceed <see cref="WorkspaceOptions.MirrorDiskBudgetBytes"/>.
 /// </summary>
 public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger<WorkspaceCollector> logger)
@@ -46,6 +47,7 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
         }
 
         removed += manager.CollectParked();
+        var sparesRemoved = await manager.CollectSparesAsync(cancellationToken);
 
         var mirrors = new List<(string Key, string Path, long Bytes, DateTime Used)>();
         foreach (var mirror in Directory.EnumerateDirectories(layout.Mirrors, "*.git"))
@@ -84,6 +86,7 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
                 }
                 FileTrees.Delete(mirror.Path);
                 FileTrees.Delete(layout.ParkedFor(mirror.Key));
+                FileTrees.Delete(layout.SparesFor(mirror.Key));
                 File.Delete(layout.MirrorUsed(mirror.Key));
             }
             total -= mirror.Bytes;
@@ -91,15 +94,15 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
             LogEvicted(logger, mirror.Path, mirror.Bytes);
         }
 
-        if (removed > 0 || evicted > 0)
+        if (removed > 0 || evicted > 0 || sparesRemoved > 0)
         {
-            LogCollected(logger, removed, evicted, total);
+            LogCollected(logger, removed, sparesRemoved, evicted, total);
         }
-        return new CollectionReport(removed, evicted, total);
+        return new CollectionReport(removed, evicted, total) { SparesRemoved = sparesRemoved };
     }
 
-    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "workspace collection removed {Worktrees} worktrees and evicted {Mirrors} mirrors; mirrors now take {Bytes} bytes")]
-    private static partial void LogCollected(ILogger logger, int worktrees, int mirrors, long bytes);
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "workspace collection removed {Worktrees} worktrees and {Spares} spare worktrees and evicted {Mirrors} mirrors; mirrors now take {Bytes} bytes")]
+    private static partial void LogCollected(ILogger logger, int worktrees, int spares, int mirrors, long bytes);
 
     [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "evicted mirror {Mirror} ({Bytes} bytes) to stay within Workspaces:MirrorDiskBudgetBytes")]
     private static partial void LogEvicted(ILogger logger, string mirror, long bytes);

@@ -33,4 +33,16 @@ public sealed partial class WorkspaceManager
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "reusing a parked worktree at {Path} failed ({Reason}); checking out afresh")]
     private static partial void LogAdoptFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "workspace for task {TaskId} made from a spare worktree checked out at {SpareCommit}, switched to {BaseCommit}")]
+    private static partial void LogSpareTaken(ILogger logger, string taskId, string spareCommit, string baseCommit);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Warning, Message = "taking a spare worktree for {Path} failed ({Reason}); it was deleted and the worktree is checked out afresh")]
+    private static partial void LogSpareTakeFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "making a spare worktree of {Repository} failed; the next task on it checks out afresh")]
+    private static partial void LogSpareFailed(ILogger logger, string repository, Exception exception);
+
+    [LoggerMessage(EventId = 4114, Level = LogLevel.Debug, Message = "spare worktree of {Repository} ready at {Path} ({Commit})")]
+    private static partial void LogSpareReady(ILogger logger, string repository, string path, string commit);
 }

@@ -47,7 +47,8 @@ public sealed partial class WorkspaceManager
     /// <summary>
     /// Fetches the repository into its mirror (creating it on first use) and adds a worktree for the task on a new
     /// branch <c>nightshift/&lt;short-id&gt;-&lt;slug&gt;</c> from the base branch. Preparing a task whose worktree
-    /// still exists returns that worktree unchanged, so a resumed task keeps its work.
+    /// still exists returns that worktree unchanged, so a resumed task keeps its work. A spare worktree
+    /// (<see cref="WorkspaceOptions.SpareWorktrees"/>) is taken when one is ready, and another is made in the background.
     /// </summary>
     public async Task<Workspace> PrepareAsync(WorkspaceRequest request, CancellationToken cancellationToken = default)
     {
@@ -118,7 +119,9 @@ public sealed partial class WorkspaceManager
                 await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
             }
 
-            if (!await TryAdoptParkedAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken))
+            // A spare is a clean checkout of our own, so it is preferred to a parked folder an agent has used.
+            if (!await TryTakeSpareAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken)
+                && !await TryAdoptParkedAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken))
             {
                 await Git.RunCheckedAsync(
                     new GitInvocation([.. CheckoutConfig, "worktree", "add", "--quiet", "--no-track", "-B", branch, "--", path, baseCommit]) { GitDir = mirror },
@@ -133,6 +136,8 @@ public sealed partial class WorkspaceManager
             Layout.WriteRecord(record);
             TouchMirror(repository.Key);
         }
+        // Outside the lock: the job takes it itself, after this task's checkout is done.
+        RequestSpares(repository, record.BaseCommit);
         LogPrepared(_logger, request.TaskId, repository.Location, record.Branch, record.BaseCommit, _time.GetElapsedTime(started).TotalMilliseconds);
         return record.ToWorkspace();
     }

@@ -40,6 +40,14 @@ public sealed class WorkspaceOptions
     public int MaxParkedWorktrees { get; set; }
 
     /// <summary>
+    /// Worktrees per repository checked out ahead of need, in the background after a task's workspace is prepared:
+    /// the next task on that repository takes one, moves it into place and switches it to its branch and base, which
+    /// rewrites only the files that differ instead of all of them. Each costs the disk of one more checkout, and a
+    /// spare made from an older commit is brought up to date by that switch. Zero turns it off; at most 8.
+    /// </summary>
+    public int SpareWorktrees { get; set; } = 1;
+
+    /// <summary>
     /// Processes git uses to write a checkout (<c>checkout.workers</c>). Zero: one per core. Writing and inflating
     /// thousands of files dominates preparing a workspace, and parallel checkout divides it across cores; 1 is
     /// git's sequential checkout.

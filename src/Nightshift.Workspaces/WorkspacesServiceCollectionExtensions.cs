@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
 
 namespace Nightshift.Workspaces;
@@ -14,6 +16,7 @@ public static class WorkspacesServiceCollectionExtensions
     {
         services.AddOptions<RepositoryOptions>().BindConfiguration(RepositoryOptions.SectionName);
         services.AddOptions<WorkspaceOptions>().BindConfiguration(WorkspaceOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkspaceOptions>, WorkspaceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RepositoryPolicy>();
         services.TryAddSingleton<WorkspaceManager>();

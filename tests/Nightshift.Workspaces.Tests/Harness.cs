@@ -11,6 +11,8 @@ internal sealed class Harness : IDisposable
 {
     private static int _counter;
 
+    private readonly List<WorkspaceManager> _managers = [];
+
     private Harness(TempGitRepo repo, Action<RepositoryOptions>? repositories, Action<WorkspaceOptions>? workspaces)
     {
         Repo = repo;
@@ -43,8 +45,12 @@ internal sealed class Harness : IDisposable
     public static Harness Create(Action<RepositoryOptions>? repositories = null, Action<WorkspaceOptions>? workspaces = null) =>
         new(TempGitRepo.Create(), repositories, workspaces);
 
-    public WorkspaceManager CreateManager() =>
-        new(new RepositoryPolicy(Microsoft.Extensions.Options.Options.Create(RepositoryOptions)), Microsoft.Extensions.Options.Options.Create(Options), Clock, Logger);
+    public WorkspaceManager CreateManager()
+    {
+        var manager = new WorkspaceManager(new RepositoryPolicy(Microsoft.Extensions.Options.Options.Create(RepositoryOptions)), Microsoft.Extensions.Options.Options.Create(Options), Clock, Logger);
+        _managers.Add(manager);
+        return manager;
+    }
 
     /// <summary>A fresh valid task id, unique within the test run.</summary>
     public static string NewTaskId() => $"01test{Interlocked.Increment(ref _counter):d4}{Guid.NewGuid():N}"[..26];
@@ -63,5 +69,22 @@ internal sealed class Harness : IDisposable
         return long.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public void Dispose() => Repo.Dispose();
+    /// <summary>Waits for the background spare jobs to settle (they start after every prepared workspace).</summary>
+    public Task SparesSettledAsync() => Task.WhenAll(_managers.Select(m => m.WhenSparesSettledAsync()));
+
+    /// <summary>Spare folders of the repository (ready or not), and their markers.</summary>
+    public IReadOnlyList<string> Spares(Workspace workspace) =>
+        Directory.Exists(Path.Combine(Data, "spares", workspace.Repository.Key))
+            ? [.. Directory.EnumerateFileSystemEntries(Path.Combine(Data, "spares", workspace.Repository.Key)).Select(Path.GetFileName).Order(StringComparer.Ordinal)!]
+            : [];
+
+    public void Dispose()
+    {
+        // Spare jobs are cancelled and awaited first, so no git is still writing when the temp folders go.
+        foreach (var manager in _managers)
+        {
+            manager.Dispose();
+        }
+        Repo.Dispose();
+    }
 }

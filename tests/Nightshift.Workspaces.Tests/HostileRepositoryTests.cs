@@ -29,12 +29,15 @@ public sealed class HostileRepositoryTests
         await File.WriteAllTextAsync(Path.Combine(h.Repo.RemotePath, "objects", "info", "alternates"), Path.Combine(decoy, "objects") + "\n");
 
         var workspace = await h.PrepareAsync("hostile");
+        // The spare checked out behind it is part of what must run nothing; it also has a folder in the mirror.
+        await h.SparesSettledAsync();
+        h.Spares(workspace).Count.ShouldBe(2);
 
         // What an agent that reaches the git data could do after preparation.
         var mirror = h.MirrorOf(workspace);
         trap.ArmConfigFile(Path.Combine(mirror, "config"), decoy, h.Repo.RemotePath);
         GitCli.Run(h.Data, "config", "--file", Path.Combine(mirror, "config"), "extensions.worktreeConfig", "true");
-        var admin = Directory.GetDirectories(Path.Combine(mirror, "worktrees")).Single();
+        var admin = File.ReadAllText(Path.Combine(workspace.Path, ".git")).Trim()["gitdir: ".Length..];
         trap.ArmConfigFile(Path.Combine(admin, "config.worktree"), decoy, h.Repo.RemotePath);
         File.Delete(Path.Combine(workspace.Path, ".git"));
         GitCli.Run(workspace.Path, "init", "--quiet");
@@ -57,6 +60,52 @@ public sealed class HostileRepositoryTests
 
         // The traps were live: ordinary git in the worktree falls into them.
         GitCli.TryRun(workspace.Path, null, "status", "--porcelain");
+        trap.Triggered().ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task PrepareAsync_TakingASpareOfAHostileRepository_ExecutesNothing()
+    {
+        using var h = Harness.Create();
+        var trap = Trap.Create(h.Repo);
+        h.Repo.Commit(
+            "hostile content",
+            (".gitattributes", "* filter=evil diff=evil\n"),
+            (".gitmodules", $"[submodule \"sub\"]\n\tpath = sub\n\turl = ext::sh -c touch% {trap.Canaries}/submodule-url\n"),
+            ("data.txt", "payload\n"));
+        // The next task's base differs from the spare's, so the switch has files to write (through the filters, if
+        // they ran).
+        h.Repo.Git("checkout", "--quiet", "-b", "next");
+        var next = h.Repo.Commit("next", ("data.txt", "next payload\n"), ("more.txt", "more\n"));
+        h.Repo.Git("checkout", "--quiet", "main");
+        var decoy = Path.Combine(h.Repo.Root, "decoy.git");
+        GitCli.Run(h.Repo.Root, "init", "--quiet", "--bare", decoy);
+        trap.ArmRepository(h.Repo.RemotePath, isBare: true, decoy, h.Repo.RemotePath);
+        var first = await h.PrepareAsync("first");
+        await h.SparesSettledAsync();
+        // What an agent that reaches the git data could do before the next task takes the spare.
+        var mirror = h.MirrorOf(first);
+        trap.ArmConfigFile(Path.Combine(mirror, "config"), decoy, h.Repo.RemotePath);
+        GitCli.Run(h.Data, "config", "--file", Path.Combine(mirror, "config"), "extensions.worktreeConfig", "true");
+        foreach (var admin in Directory.GetDirectories(Path.Combine(mirror, "worktrees")))
+        {
+            trap.ArmConfigFile(Path.Combine(admin, "config.worktree"), decoy, h.Repo.RemotePath);
+        }
+        trap.ArmRepository(mirror, isBare: true, decoy, h.Repo.RemotePath);
+
+        var second = await h.PrepareAsync("second", baseBranch: "next");
+        await h.SparesSettledAsync();
+
+        trap.Triggered().ShouldBeEmpty();
+        h.Logger.Lines.ShouldContain(l => l.Contains("made from a spare worktree", StringComparison.Ordinal), string.Join("\n", h.Logger.Lines));
+        second.BaseCommit.ShouldBe(next);
+        File.ReadAllText(Path.Combine(second.Path, "data.txt")).ShouldBe("next payload\n");
+        File.ReadAllText(Path.Combine(second.Path, "more.txt")).ShouldBe("more\n");
+        GitCli.Run(h.Data, "--git-dir", mirror, "for-each-ref", "--format=%(refname)", "refs/heads/").ShouldContain("refs/heads/" + second.Branch);
+        h.Spares(second).ShouldContain(s => s.EndsWith(".ready", StringComparison.Ordinal));
+
+        // The traps were live: ordinary git switching that worktree runs the hooks planted in the mirror.
+        GitCli.TryRun(second.Path, null, "checkout", "--quiet", "-b", "probe");
         trap.Triggered().ShouldNotBeEmpty();
     }
 

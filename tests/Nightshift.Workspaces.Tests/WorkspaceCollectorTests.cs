@@ -68,6 +68,8 @@ public sealed class WorkspaceCollectorTests
         var recent = await h.PrepareAsync("recent", repository: other);
         await h.Manager.ReleaseAsync(old);
         await h.Manager.ReleaseAsync(recent);
+        // A spare's bookkeeping lives in its mirror: the sizes are only stable once the spares are made.
+        await h.SparesSettledAsync();
         h.Options.MirrorDiskBudgetBytes = FileTrees.Size(h.MirrorOf(recent)) + 1;
 
         var report = await h.Collector.CollectAsync(TestDefaults.TimeoutToken());

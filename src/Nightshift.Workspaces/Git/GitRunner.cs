@@ -69,6 +69,9 @@ internal sealed partial class GitRunner(string gitExecutable, GitHome home, Time
         catch (OperationCanceledException)
         {
             Kill(process);
+            // Waited for, so no git is left writing into a folder the caller deletes next (a spare being checked out
+            // when the host stops, say).
+            await WaitForKilledAsync(process);
             if (cancellationToken.IsCancellationRequested)
             {
                 throw;
@@ -217,6 +220,19 @@ internal sealed partial class GitRunner(string gitExecutable, GitHome home, Time
         catch (InvalidOperationException)
         {
             // Already exited.
+        }
+    }
+
+    private static async Task WaitForKilledAsync(Process process)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A process that ignores SIGKILL this long is stuck in the kernel; nothing more can be done from here.
         }
     }
 

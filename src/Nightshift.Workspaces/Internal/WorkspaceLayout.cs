@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Nightshift.Workspaces.Internal;
 
-/// <summary>The folders under the data folder: mirrors, worktrees, workspace records and git's private home.</summary>
+/// <summary>The folders under the data folder: mirrors, worktrees, workspace records, parked and spare worktrees and git's private home.</summary>
 internal sealed class WorkspaceLayout(string dataDirectory)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -26,6 +26,20 @@ internal sealed class WorkspaceLayout(string dataDirectory)
     public string Parked { get; } = Path.Combine(dataDirectory, "parked");
 
     public string ParkedFor(string key) => Path.Combine(Parked, key);
+
+    /// <summary>
+    /// Worktrees checked out ahead of need, one folder per mirror key holding <c>&lt;name&gt;</c> folders and their
+    /// <c>&lt;name&gt;.ready</c> markers (renamed to <c>&lt;name&gt;.taken</c> by the task that takes one).
+    /// </summary>
+    public string Spares { get; } = Path.Combine(dataDirectory, "spares");
+
+    public string SparesFor(string key) => Path.Combine(Spares, key);
+
+    public string Spare(string key, string name) => Path.Combine(Spares, key, name);
+
+    public string SpareReady(string key, string name) => Path.Combine(Spares, key, name + ".ready");
+
+    public string SpareTaken(string key, string name) => Path.Combine(Spares, key, name + ".taken");
 
     public string Mirror(string key) => Path.Combine(Mirrors, key + ".git");
 

@@ -51,7 +51,9 @@ internal sealed class DagHarness : IDisposable
         var data = repo.NewFolder("data");
         var manager = new WorkspaceManager(
             new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
-            Options.Create(new WorkspaceOptions { DataDirectory = data }),
+            // No spare worktrees: the harness never disposes the manager, so a background checkout would still be writing
+            // into the data folder when the test deletes it.
+            Options.Create(new WorkspaceOptions { DataDirectory = data, SpareWorktrees = 0 }),
             TimeProvider.System,
             NullLogger<WorkspaceManager>.Instance);
         var workspace = await manager.PrepareAsync(new WorkspaceRequest("01dag" + Guid.NewGuid().ToString("N")[..20], repo.RemotePath, null, "dag task"), TestDefaults.TimeoutToken());
