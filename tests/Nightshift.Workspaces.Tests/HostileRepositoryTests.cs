@@ -14,11 +14,7 @@ public sealed class HostileRepositoryTests
     {
         using var h = Harness.Create();
         var trap = Trap.Create(h.Repo);
-        h.Repo.Commit(
-            "hostile content",
-            (".gitattributes", "* filter=evil diff=evil\n"),
-            (".gitmodules", $"[submodule \"sub\"]\n\tpath = sub\n\turl = ext::sh -c touch% {trap.Canaries}/submodule-url\n"),
-            ("data.txt", "payload\n"));
+        CommitHostileContent(h, trap);
         var blob = h.Repo.Git("rev-parse", "HEAD:data.txt").Trim();
         h.Repo.Git("update-index", "--add", "--cacheinfo", $"160000,{blob},sub");
         h.Repo.Git("commit", "--quiet", "-m", "gitlink");
@@ -68,11 +64,7 @@ public sealed class HostileRepositoryTests
     {
         using var h = Harness.Create();
         var trap = Trap.Create(h.Repo);
-        h.Repo.Commit(
-            "hostile content",
-            (".gitattributes", "* filter=evil diff=evil\n"),
-            (".gitmodules", $"[submodule \"sub\"]\n\tpath = sub\n\turl = ext::sh -c touch% {trap.Canaries}/submodule-url\n"),
-            ("data.txt", "payload\n"));
+        CommitHostileContent(h, trap);
         // The next task's base differs from the spare's, so the switch has files to write (through the filters, if
         // they ran).
         h.Repo.Git("checkout", "--quiet", "-b", "next");
@@ -235,4 +227,12 @@ public sealed class HostileRepositoryTests
             }
         }
     }
+
+    /// <summary>Filters and diff drivers on every file, and a submodule whose URL would run a program.</summary>
+    private static void CommitHostileContent(Harness h, Trap trap) =>
+        h.Repo.Commit(
+            "hostile content",
+            (".gitattributes", "* filter=evil diff=evil\n"),
+            (".gitmodules", $"[submodule \"sub\"]\n\tpath = sub\n\turl = ext::sh -c touch% {trap.Canaries}/submodule-url\n"),
+            ("data.txt", "payload\n"));
 }

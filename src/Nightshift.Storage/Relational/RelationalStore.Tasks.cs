@@ -45,7 +45,7 @@ internal abstract partial class RelationalStore
 
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (valid.IdempotencyKey is { } key
-            && await FindByKeyAsync(scope, key, cancellationToken).ConfigureAwait(false) is { } earlier)
+            && await FindByKeyAsync(scope.Session, key, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             return new SubmitResult(earlier.Record, Created: false);
         }
@@ -58,7 +58,7 @@ internal abstract partial class RelationalStore
             cancellationToken).ConfigureAwait(false);
         if (inserted is null)
         {
-            var winner = await FindByKeyAsync(scope, valid.IdempotencyKey!, cancellationToken).ConfigureAwait(false)
+            var winner = await FindByKeyAsync(scope.Session, valid.IdempotencyKey!, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("a task with this idempotency key was being written and then vanished");
             return new SubmitResult(winner.Record, Created: false);
         }
@@ -100,12 +100,12 @@ internal abstract partial class RelationalStore
         {
             return new SubmitResult(inserted.Record, Created: true);
         }
+        if (key is null)
+        {
+            return null;
+        }
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var earlier = await new DbSession(connection, null).QuerySingleAsync(
-            $"SELECT {TaskColumns.List} FROM tasks WHERE idempotency_key = @key",
-            [("key", key)],
-            TaskColumns.Read,
-            cancellationToken).ConfigureAwait(false);
+        var earlier = await FindByKeyAsync(new DbSession(connection, null), key, cancellationToken).ConfigureAwait(false);
         return earlier is null ? null : new SubmitResult(earlier.Record, Created: false);
     }
 
@@ -312,8 +312,8 @@ internal abstract partial class RelationalStore
         }
     }
 
-    private Task<TaskRow?> FindByKeyAsync(WriteScope scope, string key, CancellationToken cancellationToken) =>
-        scope.Session.QuerySingleAsync(
+    private static Task<TaskRow?> FindByKeyAsync(DbSession session, string key, CancellationToken cancellationToken) =>
+        session.QuerySingleAsync(
             $"SELECT {TaskColumns.List} FROM tasks WHERE idempotency_key = @key",
             [("key", key)],
             TaskColumns.Read,
