@@ -25,5 +25,28 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed)))
   skipped=$((skipped + $(get notExecuted)))
 done
+# The failures again, at the end where a CI log's tail shows them: each test's name and the first lines of its message.
+if ((failed != 0)); then
+  echo "failed tests:"
+  for trx in "$results"/*.trx; do
+    awk '
+      function unescape(s) {
+        gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&#xD;/, "", s)
+        gsub(/&#xA;/, " ", s); gsub(/&amp;/, "\\&", s); return s
+      }
+      /<UnitTestResult / && /outcome="Failed"/ {
+        name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+        print "  FAILED " unescape(name); failed = 1; lines = 0; next
+      }
+      failed && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+      inmsg {
+        end = sub(/<\/Message>.*/, "")
+        if (lines < 12) print "    " unescape($0); lines++
+        if (end) { inmsg = 0; failed = 0 }
+      }
+      /<\/UnitTestResult>/ { failed = 0; inmsg = 0 }
+    ' "$trx"
+  done
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if ((status != 0 || failed != 0 || passed == 0)); then exit 1; fi
