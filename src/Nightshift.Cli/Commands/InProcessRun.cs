@@ -9,6 +9,7 @@ using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
 using Nightshift.Server.Hosting;
 using Nightshift.Storage;
+using Nightshift.Workspaces;
 using Nightshift.Workspaces.Repositories;
 
 namespace Nightshift.Cli.Commands;
@@ -38,6 +39,9 @@ internal static class InProcessRun
             ServerLifetime.QuietFramework(verbose: false)(services);
             // The live display tells the story; only warnings from the engine belong beside it.
             services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            // This process ends with its one task, so a spare worktree made for the next task would only cost a
+            // checkout's CPU and disk while the agent works, and be thrown away at exit.
+            services.PostConfigure<WorkspaceOptions>(o => o.SpareWorktrees = 0);
             if (localRoot is not null)
             {
                 // The path given on the command line is allowed for this run only.

@@ -57,7 +57,7 @@ public sealed class ParallelExecutionTests
         run.Events.Where(e => e.Type == "verify.passed").ShouldHaveSingleItem().Seq.ShouldBeGreaterThan(lastMerge);
         run.All("branch.pushed").ShouldHaveSingleItem();
         harness.Repo.RemoteGit("branch", "--format=%(refname:short)").Trim().Split('\n').Order(StringComparer.Ordinal).ShouldBe(["main", branch]);
-        Directory.GetDirectories(harness.Data, "*.subtasks", SearchOption.AllDirectories).ShouldBeEmpty();
+        Directory.GetDirectories(Path.Combine(harness.Data, "worktrees"), "*.subtasks").ShouldBeEmpty();
         var pull = await harness.Forge.FindAsync(run.Task.Id);
         pull.ShouldNotBeNull().Body.ShouldContain("## Plan");
     }
@@ -120,7 +120,7 @@ public sealed class ParallelExecutionTests
 
         released.Kind.ShouldBe(OutcomeKind.Released);
         script.Built.Order(StringComparer.Ordinal).ShouldBe(["a", "b", "c"]);
-        Directory.GetDirectories(harness.Data, "*.subtasks", SearchOption.AllDirectories).ShouldBeEmpty();
+        Directory.GetDirectories(Path.Combine(harness.Data, "worktrees"), "*.subtasks").ShouldBeEmpty();
         // The checkpoint says a and b are done (b's merge is on the task branch); c's record is lost, so c is built again.
         var checkpoint = JsonNode.Parse(run.Checkpoint!)!.AsObject();
         var subtasks = checkpoint["subtasks"]!.AsArray();
