@@ -19,7 +19,7 @@ public sealed class ReadyJailTests
         echo "--- $(id) $(hostname) $(pwd)"
         ulimit -a
         grep -E '^(NoNewPrivs|CapEff|CapBnd|Seccomp):' /proc/self/status
-        ls /proc | grep -E '^[0-9]+$' | sort -n | tr '\n' ' '; echo
+        echo /proc/[0-9]* # the shell expands it, so no pipeline's processes race into the list
         echo /proc/$$/fd/*
         awk '{print $2, $3, $4}' /proc/self/mounts
         cat /proc/self/cgroup | sed 's/[0-9a-f]\{32\}/GROUP/'
@@ -56,6 +56,7 @@ public sealed class ReadyJailTests
         actual.Stdout.ShouldContain("NODE_ENV=test\n");
         actual.Stdout.ShouldContain("/workspace/sub");
         actual.Stdout.ShouldContain("NoNewPrivs:\t1");
+        actual.Stdout.ShouldContain("\n/proc/1 /proc/2\n", Case.Sensitive, "only the jail's init and the command's shell are visible");
 
         // Run directly (no shell of its own), a program sees exactly the variables it was given, nothing the waiting shell had.
         var env = CommandSpec.Exec("env") with { WorktreePath = worktree.Path, Environment = spec.Environment };
