@@ -34,6 +34,7 @@ if ((failed != 0)); then
         gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&#xD;/, "", s)
         gsub(/&#xA;/, " ", s); gsub(/&amp;/, "\\&", s); return s
       }
+      /<UnitTestResult / { failed = 0; inmsg = 0 }
       /<UnitTestResult / && /outcome="Failed"/ {
         name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
         print "  FAILED " unescape(name); failed = 1; lines = 0; next
