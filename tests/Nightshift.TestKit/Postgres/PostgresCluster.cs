@@ -21,8 +21,8 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     /// <summary>A cluster with the kit's standard settings (what a collection fixture gets).</summary>
     public PostgresCluster()
+        : this("")
     {
-        _extraSettings = "";
     }
 
     private PostgresCluster(string extraSettings)
@@ -125,8 +125,9 @@ public sealed class PostgresCluster : IAsyncLifetime
     }
 
     /// <summary>
-    /// Kills the server the way a crash would (<c>pg_ctl stop -m immediate</c>: no checkpoint, unflushed WAL is gone)
-    /// and starts it again on the same folder and port; it runs crash recovery before accepting connections.
+    /// Stops the server the way a crash would (<c>pg_ctl stop -m immediate</c>: no shutdown checkpoint; WAL still in the
+    /// server's buffers is gone, WAL already handed to the kernel survives) and starts it again on the same folder and
+    /// port; it runs crash recovery before accepting connections.
     /// </summary>
     public async Task CrashAndRestartAsync()
     {
