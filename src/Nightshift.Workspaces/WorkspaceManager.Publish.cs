@@ -1,3 +1,4 @@
+using Nightshift.Core.Errors;
 using Nightshift.Workspaces.Git;
 using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
@@ -77,6 +78,56 @@ public sealed partial class WorkspaceManager
         await RemoveAsync(record, park: true, cancellationToken);
     }
 
+    /// <summary>The prefix of the branches tasks are built on unless the repository asks for another (<see cref="RenameBranchAsync"/>).</summary>
+    public const string DefaultBranchPrefix = Names.BranchPrefix;
+
+    /// <summary>
+    /// Renames the task's branch, e.g. to the prefix the repository's .nightshift.yml asks for. The worktree stays
+    /// checked out on it and its commits move along. Renaming to the current name does nothing; a name git would
+    /// refuse is refused with the reason.
+    /// </summary>
+    public async Task<Workspace> RenameBranchAsync(Workspace workspace, string branch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(branch);
+        var record = RequireRecord(workspace);
+        if (string.Equals(record.Branch, branch, StringComparison.Ordinal))
+        {
+            return record.ToWorkspace();
+        }
+        if (Names.BranchProblem(branch) is { } problem)
+        {
+            throw new ValidationException("branch", $"'{RepositoryPolicy.Shown(branch)}' is not a valid branch name: it {problem}");
+        }
+        var mirror = Layout.Mirror(record.Key);
+        await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), _time, cancellationToken))
+        {
+            SanitizeMirror(mirror);
+            // branch -M also repoints the HEAD of the worktree that has the branch checked out.
+            await Git.RunCheckedAsync(new GitInvocation(["branch", "-M", record.Branch, branch]) { GitDir = mirror }, $"renaming branch {record.Branch} to {branch}", cancellationToken);
+        }
+        var renamed = record with { Branch = branch, LastUsedAt = _time.GetUtcNow() };
+        Layout.WriteRecord(renamed);
+        return renamed.ToWorkspace();
+    }
+
+    /// <summary>
+    /// The task's own cache folder for its jails (package managers' caches), created on first use. It lives as long as
+    /// the task's worktree: a resumed attempt finds it, a released or collected worktree takes it along, and no other
+    /// task ever mounts it, so nothing one task runs can change what a later task reads.
+    /// </summary>
+    public string TaskCacheFolder(Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!Names.IsValidTaskId(workspace.TaskId))
+        {
+            throw new ValidationException("taskId", $"'{RepositoryPolicy.Shown(workspace.TaskId ?? "")}' is not a task id");
+        }
+        var folder = Layout.TaskCache(workspace.TaskId);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
     /// <summary>Removes (or parks for reuse) a worktree folder, its bookkeeping in the mirror, its local branch and its record.</summary>
     internal async Task RemoveAsync(WorkspaceRecord record, bool park = false, CancellationToken cancellationToken = default)
     {
@@ -99,6 +150,10 @@ public sealed partial class WorkspaceManager
                 await Git.RunAsync(new GitInvocation(["update-ref", "-d", "refs/heads/" + record.Branch]) { GitDir = mirror }, cancellationToken);
                 await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
             }
+        }
+        if (Names.IsValidTaskId(record.TaskId))
+        {
+            FileTrees.Delete(Layout.TaskCache(record.TaskId));
         }
         Layout.DeleteRecord(record.TaskId);
         LogRemoved(_logger, record.TaskId, path);

@@ -9,6 +9,9 @@ public sealed record RepoConfig
 
     public IReadOnlyList<string> Test { get; init; } = [];
 
+    /// <summary>The file says <c>test: none</c>: the repository has no tests on purpose, so none are looked for and an untested change may still succeed.</summary>
+    public bool TestNone { get; init; }
+
     public IReadOnlyList<string> Build { get; init; } = [];
 
     public IReadOnlyList<string> Lint { get; init; } = [];

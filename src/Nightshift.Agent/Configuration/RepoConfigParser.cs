@@ -72,7 +72,7 @@ public static class RepoConfigParser
             config = key switch
             {
                 "setup" => config with { Setup = Commands(key, value) },
-                "test" => config with { Test = Commands(key, value) },
+                "test" => IsNone(value) ? config with { Test = [], TestNone = true } : config with { Test = Commands(key, value) },
                 "build" => config with { Build = Commands(key, value) },
                 "lint" => config with { Lint = Commands(key, value) },
                 "network" => config with { Network = Network(value) },
@@ -118,6 +118,10 @@ public static class RepoConfigParser
         return commands;
     }
 
+    /// <summary><c>test: none</c> (any case): no tests on purpose. A test command named <c>none</c> is not plausible enough to keep apart.</summary>
+    private static bool IsNone(YamlNode node) =>
+        node is YamlScalarNode { Value: { } value } && string.Equals(value.Trim(), "none", StringComparison.OrdinalIgnoreCase);
+
     private static RepoNetworkPolicy Network(YamlNode node) =>
         (node as YamlScalarNode)?.Value?.Trim().ToLowerInvariant() switch
         {
@@ -133,7 +137,12 @@ public static class RepoConfigParser
         var candidate = value.TrimEnd('/');
         if (!Core.Tasks.NewTask.IsSafeBranchName(candidate) || candidate.Length > 60)
         {
-            throw new RepoConfigException($"{FileName} line {node.Start.Line}: 'branch_prefix' must be a short branch-name prefix like nightshift/ (letters, digits, . _ - /)");
+            throw new RepoConfigException($"{FileName} line {node.Start.Line}: 'branch_prefix' must be a short branch-name prefix like nightshift/ (at most 60 letters, digits, . _ - /; no '..', not starting with '-' or '/')");
+        }
+        if (candidate.StartsWith("refs/", StringComparison.OrdinalIgnoreCase) || candidate.Equals("refs", StringComparison.OrdinalIgnoreCase)
+            || candidate.Equals("HEAD", StringComparison.Ordinal) || candidate.Split('/').Any(part => part.StartsWith('.') || part.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            throw new RepoConfigException($"{FileName} line {node.Start.Line}: 'branch_prefix' '{Clip(candidate)}' would name a git reference rather than a branch folder; use a plain prefix like bots/");
         }
         return candidate + "/";
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Nightshift.Agent.Loop;
+using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
@@ -35,10 +36,15 @@ public sealed partial class AgentTaskExecutor
                 // Every change is already in the subtasks' commits.
                 head = subtaskCommit;
             }
+            else if (checkpoint.Answer is { } answer && checkpoint.StopReason is null)
+            {
+                // The task asked a question: the answer is the result, and there is nothing to push.
+                return TaskOutcome.Succeeded() with { DetailsJson = NightshiftJson.Payload(new { answer, summary }) };
+            }
             else
             {
                 var why = checkpoint.StopReason ?? "the agent finished without changing any file";
-                return TaskOutcome.Failed($"no change to publish: {why}");
+                return TaskOutcome.Failed($"no change was made: {why}; say more precisely what should change, or ask it as a question");
             }
             await attempt.UpdateAsync(c => c with { Stage = "committed", Commit = head }, cancellationToken);
         }
@@ -61,14 +67,20 @@ public sealed partial class AgentTaskExecutor
         await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new { forge = pull.Forge, reference = pull.Reference, title = pull.Title, draft = pull.Draft }), cancellationToken);
         await attempt.UpdateAsync(c => c with { Stage = "published" }, cancellationToken);
 
+        var details = NightshiftJson.Payload(new
+        {
+            verification = checkpoint.VerificationSummary,
+            outOfScope = checkpoint.OutOfScope.Take(FinishTool.MaxOutOfScope).Select(o => new { test = o.Test, reason = o.Reason }),
+            stillFailing = checkpoint.StillFailing.Take(50),
+        });
         if (passed)
         {
-            return TaskOutcome.Succeeded(workspace.Branch, pull.Reference);
+            return TaskOutcome.Succeeded(workspace.Branch, pull.Reference) with { DetailsJson = details };
         }
         var reason = checkpoint.StopReason is { } stop
             ? $"{stop}; the work so far is on branch {workspace.Branch} for review"
             : $"{checkpoint.VerificationSummary}; the change is on branch {workspace.Branch} as a draft pull request";
-        return TaskOutcome.NeedsReview(reason, workspace.Branch, pull.Reference);
+        return TaskOutcome.NeedsReview(reason, workspace.Branch, pull.Reference) with { DetailsJson = details };
     }
 
     private static string PullRequestBody(TaskRecord task, string summary, ExecutionCheckpoint checkpoint, Plan? plan, BudgetTracker budget)
@@ -91,6 +103,19 @@ public sealed partial class AgentTaskExecutor
             text.Append('\n');
         }
         text.Append("## Verification\n\n").Append(checkpoint.VerificationSummary ?? "not run").Append('\n');
+        if (checkpoint.OutOfScope.Count > 0)
+        {
+            text.Append("\nThese tests failed before this change and still fail; the agent declared them outside the task:\n\n");
+            foreach (var declared in checkpoint.OutOfScope)
+            {
+                text.Append("- `").Append(OneLine(declared.Test, 200)).Append("`: ").Append(OneLine(declared.Reason, 1_000)).Append('\n');
+            }
+        }
+        if (checkpoint.StillFailing.Count > 0)
+        {
+            text.Append("\nThese tests failed before this change and still fail, and the agent gave no reason to leave them: ")
+                .Append(string.Join(", ", checkpoint.StillFailing.Take(50).Select(t => $"`{OneLine(t, 200)}`"))).Append(".\n");
+        }
         if (checkpoint.DebugMode)
         {
             text.Append("\nThe same failure kept coming back, so the last rounds used the debugging prompt.\n");
@@ -106,4 +131,6 @@ public sealed partial class AgentTaskExecutor
             .Append($"Nightshift-Task: {task.Id}\n");
         return text.ToString();
     }
+
+    private static string OneLine(string value, int max) => Clip(string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Replace('`', '\'').Trim(), max);
 }

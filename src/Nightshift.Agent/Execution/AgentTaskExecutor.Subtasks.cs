@@ -50,6 +50,7 @@ public sealed partial class AgentTaskExecutor
                 Earlier = earlier,
                 OnProgress = attempt.OneSubtaskMode ? null : (progress, token) => RecordMergedProgressAsync(attempt, progress, finished, steps, token),
                 ResolveConflict = (conflict, token) => ResolveConflictAsync(attempt, conflict, token),
+                Author = Author(),
             },
             cancellationToken);
 
@@ -110,6 +111,10 @@ public sealed partial class AgentTaskExecutor
         var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
         steps[subtask.Id] = result.Steps;
+        if (result.OutOfScope.Count > 0 || result.Answer is not null)
+        {
+            await attempt.UpdateAsync(c => c.Declare(result.OutOfScope, result.Answer), cancellationToken);
+        }
         var succeeded = result.StopReason is null;
         var summary = result.Summary is null ? null : Clip(result.Summary.Trim(), MaxStoredSummary);
         if (isolated)

@@ -14,18 +14,32 @@ public sealed partial class AgentTaskExecutor
     /// <summary>
     /// Verifies the whole change and feeds failures back until it passes, the agent stops early or the rounds run out.
     /// Once one error signature has failed <see cref="AgentOptions.DebugModeAfter"/> rounds, the feedback becomes the
-    /// debugging prompt for the remaining rounds. The round count and signatures are checkpointed, so a resumed attempt
-    /// continues the count.
+    /// debugging prompt for the remaining rounds. Tests that failed on the base and still fail are not blamed, but not
+    /// credited either: they are fed back once, and the change passes only when they pass too or the agent declared each
+    /// out of scope with a reason. No change at all, or no command to run, is recorded without a round. The round
+    /// count, signatures and declarations are checkpointed, so a resumed attempt continues them.
     /// </summary>
     private async Task VerifyRoundsAsync(TaskAttempt attempt, Verifier verifier, CancellationToken cancellationToken)
     {
         var run = attempt.Run;
+        if ((await workspaces.DiffAsync(attempt.Workspace, cancellationToken)).Length == 0)
+        {
+            // Nothing to verify; publishing ends the task (failed, or answered when the task was a question).
+            await attempt.UpdateAsync(c => c with { Stage = "verified", NoChange = true, VerificationPassed = false, VerificationSummary = "no change was made" }, cancellationToken);
+            return;
+        }
+        if (verifier.Commands.Count == 0)
+        {
+            await RecordUnverifiedAsync(attempt, cancellationToken);
+            return;
+        }
         var checkpoint = attempt.Checkpoint;
         var summary = checkpoint.Summary;
         var stopReason = checkpoint.StopReason;
         var rounds = checkpoint.Rounds;
         var tracker = new DebugModeTracker(_options.DebugModeAfter, checkpoint.ErrorSignatures);
         var debug = checkpoint.DebugMode || tracker.Active;
+        var fedBack = checkpoint.PreExistingFedBack;
         if (attempt.Conversation is null && !attempt.OneSubtaskMode)
         {
             await RenderRepoMapAsync(attempt, null, cancellationToken);
@@ -33,46 +47,73 @@ public sealed partial class AgentTaskExecutor
         var conversation = attempt.Conversation ?? FixConversation(attempt);
         var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, attempt.Workspace, "agent"), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
         VerificationResult verdict;
+        bool clean;
+        IReadOnlyList<string> uncovered;
         while (true)
         {
             await run.SetPhaseAsync(TaskPhase.Verifying, cancellationToken);
             rounds++;
-            verdict = await VerifyRoundAsync(verifier, rounds, run, cancellationToken);
+            await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = false, round = rounds, commands = verifier.Commands }), cancellationToken);
+            verdict = await verifier.VerifyAsync(cancellationToken);
+            uncovered = [.. verdict.PreExistingFailures.Where(t => !attempt.Checkpoint.OutOfScope.Any(o => string.Equals(o.Test, t, StringComparison.Ordinal))).Order(StringComparer.Ordinal)];
+            clean = verdict.AllPassed || (verdict.Passed && uncovered.Count == 0);
+            await EmitVerdictAsync(run, rounds, verdict, clean, DeclaredFor(attempt, verdict), cancellationToken);
             var signature = ErrorSignature.Of(verdict);
             var switched = signature is not null && tracker.Record(signature);
-            if (verdict.Passed || stopReason is not null || rounds > _options.VerificationRounds)
+            var onlyPreExisting = verdict.Passed && uncovered.Count > 0;
+            // The one message about old failures is owed even when the rounds for new ones are used up.
+            if (clean || stopReason is not null || (onlyPreExisting ? fedBack : rounds > _options.VerificationRounds))
             {
                 break;
             }
-            if (switched && !debug)
+            string feedback;
+            if (onlyPreExisting)
             {
-                debug = true;
-                await run.EmitAsync(EventTypes.VerifyDebugMode, NightshiftJson.Payload(new
+                fedBack = true;
+                feedback = Verifier.PreExistingFeedback(verdict, uncovered);
+            }
+            else
+            {
+                if (switched && !debug)
                 {
-                    round = rounds,
-                    signature = signature!.Key,
-                    failure = signature.Description,
-                    failedRounds = tracker.Count(signature),
-                }), cancellationToken);
+                    debug = true;
+                    await run.EmitAsync(EventTypes.VerifyDebugMode, NightshiftJson.Payload(new
+                    {
+                        round = rounds,
+                        signature = signature!.Key,
+                        failure = signature.Description,
+                        failedRounds = tracker.Count(signature),
+                    }), cancellationToken);
+                }
+                feedback = debug && signature is not null ? Prompts.Debug(verdict, signature, tracker.Count(signature)) : Verifier.Feedback(verdict);
             }
             await run.SetPhaseAsync(TaskPhase.Building, cancellationToken);
-            conversation.Add(new ChatMessage(ChatRole.User, debug && signature is not null
-                ? Prompts.Debug(verdict, signature, tracker.Count(signature))
-                : Verifier.Feedback(verdict)));
+            conversation.Add(new ChatMessage(ChatRole.User, feedback));
             var again = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
             if (attempt.OneSubtaskMode)
             {
                 summary = again.Summary ?? summary;
             }
             stopReason = again.StopReason;
-            await attempt.UpdateAsync(c => c with
+            await attempt.UpdateAsync(c => c.Declare(again.OutOfScope, again.Answer) with
             {
                 Summary = summary,
                 StopReason = stopReason,
                 Rounds = rounds,
                 ErrorSignatures = [.. tracker.History],
                 DebugMode = debug,
+                PreExistingFedBack = fedBack,
             }, cancellationToken);
+        }
+        var declared = DeclaredFor(attempt, verdict);
+        var account = verdict.Summary;
+        if (clean && declared.Count > 0)
+        {
+            account = $"verification passed apart from {declared.Count} test(s) that already failed on the base branch and were declared out of scope ({string.Join(", ", declared.Select(d => d.Test).Take(5))}{(declared.Count > 5 ? ", …" : "")})";
+        }
+        else if (!clean && verdict.Passed)
+        {
+            account = $"{uncovered.Count} test(s) that already failed on the base branch still fail and were not declared out of scope ({string.Join(", ", uncovered.Take(5))}{(uncovered.Count > 5 ? ", …" : "")})";
         }
         await attempt.UpdateAsync(c => c with
         {
@@ -80,12 +121,38 @@ public sealed partial class AgentTaskExecutor
             Summary = summary,
             StopReason = stopReason,
             Rounds = rounds,
-            VerificationPassed = verdict.Passed,
-            VerificationSummary = verdict.Summary,
+            VerificationPassed = clean,
+            VerificationSummary = account,
             ErrorSignatures = [.. tracker.History],
             DebugMode = debug,
+            PreExistingFedBack = fedBack,
+            OutOfScope = declared,
+            StillFailing = clean ? [] : uncovered,
         }, cancellationToken);
     }
+
+    /// <summary>No command to verify with: unverified (needs review) unless the repository said <c>test: none</c> on purpose.</summary>
+    private async Task RecordUnverifiedAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        var optedOut = attempt.Config.TestNone;
+        var account = optedOut
+            ? "not verified: the repository's .nightshift.yml says `test: none`"
+            : "unverified: no test command was found; add `test: <command>` to .nightshift.yml (or `test: none` to publish without tests)";
+        await attempt.Run.EmitAsync(optedOut ? EventTypes.VerifyPassed : EventTypes.VerifyFailed, NightshiftJson.Payload(new
+        {
+            round = 0,
+            summary = account,
+            newFailures = Array.Empty<string>(),
+            preExistingFailures = Array.Empty<string>(),
+            outOfScope = Array.Empty<object>(),
+            skipped = true,
+        }), cancellationToken);
+        await attempt.UpdateAsync(c => c with { Stage = "verified", VerificationPassed = optedOut, VerificationSummary = account }, cancellationToken);
+    }
+
+    /// <summary>The declarations that explain a failure still present in <paramref name="verdict"/>.</summary>
+    private static IReadOnlyList<OutOfScopeTest> DeclaredFor(TaskAttempt attempt, VerificationResult verdict) =>
+        [.. attempt.Checkpoint.OutOfScope.Where(o => verdict.PreExistingFailures.Contains(o.Test))];
 
     /// <summary>The conversation a feedback round starts from when no build conversation is at hand (a planned build, or a resumed attempt).</summary>
     private static List<ChatMessage> FixConversation(TaskAttempt attempt) =>
@@ -96,18 +163,14 @@ public sealed partial class AgentTaskExecutor
             : Prompts.FixRound(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, attempt.Checkpoint.Subtasks)),
     ];
 
-    private static async Task<VerificationResult> VerifyRoundAsync(Verifier verifier, int round, ITaskRun run, CancellationToken cancellationToken)
-    {
-        await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = false, round, commands = verifier.Commands }), cancellationToken);
-        var verdict = await verifier.VerifyAsync(cancellationToken);
-        await run.EmitAsync(verdict.Passed ? EventTypes.VerifyPassed : EventTypes.VerifyFailed, NightshiftJson.Payload(new
+    private static async Task EmitVerdictAsync(ITaskRun run, int round, VerificationResult verdict, bool clean, IReadOnlyList<OutOfScopeTest> declared, CancellationToken cancellationToken) =>
+        await run.EmitAsync(clean ? EventTypes.VerifyPassed : EventTypes.VerifyFailed, NightshiftJson.Payload(new
         {
             round,
             summary = verdict.Summary,
             newFailures = verdict.NewFailures.Take(50),
             preExistingFailures = verdict.PreExistingFailures.Take(50),
+            outOfScope = declared.Take(50).Select(d => new { test = d.Test, reason = d.Reason }),
             skipped = verdict.NothingToRun,
         }), cancellationToken);
-        return verdict;
-    }
 }

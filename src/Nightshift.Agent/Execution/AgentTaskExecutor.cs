@@ -64,6 +64,9 @@ public sealed partial class AgentTaskExecutor(
             model = models.CreateBuild(task, OnFallback(run));
             await run.SetPhaseAsync(TaskPhase.Preparing, cancellationToken);
             workspace = await workspaces.PrepareAsync(new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title), cancellationToken);
+
+            var config = await RepoConfigParser.LoadAsync(workspace.Path, cancellationToken);
+            workspace = await ApplyBranchPrefixAsync(workspace, config, cancellationToken);
             await run.EmitAsync(EventTypes.WorkspaceReady, NightshiftJson.Payload(new
             {
                 branch = workspace.Branch,
@@ -71,10 +74,8 @@ public sealed partial class AgentTaskExecutor(
                 baseCommit = workspace.BaseCommit,
                 resumed = checkpoint.Stage != "prepared" || run.Attempt > 1,
             }), cancellationToken);
-
-            var config = await RepoConfigParser.LoadAsync(workspace.Path, cancellationToken);
-            var cache = Path.Combine(_dataRoot, "cache", workspace.Repository.Key);
-            Directory.CreateDirectory(cache);
+            // The task's own cache: a shared one would let one task's jail poison what a later task installs.
+            var cache = workspaces.TaskCacheFolder(workspace);
             var verification = VerificationDetector.Detect(workspace.Path, config);
             var verifier = new Verifier(Runner(run, workspace, cache, "verify", NetworkPolicy.Off), verification, _options.VerificationTimeout);
             attempt = new TaskAttempt(run, workspace, checkpoint)
@@ -223,6 +224,19 @@ public sealed partial class AgentTaskExecutor(
             }
         }
         return null;
+    }
+
+    /// <summary>The task's branch under the repository's <c>branch_prefix</c> (already checked by the parser), when it asks for one.</summary>
+    private async Task<Workspace> ApplyBranchPrefixAsync(Workspace workspace, RepoConfig config, CancellationToken cancellationToken)
+    {
+        if (config.BranchPrefix is not { } prefix || workspace.Branch.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return workspace;
+        }
+        var name = workspace.Branch.StartsWith(WorkspaceManager.DefaultBranchPrefix, StringComparison.Ordinal)
+            ? workspace.Branch[WorkspaceManager.DefaultBranchPrefix.Length..]
+            : workspace.Branch;
+        return await workspaces.RenameBranchAsync(workspace, prefix + name, cancellationToken);
     }
 
     private SandboxCommandRunner Runner(ITaskRun run, Workspace workspace, string cache, string purpose, NetworkPolicy network) =>

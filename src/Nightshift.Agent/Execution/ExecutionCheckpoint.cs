@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nightshift.Agent.Verification;
 using Nightshift.Core.Serialization;
 
 namespace Nightshift.Agent.Execution;
@@ -44,6 +45,21 @@ internal sealed record ExecutionCheckpoint
 
     public bool DebugMode { get; init; }
 
+    /// <summary>Tests the agent declared outside the task (through finish), with its reasons; the last word on a test wins.</summary>
+    public IReadOnlyList<OutOfScopeTest> OutOfScope { get; init; } = [];
+
+    /// <summary>The one feedback round about tests that failed on the base and still fail has been sent.</summary>
+    public bool PreExistingFedBack { get; init; }
+
+    /// <summary>After the last round: tests that failed on the base, still fail, and were not declared out of scope.</summary>
+    public IReadOnlyList<string> StillFailing { get; init; } = [];
+
+    /// <summary>The agent made no change at all (so nothing was verified).</summary>
+    public bool NoChange { get; init; }
+
+    /// <summary>The finish call's answer, when the task was a question.</summary>
+    public string? Answer { get; init; }
+
     public static int Order(string stage) => stage switch
     {
         "prepared" => 0,
@@ -68,13 +84,28 @@ internal sealed record ExecutionCheckpoint
         {
             var checkpoint = JsonSerializer.Deserialize<ExecutionCheckpoint>(json, NightshiftJson.Options) ?? new ExecutionCheckpoint();
             // Lists missing from an old checkpoint come back null from the serializer, not as the initialiser's empty list.
-            return checkpoint with { Subtasks = checkpoint.Subtasks ?? [], ErrorSignatures = checkpoint.ErrorSignatures ?? [] };
+            return checkpoint with
+            {
+                Subtasks = checkpoint.Subtasks ?? [],
+                ErrorSignatures = checkpoint.ErrorSignatures ?? [],
+                OutOfScope = checkpoint.OutOfScope ?? [],
+                StillFailing = checkpoint.StillFailing ?? [],
+            };
         }
         catch (JsonException)
         {
             return new ExecutionCheckpoint();
         }
     }
+
+    /// <summary>The declarations so far with <paramref name="declared"/> added; a test declared again takes its newer reason.</summary>
+    public ExecutionCheckpoint Declare(IReadOnlyList<OutOfScopeTest> declared, string? answer) => declared.Count == 0 && answer is null
+        ? this
+        : this with
+        {
+            OutOfScope = [.. OutOfScope.Where(o => !declared.Any(d => string.Equals(d.Test, o.Test, StringComparison.Ordinal))), .. declared],
+            Answer = answer ?? Answer,
+        };
 
     public string ToJson() => JsonSerializer.Serialize(this, NightshiftJson.Options);
 }

@@ -16,7 +16,7 @@ namespace Nightshift.Agent.Execution;
 /// <remarks>
 /// A subtask worktree is a fresh checkout: files the repository's setup made in the task's worktree (node_modules,
 /// build output) are not in it. The executor runs the setup commands again in each subtask worktree; package caches
-/// are shared through the repository's cache folder, so that is mostly a local copy.
+/// are shared through the task's own cache folder, so that is mostly a local copy.
 /// </remarks>
 internal sealed class ParallelSubtaskScheduler(WorkspaceManager workspaces, IOptions<DagOptions> options, ILogger<ParallelSubtaskScheduler> logger) : ISubtaskScheduler
 {
@@ -38,7 +38,10 @@ internal sealed class ParallelSubtaskScheduler(WorkspaceManager workspaces, IOpt
             schedule.Earlier,
             (work, token) => BuildAsync(schedule, work, token),
             resolve,
-            onProgress);
+            onProgress)
+        {
+            Author = schedule.Author,
+        };
         var result = await runner.RunAsync(request, cancellationToken);
 
         // Reused subtasks are left out, as the sequential scheduler leaves out the finished ones.

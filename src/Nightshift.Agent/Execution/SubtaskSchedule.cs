@@ -31,6 +31,9 @@ public sealed record SubtaskSchedule(Plan Plan, IReadOnlySet<string> Finished, W
     /// returns true once every marker is gone. Called one at a time. Null means conflicts cannot be resolved.
     /// </summary>
     public Func<MergeConflict, CancellationToken, Task<bool>>? ResolveConflict { get; init; }
+
+    /// <summary>Author of the commits a scheduler makes itself (subtask and merge commits); null means the Workspaces default.</summary>
+    public CommitAuthor? Author { get; init; }
 }
 
 /// <summary>

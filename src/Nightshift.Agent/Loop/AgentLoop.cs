@@ -75,18 +75,18 @@ public sealed class AgentLoop(
             turnsWithoutTools = 0;
 
             var results = new List<AIContent>();
-            string? finishSummary = null;
+            ToolResult? finish = null;
             foreach (var call in calls)
             {
                 var result = await InvokeAsync(call, cancellationToken);
                 results.Add(new FunctionResultContent(call.CallId, result.Content));
-                finishSummary ??= result.FinishSummary;
+                finish ??= result.FinishSummary is null ? null : result;
             }
             messages.Add(new ChatMessage(ChatRole.Tool, results));
 
-            if (finishSummary is not null)
+            if (finish is not null)
             {
-                return new AgentLoopResult(true, finishSummary, null, steps);
+                return new AgentLoopResult(true, finish.FinishSummary, null, steps) { OutOfScope = finish.OutOfScope, Answer = finish.Answer };
             }
         }
     }

@@ -25,10 +25,12 @@ public abstract class AgentTool : AIFunctionDeclaration
 
     public abstract Task<ToolResult> ExecuteAsync(ToolArguments arguments, ToolContext context, CancellationToken cancellationToken);
 
-    private JsonElement BuildSchema()
+    private JsonElement BuildSchema() => JsonSerializer.SerializeToElement(ObjectSchema(Parameters));
+
+    private static JsonObject ObjectSchema(IReadOnlyList<ToolParameter> parameters)
     {
         var properties = new JsonObject();
-        foreach (var p in Parameters)
+        foreach (var p in parameters)
         {
             var property = new JsonObject
             {
@@ -36,10 +38,21 @@ public abstract class AgentTool : AIFunctionDeclaration
                 {
                     ToolParameterType.Integer => "integer",
                     ToolParameterType.Boolean => "boolean",
+                    ToolParameterType.ObjectList => "array",
                     _ => "string",
                 },
                 ["description"] = p.Description,
             };
+            if (p.Type == ToolParameterType.ObjectList)
+            {
+                property["items"] = ObjectSchema(p.Items ?? []);
+                if (p.Maximum is { } most)
+                {
+                    property["maxItems"] = most;
+                }
+                properties[p.Name] = property;
+                continue;
+            }
             if (p.MaxLength is { } max)
             {
                 property["maxLength"] = max;
@@ -54,13 +67,12 @@ public abstract class AgentTool : AIFunctionDeclaration
             }
             properties[p.Name] = property;
         }
-        var schema = new JsonObject
+        return new JsonObject
         {
             ["type"] = "object",
             ["properties"] = properties,
-            ["required"] = new JsonArray(Parameters.Where(p => p.Required).Select(p => (JsonNode)p.Name).ToArray()),
+            ["required"] = new JsonArray(parameters.Where(p => p.Required).Select(p => (JsonNode)p.Name).ToArray()),
             ["additionalProperties"] = false,
         };
-        return JsonSerializer.SerializeToElement(schema);
     }
 }

@@ -11,14 +11,27 @@ internal static class ToolArgumentParser
     public static ToolArguments Parse(string toolName, IReadOnlyList<ToolParameter> parameters, IDictionary<string, object?>? raw)
     {
         var problems = new List<string>();
+        var values = Collect(toolName, parameters, raw, "", problems);
+        if (problems.Count > 0)
+        {
+            var expected = string.Join(", ", parameters.Select(p => $"{p.Name}: {Shape(p)}{(p.Required ? "" : "?")}"));
+            throw new ToolException($"invalid arguments for {toolName}: {string.Join("; ", problems)}. Expected {{{expected}}}.");
+        }
+        return new ToolArguments(values);
+    }
+
+    /// <summary>Checks one object's values against <paramref name="parameters"/>; <paramref name="where"/> prefixes problems inside a list item.</summary>
+    private static Dictionary<string, JsonElement> Collect(string toolName, IReadOnlyList<ToolParameter> parameters, IDictionary<string, object?>? raw, string where, List<string> problems)
+    {
         var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var known = parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var before = problems.Count;
 
         foreach (var (name, value) in raw ?? new Dictionary<string, object?>())
         {
             if (!known.TryGetValue(name, out var parameter))
             {
-                problems.Add($"'{Clip(name)}' is not an argument of {toolName}");
+                problems.Add($"{where}'{Clip(name)}' is not an argument of {toolName}");
                 continue;
             }
             var element = ToElement(value);
@@ -26,14 +39,14 @@ internal static class ToolArgumentParser
             {
                 if (parameter.Required)
                 {
-                    problems.Add($"'{name}' must not be null");
+                    problems.Add($"{where}'{name}' must not be null");
                 }
                 continue;
             }
-            var problem = Check(parameter, element);
+            var problem = Check(toolName, parameter, element, where, problems);
             if (problem is not null)
             {
-                problems.Add(problem);
+                problems.Add(where + problem);
                 continue;
             }
             values[name] = element;
@@ -41,24 +54,20 @@ internal static class ToolArgumentParser
 
         foreach (var parameter in parameters.Where(p => p.Required && !values.ContainsKey(p.Name)))
         {
-            if (!problems.Any(p => p.StartsWith($"'{parameter.Name}'", StringComparison.Ordinal)))
+            if (!problems.Skip(before).Any(p => p.StartsWith($"{where}'{parameter.Name}'", StringComparison.Ordinal)))
             {
-                problems.Add($"'{parameter.Name}' is required ({parameter.Description})");
+                problems.Add($"{where}'{parameter.Name}' is required ({parameter.Description})");
             }
         }
-
-        if (problems.Count > 0)
-        {
-            var expected = string.Join(", ", parameters.Select(p => $"{p.Name}: {p.Type.ToString().ToLowerInvariant()}{(p.Required ? "" : "?")}"));
-            throw new ToolException($"invalid arguments for {toolName}: {string.Join("; ", problems)}. Expected {{{expected}}}.");
-        }
-        return new ToolArguments(values);
+        return values;
     }
 
-    private static string? Check(ToolParameter parameter, JsonElement value)
+    private static string? Check(string toolName, ToolParameter parameter, JsonElement value, string where, List<string> problems)
     {
         switch (parameter.Type)
         {
+            case ToolParameterType.ObjectList:
+                return CheckList(toolName, parameter, value, where, problems);
             case ToolParameterType.String:
                 if (value.ValueKind != JsonValueKind.String)
                 {
@@ -88,6 +97,42 @@ internal static class ToolArgumentParser
                 return $"'{parameter.Name}' has an unsupported type";
         }
     }
+
+    private static string? CheckList(string toolName, ToolParameter parameter, JsonElement value, string where, List<string> problems)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return $"'{parameter.Name}' must be a list of objects, not {Describe(value)}";
+        }
+        var count = value.GetArrayLength();
+        if (parameter.Maximum is { } max && count > max)
+        {
+            return $"'{parameter.Name}' holds {count} items; at most {max} are accepted";
+        }
+        var items = parameter.Items ?? [];
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var at = $"{where}{parameter.Name}[{index++}]: ";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add($"{at}must be an object {{{string.Join(", ", items.Select(p => p.Name))}}}, not {Describe(item)}");
+                continue;
+            }
+            var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var property in item.EnumerateObject())
+            {
+                fields[property.Name] = property.Value;
+            }
+            Collect(toolName, items, fields, at, problems);
+        }
+        // A problem inside an item is recorded with its index; any problem refuses the whole call.
+        return null;
+    }
+
+    private static string Shape(ToolParameter parameter) => parameter.Type == ToolParameterType.ObjectList
+        ? $"[{{{string.Join(", ", (parameter.Items ?? []).Select(p => $"{p.Name}: {Shape(p)}{(p.Required ? "" : "?")}"))}}}]"
+        : parameter.Type.ToString().ToLowerInvariant();
 
     private static JsonElement ToElement(object? value) => value switch
     {

@@ -17,6 +17,13 @@ public sealed class ToolArguments(IReadOnlyDictionary<string, JsonElement> value
     public bool? GetOptionalBoolean(string name) =>
         values.TryGetValue(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
+    /// <summary>The items of an object-list argument, each as arguments of its own; empty when it was not given.</summary>
+    public IReadOnlyList<ToolArguments> GetObjectList(string name) =>
+        values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? [.. v.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object)
+                .Select(i => new ToolArguments(i.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal)))]
+            : [];
+
     /// <summary>The arguments as one JSON object, for events.</summary>
     public string ToJson() => JsonSerializer.Serialize(values);
 }

@@ -5,14 +5,16 @@ namespace Nightshift.Agent.Verification;
 
 /// <summary>
 /// Picks the commands that tell whether a change works: those of .nightshift.yml when it names any, else what the
-/// repository's own files reveal (package.json scripts, solution files, pyproject, go.mod, Cargo.toml, Makefile).
+/// repository's own files reveal (package.json scripts, solution files, pyproject, go.mod, Cargo.toml, Makefile), unless
+/// it says <c>test: none</c>.
 /// </summary>
 public static class VerificationDetector
 {
     public static IReadOnlyList<string> Detect(string worktree, RepoConfig config)
     {
-        if (config.VerificationCommands.Count > 0)
+        if (config.VerificationCommands.Count > 0 || config.TestNone)
         {
+            // With `test: none` the repository said there are no tests: nothing is guessed from its files.
             return config.VerificationCommands;
         }
         var commands = new List<string>();

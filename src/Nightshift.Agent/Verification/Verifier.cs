@@ -58,9 +58,31 @@ public sealed class Verifier(ICommandRunner commands, IReadOnlyList<string> veri
         }
         if (result.PreExistingFailures.Count > 0)
         {
-            text.Append("Already failing before your change (not your fault, leave them unless asked): ")
-                .Append(string.Join(", ", result.PreExistingFailures.Take(20))).Append('\n');
+            text.Append("Already failing before your change, and still failing: ")
+                .Append(string.Join(", ", result.PreExistingFailures.Take(20)))
+                .Append(" (fix them if your task covers them; otherwise name them in finish's out_of_scope with the reason)\n");
         }
+        AppendOutputs(text, result, maxChars);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The one message about tests that failed on the base and still fail after the agent's change: they are not
+    /// blamed on it, but the change is not called a success until they pass or are declared out of scope.
+    /// </summary>
+    public static string PreExistingFeedback(VerificationResult result, IReadOnlyCollection<string> tests, int maxChars = 6_000)
+    {
+        var text = new StringBuilder("These tests failed before your change and still fail: ")
+            .Append(string.Join(", ", tests.Take(20))).Append(tests.Count > 20 ? $" and {tests.Count - 20} more" : "").Append(".\n")
+            .Append("Fix them if your task covers them. If a test is outside your task, call finish with out_of_scope listing each such test ")
+            .Append("and the reason it is out of scope, e.g. {\"summary\": \"...\", \"out_of_scope\": [{\"test\": \"<name>\", \"reason\": \"<why>\"}]}.\n")
+            .Append("Without one or the other the change goes out as a draft for review.\n");
+        AppendOutputs(text, result, maxChars);
+        return text.ToString();
+    }
+
+    private static void AppendOutputs(StringBuilder text, VerificationResult result, int maxChars)
+    {
         var failing = result.Checks.Where(c => !c.Passed).ToList();
         var share = Math.Max(1_000, maxChars / Math.Max(1, failing.Count));
         foreach (var check in failing)
@@ -68,7 +90,6 @@ public sealed class Verifier(ICommandRunner commands, IReadOnlyList<string> veri
             text.Append("\n$ ").Append(check.Command).Append($"  → exit {check.ExitCode}{(check.TimedOut ? ", timed out" : "")}\n")
                 .Append(OutputText.Cap(check.Output.Trim(), share)).Append('\n');
         }
-        return text.ToString();
     }
 
     private async Task<List<CommandCheck>> RunAllAsync(CancellationToken cancellationToken)
@@ -88,9 +109,9 @@ public sealed class Verifier(ICommandRunner commands, IReadOnlyList<string> veri
         {
             return "no verification commands were found (add test commands to .nightshift.yml)";
         }
-        var verdict = passed ? "passed" : "failed";
+        var verdict = !passed ? "failed" : old.Count > 0 ? "found no new failures" : "passed";
         var detail = fresh.Count > 0 ? $"; failing: {string.Join(", ", fresh.Take(5))}{(fresh.Count > 5 ? ", …" : "")}" : "";
-        var known = old.Count > 0 ? $"; {old.Count} test(s) already failing on the base branch" : "";
+        var known = old.Count > 0 ? $"; {old.Count} test(s) that failed on the base branch still fail: {string.Join(", ", old.Take(5))}{(old.Count > 5 ? ", …" : "")}" : "";
         return $"verification {verdict} ({string.Join(", ", checks.Select(c => $"`{c.Command}` {(c.Passed ? "ok" : "failed")}"))}){detail}{known}";
     }
 }

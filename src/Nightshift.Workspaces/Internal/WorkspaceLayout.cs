@@ -51,6 +51,11 @@ internal sealed class WorkspaceLayout(string dataDirectory)
 
     public string Record(string taskId) => Path.Combine(Records, taskId + ".json");
 
+    /// <summary>Package caches written by one task's jails; removed with its worktree, never shared with another task.</summary>
+    public string TaskCaches { get; } = Path.Combine(dataDirectory, "task-cache");
+
+    public string TaskCache(string taskId) => Path.Combine(TaskCaches, taskId);
+
     public void EnsureCreated()
     {
         Directory.CreateDirectory(Mirrors);
