@@ -142,7 +142,7 @@ public static class RepoConfigParser
         if (candidate.StartsWith("refs/", StringComparison.OrdinalIgnoreCase) || candidate.Equals("refs", StringComparison.OrdinalIgnoreCase)
             || candidate.Equals("HEAD", StringComparison.Ordinal) || candidate.Split('/').Any(part => part.StartsWith('.') || part.EndsWith(".lock", StringComparison.Ordinal)))
         {
-            throw new RepoConfigException($"{FileName} line {node.Start.Line}: 'branch_prefix' '{Clip(candidate)}' would name a git reference rather than a branch folder; use a plain prefix like bots/");
+            throw new RepoConfigException($"{FileName} line {node.Start.Line}: 'branch_prefix' '{Clip(candidate)}' is not usable as a branch folder (not refs/ or HEAD, no part starting with '.' or ending in .lock); use a plain prefix like bots/");
         }
         return candidate + "/";
     }

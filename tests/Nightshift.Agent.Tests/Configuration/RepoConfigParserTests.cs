@@ -41,6 +41,17 @@ public sealed class RepoConfigParserTests
     [InlineData("test: [[a]]", "each 'test' entry must be a command line")]
     [InlineData("network: sometimes", "'network' must be off, setup or on")]
     [InlineData("branch_prefix: ../evil", "'branch_prefix' must be a short branch-name prefix")]
+    [InlineData("branch_prefix: \"-x\"", "'branch_prefix' must be a short branch-name prefix")]
+    [InlineData("branch_prefix: /abs", "'branch_prefix' must be a short branch-name prefix")]
+    [InlineData("branch_prefix: a b", "'branch_prefix' must be a short branch-name prefix")]
+    [InlineData("branch_prefix: \"x@{1}\"", "'branch_prefix' must be a short branch-name prefix")]
+    [InlineData("branch_prefix: [a]", "'branch_prefix' must be a short branch-name prefix")]
+    [InlineData("branch_prefix: \"\"", "'branch_prefix' must be a short branch-name prefix")]
+    [InlineData("branch_prefix: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "at most 60")]
+    [InlineData("branch_prefix: refs/heads/main", "is not usable as a branch folder")]
+    [InlineData("branch_prefix: HEAD", "is not usable as a branch folder")]
+    [InlineData("branch_prefix: bots/x.lock/y", "is not usable as a branch folder")]
+    [InlineData("branch_prefix: bots/.hidden", "is not usable as a branch folder")]
     [InlineData("require_plan_approval: maybe", "must be true or false")]
     [InlineData("- just\n- a list", "must be a mapping of keys")]
     [InlineData("test: [unclosed", "is not valid YAML at line")]
@@ -48,6 +59,33 @@ public sealed class RepoConfigParserTests
     public void Parse_BadFile_SaysWhatToFix(string yaml, string expected)
     {
         Should.Throw<RepoConfigException>(() => RepoConfigParser.Parse(yaml)).Message.ShouldContain(expected);
+    }
+
+    [Theory]
+    [InlineData("test: none")]
+    [InlineData("test: None\nbuild: make")]
+    [InlineData("test: \"none\"")]
+    public void Parse_TestNone_MeansNoTestsOnPurpose(string yaml)
+    {
+        var config = RepoConfigParser.Parse(yaml);
+
+        config.TestNone.ShouldBeTrue();
+        config.Test.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("test: node --test")]
+    [InlineData("test: [none]")]
+    [InlineData("network: off")]
+    public void Parse_TestCommandsOrNoTestKey_IsNotAnOptOut(string yaml)
+    {
+        RepoConfigParser.Parse(yaml).TestNone.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Parse_BranchPrefixWithoutSlash_GetsOne()
+    {
+        RepoConfigParser.Parse("branch_prefix: bots").BranchPrefix.ShouldBe("bots/");
     }
 
     [Fact]

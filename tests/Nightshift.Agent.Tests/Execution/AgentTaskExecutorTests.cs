@@ -62,22 +62,6 @@ public sealed class AgentTaskExecutorTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_PreExistingFailingTest_IsNotBlamedOnTheAgent()
-    {
-        var model = new ScriptedChatClient()
-            .ThenToolCall("write_file", new { path = "CHANGELOG.md", content = "- docs\n" })
-            .ThenToolCall("finish", new { summary = "Add a changelog" });
-        using var harness = new ExecutorHarness(model);
-        var run = new RecordingRun(harness.NewTask("Add a changelog file"));
-
-        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
-
-        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
-        var passed = run.Last("verify.passed");
-        passed.GetProperty("preExistingFailures").EnumerateArray().Select(e => e.GetString()).ShouldBe(["adds"]);
-    }
-
-    [Fact]
     public async Task ExecuteAsync_ModelLoops_StepBudgetEndsItAsNeedsReviewWithTheWorkKept()
     {
         var model = new ScriptedChatClient { Responder = _ => ScriptedChatClient.ToolCalls(("list_files", new { }, "l")) }
@@ -155,22 +139,46 @@ public sealed class AgentTaskExecutorTests
         var task = harness.NewTask();
         var run = new RecordingRun(task);
         using var cancel = new CancellationTokenSource();
-        var shutdown = Task.Run(async () =>
+        // The worker shuts down exactly when verification of the built change starts: the build is checkpointed, nothing after it.
+        run.OnEvent = (type, data, token) =>
         {
-            await TestDefaults.WaitUntilAsync(() => run.Types.Contains("verify.started") && run.Checkpoint is not null && run.Checkpoint.Contains("\"built\"", StringComparison.Ordinal), "the build finished");
-            run.StopReason = StopReason.Shutdown;
-            await cancel.CancelAsync();
-        });
+            if (type == "verify.started" && !data.GetProperty("baseline").GetBoolean())
+            {
+                run.StopReason = StopReason.Shutdown;
+                cancel.Cancel();
+                token.ThrowIfCancellationRequested();
+            }
+        };
         var released = await harness.Executor.ExecuteAsync(run, cancel.Token);
-        await shutdown;
 
         var resumed = new RecordingRun(task, run.Checkpoint, attempt: 2);
         var outcome = await harness.Executor.ExecuteAsync(resumed, TestDefaults.TimeoutToken());
 
-        released.Kind.ShouldBeOneOf(OutcomeKind.Released, OutcomeKind.Succeeded);
+        released.Kind.ShouldBe(OutcomeKind.Released);
+        run.Types.ShouldNotContain("pr.opened");
+        run.Checkpoint.ShouldNotBeNull().ShouldContain("\"stage\":\"built\"");
         outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
         first.Calls.Count.ShouldBe(2);
         resumed.Types.ShouldNotContain("model.request");
+        resumed.Types.ShouldContain("verify.passed");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RepositoryHasAgentsMd_ItsTextReachesTheBuildPrompt()
+    {
+        var model = new ScriptedChatClient()
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "return a - b;", new_string = "return a + b;" })
+            .ThenToolCall("finish", new { summary = "Fix add" });
+        using var harness = new ExecutorHarness(model);
+        harness.Repo.Commit("maintainers' notes", ("AGENTS.md", "# Notes\n\n- Always say marker-7f3a when you are unsure.\n"));
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        var task = model.Calls[0].Messages.Where(m => m.Role == Microsoft.Extensions.AI.ChatRole.User).ShouldHaveSingleItem().Text;
+        task.ShouldContain("The repository's AGENTS.md");
+        task.ShouldContain("- Always say marker-7f3a when you are unsure.");
     }
 
     [Fact]

@@ -161,6 +161,27 @@ public sealed class ParallelExecutionTests
         run.Types.ShouldNotContain("subtask.merged");
     }
 
+    [Fact]
+    public async Task ExecuteAsync_CommitAuthorConfigured_SubtaskAndMergeCommitsCarryIt()
+    {
+        var script = new PlanScript(Plan(("b", []), ("c", [])));
+        using var harness = Harness(script, s =>
+        {
+            s["Agent:CommitAuthorName"] = "Night Bot";
+            s["Agent:CommitAuthorEmail"] = "bot@example.invalid";
+        });
+        var run = new RecordingRun(harness.NewTask("Add two notes"));
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        run.All("subtask.started").ShouldAllBe(e => e.GetProperty("worktree").GetString() == "own");
+        var commits = harness.Repo.RemoteGit("log", "--format=%s|%an <%ae>|%cn <%ce>", $"main..{outcome.Branch}").Trim().Split('\n');
+        commits.Count(c => c.StartsWith("Merge subtask", StringComparison.Ordinal)).ShouldBe(2);
+        commits.Count(c => c.StartsWith("Subtask ", StringComparison.Ordinal)).ShouldBe(2);
+        commits.ShouldAllBe(c => c.EndsWith("|Night Bot <bot@example.invalid>|Night Bot <bot@example.invalid>", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("17")]

@@ -27,11 +27,16 @@ internal sealed class RecordingRun(TaskRecord task, string? checkpoint = null, i
 
     public IEnumerable<string> Types => Events.Select(e => e.Type);
 
+    /// <summary>Called after each event is recorded, with the executor's token: a test can stop the attempt at an exact point.</summary>
+    public Action<string, JsonElement, CancellationToken>? OnEvent { get; set; }
+
     public Task<long> EmitAsync(string type, string dataJson, CancellationToken cancellationToken = default)
     {
         using var doc = JsonDocument.Parse(dataJson);
         var seq = Interlocked.Increment(ref _sequence);
-        Events.Enqueue((seq, type, doc.RootElement.Clone()));
+        var data = doc.RootElement.Clone();
+        Events.Enqueue((seq, type, data));
+        OnEvent?.Invoke(type, data, cancellationToken);
         return System.Threading.Tasks.Task.FromResult(seq);
     }
 
