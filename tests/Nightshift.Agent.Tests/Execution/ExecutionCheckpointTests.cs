@@ -50,13 +50,42 @@ public sealed class ExecutionCheckpointTests
             Subtasks = [new SubtaskProgress("a", "f00", "completed", "abc", "Did a")],
             ErrorSignatures = ["k1", "k1"],
             DebugMode = true,
+            OutOfScope = [new Nightshift.Agent.Verification.OutOfScopeTest("adds", "a separate bug")],
+            PreExistingFedBack = true,
+            StillFailing = ["parses dates"],
+            Answer = "42",
         };
 
         var read = ExecutionCheckpoint.Read(written.ToJson());
 
         read.Subtasks.ShouldBe(written.Subtasks);
         read.ErrorSignatures.ShouldBe(["k1", "k1"]);
-        (read with { Subtasks = written.Subtasks, ErrorSignatures = written.ErrorSignatures }).ShouldBe(written);
+        read.OutOfScope.ShouldBe(written.OutOfScope);
+        read.StillFailing.ShouldBe(["parses dates"]);
+        (read with { Subtasks = written.Subtasks, ErrorSignatures = written.ErrorSignatures, OutOfScope = written.OutOfScope, StillFailing = written.StillFailing }).ShouldBe(written);
+    }
+
+    [Fact]
+    public void Read_CheckpointFromBeforeDeclarations_ResumesWithNoneDeclared()
+    {
+        var read = ExecutionCheckpoint.Read("""{"stage":"built","summary":"Fix add","subtasks":[],"errorSignatures":[]}""");
+
+        read.Stage.ShouldBe("built");
+        read.OutOfScope.ShouldBeEmpty();
+        read.StillFailing.ShouldBeEmpty();
+        read.PreExistingFedBack.ShouldBeFalse();
+        read.Answer.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Declare_SameTestTwice_KeepsTheNewerReason()
+    {
+        var checkpoint = new ExecutionCheckpoint()
+            .Declare([new("adds", "first"), new("mul", "m")], null)
+            .Declare([new("adds", "second")], "answer");
+
+        checkpoint.OutOfScope.Select(o => (o.Test, o.Reason)).ShouldBe([("mul", "m"), ("adds", "second")]);
+        checkpoint.Answer.ShouldBe("answer");
     }
 
     [Theory]

@@ -35,7 +35,9 @@ public sealed class AgentLoopTests : IDisposable
 
         var result = await loop.RunAsync(Conversation(), pinned: 2, TestDefaults.TimeoutToken());
 
-        result.ShouldBe(new AgentLoopResult(true, "Fix add\n\nadd subtracted instead of adding.", null, 3));
+        result.ShouldBe(new AgentLoopResult(true, "Fix add\n\nadd subtracted instead of adding.", null, 3) { OutOfScope = result.OutOfScope });
+        result.OutOfScope.ShouldBeEmpty();
+        result.Answer.ShouldBeNull();
         _tree.Read("calc.js").ShouldBe("export const add = (a, b) => a + b;\n");
         budget.Usage.InputTokens.ShouldBe(3_000);
         _observer.Log.ShouldContain("tool.result edit_file error=False");

@@ -10,7 +10,7 @@ public sealed class VerifierTests
     private const string OnlyDatesFail = "TAP version 13\nok 1 - adds\nnot ok 2 - parses dates\n# fail 1\n";
 
     [Fact]
-    public async Task VerifyAsync_PreExistingFailureOnly_PassesAndNamesIt()
+    public async Task VerifyAsync_PreExistingFailureOnly_NothingNewButNotAllPassedAndNamesIt()
     {
         var runner = new QueueRunner((1, NodeFailure), (1, OnlyDatesFail));
         var verifier = new Verifier(runner, ["node --test"], TimeSpan.FromMinutes(1));
@@ -21,7 +21,10 @@ public sealed class VerifierTests
         result.Passed.ShouldBeTrue();
         result.NewFailures.ShouldBeEmpty();
         result.PreExistingFailures.ShouldBe(["parses dates"]);
-        result.Summary.ShouldContain("1 test(s) already failing on the base branch");
+        result.AllPassed.ShouldBeFalse();
+        result.Summary.ShouldContain("found no new failures");
+        result.Summary.ShouldContain("1 test(s) that failed on the base branch still fail: parses dates");
+        result.Summary.ShouldNotContain("verification passed");
     }
 
     [Fact]
