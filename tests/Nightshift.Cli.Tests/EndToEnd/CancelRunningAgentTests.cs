@@ -21,7 +21,7 @@ public sealed class CancelRunningAgentTests : IAsyncLifetime
     public async Task Cancel_WhileTheAgentRunsASandboxedCommand_KillsIt_ReleasesTheLeaseAndTheSlot()
     {
         using var repo = TempGitRepo.Create();
-        repo.Commit("start", ("README.md", "a repository\n"));
+        repo.Commit("start", ("README.md", "a repository\n"), (".nightshift.yml", "test: none\n"));
         repo.Git("push", "-q", "origin", "main");
         var marker = $"ns-cancel-{Guid.NewGuid():N}";
         _model.When(r => r.Contains("\"submit_plan\"") && !r.Contains("\"edit_file\""), ScriptedReply.ToolCall("submit_plan", new
