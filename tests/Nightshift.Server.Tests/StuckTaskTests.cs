@@ -106,6 +106,25 @@ public sealed class StuckTaskTests
     }
 
     [Fact]
+    public async Task Fence_AbandonedAttemptWakesUpLater_ItsRefWritesAndEventsAreRefused()
+    {
+        var executor = new LateWriterExecutor();
+        await using var server = await StartAsync(executor, w => w.StopGrace = TimeSpan.FromMilliseconds(200));
+        var id = await SubmitAsync(server.Client);
+        await TestDefaults.WaitUntilAsync(() => HasEventAsync(server.Client, id, "test.waiting"), "the executor runs");
+        (await server.Client.PostAsync($"/api/v1/tasks/{id}/cancel", null)).Dispose();
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "cancelled");
+
+        executor.Wake();
+        var (fence, emit) = await executor.Attempted.Task.WaitAsync(TestDefaults.Timeout);
+
+        fence.ShouldBeOfType<Core.Errors.LeaseLostException>();
+        emit.ShouldBeOfType<Core.Errors.LeaseLostException>();
+        (await HasEventAsync(server.Client, id, "test.late")).ShouldBeFalse();
+        (await ApiCalls.StatusAsync(server.Client, id)).ShouldBe("cancelled");
+    }
+
+    [Fact]
     public async Task Stall_NoProgress_StopsRenewingTheLeaseSoTheSweepTakesTheTaskBack()
     {
         // The worker never gives up on the executor itself (an hour's grace): only the lease running out ends the attempt.

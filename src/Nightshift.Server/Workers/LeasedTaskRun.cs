@@ -102,10 +102,6 @@ internal sealed class LeasedTaskRun(Lease lease, ITaskQueue queue, ServerMetrics
     public async System.Threading.Tasks.Task EnsureLeaseAsync(CancellationToken cancellationToken = default)
     {
         EnsureLeaseHeld();
-        if (StopReason == StopReason.Stalled)
-        {
-            throw new LeaseLostException(lease.TaskId, "the attempt made no progress for too long and is giving its lease up");
-        }
         await queue.HeartbeatAsync(lease, cancellationToken);
     }
 
