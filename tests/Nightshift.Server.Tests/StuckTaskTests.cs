@@ -89,6 +89,42 @@ public sealed class StuckTaskTests
         hang.Entered.ShouldBe(2);
     }
 
+    [Theory]
+    [InlineData("01:00:00", "00:00:00", "timed_out", "Worker:TaskDeadline")]
+    [InlineData("02:00:00", "00:20:00", "dead", "Worker:StallTimeout")]
+    public async Task Watch_ManualClockPassesTheBound_EndsTheAttemptWithoutWaitingForIt(string deadline, string stall, string status, string setting)
+    {
+        var clock = new TestKit.Time.ManualClock();
+        // The store and the worker both read this clock; only its wall time is manual, so the watch still ticks.
+        await using var clocked = await RunningServer.StartAsync(
+            o =>
+            {
+                o.RunWorker = true;
+                o.WorkerSlots = 1;
+                o.LeaseDuration = TimeSpan.FromDays(1);
+                o.ShutdownTimeout = TimeSpan.FromSeconds(1);
+            },
+            s =>
+            {
+                s.AddSingleton<ITaskExecutor>(new StubbornExecutor());
+                s.AddSingleton<TimeProvider>(clock);
+                s.Configure<WorkerSettings>(w =>
+                {
+                    w.TaskDeadline = TimeSpan.Parse(deadline, System.Globalization.CultureInfo.InvariantCulture);
+                    w.StallTimeout = TimeSpan.Parse(stall, System.Globalization.CultureInfo.InvariantCulture);
+                    w.StopGrace = TimeSpan.Zero;
+                });
+            });
+        var id = await SubmitAsync(clocked.Client, maxAttempts: 1);
+        await TestDefaults.WaitUntilAsync(() => HasEventAsync(clocked.Client, id, "test.waiting"), "the executor runs");
+        (await ApiCalls.StatusAsync(clocked.Client, id)).ShouldBe("running");
+
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        await ApiCalls.WaitForStatusAsync(clocked.Client, id, status);
+        (await ApiCalls.GetTaskAsync(clocked.Client, id)).GetProperty("lastError").GetString().ShouldNotBeNull().ShouldContain(setting);
+    }
+
     [Fact]
     public async Task Cancel_ExecutorIgnoringCancellation_EndsCancelledAfterTheGraceAndFreesTheSlot()
     {
