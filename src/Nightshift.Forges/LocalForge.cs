@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
@@ -35,7 +36,17 @@ public sealed class LocalForge(string dataDirectory, TimeProvider time) : IForge
         }
         var temp = file + ".tmp-" + Guid.NewGuid().ToString("N");
         await File.WriteAllBytesAsync(temp, json, cancellationToken);
-        File.Move(temp, file, overwrite: true);
+        try
+        {
+            // An attempt that lost its lease must not replace the record the task's new owner writes.
+            await WriteFence.CheckAsync(cancellationToken);
+            File.Move(temp, file, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
         return record;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Execution;
 using Nightshift.Workspaces.Git;
 using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
@@ -52,6 +53,7 @@ public sealed partial class WorkspaceManager
                 new GitInvocation(["commit-tree", tree, "-p", parent, "-F", "-"]) { GitDir = mirror, StandardInput = message, Environment = identity },
                 $"committing in {record.Path}",
                 cancellationToken)).Stdout.Trim();
+            await WriteFence.CheckAsync(cancellationToken);
             await Git.RunCheckedAsync(new GitInvocation(["update-ref", "-m", "nightshift: commit", "refs/heads/" + record.Branch, commit]) { GitDir = mirror }, $"moving branch {record.Branch}", cancellationToken);
             Layout.WriteRecord(record with { HeadCommit = commit, LastUsedAt = _time.GetUtcNow() });
             RefreshWorktreeIndex(mirror, record, index);

@@ -1,4 +1,5 @@
 using Nightshift.Core.Errors;
+using Nightshift.Core.Execution;
 using Nightshift.Workspaces.Git;
 using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
@@ -40,6 +41,7 @@ public sealed partial class WorkspaceManager
         }
         // Forced: the branch name is the task's own, and a retried task rebuilds it from the base.
         arguments.AddRange(["--", repository.Location, $"+{record.HeadCommit}:refs/heads/{record.Branch}"]);
+        await WriteFence.CheckAsync(cancellationToken);
         var result = await Git.RunAsync(Remote(repository, mirror, secrets, arguments), cancellationToken);
         if (!result.Succeeded)
         {
@@ -66,6 +68,8 @@ public sealed partial class WorkspaceManager
         {
             return;
         }
+        // An attempt that lost its lease must not remove what the task's new owner works in.
+        await WriteFence.CheckAsync(cancellationToken);
         // Subtask worktrees are only scaffolding for merges into the task's: none outlives the task's use of it.
         await RemoveSubtasksAsync(record, cancellationToken);
         if (keep)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Execution;
 using Nightshift.Workspaces.Git;
 using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
@@ -128,6 +129,7 @@ public sealed partial class WorkspaceManager
                 return null;
             }
             var commit = await CommitTreeAsync(mirror, tree, [parent], message, author, $"committing subtask '{record.SubtaskId}'", cancellationToken);
+            await WriteFence.CheckAsync(cancellationToken);
             await Git.RunCheckedAsync(new GitInvocation(["update-ref", "-m", "nightshift: subtask commit", "refs/heads/" + record.Branch, commit]) { GitDir = mirror }, $"moving branch {record.Branch}", cancellationToken);
             SubtaskRecords.Write(record with { HeadCommit = commit });
             RefreshWorktreeIndex(mirror, view, index);
@@ -205,6 +207,7 @@ public sealed partial class WorkspaceManager
         // Branch names instead of ids make the conflict markers say which side is which.
         var ours = record.Branch;
         var side = SubtaskBranch(record, subtaskId);
+        await WriteFence.CheckAsync(cancellationToken);
         await Git.RunCheckedAsync(new GitInvocation(["update-ref", "refs/heads/" + ours, head]) { GitDir = mirror }, $"pointing {ours} at its last commit", cancellationToken);
         await Git.RunCheckedAsync(new GitInvocation(["update-ref", "refs/heads/" + side, theirs]) { GitDir = mirror }, $"pointing {side} at the subtask's commit", cancellationToken);
         var merged = await Git.RunAsync(new GitInvocation(["merge-tree", "--write-tree", "-z", "--name-only", "--no-messages", ours, side]) { GitDir = mirror }, cancellationToken);
@@ -356,6 +359,7 @@ public sealed partial class WorkspaceManager
 
     private async Task MoveTaskBranchAsync(WorkspaceRecord record, string mirror, string to, CancellationToken cancellationToken)
     {
+        await WriteFence.CheckAsync(cancellationToken);
         await Git.RunCheckedAsync(new GitInvocation(["update-ref", "-m", "nightshift: merge subtask", "refs/heads/" + record.Branch, to]) { GitDir = mirror }, $"moving branch {record.Branch}", cancellationToken);
         Layout.WriteRecord(record with { HeadCommit = to, LastUsedAt = _time.GetUtcNow() });
     }

@@ -22,6 +22,32 @@ public sealed class HttpDashboardTests
     }
 
     [Fact]
+    public async Task Board_TaskWhoseAttemptsAreUsedUp_ShowsInTheDeadColumnNotTheFailedOne()
+    {
+        await using var server = await DashboardServer.StartAsync(runWorker: false);
+        var submitted = await server.Store.SubmitAsync(new Core.Tasks.NewTask
+        {
+            Repo = "https://github.com/example/app",
+            Instruction = "Always breaks",
+            MaxAttempts = 1,
+        });
+        var lease = (await server.Store.TryClaimAsync(new Storage.ClaimRequest("test:1:0", TimeSpan.FromMinutes(1))))!;
+        await server.Store.FinishAsync(lease, Core.Execution.TaskOutcome.Retry("the repository vanished"));
+        using var browser = server.Browser();
+        (await DashboardServer.SignInAsync(browser, server.Token)).Dispose();
+
+        var page = await browser.GetStringAsync("/");
+
+        var start = page.IndexOf("data-column=\"dead\"", StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(0, "the board has a dead column");
+        var column = page[start..page.IndexOf("</section>", start, StringComparison.Ordinal)];
+        column.ShouldContain($"data-task=\"{submitted.Task.Id}\"");
+        column.ShouldContain("status-dead");
+        var failed = page[page.IndexOf("data-column=\"failed\"", StringComparison.Ordinal)..start];
+        failed.ShouldNotContain(submitted.Task.Id);
+    }
+
+    [Fact]
     public async Task Api_WithoutToken_StillAnswers401ProblemEvenToABrowser()
     {
         await using var server = await DashboardServer.StartAsync(runWorker: false);

@@ -1,3 +1,5 @@
+using Nightshift.Core.Errors;
+using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Forges;
@@ -37,6 +39,40 @@ public sealed class LocalForgeTests : IDisposable
         second.Title.ShouldBe("Fix add, take two");
         second.Draft.ShouldBeTrue();
         Directory.GetFiles(Path.Combine(_data, "forge", "pulls")).Length.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task OpenAsync_UnderAFenceWhoseLeaseWasLost_LeavesTheNewOwnersRecordAndNoTempFile()
+    {
+        var forge = new LocalForge(_data, TimeProvider.System);
+        var id = TaskId.New(TimeProvider.System);
+        await forge.OpenAsync(Draft(id, "The new owner's record"));
+
+        await Should.ThrowAsync<LeaseLostException>(() => WriteFence.RunAsync(
+            _ => throw new LeaseLostException(id, "another worker holds it now"),
+            () => forge.OpenAsync(Draft(id, "A stale attempt's record"))));
+
+        (await forge.FindAsync(id))!.Title.ShouldBe("The new owner's record");
+        Directory.GetFiles(Path.Combine(_data, "forge", "pulls")).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task OpenAsync_UnderAFenceThatHolds_WritesAndChecksOnce()
+    {
+        var forge = new LocalForge(_data, TimeProvider.System);
+        var id = TaskId.New(TimeProvider.System);
+        var checks = 0;
+
+        var opened = await WriteFence.RunAsync(
+            _ =>
+            {
+                Interlocked.Increment(ref checks);
+                return Task.CompletedTask;
+            },
+            () => forge.OpenAsync(Draft(id)));
+
+        checks.ShouldBe(1);
+        (await forge.FindAsync(id)).ShouldBe(opened);
     }
 
     [Theory]

@@ -7,5 +7,5 @@ namespace Nightshift.Cli.Api;
 internal sealed record ApiEvent(long Seq, string Type, DateTimeOffset Time, string? TaskId, JsonElement Data)
 {
     /// <summary>The final events; the server ends a stream after one of them.</summary>
-    public bool IsFinal => Type is EventTypes.TaskSucceeded or EventTypes.TaskFailed or EventTypes.TaskCancelled or EventTypes.TaskTimedOut or EventTypes.TaskNeedsReview;
+    public bool IsFinal => Type is EventTypes.TaskSucceeded or EventTypes.TaskFailed or EventTypes.TaskCancelled or EventTypes.TaskTimedOut or EventTypes.TaskNeedsReview or EventTypes.TaskDead;
 }

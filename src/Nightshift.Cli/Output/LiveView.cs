@@ -84,7 +84,7 @@ internal static class LiveView
     private static string Colour(string status) => status switch
     {
         "succeeded" => "green",
-        "failed" or "timed_out" => "red",
+        "failed" or "timed_out" or "dead" => "red",
         "needs_review" or "awaiting_approval" => "yellow",
         "cancelled" => "grey",
         _ => "blue",

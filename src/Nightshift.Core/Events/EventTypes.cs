@@ -14,6 +14,9 @@ public static class EventTypes
     public const string TaskCancelled = "task.cancelled";
     public const string TaskTimedOut = "task.timed_out";
     public const string TaskNeedsReview = "task.needs_review";
+
+    /// <summary>The last attempt failed too: the task is dead, and the payload lists every attempt's reason.</summary>
+    public const string TaskDead = "task.dead";
     public const string TaskCheckpoint = "task.checkpoint";
     public const string WorkspaceReady = "workspace.ready";
     public const string PlanPartial = "plan.partial";
@@ -68,6 +71,7 @@ public static class EventTypes
         Tasks.TaskState.Cancelled => TaskCancelled,
         Tasks.TaskState.TimedOut => TaskTimedOut,
         Tasks.TaskState.NeedsReview => TaskNeedsReview,
+        Tasks.TaskState.Dead => TaskDead,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not a final status"),
     };
 

@@ -16,4 +16,6 @@ public enum TaskState
     [JsonStringEnumMemberName("timed_out")] TimedOut,
     /// <summary>A change exists (branch and draft pull request) but verification did not pass.</summary>
     [JsonStringEnumMemberName("needs_review")] NeedsReview,
+    /// <summary>Every attempt failed (the dead letter): the reason of each is kept, and a person may retry it.</summary>
+    [JsonStringEnumMemberName("dead")] Dead,
 }

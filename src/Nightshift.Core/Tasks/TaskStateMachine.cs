@@ -12,11 +12,12 @@ public static class TaskStateMachine
     {
         // Claimed by a worker, cancelled before it started.
         [TaskState.Queued] = [TaskState.Running, TaskState.Cancelled],
-        // Back to the queue (lease lost, retry with backoff, released on shutdown), to a plan gate, or to an end.
+        // Back to the queue (lease lost, retry with backoff, released on shutdown), to a plan gate, or to an end
+        // (dead once the last attempt failed).
         [TaskState.Running] =
         [
             TaskState.Queued, TaskState.AwaitingApproval, TaskState.Succeeded, TaskState.Failed,
-            TaskState.Cancelled, TaskState.TimedOut, TaskState.NeedsReview,
+            TaskState.Cancelled, TaskState.TimedOut, TaskState.NeedsReview, TaskState.Dead,
         ],
         // Approved (back to the queue to build), rejected, cancelled, or the approval window closed.
         [TaskState.AwaitingApproval] = [TaskState.Queued, TaskState.Cancelled, TaskState.TimedOut, TaskState.Failed],
@@ -25,6 +26,7 @@ public static class TaskStateMachine
         [TaskState.Cancelled] = [TaskState.Queued],
         [TaskState.TimedOut] = [TaskState.Queued],
         [TaskState.NeedsReview] = [TaskState.Queued],
+        [TaskState.Dead] = [TaskState.Queued],
         [TaskState.Succeeded] = [],
     };
 

@@ -15,6 +15,7 @@ public static class TaskStateNames
         TaskState.Cancelled => "cancelled",
         TaskState.TimedOut => "timed_out",
         TaskState.NeedsReview => "needs_review",
+        TaskState.Dead => "dead",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -60,5 +61,5 @@ public static class TaskStateNames
             : throw new FormatException($"'{value}' is not a task phase; expected one of: {string.Join(", ", Enum.GetValues<TaskPhase>().Select(p => p.ToWire()))}");
 
     public static bool IsTerminal(this TaskState status) =>
-        status is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled or TaskState.TimedOut or TaskState.NeedsReview;
+        status is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled or TaskState.TimedOut or TaskState.NeedsReview or TaskState.Dead;
 }

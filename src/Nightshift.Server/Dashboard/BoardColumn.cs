@@ -18,6 +18,8 @@ internal sealed record BoardColumn(string Key, string Title, IReadOnlyList<TaskR
             new("needs_review", "Needs review", Where(t => t.Status == TaskState.NeedsReview)),
             new("succeeded", "Succeeded", Where(t => t.Status == TaskState.Succeeded)),
             new("failed", "Failed or cancelled", Where(t => t.Status is TaskState.Failed or TaskState.Cancelled or TaskState.TimedOut)),
+            // The dead letter: every attempt failed; each card's last error lists why, and a retry starts it afresh.
+            new("dead", "Dead (attempts used up)", Where(t => t.Status == TaskState.Dead)),
         ];
     }
 }

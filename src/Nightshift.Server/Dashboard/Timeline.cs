@@ -109,7 +109,7 @@ internal static class Timeline
         EventTypes.ToolCall or EventTypes.ToolResult => "tool",
         EventTypes.CommandOutput => "output",
         EventTypes.VerifyPassed or EventTypes.TaskSucceeded or EventTypes.SubtaskCompleted => "good",
-        EventTypes.VerifyFailed or EventTypes.TaskFailed or EventTypes.SubtaskFailed or EventTypes.TaskTimedOut => "bad",
+        EventTypes.VerifyFailed or EventTypes.TaskFailed or EventTypes.SubtaskFailed or EventTypes.TaskTimedOut or EventTypes.TaskDead => "bad",
         _ when type.StartsWith("plan.", StringComparison.Ordinal) => "plan",
         _ when type.StartsWith("verify.", StringComparison.Ordinal) => "verify",
         _ => "state",

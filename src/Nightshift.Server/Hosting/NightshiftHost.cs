@@ -107,9 +107,7 @@ public static class NightshiftHost
         StoreRegistration.Add(services, options);
         if (runWorker && options.WorkerSlots > 0)
         {
-            services.AddSingleton(new WorkerOptions(
-                options.WorkerSlots, options.LeaseDuration, options.PollInterval, options.ReclaimInterval, options.ShutdownTimeout));
-            services.AddHostedService<WorkerService>();
+            WorkerRegistration.Add(services, options);
         }
         services.Configure<HostOptions>(host =>
         {

@@ -7,10 +7,17 @@ using Nightshift.Storage;
 
 namespace Nightshift.Server.Workers;
 
-/// <summary>One attempt as the executor sees it; every write goes through the store, fenced by the lease.</summary>
-internal sealed class LeasedTaskRun(Lease lease, ITaskQueue queue, ServerMetrics metrics) : ITaskRun
+/// <summary>
+/// One attempt as the executor sees it; every write goes through the store, fenced by the lease. It also keeps what the
+/// worker's watch needs: when the executor last made progress, the phase it is in, and when it was told to stop.
+/// </summary>
+internal sealed class LeasedTaskRun(Lease lease, ITaskQueue queue, ServerMetrics metrics, TimeProvider time) : ITaskRun
 {
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private int _stopReason;
+    private int _phase = (int)lease.Task.Phase;
+    private long _lastProgressTicks = time.GetUtcNow().UtcTicks;
+    private long _stoppedAtTicks;
 
     public TaskRecord Task => lease.Task;
 
@@ -20,15 +27,33 @@ internal sealed class LeasedTaskRun(Lease lease, ITaskQueue queue, ServerMetrics
 
     public StopReason StopReason => (StopReason)Volatile.Read(ref _stopReason);
 
+    /// <summary>When the worker claimed this attempt, by its clock.</summary>
+    public DateTimeOffset StartedAt => _startedAt;
+
+    /// <summary>The phase the executor last moved the task to.</summary>
+    public TaskPhase Phase => (TaskPhase)Volatile.Read(ref _phase);
+
+    /// <summary>The last time the executor wrote anything (event, phase, checkpoint, usage, plan), or the claim.</summary>
+    public DateTimeOffset LastProgress => new(Interlocked.Read(ref _lastProgressTicks), TimeSpan.Zero);
+
+    /// <summary>When the attempt was first told to stop; null while it runs on.</summary>
+    public DateTimeOffset? StoppedAt => Interlocked.Read(ref _stoppedAtTicks) is var ticks and not 0 ? new(ticks, TimeSpan.Zero) : null;
+
     /// <summary>Records why the attempt stops. The first reason wins, except that a lost lease overrides any other.</summary>
     /// <returns>true when the reason changed.</returns>
     public bool TryStop(StopReason reason)
     {
+        bool changed;
         if (reason == StopReason.LeaseLost)
         {
-            return Interlocked.Exchange(ref _stopReason, (int)reason) != (int)reason;
+            changed = Interlocked.Exchange(ref _stopReason, (int)reason) != (int)reason;
         }
-        return Interlocked.CompareExchange(ref _stopReason, (int)reason, (int)StopReason.None) == (int)StopReason.None;
+        else
+        {
+            changed = Interlocked.CompareExchange(ref _stopReason, (int)reason, (int)StopReason.None) == (int)StopReason.None;
+        }
+        Interlocked.CompareExchange(ref _stoppedAtTicks, time.GetUtcNow().UtcTicks, 0);
+        return changed;
     }
 
     public async Task<long> EmitAsync(string type, string dataJson, CancellationToken cancellationToken = default)
@@ -36,6 +61,7 @@ internal sealed class LeasedTaskRun(Lease lease, ITaskQueue queue, ServerMetrics
         EnsureLeaseHeld();
         var sequence = await queue.AppendEventAsync(lease, type, dataJson, cancellationToken);
         metrics.EventsAppended();
+        Progressed();
         return sequence;
     }
 
@@ -43,26 +69,43 @@ internal sealed class LeasedTaskRun(Lease lease, ITaskQueue queue, ServerMetrics
     {
         EnsureLeaseHeld();
         await queue.SetPhaseAsync(lease, phase, cancellationToken);
+        Volatile.Write(ref _phase, (int)phase);
         metrics.EventsAppended();
+        Progressed();
     }
 
-    public System.Threading.Tasks.Task CheckpointAsync(string checkpointJson, CancellationToken cancellationToken = default)
+    public async System.Threading.Tasks.Task CheckpointAsync(string checkpointJson, CancellationToken cancellationToken = default)
     {
         EnsureLeaseHeld();
-        return queue.CheckpointAsync(lease, checkpointJson, cancellationToken);
+        await queue.CheckpointAsync(lease, checkpointJson, cancellationToken);
+        Progressed();
     }
 
-    public System.Threading.Tasks.Task RecordUsageAsync(UsageRecord usage, CancellationToken cancellationToken = default)
+    public async System.Threading.Tasks.Task RecordUsageAsync(UsageRecord usage, CancellationToken cancellationToken = default)
     {
         EnsureLeaseHeld();
-        return queue.RecordUsageAsync(lease, usage, cancellationToken);
+        await queue.RecordUsageAsync(lease, usage, cancellationToken);
+        Progressed();
     }
 
-    public System.Threading.Tasks.Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default)
+    public async System.Threading.Tasks.Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default)
     {
         EnsureLeaseHeld();
-        return queue.SetPlanAsync(lease, planJson, cancellationToken);
+        await queue.SetPlanAsync(lease, planJson, cancellationToken);
+        Progressed();
     }
+
+    /// <summary>
+    /// The <see cref="WriteFence"/> check: throws <see cref="LeaseLostException"/> unless this attempt still holds the
+    /// task, asking the store (which also renews the lease) when the worker itself has not given it up.
+    /// </summary>
+    public async System.Threading.Tasks.Task EnsureLeaseAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureLeaseHeld();
+        await queue.HeartbeatAsync(lease, cancellationToken);
+    }
+
+    private void Progressed() => Interlocked.Exchange(ref _lastProgressTicks, time.GetUtcNow().UtcTicks);
 
     private void EnsureLeaseHeld()
     {

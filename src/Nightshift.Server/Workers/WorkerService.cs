@@ -47,7 +47,8 @@ internal sealed partial class WorkerService(
 
     private async Task RunSlotAsync(int slot, CancellationToken stoppingToken)
     {
-        var request = new ClaimRequest($"{Environment.MachineName}:{Environment.ProcessId}:{slot}", options.LeaseDuration);
+        var request = new ClaimRequest(
+            $"{Environment.MachineName}:{Environment.ProcessId}:{slot}", options.LeaseDuration, options.MaxRunningTasks, options.MaxRunningTasksPerRepository);
         Lease? next = null;
         while (true)
         {
@@ -110,8 +111,10 @@ internal sealed partial class WorkerService(
         metrics.EventsAppended();
         LogClaimed(logger, lease.TaskId, lease.Attempt, lease.WorkerId);
 
-        var run = new LeasedTaskRun(lease, store, metrics);
+        var run = new LeasedTaskRun(lease, store, metrics, timeProvider);
         using var executorStop = new CancellationTokenSource();
+        // Cancelled when the worker stops waiting for an executor that did not return in time after being stopped.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(_forceRelease.Token);
         void Stop(StopReason reason)
         {
             if (run.TryStop(reason))
@@ -129,28 +132,27 @@ internal sealed partial class WorkerService(
 
         using var onShutdown = stoppingToken.Register(() => Stop(StopReason.Shutdown));
         using var heartbeatStop = new CancellationTokenSource();
-        var heartbeats = Task.WhenAll(HeartbeatAsync(lease, Stop, heartbeatStop.Token), WatchForCancelAsync(lease, Stop, heartbeatStop.Token));
+        var heartbeats = Task.WhenAll(
+            HeartbeatAsync(lease, run, Stop, heartbeatStop.Token),
+            WatchForCancelAsync(lease, Stop, heartbeatStop.Token),
+            WatchAttemptAsync(run, Stop, abandon, heartbeatStop.Token));
 
         TaskOutcome? outcome;
-        var execution = Task.Run(() => executor.ExecuteAsync(run, executorStop.Token), CancellationToken.None);
+        // The fence travels with the executor's own calls: workspaces and forges check this lease before they write.
+        var execution = WriteFence.RunAsync(run.EnsureLeaseAsync, () => executor.ExecuteAsync(run, executorStop.Token));
         try
         {
-            outcome = await execution.WaitAsync(_forceRelease.Token);
+            outcome = await execution.WaitAsync(abandon.Token);
         }
-        catch (OperationCanceledException) when (_forceRelease.IsCancellationRequested && !execution.IsCompleted)
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested && !execution.IsCompleted)
         {
-            // The executor ignored the shutdown for the whole bound: give the task back; its late writes will be refused.
-            LogForcedRelease(logger, lease.TaskId, options.ShutdownTimeout.TotalSeconds);
-            outcome = TaskOutcome.Release();
+            // The executor ignored its stop for the whole bound (a host-side call that never returns): stop waiting,
+            // free the slot, and end the attempt as its stop says; its late writes will be refused.
+            outcome = Abandoned(run);
         }
         catch (OperationCanceledException) when (run.StopReason != StopReason.None)
         {
-            outcome = run.StopReason switch
-            {
-                StopReason.CancelRequested => TaskOutcome.Cancelled(),
-                StopReason.Shutdown => TaskOutcome.Release(),
-                _ => null,
-            };
+            outcome = Stopped(run);
         }
         catch (LeaseLostException)
         {
@@ -173,13 +175,22 @@ internal sealed partial class WorkerService(
             // Another worker may own the task now: whatever this attempt would write could overwrite its work.
             LogLeaseLost(logger, lease.TaskId);
             metrics.TaskFinished("abandoned");
+            if (!execution.IsCompleted)
+            {
+                _ = ObserveLateAsync(execution);
+            }
             return null;
         }
 
-        if (run.StopReason == StopReason.CancelRequested && outcome.Kind is not (OutcomeKind.Succeeded or OutcomeKind.NeedsReview or OutcomeKind.Cancelled))
+        outcome = run.StopReason switch
         {
-            outcome = TaskOutcome.Cancelled(outcome.Kind == OutcomeKind.Released ? null : outcome.Reason);
-        }
+            StopReason.CancelRequested when outcome.Kind is not (OutcomeKind.Succeeded or OutcomeKind.NeedsReview or OutcomeKind.Cancelled) =>
+                TaskOutcome.Cancelled(outcome.Kind == OutcomeKind.Released ? null : outcome.Reason),
+            StopReason.DeadlineExceeded when outcome.Kind is not (OutcomeKind.Succeeded or OutcomeKind.NeedsReview or OutcomeKind.TimedOut) =>
+                DeadlineOutcome(run, abandoned: false),
+            StopReason.Stalled when outcome.Kind is OutcomeKind.Released => TaskOutcome.Retry(StallReason(run)),
+            _ => outcome,
+        };
 
         if (!execution.IsCompleted)
         {
@@ -189,6 +200,107 @@ internal sealed partial class WorkerService(
 
         return await FinishAsync(lease, outcome, stoppingToken.IsCancellationRequested ? null : request);
     }
+
+    /// <summary>How an attempt that returned (or threw) after being stopped ends; null when nothing may be written.</summary>
+    private TaskOutcome? Stopped(LeasedTaskRun run) => run.StopReason switch
+    {
+        StopReason.CancelRequested => TaskOutcome.Cancelled(),
+        StopReason.Shutdown => TaskOutcome.Release(),
+        StopReason.DeadlineExceeded => DeadlineOutcome(run, abandoned: false),
+        StopReason.Stalled => TaskOutcome.Retry(StallReason(run)),
+        _ => null,
+    };
+
+    /// <summary>How an attempt the worker stopped waiting for ends. A stuck attempt always counts against the attempt limit.</summary>
+    private TaskOutcome? Abandoned(LeasedTaskRun run)
+    {
+        var phase = run.Phase.ToWire();
+        switch (run.StopReason)
+        {
+            case StopReason.None or StopReason.Shutdown:
+                // Shutdown with an executor that ignored it for the whole bound. Handing the attempt back, as a clean
+                // release does, would let a task that hangs every time circulate for ever: it counts as failed instead.
+                LogForcedRelease(logger, run.Task.Id, options.ShutdownTimeout.TotalSeconds);
+                return TaskOutcome.Retry(
+                    $"the attempt did not stop within the shutdown bound of {Seconds(options.ShutdownTimeout)} while {phase}; " +
+                    "it was abandoned and counts as a failed attempt");
+            case StopReason.CancelRequested:
+                LogAbandoned(logger, run.Task.Id, "cancelled", Seconds(options.StopGrace));
+                return TaskOutcome.Cancelled(
+                    $"cancelled on request while {phase}; the attempt did not stop within {Seconds(options.StopGrace)} (Worker:StopGrace) and was abandoned");
+            case StopReason.DeadlineExceeded:
+                LogAbandoned(logger, run.Task.Id, "timed out", Seconds(options.StopGrace));
+                return DeadlineOutcome(run, abandoned: true);
+            case StopReason.Stalled:
+                LogAbandoned(logger, run.Task.Id, "stalled", Seconds(options.StopGrace));
+                return TaskOutcome.Retry(StallReason(run) + "; it did not stop when told and was abandoned");
+            default:
+                return null;
+        }
+    }
+
+    private TaskOutcome DeadlineOutcome(LeasedTaskRun run, bool abandoned)
+    {
+        var phase = run.Phase.ToWire();
+        var reason =
+            $"the attempt ran past the worker's hard deadline of {Seconds(options.TaskDeadline)} (Worker:TaskDeadline) while {phase}" +
+            (abandoned ? $" and did not stop within {Seconds(options.StopGrace)}, so it was abandoned" : "") +
+            "; raise Worker:TaskDeadline if the task needs longer, or find what it waited on in its events, then retry it";
+        return TaskOutcome.TimedOut(reason) with
+        {
+            DetailsJson = Core.Serialization.NightshiftJson.Payload(new { phase, deadlineSeconds = (long)options.TaskDeadline.TotalSeconds, abandoned }),
+        };
+    }
+
+    private string StallReason(LeasedTaskRun run) =>
+        $"the attempt made no progress (no event, phase, checkpoint, plan or usage) for {Seconds(options.StallTimeout)} " +
+        $"(Worker:StallTimeout) while {run.Phase.ToWire()}, so its lease was no longer renewed";
+
+    private static string Seconds(TimeSpan span) =>
+        span.TotalSeconds >= 120 && span.TotalSeconds % 60 == 0
+            ? $"{(long)span.TotalMinutes} min"
+            : $"{span.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
+
+    /// <summary>
+    /// The worker's own watch over an attempt, independent of the executor cooperating: it stops the attempt at its hard
+    /// deadline or after too long without progress, and gives up waiting for it once a stop has gone unheeded for
+    /// <see cref="WorkerOptions.StopGrace"/> (a shutdown has its own bound).
+    /// </summary>
+    private async Task WatchAttemptAsync(LeasedTaskRun run, Action<StopReason> stop, CancellationTokenSource abandon, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.WatchInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var now = timeProvider.GetUtcNow();
+                if (run.StopReason == StopReason.None)
+                {
+                    if (now - run.StartedAt >= options.TaskDeadline)
+                    {
+                        LogDeadlinePassed(logger, run.Task.Id, Seconds(options.TaskDeadline), run.Phase.ToWire());
+                        stop(StopReason.DeadlineExceeded);
+                    }
+                    else if (IsStalled(run, now))
+                    {
+                        LogStalled(logger, run.Task.Id, Seconds(options.StallTimeout), run.Phase.ToWire());
+                        stop(StopReason.Stalled);
+                    }
+                }
+                if (run.StopReason is not (StopReason.None or StopReason.Shutdown) && run.StoppedAt is { } stoppedAt && now - stoppedAt >= options.StopGrace)
+                {
+                    await abandon.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private bool IsStalled(LeasedTaskRun run, DateTimeOffset now) =>
+        options.StallTimeout > TimeSpan.Zero && now - run.LastProgress >= options.StallTimeout;
 
     /// <summary>
     /// Ends the attempt. With <paramref name="next"/> it also claims the slot's next task in the same round trip, so a
@@ -229,7 +341,7 @@ internal sealed partial class WorkerService(
         return null;
     }
 
-    private async Task HeartbeatAsync(Lease lease, Action<StopReason> stop, CancellationToken cancellationToken)
+    private async Task HeartbeatAsync(Lease lease, LeasedTaskRun run, Action<StopReason> stop, CancellationToken cancellationToken)
     {
         var expiresAt = lease.ExpiresAt;
         using var timer = new PeriodicTimer(options.HeartbeatInterval, timeProvider);
@@ -237,6 +349,14 @@ internal sealed partial class WorkerService(
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
+                if (run.StopReason == StopReason.Stalled || IsStalled(run, timeProvider.GetUtcNow()))
+                {
+                    // No progress: let the lease run out, so the sweep (here or on another worker) takes the task back
+                    // and counts the attempt, even if this worker can no longer end it itself.
+                    stop(StopReason.Stalled);
+                    LogStoppedRenewing(logger, lease.TaskId, expiresAt);
+                    return;
+                }
                 try
                 {
                     var beat = await store.HeartbeatAsync(lease, cancellationToken);
@@ -383,7 +503,7 @@ internal sealed partial class WorkerService(
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Heartbeat for task {TaskId} failed; retrying until the lease runs out")]
     private static partial void LogHeartbeatFailed(ILogger logger, string taskId, Exception exception);
 
-    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Task {TaskId} did not stop within the shutdown bound of {Seconds} s; releasing its lease")]
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Task {TaskId} did not stop within the shutdown bound of {Seconds} s; ending the attempt as failed and giving the task back")]
     private static partial void LogForcedRelease(ILogger logger, string taskId, double seconds);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "Could not record the end ({Outcome}) of task {TaskId}; its lease will expire and the task will be reclaimed")]
@@ -397,6 +517,18 @@ internal sealed partial class WorkerService(
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Stopping the executor of task {TaskId} raised an error")]
     private static partial void LogExecutorCallbackFailed(ILogger logger, string taskId, Exception exception);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "Task {TaskId} ran past the hard deadline of {Deadline} while {Phase}; stopping it")]
+    private static partial void LogDeadlinePassed(ILogger logger, string taskId, string deadline, string phase);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Warning, Message = "Task {TaskId} made no progress for {Timeout} while {Phase}; stopping it")]
+    private static partial void LogStalled(ILogger logger, string taskId, string timeout, string phase);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Warning, Message = "Stopped renewing the lease on stalled task {TaskId}; it expires at {ExpiresAt} and the task returns to the queue")]
+    private static partial void LogStoppedRenewing(ILogger logger, string taskId, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 2019, Level = LogLevel.Warning, Message = "Task {TaskId} ({Why}) did not stop within {Grace}; the worker stopped waiting for it and freed the slot")]
+    private static partial void LogAbandoned(ILogger logger, string taskId, string why, string grace);
 
     [LoggerMessage(EventId = 2014, Level = LogLevel.Debug, Message = "An abandoned executor ended with an error")]
     private static partial void LogLateExecutorFailed(ILogger logger, Exception exception);

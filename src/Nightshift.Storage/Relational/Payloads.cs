@@ -15,7 +15,7 @@ internal static class Payloads
     {
         EventTypes.TaskQueued, EventTypes.TaskStarted, EventTypes.TaskPhase, EventTypes.TaskCancelRequested,
         EventTypes.TaskReleased, EventTypes.TaskRetrying, EventTypes.TaskSucceeded, EventTypes.TaskFailed,
-        EventTypes.TaskCancelled, EventTypes.TaskTimedOut, EventTypes.TaskNeedsReview, EventTypes.TaskCheckpoint,
+        EventTypes.TaskCancelled, EventTypes.TaskTimedOut, EventTypes.TaskNeedsReview, EventTypes.TaskDead, EventTypes.TaskCheckpoint,
         EventTypes.PlanApproved, EventTypes.PlanRejected, EventTypes.PlanAwaitingApproval,
     };
 

@@ -248,7 +248,7 @@ internal abstract partial class RelationalStore
         switch (outcome.Kind)
         {
             case OutcomeKind.RetryableFailure:
-                (target, eventType, payload) = RetryOrGiveUp(row, outcome.Reason ?? "the attempt failed", now, changes);
+                (target, eventType, payload) = await RetryOrGiveUpAsync(scope, row, outcome.Reason ?? "the attempt failed", now, changes, cancellationToken).ConfigureAwait(false);
                 break;
             case OutcomeKind.AwaitingApproval:
                 target = TaskState.AwaitingApproval;
@@ -340,7 +340,7 @@ internal abstract partial class RelationalStore
         {
             var changes = new List<(string Column, object? Value)>(ReleaseLease());
             var reason = $"worker {row.Record.LeaseOwner} stopped renewing its lease, which expired at {row.Record.LeaseExpiresAt:yyyy-MM-dd HH:mm:ss}Z";
-            var (target, eventType, payload) = RetryOrGiveUp(row, reason, now, changes);
+            var (target, eventType, payload) = await RetryOrGiveUpAsync(scope, row, reason, now, changes, cancellationToken).ConfigureAwait(false);
             TaskStateMachine.EnsureCanMove(row.Id, row.Status, target);
             changes.Add(("status", target.ToWire()));
             await UpdateAsync(scope, row.Id, now, changes, [(eventType, payload)], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
@@ -426,9 +426,12 @@ internal abstract partial class RelationalStore
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>A failed attempt goes back to the queue after a backoff while attempts remain; then the task fails with the reason kept.</summary>
-    private (TaskState Target, string EventType, string Payload) RetryOrGiveUp(
-        TaskRow row, string reason, DateTimeOffset now, List<(string Column, object? Value)> changes)
+    /// <summary>
+    /// A failed attempt goes back to the queue after a backoff while attempts remain; after the last one the task is
+    /// dead (the dead letter), with every attempt's reason in its last error and in <c>task.dead</c>.
+    /// </summary>
+    private async Task<(TaskState Target, string EventType, string Payload)> RetryOrGiveUpAsync(
+        WriteScope scope, TaskRow row, string reason, DateTimeOffset now, List<(string Column, object? Value)> changes, CancellationToken cancellationToken)
     {
         var attempt = row.Record.Attempts;
         if (row.Record.CancelRequested)
@@ -438,14 +441,55 @@ internal abstract partial class RelationalStore
         }
         if (attempt >= row.Record.MaxAttempts)
         {
-            var final = $"{reason} (gave up after {attempt} of {row.Record.MaxAttempts} attempts)";
+            var reasons = await EarlierAttemptReasonsAsync(scope, row.Id, attempt - 1, cancellationToken).ConfigureAwait(false);
+            reasons.Add(new AttemptReason(attempt, reason));
+            var final = DeadLetterText(reasons, attempt, row.Record.MaxAttempts);
             changes.AddRange([("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", final)]);
-            return (TaskState.Failed, EventTypes.TaskFailed, Payloads.Build(null, ("reason", final), ("attempt", attempt)));
+            var payload = Payloads.Build(null, ("reason", final), ("attempt", attempt), ("attempts", reasons));
+            return (TaskState.Dead, EventTypes.TaskDead, payload);
         }
         var delay = RetryBackoff.Compute(attempt, Options.RetryBaseDelay, Options.RetryMaxDelay, Options.RetryJitter, Random.Shared.NextDouble());
         var runAfter = TaskColumns.Time(TaskColumns.Ms(now + delay));
         changes.AddRange([("phase", TaskPhase.None.ToWire()), ("run_after", TaskColumns.Ms(runAfter)), ("last_error", reason)]);
         return (TaskState.Queued, EventTypes.TaskRetrying, Payloads.Build(null, ("reason", reason), ("attempt", attempt), ("runAfter", runAfter)));
+    }
+
+    /// <summary>
+    /// The reasons of this round's earlier attempts, oldest first, from their <c>task.retrying</c> events (a person's
+    /// retry starts the count again, and a release on shutdown hands its attempt back without one).
+    /// </summary>
+    private static async Task<List<AttemptReason>> EarlierAttemptReasonsAsync(WriteScope scope, string taskId, int count, CancellationToken cancellationToken)
+    {
+        if (count <= 0)
+        {
+            return [];
+        }
+        var rows = await scope.Session.QueryAsync(
+            "SELECT data FROM events WHERE task_id = @id AND type = @type ORDER BY seq DESC LIMIT @limit",
+            [("id", taskId), ("type", EventTypes.TaskRetrying), ("limit", (long)count)],
+            r => r.GetString(0),
+            cancellationToken).ConfigureAwait(false);
+        var reasons = new List<AttemptReason>(rows.Count);
+        foreach (var data in Enumerable.Reverse(rows))
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(data);
+            var root = json.RootElement;
+            var number = root.TryGetProperty("attempt", out var a) && a.TryGetInt32(out var n) ? n : 0;
+            var text = root.TryGetProperty("reason", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString()! : "no reason was recorded";
+            reasons.Add(new AttemptReason(number, text));
+        }
+        return reasons;
+    }
+
+    /// <summary>What a person reads on a dead task: how many attempts, and why each one failed.</summary>
+    private static string DeadLetterText(IReadOnlyList<AttemptReason> reasons, int attempt, int maxAttempts)
+    {
+        const int PerReason = 600;
+        var lines = reasons.Select(r =>
+            $"attempt {r.Attempt.ToString(CultureInfo.InvariantCulture)}: {(r.Reason.Length > PerReason ? r.Reason[..PerReason] + "…" : r.Reason)}");
+        var text = $"gave up after {attempt} of {maxAttempts} attempts; {string.Join("; ", lines)}; " +
+            "fix the cause and run `nightshift retry ID` (or POST /api/v1/tasks/ID/retry)";
+        return text.Length > MaxReasonLength ? text[..(MaxReasonLength - 1)] + "…" : text;
     }
 
     /// <summary>Fencing: the write goes ahead only if this claim still holds the task and its lease has not run out.</summary>
@@ -534,6 +578,8 @@ internal abstract partial class RelationalStore
     }
 
     private sealed record Candidate(string Id, int Attempts);
+
+    private sealed record AttemptReason(int Attempt, string Reason);
 
     private sealed record Renewal(DateTimeOffset ExpiresAt, bool CancelRequested);
 }

@@ -229,7 +229,7 @@ internal abstract partial class RelationalStore
             // The state machine allows these to become queued for other reasons (a lost lease, an approval); a person's retry is not one.
             throw new InvalidTransitionException(
                 id,
-                $"task {id} is {row.Status.ToWire()}; only a failed, cancelled, timed-out or needs-review task can be retried");
+                $"task {id} is {row.Status.ToWire()}; only a failed, dead, cancelled, timed-out or needs-review task can be retried");
         }
         TaskStateMachine.EnsureCanMove(id, row.Status, TaskState.Queued);
         var retried = await UpdateAsync(

@@ -51,7 +51,7 @@ internal abstract partial class RelationalStore
                 AVG((t.finished_at - t.started_at) * 1.0)
             FROM tasks t
             WHERE t.finished_at >= @from AND t.finished_at < @to
-                AND t.status IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'needs_review')
+                AND t.status IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'needs_review', 'dead')
             GROUP BY {taskKey}
             """,
             range,

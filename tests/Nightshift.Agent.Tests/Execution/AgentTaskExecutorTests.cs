@@ -77,6 +77,29 @@ public sealed class AgentTaskExecutorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WallTimeRunsOutMidTask_EndsItAsNeedsReviewWithTheWorkKept()
+    {
+        var time = new SteppedTimestamps();
+        var model = new ScriptedChatClient { Responder = _ => ScriptedChatClient.ToolCalls(("list_files", new { }, "l")) }
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "return a - b;", new_string = "return a + b;" })
+            .Then(_ =>
+            {
+                // The model's second answer arrives 46 minutes into the task: past the 45-minute budget.
+                time.Advance(TimeSpan.FromMinutes(46));
+                return ScriptedChatClient.ToolCalls(("list_files", new { }, "after"));
+            });
+        using var harness = new ExecutorHarness(model, s => s["Agent:Budget:MaxWallTime"] = "00:45:00", time);
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.NeedsReview);
+        outcome.Reason.ShouldNotBeNull().ShouldStartWith("the time budget of 45 minutes was used up");
+        harness.RemoteFile(outcome.Branch!, "calc.mjs").ShouldContain("return a + b;");
+        model.Calls.Count.ShouldBeLessThan(6, "no model call is made once the budget is spent");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_CancelledMidCommand_KillsTheCommandAndEndsCancelled()
     {
         var started = new TaskCompletionSource();

@@ -27,7 +27,7 @@ internal sealed class ExecutorHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null)
+    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null)
     {
         Repo = TempGitRepo.Create();
         Repo.Commit("calculator with a bug", ("calc.mjs", BuggyCalc), ("calc.test.mjs", CalcTest),
@@ -47,6 +47,10 @@ internal sealed class ExecutorHarness : IDisposable
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddNightshiftAgent();
         services.AddSingleton<IAgentModels>(new ScriptedModels(model));
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
         _services = services.BuildServiceProvider();
     }
 

@@ -1,4 +1,5 @@
 using Nightshift.Agent.Loop;
+using Nightshift.Agent.Tests.Fakes;
 using Nightshift.Core.Usage;
 
 namespace Nightshift.Agent.Tests.Loop;
@@ -27,6 +28,20 @@ public sealed class BudgetTrackerTests
         tracker.Usage.InputTokens.ShouldBe(40_000);
         tracker.Usage.OutputTokens.ShouldBe(20_000);
         tracker.Usage.CostUsd.ShouldBe(20m);
+    }
+
+    [Fact]
+    public void Exhausted_WallTimePassesTheBudget_SaysTheTimeBudgetWasUsedUp()
+    {
+        var time = new SteppedTimestamps();
+        var tracker = new BudgetTracker(new AgentBudget { MaxWallTime = TimeSpan.FromMinutes(10) }, time);
+
+        time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromTicks(1));
+        var before = tracker.Exhausted();
+        time.Advance(TimeSpan.FromTicks(1));
+
+        before.ShouldBeNull();
+        tracker.Exhausted().ShouldBe("the time budget of 10 minutes was used up");
     }
 
     [Fact]

@@ -231,8 +231,8 @@ public sealed class WorkerKillResumeTests : IAsyncLifetime
 
     private static async Task<JsonElement> WaitForTerminalAsync(HttpClient http, string id, WorkerProcess worker)
     {
-        string[] terminal = ["succeeded", "failed", "cancelled", "timed_out", "needs_review"];
-        await WaitForEventsAsync(http, id, events => events.Any(e => e.GetProperty("type").GetString() is "task.succeeded" or "task.failed" or "task.cancelled" or "task.timed_out" or "task.needs_review"), "the task ends", worker);
+        string[] terminal = ["succeeded", "failed", "cancelled", "timed_out", "needs_review", "dead"];
+        await WaitForEventsAsync(http, id, events => events.Any(e => e.GetProperty("type").GetString() is "task.succeeded" or "task.failed" or "task.cancelled" or "task.timed_out" or "task.needs_review" or "task.dead"), "the task ends", worker);
         var task = await TaskAsync(http, id);
         terminal.ShouldContain(task.GetProperty("status").GetString());
         return task;

@@ -16,6 +16,7 @@ public sealed class TaskStateMachineTests
         (TaskState.Running, TaskState.Cancelled),
         (TaskState.Running, TaskState.TimedOut),
         (TaskState.Running, TaskState.NeedsReview),
+        (TaskState.Running, TaskState.Dead),
         (TaskState.AwaitingApproval, TaskState.Queued),
         (TaskState.AwaitingApproval, TaskState.Cancelled),
         (TaskState.AwaitingApproval, TaskState.TimedOut),
@@ -24,6 +25,7 @@ public sealed class TaskStateMachineTests
         (TaskState.Cancelled, TaskState.Queued),
         (TaskState.TimedOut, TaskState.Queued),
         (TaskState.NeedsReview, TaskState.Queued),
+        (TaskState.Dead, TaskState.Queued),
     ];
 
     public static TheoryData<TaskState, TaskState> AllPairs()
@@ -71,7 +73,7 @@ public sealed class TaskStateMachineTests
     public void TerminalStates_AreExactlyTheFinalOnes()
     {
         Enum.GetValues<TaskState>().Where(s => s.IsTerminal()).ShouldBe(
-            [TaskState.Succeeded, TaskState.Failed, TaskState.Cancelled, TaskState.TimedOut, TaskState.NeedsReview],
+            [TaskState.Succeeded, TaskState.Failed, TaskState.Cancelled, TaskState.TimedOut, TaskState.NeedsReview, TaskState.Dead],
             ignoreOrder: true);
     }
 

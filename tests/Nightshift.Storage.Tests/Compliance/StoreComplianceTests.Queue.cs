@@ -169,7 +169,7 @@ public abstract partial class StoreComplianceTests
     }
 
     [StoreFact]
-    public async Task Finish_RetryableFailures_BackOffThenFailWithTheReasonKept()
+    public async Task Finish_RetryableFailures_BackOffThenEndDeadWithEveryAttemptsReason()
     {
         var task = await SubmitAsync(Ask(maxAttempts: 3));
 
@@ -190,21 +190,43 @@ public abstract partial class StoreComplianceTests
         var third = await ClaimAsync();
         var dead = await Store.FinishAsync(third, TaskOutcome.Retry("tests still failing"));
 
-        dead.Status.ShouldBe(TaskState.Failed);
-        dead.LastError.ShouldNotBeNull().ShouldContain("tests still failing");
+        dead.Status.ShouldBe(TaskState.Dead);
+        dead.LastError.ShouldNotBeNull().ShouldContain("attempt 1: tests failed: 3 errors; attempt 2: tests failed: 1 error; attempt 3: tests still failing");
         dead.LastError.ShouldContain("3 of 3 attempts");
+        dead.LastError.ShouldContain("nightshift retry");
         dead.FinishedAt.ShouldBe(Clock.GetUtcNow());
         Types(await EventsAsync(task.Id)).ShouldBe(
         [
             EventTypes.TaskQueued, EventTypes.TaskStarted, EventTypes.TaskRetrying, EventTypes.TaskStarted,
-            EventTypes.TaskRetrying, EventTypes.TaskStarted, EventTypes.TaskFailed,
+            EventTypes.TaskRetrying, EventTypes.TaskStarted, EventTypes.TaskDead,
         ]);
+        var attempts = System.Text.Json.JsonDocument.Parse((await EventsAsync(task.Id))[^1].Data).RootElement.GetProperty("attempts");
+        attempts.EnumerateArray().Select(a => (a.GetProperty("attempt").GetInt32(), a.GetProperty("reason").GetString())).ShouldBe(
+            [(1, "tests failed: 3 errors"), (2, "tests failed: 1 error"), (3, "tests still failing")]);
         Clock.Advance(TimeSpan.FromHours(1));
         (await Store.TryClaimAsync(Claimer())).ShouldBeNull();
+        (await Store.ListAsync(new TaskQuery(TaskState.Dead))).Items.Select(t => t.Id).ShouldBe([task.Id]);
     }
 
     [StoreFact]
-    public async Task Reclaim_ExpiredLeaseOnTheLastAttempt_FailsTheTask()
+    public async Task Retry_DeadTask_QueuesItWithAttemptsReset_AndALaterDeathListsOnlyTheNewRound()
+    {
+        var task = await SubmitAsync(Ask(maxAttempts: 1));
+        await Store.FinishAsync(await ClaimAsync(), TaskOutcome.Retry("first round broke"));
+
+        var retried = await Store.RetryAsync(task.Id);
+
+        retried.Status.ShouldBe(TaskState.Queued);
+        retried.Attempts.ShouldBe(0);
+        retried.LastError.ShouldBeNull();
+        var again = await Store.FinishAsync(await ClaimAsync(), TaskOutcome.Retry("second round broke"));
+        again.Status.ShouldBe(TaskState.Dead);
+        again.LastError.ShouldNotBeNull().ShouldContain("attempt 1: second round broke");
+        again.LastError.ShouldNotContain("first round");
+    }
+
+    [StoreFact]
+    public async Task Reclaim_ExpiredLeaseOnTheLastAttempt_EndsTheTaskDead()
     {
         var task = await SubmitAsync(Ask(maxAttempts: 1));
         await ClaimAsync("crashed:1:0");
@@ -213,9 +235,9 @@ public abstract partial class StoreComplianceTests
         (await Store.ReclaimExpiredAsync()).ShouldBe(1);
 
         var failed = await Store.FindAsync(task.Id);
-        failed!.Status.ShouldBe(TaskState.Failed);
+        failed!.Status.ShouldBe(TaskState.Dead);
         failed.LastError.ShouldNotBeNull().ShouldContain("crashed:1:0");
-        (await EventsAsync(task.Id))[^1].Type.ShouldBe(EventTypes.TaskFailed);
+        (await EventsAsync(task.Id))[^1].Type.ShouldBe(EventTypes.TaskDead);
     }
 
     [StoreFact]

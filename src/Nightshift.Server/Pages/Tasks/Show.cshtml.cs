@@ -43,7 +43,7 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
 
     public bool CanCancel => !Task.Status.IsTerminal();
 
-    public bool CanRetry => Task.Status is TaskState.Failed or TaskState.Cancelled or TaskState.TimedOut or TaskState.NeedsReview;
+    public bool CanRetry => Task.Status is TaskState.Failed or TaskState.Dead or TaskState.Cancelled or TaskState.TimedOut or TaskState.NeedsReview;
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFoundPage(id);

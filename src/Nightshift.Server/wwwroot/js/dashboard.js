@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var FINAL = ["task.succeeded", "task.failed", "task.cancelled", "task.timed_out", "task.needs_review"];
+  var FINAL = ["task.succeeded", "task.failed", "task.cancelled", "task.timed_out", "task.needs_review", "task.dead"];
   // Events that only add timeline entries; everything else may change the status, plan, usage or actions above it.
   var TIMELINE_ONLY = ["tool.call", "tool.result", "command.output", "model.request"];
 
