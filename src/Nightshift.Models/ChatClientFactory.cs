@@ -59,11 +59,11 @@ public sealed class ChatClientFactory : IDisposable
         Options = options ?? new ModelOptions();
         _environment = environment ?? ModelEnvironment.Process;
         TimeProvider = timeProvider ?? TimeProvider.System;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ownsTransport = transport is null;
         _transport = transport ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _pipelines = new ProviderPipelines(Options.Resilience, TimeProvider);
         _secrets = [.. _environment.SecretValues(), .. new[] { Options.OpenAICompatibleApiKey }.OfType<string>()];
+        _loggerFactory = loggerFactory is null or NullLoggerFactory ? NullLoggerFactory.Instance : new RedactingLoggerFactory(loggerFactory, _secrets);
         Prices = new PriceTable(Options.Prices);
         Meter = new UsageMeter(Prices);
         _replay = new ReplayCassettes(Options.ReplayDirectory);
