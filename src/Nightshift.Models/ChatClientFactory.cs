@@ -291,7 +291,7 @@ public sealed class ChatClientFactory : IDisposable
             ? new ChatClient(spec.Model, new NoAuthenticationPolicy(), options)
             : new ChatClient(spec.Model, new ApiKeyCredential(key), options);
 #pragma warning restore OPENAI001
-        return (chatClient.AsIChatClient(), endpoint);
+        return (new CompactToolCallsChatClient(chatClient.AsIChatClient()), endpoint);
     }
 
     private HttpClient HttpClientFor(ProviderEndpoint endpoint)

@@ -28,7 +28,6 @@ public sealed class ModelOptionsValidatorTests
     [InlineData("Models:Resilience:CircuitFailureRatio", "1.5", "Models:Resilience:CircuitFailureRatio")]
     [InlineData("Models:Resilience:CircuitBreakDuration", "00:00:00.001", "Models:Resilience:CircuitBreakDuration")]
     [InlineData("Models:Resilience:DelayScale", "-3", "Models:Resilience:DelayScale")]
-    [InlineData("Models:Prices:openai/x:InputPerMillion", "-1", "Models:Prices:openai/x")]
     [InlineData("Models:ReplayDirectory", "   ", "Models:ReplayDirectory")]
     public void AddNightshiftModels_BadSetting_FailsNamingTheSettingAndWhereToSetIt(string key, string value, string named)
     {
@@ -38,6 +37,19 @@ public sealed class ModelOptionsValidatorTests
 
         error.Message.ShouldContain(named);
         error.Message.ShouldContain("NIGHTSHIFT__Models__");
+    }
+
+    [Fact]
+    public void AddNightshiftModels_NegativePrice_FailsNamingTheModel()
+    {
+        using var provider = Provider(new()
+        {
+            ["Models:Prices:openai/x:InputPerMillion"] = "-1",
+            ["Models:Prices:openai/x:CachedInputPerMillion"] = "0",
+            ["Models:Prices:openai/x:OutputPerMillion"] = "2",
+        });
+
+        Should.Throw<OptionsValidationException>(() => provider.GetRequiredService<ChatClientFactory>()).Message.ShouldContain("Models:Prices:openai/x");
     }
 
     [Fact]
