@@ -115,6 +115,38 @@ public sealed class ModelSettingsTests
     }
 
     [Fact]
+    public async Task Worker_ProviderErrorQuotingAServerToken_TokenReachesNoEventNorTheLastError()
+    {
+        const string token = "ns_Hq4Lw8Ze2Rt6Yu0Io3Pa7Sd1Fg5Jk9XcVbNmQwErTy";
+        await using var model = await ScriptedModelServer.StartAsync();
+        model.Fallback = ScriptedReply.Status(401, $"token {token} is not an API key for this model");
+        using var repo = TempGitRepo.Create();
+        repo.Commit("start", ("README.md", "# app\n"));
+        repo.Git("push", "-q", "origin", "main");
+        using var data = new TempDirectory();
+        await WriteSettingsAsync(data.Path, new
+        {
+            Models = new { Model = "openai-compatible/configured-model", OpenAICompatibleBaseUrl = model.OpenAIBaseUri.ToString() },
+            Repositories = new { AllowedRoots = new[] { repo.Root } },
+        });
+        await using var server = await RunningServer.StartAsync(o => o.RunWorker = true, dataDirectory: data.Path);
+
+        using var response = await server.Client.PostAsJsonAsync("/api/v1/tasks", new { repo = repo.RemotePath, instruction = "Say hello", maxAttempts = 1 });
+        var id = (await ApiCalls.ReadJsonAsync(response)).GetProperty("id").GetString()!;
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "failed");
+
+        var task = await ApiCalls.GetTaskAsync(server.Client, id);
+        task.GetProperty("lastError").GetString().ShouldNotBeNull().ShouldContain("[REDACTED]");
+        using var events = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tasks/{id}/events");
+        events.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json"));
+        using var eventsResponse = await server.Client.SendAsync(events);
+        var payloads = await eventsResponse.Content.ReadAsStringAsync();
+        payloads.ShouldContain("[REDACTED]");
+        payloads.ShouldNotContain("ns_Hq4L");
+        task.ToString().ShouldNotContain("ns_Hq4L");
+    }
+
+    [Fact]
     public async Task BuildServer_InvalidModelsSetting_RefusesToStartNamingTheSetting()
     {
         using var data = new TempDirectory();
