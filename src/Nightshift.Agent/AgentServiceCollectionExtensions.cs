@@ -10,6 +10,7 @@ using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
 using Nightshift.Forges;
 using Nightshift.Models;
+using Nightshift.Models.Selection;
 using Nightshift.Sandbox;
 using Nightshift.Workspaces;
 
@@ -22,6 +23,7 @@ public static class AgentServiceCollectionExtensions
     /// sandbox, workspaces, the model factory, the local forge, the repository map builder and the subtask scheduler:
     /// the parallel one (independent subtasks in worktrees of their own, merged) while <c>Agent:Dag:MaxParallelism</c>
     /// is above 1, the sequential one at 1 (register another <see cref="ISubtaskScheduler"/> first to replace it).
+    /// Replay cassettes are read from <c>Models:ReplayDirectory</c>, by default the data folder's <c>replay</c> folder.
     /// </summary>
     public static IServiceCollection AddNightshiftAgent(this IServiceCollection services)
     {
@@ -29,7 +31,11 @@ public static class AgentServiceCollectionExtensions
         services.AddNightshiftWorkspaces();
         services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ChatClientFactory(timeProvider: sp.GetRequiredService<TimeProvider>()));
+        // The Models section (models, keys' endpoints, prices, resilience, fallbacks, recording, replay folder) is
+        // validated when the host starts; environment variables still win over it.
+        services.AddNightshiftModels();
+        services.AddOptions<ModelOptions>().PostConfigure<IOptions<WorkspaceOptions>>((models, workspaces) =>
+            models.ReplayDirectory ??= Path.Combine(NightshiftPaths.ResolveDataDirectory(workspaces.Value.DataDirectory), "replay"));
         services.TryAddSingleton<IAgentModels>(sp => new FactoryAgentModels(sp.GetRequiredService<ChatClientFactory>()));
         services.TryAddSingleton<IForge>(sp => new LocalForge(
             NightshiftPaths.ResolveDataDirectory(sp.GetRequiredService<IOptions<WorkspaceOptions>>().Value.DataDirectory),

@@ -20,9 +20,12 @@ using OpenAI.Chat;
 namespace Nightshift.Models;
 
 /// <summary>
-/// Builds <see cref="IChatClient"/>s from <c>provider/model</c> strings: provider SDK → resilience (retries,
-/// Retry-After, timeout, circuit breaker per provider) → error mapping → optional recording → optional fallback chain.
-/// One factory per process: it owns the connection pool and the circuit breakers' memory.
+/// Builds <see cref="IChatClient"/>s from <c>provider/model</c> strings. Each is one <see cref="ChatClientBuilder"/>
+/// pipeline over the provider's official adapter (OpenAI's from Microsoft.Extensions.AI.OpenAI, Anthropic's from its
+/// SDK): OpenTelemetry → logging → optional recording → usage (which model answered) → error mapping → adapter, with
+/// resilience (retries, Retry-After, per-attempt timeout, a circuit breaker per provider) under the adapter's
+/// HttpClient; several models make a fallback chain. One factory per process: it owns the connection pool and the
+/// circuit breakers' memory.
 /// </summary>
 public sealed class ChatClientFactory : IDisposable
 {
@@ -30,6 +33,9 @@ public sealed class ChatClientFactory : IDisposable
     private const string DefaultAnthropicBaseUrl = "https://api.anthropic.com";
     private const string DefaultGeminiBaseUrl = "https://generativelanguage.googleapis.com/v1beta/openai/";
     private const string DefaultOllamaHost = "http://127.0.0.1:11434";
+
+    /// <summary>The ActivitySource and Meter name model calls are traced and measured under (gen_ai.* conventions).</summary>
+    public const string TelemetrySourceName = "Nightshift.Models";
 
     // The resilience layer owns time limits; the SDKs' own must never fire first.
     private static readonly TimeSpan SdkTimeout = TimeSpan.FromHours(24);
@@ -41,6 +47,7 @@ public sealed class ChatClientFactory : IDisposable
     private readonly ProviderPipelines _pipelines;
     private readonly IReadOnlyList<string> _secrets;
     private readonly Lazy<CassetteWriter?> _recorder;
+    private readonly ReplayCassettes _replay;
 
     public ChatClientFactory(
         ModelOptions? options = null,
@@ -52,13 +59,14 @@ public sealed class ChatClientFactory : IDisposable
         Options = options ?? new ModelOptions();
         _environment = environment ?? ModelEnvironment.Process;
         TimeProvider = timeProvider ?? TimeProvider.System;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ownsTransport = transport is null;
         _transport = transport ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _pipelines = new ProviderPipelines(Options.Resilience, TimeProvider);
         _secrets = [.. _environment.SecretValues(), .. new[] { Options.OpenAICompatibleApiKey }.OfType<string>()];
+        _loggerFactory = loggerFactory is null or NullLoggerFactory ? NullLoggerFactory.Instance : new RedactingLoggerFactory(loggerFactory, _secrets);
         Prices = new PriceTable(Options.Prices);
         Meter = new UsageMeter(Prices);
+        _replay = new ReplayCassettes(Options.ReplayDirectory);
         _recorder = new Lazy<CassetteWriter?>(() =>
             (_environment.Get(ModelEnvironmentVariables.RecordTo) ?? Options.RecordTo) is { } path ? new CassetteWriter(path, _secrets) : null);
     }
@@ -90,21 +98,34 @@ public sealed class ChatClientFactory : IDisposable
             Resolve(modelOverride, ModelEnvironmentVariables.BuildModel, Options.BuildModel, "Models:BuildModel", fallbacks));
     }
 
-    public IChatClient CreatePlanClient(string? modelOverride = null, Action<ModelFallback>? onFallback = null) =>
-        CreateChain(ResolveSelection(modelOverride).Plan, onFallback);
+    /// <summary>Where <c>replay/…</c> cassettes may be read from (<c>Models:ReplayDirectory</c>).</summary>
+    public ReplayCassettes Replay => _replay;
 
-    public IChatClient CreateBuildClient(string? modelOverride = null, Action<ModelFallback>? onFallback = null) =>
-        CreateChain(ResolveSelection(modelOverride).Build, onFallback);
+    /// <summary>
+    /// Checks a model string a task asks for before it is queued: it parses as a chain, and every <c>replay/…</c> in it
+    /// names a cassette this process may read. Keys are not checked: the worker that runs the task may hold others.
+    /// </summary>
+    /// <exception cref="ModelConfigurationException">the message says what is wrong and which setting allows it.</exception>
+    public void ValidateRequested(string model)
+    {
+        foreach (var spec in ModelSpec.ParseChain(model))
+        {
+            if (spec.IsReplay)
+            {
+                _replay.Resolve(spec.Model);
+            }
+        }
+    }
 
     public IChatClient Create(string model) => Create(ModelSpec.Parse(model));
 
-    /// <summary>A client for one model, with resilience and error mapping (and recording when configured).</summary>
+    /// <summary>A client for one model: the provider's adapter inside this factory's middleware pipeline.</summary>
     public IChatClient Create(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.IsReplay)
         {
-            return ReplayChatClient.Load(spec.Model);
+            return Pipeline(ReplayChatClient.Load(_replay, spec.Model)).Build();
         }
         var (client, endpoint) = spec.Provider switch
         {
@@ -117,12 +138,15 @@ public sealed class ChatClientFactory : IDisposable
             ModelProviders.OpenAICompatible => CreateGenericCompatible(spec),
             _ => throw new ModelConfigurationException($"unknown model provider '{spec.Provider}': use one of {string.Join(", ", ModelProviders.All)}"),
         };
-        IChatClient result = new ProviderChatClient(client, spec, endpoint, _secrets);
+        var builder = Pipeline(client);
         if (_recorder.Value is { } recorder)
         {
-            result = new RecordingChatClient(result, recorder, spec, TimeProvider);
+            builder.Use(inner => new RecordingChatClient(inner, recorder, spec, TimeProvider));
         }
-        return result;
+        return builder
+            .Use(inner => new AnsweringModelChatClient(inner, spec, client.GetService<ChatClientMetadata>()?.ProviderUri))
+            .Use(inner => new ProviderErrorChatClient(inner, spec, endpoint, _secrets))
+            .Build();
     }
 
     /// <summary>
@@ -151,6 +175,12 @@ public sealed class ChatClientFactory : IDisposable
             _transport.Dispose();
         }
     }
+
+    // The first middleware added is the outermost: telemetry and logging see every call as the caller made it.
+    private ChatClientBuilder Pipeline(IChatClient client) =>
+        new ChatClientBuilder(client)
+            .UseOpenTelemetry(_loggerFactory, TelemetrySourceName)
+            .UseLogging(_loggerFactory);
 
     private List<ModelSpec> Resolve(string? modelOverride, string variable, string? configured, string setting, IReadOnlyList<ModelSpec> fallbacks)
     {
@@ -261,7 +291,7 @@ public sealed class ChatClientFactory : IDisposable
             ? new ChatClient(spec.Model, new NoAuthenticationPolicy(), options)
             : new ChatClient(spec.Model, new ApiKeyCredential(key), options);
 #pragma warning restore OPENAI001
-        return (chatClient.AsIChatClient(spec.Provider, baseUrl, spec.Model), endpoint);
+        return (new CompactToolCallsChatClient(chatClient.AsIChatClient()), endpoint);
     }
 
     private HttpClient HttpClientFor(ProviderEndpoint endpoint)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Models.Selection;
@@ -9,8 +10,10 @@ namespace Nightshift.Models;
 public static class ModelsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="ChatClientFactory"/> for the process, configured from the <c>Models</c> section
-    /// (when a configuration is given) and the process environment.
+    /// Registers one <see cref="ChatClientFactory"/> for the process, configured from the <c>Models</c> section (of
+    /// <paramref name="configuration"/> when given, else of the registered <see cref="IConfiguration"/>), validated by
+    /// <see cref="ModelOptionsValidator"/> when the host starts, and from the environment (<see cref="ModelEnvironment"/>;
+    /// register another one first to replace the process's). Environment variables still win over the section.
     /// </summary>
     public static IServiceCollection AddNightshiftModels(this IServiceCollection services, IConfiguration? configuration = null, Action<ModelOptions>? configure = null)
     {
@@ -20,14 +23,22 @@ public static class ModelsServiceCollectionExtensions
         {
             options.Bind(configuration.GetSection(ModelOptions.SectionName));
         }
+        else
+        {
+            options.BindConfiguration(ModelOptions.SectionName);
+        }
         if (configure is not null)
         {
             options.Configure(configure);
         }
-        services.AddSingleton(provider => new ChatClientFactory(
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
+        services.TryAddSingleton(ModelEnvironment.Process);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new ChatClientFactory(
             provider.GetRequiredService<IOptions<ModelOptions>>().Value,
-            ModelEnvironment.Process,
-            provider.GetService<TimeProvider>(),
+            provider.GetRequiredService<ModelEnvironment>(),
+            provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()));
         return services;
     }

@@ -97,7 +97,7 @@ public sealed class ModelSelectionTests
     [InlineData("anthropic/claude-sonnet-4-5", "set ANTHROPIC_API_KEY")]
     [InlineData("gemini/gemini-2.5-flash", "set GEMINI_API_KEY")]
     [InlineData("openai-compatible/some-model", "set NIGHTSHIFT_OPENAI_COMPATIBLE_BASE_URL")]
-    [InlineData("replay/does/not/exist.jsonl", "does not exist")]
+    [InlineData("replay/does/not/exist.jsonl", "Models:ReplayDirectory")]
     public void Create_MissingKeyOrEndpoint_NamesTheVariable(string model, string expected)
     {
         using var factory = Factory([]);

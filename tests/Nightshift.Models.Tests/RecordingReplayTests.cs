@@ -28,7 +28,7 @@ public sealed class RecordingReplayTests : IAsyncLifetime
     {
         var conversation = await RecordSessionAsync();
 
-        using var replay = new ChatClientFactory(environment: ModelEnvironment.Empty).Create($"replay/{Cassette}");
+        using var replay = new ChatClientFactory(new ModelOptions { ReplayDirectory = _dir }, ModelEnvironment.Empty).Create($"replay/{Cassette}");
         var first = await replay.GetResponseAsync(conversation[..1], Tools.Options, TestDefaults.TimeoutToken());
         var second = await replay.GetStreamingResponseAsync(conversation, Tools.Options, TestDefaults.TimeoutToken()).ToChatResponseAsync(TestDefaults.TimeoutToken());
 
@@ -53,6 +53,31 @@ public sealed class RecordingReplayTests : IAsyncLifetime
         text.ShouldNotContain("sk-test");
         text.ShouldContain(SecretRedactor.Mask);
         File.ReadAllLines(Cassette).Length.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Record_ServerTokenInTheConversation_NeverReachesTheCassette()
+    {
+        const string token = "ns_q8Zr3VbN0xWfLk2Jd7YtHs5MPc9AeuGi4oRnT1ywE6U";
+
+        await RecordSessionAsync(extraUserText: $"the API token is {token}, use it");
+
+        var text = await File.ReadAllTextAsync(Cassette);
+        text.ShouldNotContain(token);
+        text.ShouldNotContain("ns_q8Zr");
+        text.ShouldContain("the API token is [REDACTED], use it");
+    }
+
+    [Fact]
+    public async Task Replay_RelativeNameInTheReplayFolder_PlaysBack()
+    {
+        var conversation = await RecordSessionAsync();
+
+        using var replay = new ChatClientFactory(new ModelOptions { ReplayDirectory = _dir }, ModelEnvironment.Empty).Create("replay/session.jsonl");
+        var first = await replay.GetResponseAsync(conversation[..1], Tools.Options, TestDefaults.TimeoutToken());
+
+        first.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ShouldHaveSingleItem().Name.ShouldBe("read_file");
+        first.AnsweredBy()!.ToString().ShouldBe("openai/gpt-4.1");
     }
 
     [Fact]

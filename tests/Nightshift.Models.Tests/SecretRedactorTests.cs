@@ -11,6 +11,9 @@ public sealed class SecretRedactorTests
     [InlineData("{\"api_key\": \"hunter2hunter2\"}", "hunter2")]
     [InlineData("https://x?key=AIzaSyA1234567890abcdefghijklmnop", "AIzaSy")]
     [InlineData("token ghp_abcdefghijklmnopqrstuvwxyz0123", "ghp_abc")]
+    [InlineData("curl -H 'X-Token: ns_q8Zr3VbN0xWfLk2Jd7YtHs5MPc9AeuGi4oRnT1ywE6U' http://127.0.0.1:7070", "ns_q8Zr")]
+    [InlineData("{\"token\":\"ns_-_aB3dEfGhIjKlMnOpQrStUvWxYz0123456789_-xy\"}", "ns_-_aB3")]
+    [InlineData("(ns_q8Zr3VbN0xWfLk2Jd7YtHs)", "ns_q8Zr")]
     public void Redact_KeyShapedText_Masked(string text, string secretPart)
     {
         var redacted = SecretRedactor.Redact(text);
@@ -25,9 +28,21 @@ public sealed class SecretRedactorTests
         SecretRedactor.Redact("value plainsecretvalue here", ["plainsecretvalue"]).ShouldBe("value [REDACTED] here");
     }
 
+    [Fact]
+    public void Redact_GeneratedServerToken_Masked()
+    {
+        var token = "ns_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        SecretRedactor.Redact($"Authorization failed for {token}.").ShouldBe("Authorization failed for [REDACTED].");
+        SecretRedactor.ContainsSecret(token).ShouldBeTrue();
+    }
+
     [Theory]
     [InlineData("a task-list with skills and risk-free desk-top items")]
     [InlineData("use sk-short")]
+    [InlineData("the ns_task_queue_and_the_event_log tables")]
+    [InlineData("ns_short1")]
+    [InlineData("columns_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123")]
     [InlineData("")]
     public void Redact_OrdinaryText_Unchanged(string text)
     {

@@ -31,13 +31,15 @@ internal sealed class DemoCommand : NightshiftCommand
 
         await DemoProject.CreateAsync(folder, cancellationToken);
         string? model = null;
+        // Replay reads cassettes from one folder only (Models:ReplayDirectory); this run reads the demo's from its own.
+        var sessions = Path.Combine(context.DataDirectory, "replay");
         if (isLive)
         {
             context.Output.Note("nightshift demo — LIVE: the agent is the model named by NIGHTSHIFT_MODEL.");
         }
         else
         {
-            model = await DemoSession.ExtractAsync(folder + ".session.jsonl", cancellationToken);
+            model = await DemoSession.ExtractAsync(Path.Combine(sessions, Path.GetFileName(folder) + ".session.jsonl"), cancellationToken);
             context.Output.Note("nightshift demo — REPLAY: no model is called. The agent's side of this run is a recorded, scripted");
             context.Output.Note("session shipped with Nightshift. Everything else is real: the git worktree, the bubblewrap sandbox,");
             context.Output.Note("the repository's own tests (run by the verifier, not the recording), the commit and the pushed branch.");
@@ -52,7 +54,7 @@ internal sealed class DemoCommand : NightshiftCommand
             Title = DemoProject.Title,
             Model = model,
             Source = isLive ? "demo" : "demo-replay",
-        }, cancellationToken);
+        }, isLive ? null : sessions, cancellationToken);
 
         if (exit == ExitCodes.Ok)
         {

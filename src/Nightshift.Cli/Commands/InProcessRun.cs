@@ -7,6 +7,7 @@ using Nightshift.Cli.Api;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Models.Selection;
 using Nightshift.Server.Hosting;
 using Nightshift.Storage;
 using Nightshift.Workspaces;
@@ -21,7 +22,11 @@ namespace Nightshift.Cli.Commands;
 /// </summary>
 internal static class InProcessRun
 {
-    public static async Task<int> RunAsync(CommandContext context, NewTask request, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(CommandContext context, NewTask request, CancellationToken cancellationToken) =>
+        RunAsync(context, request, replayDirectory: null, cancellationToken);
+
+    /// <param name="replayDirectory">For this run only, the folder replay cassettes are read from (the demo's session).</param>
+    public static async Task<int> RunAsync(CommandContext context, NewTask request, string? replayDirectory, CancellationToken cancellationToken)
     {
         var data = context.DataDirectory;
         var localRoot = LocalRepository(request.Repo);
@@ -46,6 +51,10 @@ internal static class InProcessRun
             {
                 // The path given on the command line is allowed for this run only.
                 services.PostConfigure<RepositoryOptions>(o => o.AllowedRoots.Add(localRoot));
+            }
+            if (replayDirectory is not null)
+            {
+                services.PostConfigure<ModelOptions>(o => o.ReplayDirectory = replayDirectory);
             }
         }));
 

@@ -14,8 +14,6 @@ namespace Nightshift.Models.Replay;
 /// </summary>
 public sealed class ReplayChatClient : IChatClient
 {
-    private const long MaxCassetteBytes = 256L * 1024 * 1024;
-
     private readonly IReadOnlyList<CassetteEntry> _entries;
     private readonly string _name;
     private int _calls;
@@ -33,23 +31,40 @@ public sealed class ReplayChatClient : IChatClient
 
     public int CallsServed => Volatile.Read(ref _calls);
 
-    /// <summary>Reads a cassette, or explains why it cannot be used.</summary>
+    /// <summary>
+    /// Reads the cassette at <paramref name="path"/> (a regular file, at most <see cref="ReplayCassettes.MaxCassetteBytes"/>),
+    /// or explains why it cannot be used. For a path the caller chose; a model string goes through <see cref="Load(ReplayCassettes, string)"/>.
+    /// </summary>
     public static ReplayChatClient Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new ModelConfigurationException($"replay cassette '{path}' does not exist (looked at {full}): record one with {Selection.ModelEnvironmentVariables.RecordTo}=<file> or fix the path after replay/");
-        }
-        if (new FileInfo(full).Length > MaxCassetteBytes)
-        {
-            throw new ModelConfigurationException($"replay cassette '{path}' is larger than {MaxCassetteBytes / (1024 * 1024)} MB: it is not a recording Nightshift wrote");
-        }
+        return Load(new ReplayCassettes(System.IO.Path.GetDirectoryName(full)), System.IO.Path.GetFileName(full));
+    }
+
+    /// <summary>Reads the cassette a <c>replay/&lt;path&gt;</c> model names, from the allowed folder only.</summary>
+    public static ReplayChatClient Load(ReplayCassettes cassettes, string cassette)
+    {
+        ArgumentNullException.ThrowIfNull(cassettes);
+        ArgumentNullException.ThrowIfNull(cassette);
+        using var stream = cassettes.Open(cassette, out var full);
+        return Read(stream, full, cassette);
+    }
+
+    private static ReplayChatClient Read(FileStream stream, string full, string path)
+    {
         var entries = new List<CassetteEntry>();
         var number = 0;
-        foreach (var line in File.ReadLines(full))
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+        // The size was checked when the file was opened; the bound here holds even if it grew since.
+        var budget = ReplayCassettes.MaxCassetteBytes;
+        while (reader.ReadLine() is { } line)
         {
+            budget -= line.Length + 1;
+            if (budget < 0)
+            {
+                throw new ModelConfigurationException($"replay cassette '{path}' is larger than {ReplayCassettes.MaxCassetteBytes / (1024 * 1024)} MB: it is not a recording Nightshift wrote");
+            }
             number++;
             if (string.IsNullOrWhiteSpace(line))
             {

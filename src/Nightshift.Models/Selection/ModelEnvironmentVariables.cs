@@ -25,7 +25,10 @@ public static class ModelEnvironmentVariables
     public const string OpenAICompatibleBaseUrl = "NIGHTSHIFT_OPENAI_COMPATIBLE_BASE_URL";
     public const string OpenAICompatibleApiKey = "NIGHTSHIFT_OPENAI_COMPATIBLE_API_KEY";
 
+    /// <summary>The server's configured API token (<c>Auth:Token</c>); any shape, so it is masked by value.</summary>
+    public const string ServerToken = "NIGHTSHIFT__Auth__Token";
+
     /// <summary>Variables whose values are secrets: redacted from cassettes, messages and logs.</summary>
     public static IReadOnlyList<string> SecretVariables { get; } =
-        [OpenAIApiKey, AnthropicApiKey, GeminiApiKey, OpenAICompatibleApiKey];
+        [OpenAIApiKey, AnthropicApiKey, GeminiApiKey, OpenAICompatibleApiKey, ServerToken];
 }

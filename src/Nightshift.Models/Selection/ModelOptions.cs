@@ -30,6 +30,12 @@ public sealed class ModelOptions
     /// <summary>When set, every call made through clients of the factory is appended to this JSONL cassette.</summary>
     public string? RecordTo { get; set; }
 
+    /// <summary>
+    /// The only folder <c>replay/&lt;file&gt;</c> reads cassettes from (regular files, no links out). Unset: the
+    /// data folder's <c>replay</c> folder under <c>nightshift up</c>, <c>worker</c> and <c>run</c>; replay is off elsewhere.
+    /// </summary>
+    public string? ReplayDirectory { get; set; }
+
     public ModelResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>Prices added to or replacing the defaults, keyed <c>provider/model</c> (or just the model name).</summary>

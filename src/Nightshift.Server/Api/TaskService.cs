@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Tasks;
+using Nightshift.Models;
+using Nightshift.Models.Errors;
 using Nightshift.Server.Metrics;
 using Nightshift.Server.Repositories;
 using Nightshift.Storage;
@@ -8,7 +10,7 @@ using Nightshift.Storage;
 namespace Nightshift.Server.Api;
 
 /// <summary>What the API does with tasks, between the HTTP shapes and the store.</summary>
-internal sealed class TaskService(INightshiftStore store, IRepositoryGate repositoryGate, ServerMetrics metrics)
+internal sealed class TaskService(INightshiftStore store, IRepositoryGate repositoryGate, ServerMetrics metrics, ChatClientFactory models)
 {
     public async Task<SubmitResult> SubmitAsync(SubmitTaskRequest request, string? idempotencyHeader, CancellationToken cancellationToken = default)
     {
@@ -38,6 +40,7 @@ internal sealed class TaskService(INightshiftStore store, IRepositoryGate reposi
             Source = "api",
         }.Validated();
 
+        EnsureModelUsable(task.Model);
         await repositoryGate.EnsureAllowedAsync(task, cancellationToken);
         var result = await store.SubmitAsync(task, cancellationToken);
         if (result.Created)
@@ -96,6 +99,26 @@ internal sealed class TaskService(INightshiftStore store, IRepositoryGate reposi
 
     public Task<TaskRecord> RejectAsync(string id, string? reason, CancellationToken cancellationToken = default) =>
         CountedAsync(id, () => store.RejectAsync(id, CleanReason(reason), cancellationToken));
+
+    /// <summary>
+    /// Refuses, while the person can still fix it, a model string that would fail on the worker for a reason this
+    /// server can see: a chain that does not parse, or a replay cassette outside Models:ReplayDirectory.
+    /// </summary>
+    private void EnsureModelUsable(string? model)
+    {
+        if (model is null)
+        {
+            return;
+        }
+        try
+        {
+            models.ValidateRequested(model);
+        }
+        catch (ModelConfigurationException exception)
+        {
+            throw new ValidationException("model", exception.Message);
+        }
+    }
 
     /// <summary>Refuses ids that cannot exist before they reach a query; they read as "not found" to the caller.</summary>
     public static void EnsureWellFormed(string id)

@@ -31,7 +31,8 @@ public sealed class DemoSessionTests : IDisposable
     {
         var repo = Path.Combine(_root, "shop");
         await DemoProject.CreateAsync(repo);
-        var model = await DemoSession.ExtractAsync(Path.Combine(_root, "session.jsonl"));
+        // Replay reads only from Models:ReplayDirectory, by default the data folder's replay folder.
+        var model = await DemoSession.ExtractAsync(Path.Combine(_root, "data", "replay", "session.jsonl"));
         using var services = Services(repo, models: null);
         var run = new RecordingRun(Task(repo) with { Model = model });
 

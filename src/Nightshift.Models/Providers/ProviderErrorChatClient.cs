@@ -5,32 +5,27 @@ using Nightshift.Models.Errors;
 using Nightshift.Models.Recording;
 using Nightshift.Models.Resilience;
 using Nightshift.Models.Selection;
-using Nightshift.Models.Usage;
 
 namespace Nightshift.Models.Providers;
 
 /// <summary>
-/// The outer skin of every provider client: stamps which model answered, and turns whatever the SDK throws
-/// (unreadable bodies, its own exception types) into a redacted <see cref="ModelProviderException"/>.
+/// Middleware right above a provider SDK's <see cref="IChatClient"/>: turns whatever the SDK throws (unreadable bodies,
+/// its own exception types) into a redacted <see cref="ModelProviderException"/> that names the setting to check.
+/// The SDK adapters surface these as they come; Nightshift's fallback chain and messages rely on one exception type.
 /// </summary>
-internal sealed class ProviderChatClient(IChatClient inner, ModelSpec spec, ProviderEndpoint endpoint, IReadOnlyList<string> secrets)
+internal sealed class ProviderErrorChatClient(IChatClient inner, ModelSpec spec, ProviderEndpoint endpoint, IReadOnlyList<string> secrets)
     : DelegatingChatClient(inner)
 {
-    private readonly string _stamp = spec.ToString();
-
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ChatResponse response;
         try
         {
-            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (Translate(exception, cancellationToken) is { } translated)
         {
             throw translated;
         }
-        (response.AdditionalProperties ??= [])[ModelResponseProperties.Model] = _stamp;
-        return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -56,14 +51,10 @@ internal sealed class ProviderChatClient(IChatClient inner, ModelSpec spec, Prov
                 {
                     throw translated;
                 }
-                (update.AdditionalProperties ??= [])[ModelResponseProperties.Model] = _stamp;
                 yield return update;
             }
         }
     }
-
-    public override object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceType == typeof(ModelSpec) && serviceKey is null ? spec : base.GetService(serviceType, serviceKey);
 
     /// <summary>Null means: let the exception through unchanged.</summary>
     private ModelProviderException? Translate(Exception exception, CancellationToken cancellationToken)

@@ -11,13 +11,13 @@ using OpenAIChatMessage = OpenAI.Chat.ChatMessage;
 using OpenAIFinishReason = OpenAI.Chat.ChatFinishReason;
 using OpenAIResponseFormat = OpenAI.Chat.ChatResponseFormat;
 
-namespace Nightshift.Models.Providers;
+namespace Nightshift.Bench.Models;
 
 /// <summary>
-/// Maps Microsoft.Extensions.AI conversations onto the official OpenAI SDK's Chat Completions client and back:
-/// system prompts, text and image inputs, function tools (parallel calls included), streaming, usage with cached tokens.
+/// The hand-written Chat Completions adapter Nightshift used before Microsoft.Extensions.AI.OpenAI was available,
+/// kept here only as the baseline the official adapter's overhead is measured against.
 /// </summary>
-internal sealed class OpenAIChatClient(ChatClient chatClient, string providerName, Uri? endpoint, string? model) : IChatClient
+internal sealed class HandWrittenOpenAIChatClient(ChatClient chatClient, string providerName, Uri? endpoint, string? model) : IChatClient
 {
     // The shared AI options indent their output; arguments and results go on the wire compact.
     private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
