@@ -25,7 +25,7 @@ public static class RepoTree
             throw new RepoFileException(RepoFiles.Refusal(startRelative.Length == 0 ? "." : startRelative, startInfo.Kind) + " (a folder was expected)", startInfo.Kind);
         }
         var startHost = RealPaths.Resolve(Path.Join(rootReal, startRelative));
-        var began = options.Time.GetTimestamp();
+        var began = options.Time.GetUtcNow();
         var entries = new List<RepoEntry>();
         var pending = new Stack<(string Host, string Relative, int Depth)>();
         pending.Push((startHost, RelativeTo(startHost, rootReal), 0));
@@ -38,7 +38,7 @@ public static class RepoTree
                 {
                     return new RepoListing(entries, RepoWalkStop.EntryLimit);
                 }
-                if (options.Time.GetElapsedTime(began) > options.MaxTime)
+                if (options.Time.GetUtcNow() - began > options.MaxTime)
                 {
                     return new RepoListing(entries, RepoWalkStop.TimeLimit);
                 }
