@@ -47,11 +47,10 @@ public static class ToolBox
         }
     }
 
-    private static string Describe(Exception e)
+    private static string Describe(Exception e) => OutputText.Cap(e switch
     {
-        var message = e is OperationCanceledException ? "it was stopped before it finished" : e.Message.Trim();
-        return e is IOException or UnauthorizedAccessException or WorkspaceException
-            ? OutputText.Cap(message, 2_000)
-            : OutputText.Cap($"{e.GetType().Name}: {message}", 2_000);
-    }
+        OperationCanceledException => "it was stopped before it finished",
+        IOException or UnauthorizedAccessException or WorkspaceException => e.Message.Trim(),
+        _ => $"{e.GetType().Name}: {e.Message.Trim()}",
+    }, 2_000);
 }
