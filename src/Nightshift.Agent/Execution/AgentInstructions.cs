@@ -11,7 +11,7 @@ internal static class AgentInstructions
 {
     public const string FileName = "AGENTS.md";
 
-    /// <summary>The text, cut at <paramref name="maxChars"/> with a note; null when there is no such regular file.</summary>
+    /// <summary>The text, cut at <paramref name="maxChars"/> with a note; null when there is no such regular text file.</summary>
     public static async Task<string?> ReadAsync(string worktree, int maxChars, CancellationToken cancellationToken = default)
     {
         if (!RepoFiles.Stat(worktree, FileName).IsRegular)
@@ -29,6 +29,11 @@ internal static class AgentInstructions
             return null;
         }
         var bytes = content.Bytes.AsSpan();
+        if (bytes[..Math.Min(bytes.Length, 8_000)].Contains((byte)0))
+        {
+            // Binary content is not instructions, and NUL characters have no place in a prompt.
+            return null;
+        }
         var text = Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
         return text.Length <= maxChars && !content.Truncated
             ? text
