@@ -1,7 +1,9 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Core.Configuration;
 using Nightshift.Core.Errors;
+using Nightshift.Workspaces.Files;
 using Nightshift.Workspaces.Git;
 using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
@@ -315,16 +317,20 @@ public sealed partial class WorkspaceManager
 
     private static string AdminName(string worktreePath, string fallback)
     {
-        var dotGit = Path.Combine(worktreePath, ".git");
-        if (File.Exists(dotGit))
+        // The worktree's .git file is worktree content: a command in the jail may have swapped it for a FIFO or a link.
+        RepoFileContent content;
+        try
         {
-            var line = File.ReadAllText(dotGit).Trim();
-            if (line.StartsWith("gitdir:", StringComparison.Ordinal))
-            {
-                return Path.GetFileName(line["gitdir:".Length..].Trim().TrimEnd('/'));
-            }
+            content = RepoFiles.Read(worktreePath, ".git", 4_096);
         }
-        return fallback;
+        catch (IOException)
+        {
+            return fallback;
+        }
+        var line = Encoding.UTF8.GetString(content.Bytes).Trim();
+        return !content.Truncated && line.StartsWith("gitdir:", StringComparison.Ordinal)
+            ? Path.GetFileName(line["gitdir:".Length..].Trim().TrimEnd('/'))
+            : fallback;
     }
 
     private void TouchMirror(string key)

@@ -1,3 +1,4 @@
+using Nightshift.Workspaces.Files;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -19,21 +20,39 @@ public static class RepoConfigParser
     /// <summary>Reads the file at the worktree's root, or returns <see cref="RepoConfig.Empty"/> when there is none.</summary>
     public static async Task<RepoConfig> LoadAsync(string worktree, CancellationToken cancellationToken = default)
     {
-        var path = Path.Combine(worktree, FileName);
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        var info = RepoFiles.Stat(worktree, FileName);
+        switch (info.Kind)
         {
-            return RepoConfig.Empty;
+            case RepoFileKind.Missing:
+                return RepoConfig.Empty;
+            case RepoFileKind.SymbolicLink:
+                throw new RepoConfigException($"{FileName} is a symbolic link; commit the file itself");
+            case RepoFileKind.Regular when info.Size > MaxBytes:
+                throw new RepoConfigException($"{FileName} is {info.Size} bytes; at most {MaxBytes} are read — keep it to commands and settings");
         }
-        if (info.LinkTarget is not null)
+        RepoFileContent content;
+        try
         {
-            throw new RepoConfigException($"{FileName} is a symbolic link; commit the file itself");
+            content = await RepoFiles.ReadAsync(worktree, FileName, MaxBytes, cancellationToken);
         }
-        if (info.Length > MaxBytes)
+        catch (RepoFileException e)
         {
-            throw new RepoConfigException($"{FileName} is {info.Length} bytes; at most {MaxBytes} are read — keep it to commands and settings");
+            throw new RepoConfigException($"{e.Message}; commit {FileName} as a plain file");
         }
-        return Parse(await File.ReadAllTextAsync(path, cancellationToken));
+        if (content.Truncated)
+        {
+            throw new RepoConfigException($"{FileName} is {content.FileSize} bytes; at most {MaxBytes} are read — keep it to commands and settings");
+        }
+        return Parse(DecodeUtf8(content.Bytes));
+    }
+
+    /// <summary>As File.ReadAllText did: UTF-8 with its byte order mark dropped.</summary>
+    private static string DecodeUtf8(byte[] bytes)
+    {
+        var preamble = System.Text.Encoding.UTF8.Preamble;
+        return bytes.AsSpan().StartsWith(preamble)
+            ? System.Text.Encoding.UTF8.GetString(bytes.AsSpan(preamble.Length))
+            : System.Text.Encoding.UTF8.GetString(bytes);
     }
 
     public static RepoConfig Parse(string yaml)

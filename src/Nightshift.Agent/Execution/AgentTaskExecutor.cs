@@ -81,7 +81,7 @@ public sealed partial class AgentTaskExecutor(
             attempt = new TaskAttempt(run, workspace, checkpoint)
             {
                 Config = config,
-                AgentsMd = await ReadInstructionsAsync(workspace.Path, cancellationToken),
+                AgentsMd = await AgentInstructions.ReadAsync(workspace.Path, _options.MaxInstructionsChars, cancellationToken),
                 Cache = cache,
                 Verification = verification,
                 Budget = new BudgetTracker(_options.Budget, time),
@@ -252,19 +252,6 @@ public sealed partial class AgentTaskExecutor(
         kind = fallback.Kind.ToString(),
         reason = fallback.Reason,
     }), CancellationToken.None);
-
-    private async Task<string?> ReadInstructionsAsync(string worktree, CancellationToken cancellationToken)
-    {
-        var file = new FileInfo(Path.Combine(worktree, "AGENTS.md"));
-        if (!file.Exists || file.LinkTarget is not null)
-        {
-            return null;
-        }
-        var text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
-        return text.Length <= _options.MaxInstructionsChars
-            ? text
-            : text[.._options.MaxInstructionsChars] + "\n[AGENTS.md was cut here: it is longer than Nightshift passes on]";
-    }
 
     private CommitAuthor? Author() =>
         _options.CommitAuthorName is { } name ? new CommitAuthor(name, _options.CommitAuthorEmail ?? "nightshift@localhost") : null;

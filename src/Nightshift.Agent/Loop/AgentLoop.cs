@@ -96,28 +96,9 @@ public sealed class AgentLoop(
         var started = Stopwatch.GetTimestamp();
         var argumentsJson = SafeArgumentsJson(call);
         await observer.ToolCallAsync(call.CallId, call.Name, argumentsJson, cancellationToken);
-        ToolResult result;
-        try
-        {
-            if (!_tools.TryGetValue(call.Name ?? "", out var tool))
-            {
-                throw new ToolException($"there is no tool named '{Clip(call.Name)}'; the tools are: {string.Join(", ", _tools.Keys)}");
-            }
-            if (call.Exception is not null)
-            {
-                throw new ToolException($"the arguments of {tool.Name} are not valid JSON ({call.Exception.Message}); send a JSON object");
-            }
-            var arguments = ToolArgumentParser.Parse(tool.Name, tool.Parameters, call.Arguments);
-            result = await tool.ExecuteAsync(arguments, context, cancellationToken);
-        }
-        catch (ToolException e)
-        {
-            result = ToolResult.Error(e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            result = ToolResult.Error($"{call.Name} failed: {e.Message}");
-        }
+        var result = _tools.TryGetValue(call.Name ?? "", out var tool)
+            ? await ToolBox.ExecuteAsync(tool, call, context, cancellationToken)
+            : ToolResult.Error($"there is no tool named '{Clip(call.Name)}'; the tools are: {string.Join(", ", _tools.Keys)}");
         await observer.ToolResultAsync(call.CallId, call.Name ?? "", result.IsError, result.Content, Stopwatch.GetElapsedTime(started), cancellationToken);
         return result;
     }

@@ -200,27 +200,9 @@ public sealed class PlanAgent(
     {
         var clock = Stopwatch.StartNew();
         await observer.ToolCallAsync(call.CallId, call.Name, ArgumentsJson(call) ?? "{}", cancellationToken);
-        ToolResult result;
-        try
-        {
-            if (!_tools.TryGetValue(call.Name ?? "", out var tool))
-            {
-                throw new ToolException($"the plan agent cannot use '{Clip(call.Name)}'; it can only read ({string.Join(", ", _tools.Keys)}) and call submit_plan");
-            }
-            if (call.Exception is not null)
-            {
-                throw new ToolException($"the arguments of {tool.Name} are not valid JSON ({call.Exception.Message}); send a JSON object");
-            }
-            result = await tool.ExecuteAsync(ToolArgumentParser.Parse(tool.Name, tool.Parameters, call.Arguments), context, cancellationToken);
-        }
-        catch (ToolException e)
-        {
-            result = ToolResult.Error(e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            result = ToolResult.Error($"{call.Name} failed: {e.Message}");
-        }
+        var result = _tools.TryGetValue(call.Name ?? "", out var tool)
+            ? await ToolBox.ExecuteAsync(tool, call, context, cancellationToken)
+            : ToolResult.Error($"the plan agent cannot use '{Clip(call.Name)}'; it can only read ({string.Join(", ", _tools.Keys)}) and call submit_plan");
         await observer.ToolResultAsync(call.CallId, call.Name ?? "", result.IsError, result.Content, clock.Elapsed, cancellationToken);
         return result.Content;
     }

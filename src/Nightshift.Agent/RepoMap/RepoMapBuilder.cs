@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Nightshift.Workspaces.Files;
 
 namespace Nightshift.Agent.RepoMap;
 
@@ -47,7 +48,7 @@ public sealed partial class RepoMapBuilder
             }
             LoadFacts(options);
 
-            var (entries, skipped) = RepoScanner.Scan(root, options);
+            var (entries, skipped) = RepoScanner.Scan(root, options, cancellationToken);
             var stamps = _stamps.GetOrAdd(root, _ => new Dictionary<string, Stamp>(StringComparer.Ordinal));
             var known = new Dictionary<string, (Stamp Stamp, FileFacts Facts)>(StringComparer.Ordinal);
             var toRead = new List<RepoScanner.Entry>();
@@ -70,7 +71,12 @@ public sealed partial class RepoMapBuilder
                 byte[] bytes;
                 try
                 {
-                    bytes = await File.ReadAllBytesAsync(Path.Combine(root, entry.Path), token).ConfigureAwait(false);
+                    var content = await RepoFiles.ReadAsync(root, entry.Path, options.MaxFileBytes, token).ConfigureAwait(false);
+                    if (content.Truncated)
+                    {
+                        return;
+                    }
+                    bytes = content.Bytes;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -155,7 +161,7 @@ public sealed partial class RepoMapBuilder
 
     private static List<RepoMapFile> Assemble(string root, Dictionary<string, FileFacts> files, Dictionary<string, (Stamp Stamp, FileFacts Facts)> known)
     {
-        var goModule = files.ContainsKey("go.mod") ? GoModule(Path.Combine(root, "go.mod")) : null;
+        var goModule = files.ContainsKey("go.mod") ? GoModule(root) : null;
         var imports = ImportResolver.Resolve(files, goModule);
         var referencedBy = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var targets in imports.Values)
@@ -200,11 +206,12 @@ public sealed partial class RepoMapBuilder
         return parts[0];
     }
 
-    private static string? GoModule(string path)
+    private static string? GoModule(string root)
     {
         try
         {
-            return File.ReadLines(path).Take(50).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("module ", StringComparison.Ordinal))?[7..].Trim().Trim('"');
+            var head = Encoding.UTF8.GetString(RepoFiles.Read(root, "go.mod", 16 * 1024).Bytes);
+            return head.Split('\n').Take(50).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("module ", StringComparison.Ordinal))?[7..].Trim().Trim('"');
         }
         catch (IOException)
         {

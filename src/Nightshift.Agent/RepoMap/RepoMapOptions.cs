@@ -19,6 +19,9 @@ public sealed record RepoMapOptions
 
     public TimeSpan CtagsTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Listing the tree stops after this long; what was seen by then is mapped and the rest counted as skipped.</summary>
+    public TimeSpan MaxScanTime { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Folder names skipped anywhere in the tree, in addition to those the root .gitignore names.</summary>
     public IReadOnlySet<string> IgnoredFolders { get; init; } = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -1,67 +1,67 @@
-using System.IO.Enumeration;
+using Nightshift.Workspaces.Files;
 
 namespace Nightshift.Agent.RepoMap;
 
 /// <summary>
 /// Lists the files worth mapping without reading them: skips ignored folders (and names the root .gitignore lists
-/// plainly), every symbolic link (never followed, so nothing outside the tree is reached), binary extensions and
-/// files over the size cap.
+/// plainly), every symbolic link (never followed, so nothing outside the tree is reached), everything that is not a
+/// regular file (a FIFO would block the reader), binary extensions and files over the size cap.
 /// </summary>
 internal static class RepoScanner
 {
+    private const int MaxGitignoreBytes = 100_000;
+
     public sealed record Entry(string Path, long Size, long Ticks);
 
-    public static (List<Entry> Files, int Skipped) Scan(string root, RepoMapOptions options)
+    public static (List<Entry> Files, int Skipped) Scan(string root, RepoMapOptions options, CancellationToken cancellationToken = default)
     {
-        var (names, extensions) = ReadGitignore(root);
-        var skipped = 0;
-        var enumerable = new FileSystemEnumerable<Entry?>(
-            root,
-            (ref FileSystemEntry entry) =>
-            {
-                if (entry.Length > options.MaxFileBytes || Languages.IsBinaryExtension(entry.FileName.ToString())
-                    || extensions.Contains(Path.GetExtension(entry.FileName.ToString())))
-                {
-                    return null;
-                }
-                var full = entry.ToFullPath();
-                return new Entry(full[(root.Length + 1)..], entry.Length, entry.LastWriteTimeUtc.UtcTicks);
-            },
-            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false })
+        var (names, extensions) = ReadGitignore(root, cancellationToken);
+        var listing = RepoTree.Walk(root, "", new RepoWalkOptions
         {
-            ShouldRecursePredicate = (ref FileSystemEntry entry) =>
-                (entry.Attributes & FileAttributes.ReparsePoint) == 0
-                && !options.IgnoredFolders.Contains(entry.FileName.ToString())
-                && !names.Contains(entry.FileName.ToString()),
-            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
-                !entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0 && !names.Contains(entry.FileName.ToString()),
-        };
+            // Folders and skipped files count too; twice the file cap leaves room for them.
+            MaxEntries = (int)Math.Min(int.MaxValue, (long)options.MaxFiles * 2),
+            MaxTime = options.MaxScanTime,
+            Descend = entry => !options.IgnoredFolders.Contains(entry.Name) && !names.Contains(entry.Name),
+        }, cancellationToken);
+        var skipped = listing.Complete ? 0 : 1;
         var files = new List<Entry>();
-        foreach (var entry in enumerable)
+        foreach (var entry in listing.Entries)
         {
-            if (entry is null || files.Count >= options.MaxFiles)
+            if (entry.Info.Kind == RepoFileKind.Directory || names.Contains(entry.Name))
+            {
+                continue;
+            }
+            if (entry.Info.Kind != RepoFileKind.Regular || entry.Info.Size > options.MaxFileBytes || Languages.IsBinaryExtension(entry.Name)
+                || extensions.Contains(Path.GetExtension(entry.Name)) || files.Count >= options.MaxFiles)
             {
                 skipped++;
                 continue;
             }
-            files.Add(entry);
+            files.Add(new Entry(entry.Path, entry.Info.Size, entry.Info.LastWriteTicks));
         }
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return (files, skipped);
     }
 
     /// <summary>Only the plain entries of the root .gitignore (a name, or *.ext); anything cleverer is left alone.</summary>
-    private static (HashSet<string> Names, HashSet<string> Extensions) ReadGitignore(string root)
+    private static (HashSet<string> Names, HashSet<string> Extensions) ReadGitignore(string root, CancellationToken cancellationToken)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var path = Path.Combine(root, ".gitignore");
-        var info = new FileInfo(path);
-        if (!info.Exists || info.LinkTarget is not null || info.Length > 100_000)
+        RepoFileContent content;
+        try
+        {
+            content = RepoFiles.Read(root, ".gitignore", MaxGitignoreBytes, cancellationToken);
+        }
+        catch (RepoFileException)
         {
             return (names, extensions);
         }
-        foreach (var raw in File.ReadLines(path))
+        if (content.Truncated)
+        {
+            return (names, extensions);
+        }
+        foreach (var raw in System.Text.Encoding.UTF8.GetString(content.Bytes).Split('\n'))
         {
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#') || line.StartsWith('!'))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Nightshift.Workspaces.Files;
 
 namespace Nightshift.Agent.Tools;
 
@@ -37,11 +38,29 @@ public sealed class EditFileTool : AgentTool
             throw new ToolException("old_string and new_string are the same; nothing would change");
         }
         var path = context.Worktree.Resolve(requested);
-        if (!File.Exists(path))
+        var info = RepoFiles.Stat(context.Worktree.Root, path);
+        if (info.Kind == RepoFileKind.Missing)
         {
             throw new ToolException($"'{requested}' does not exist; use write_file to create it");
         }
-        var content = await File.ReadAllTextAsync(path, cancellationToken);
+        if (info.Kind == RepoFileKind.Regular && info.Size > context.Limits.MaxEditBytes)
+        {
+            throw new ToolException($"'{requested}' is {info.Size} bytes; edit_file edits files of at most {context.Limits.MaxEditBytes} bytes. Change it with run (e.g. sed or a script) instead");
+        }
+        RepoFileContent read;
+        try
+        {
+            read = await RepoFiles.ReadAsync(context.Worktree.Root, path, context.Limits.MaxEditBytes, cancellationToken);
+        }
+        catch (RepoFileException e)
+        {
+            throw new ToolException(e.Message);
+        }
+        if (read.Truncated)
+        {
+            throw new ToolException($"'{requested}' is {read.FileSize} bytes; edit_file edits files of at most {context.Limits.MaxEditBytes} bytes. Change it with run (e.g. sed or a script) instead");
+        }
+        var content = DecodeUtf8(read.Bytes);
         var usesCrLf = content.Contains("\r\n", StringComparison.Ordinal) && !oldText.Contains("\r\n", StringComparison.Ordinal);
         var working = usesCrLf ? content.Replace("\r\n", "\n", StringComparison.Ordinal) : content;
 
@@ -64,6 +83,13 @@ public sealed class EditFileTool : AgentTool
         await File.WriteAllTextAsync(path, updated, new UTF8Encoding(false), cancellationToken);
         var line = LineOf(working, positions[0]);
         return new ToolResult($"edited {context.Worktree.Relative(path)} at line {line}");
+    }
+
+    /// <summary>As File.ReadAllText did: UTF-8 with its byte order mark dropped.</summary>
+    private static string DecodeUtf8(byte[] bytes)
+    {
+        var preamble = Encoding.UTF8.Preamble;
+        return bytes.AsSpan().StartsWith(preamble) ? Encoding.UTF8.GetString(bytes.AsSpan(preamble.Length)) : Encoding.UTF8.GetString(bytes);
     }
 
     private static List<int> FindAll(string text, string snippet)

@@ -1,4 +1,5 @@
 using System.Text;
+using Nightshift.Workspaces.Files;
 
 namespace Nightshift.Agent.Tools;
 
@@ -21,18 +22,28 @@ public sealed class ReadFileTool : AgentTool
     {
         var requested = arguments.GetString("path");
         var path = context.Worktree.Resolve(requested);
-        if (Directory.Exists(path))
+        var info = RepoFiles.Stat(context.Worktree.Root, path);
+        if (info.Kind == RepoFileKind.Directory)
         {
             throw new ToolException($"'{requested}' is a folder; use list_files to see what it holds");
         }
-        if (!File.Exists(path))
+        if (info.Kind == RepoFileKind.Missing)
         {
             throw new ToolException($"'{requested}' does not exist; use list_files or search to find the right path");
         }
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        RepoFileContent content;
+        try
+        {
+            content = await RepoFiles.ReadAsync(context.Worktree.Root, path, context.Limits.MaxReadBytes, cancellationToken);
+        }
+        catch (RepoFileException e)
+        {
+            throw new ToolException(e.Message);
+        }
+        var bytes = content.Bytes;
         if (Array.IndexOf(bytes, (byte)0, 0, Math.Min(bytes.Length, 8_000)) >= 0)
         {
-            throw new ToolException($"'{requested}' is a binary file ({bytes.Length} bytes) and cannot be shown as text");
+            throw new ToolException($"'{requested}' is a binary file ({content.FileSize} bytes) and cannot be shown as text");
         }
         var lines = Encoding.UTF8.GetString(bytes).Split('\n');
         if (lines.Length > 0 && lines[^1].Length == 0)
@@ -65,6 +76,10 @@ public sealed class ReadFileTool : AgentTool
         else if (end < lines.Length)
         {
             text.Append($"… {lines.Length - end} more lines (the file has {lines.Length}); read on with start_line {end + 1}\n");
+        }
+        if (content.Truncated && end >= lines.Length)
+        {
+            text.Append($"… the file is {content.FileSize} bytes and only its first {context.Limits.MaxReadBytes} were read; look further with search, or with run (e.g. tail -c)\n");
         }
         return new ToolResult(text.ToString());
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Nightshift.Workspaces.Files;
 
 namespace Nightshift.Agent.Tools;
 
@@ -31,6 +32,16 @@ public sealed class SearchTool : AgentTool
             throw new ToolException("pattern is empty");
         }
         var target = context.Worktree.Resolve(arguments.GetOptionalString("path") ?? ".");
+        // ripgrep skips special files while it walks folders, but reads a path it is given: a FIFO would block it.
+        var kind = RepoFiles.Stat(context.Worktree.Root, target).Kind;
+        if (kind == RepoFileKind.Missing)
+        {
+            throw new ToolException($"'{arguments.GetOptionalString("path")}' does not exist; use list_files to find the right path");
+        }
+        if (kind is not (RepoFileKind.Directory or RepoFileKind.Regular))
+        {
+            throw new ToolException(RepoFiles.Refusal(arguments.GetOptionalString("path") ?? ".", kind));
+        }
         var start = new ProcessStartInfo("rg")
         {
             RedirectStandardOutput = true,

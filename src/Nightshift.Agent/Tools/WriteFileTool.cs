@@ -1,4 +1,5 @@
 using System.Text;
+using Nightshift.Workspaces.Files;
 
 namespace Nightshift.Agent.Tools;
 
@@ -27,15 +28,20 @@ public sealed class WriteFileTool : AgentTool
             throw new ToolException($"content is {content.Length} characters; at most {context.Limits.MaxWriteChars} can be written at once");
         }
         var path = context.Worktree.Resolve(requested);
-        if (Directory.Exists(path))
+        var before = RepoFiles.Stat(context.Worktree.Root, path);
+        if (before.Kind == RepoFileKind.Directory)
         {
             throw new ToolException($"'{requested}' is a folder; give a file path");
+        }
+        if (before.Kind is not (RepoFileKind.Missing or RepoFileKind.Regular))
+        {
+            throw new ToolException(RepoFiles.Refusal(requested, before.Kind) + "; write_file replaces regular files only (delete it with run first)");
         }
         var parent = Path.GetDirectoryName(path)!;
         // Resolve the parent again after creating it: a component created now cannot be a link, but one that existed may be.
         Directory.CreateDirectory(parent);
         context.Worktree.Resolve(context.Worktree.Relative(parent));
-        var existed = File.Exists(path);
+        var existed = before.Kind == RepoFileKind.Regular;
         await File.WriteAllTextAsync(path, content, new UTF8Encoding(false), cancellationToken);
         var lines = content.Length == 0 ? 0 : content.Count(c => c == '\n') + (content.EndsWith('\n') ? 0 : 1);
         return new ToolResult($"{(existed ? "replaced" : "created")} {context.Worktree.Relative(path)} ({lines} lines)");

@@ -119,4 +119,41 @@ public sealed class RepoConfigParserTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Theory]
+    [InlineData("fifo", "is a FIFO, not a regular file")]
+    [InlineData("zero", "symbolic link")]
+    [InlineData("sparse", "bytes; at most 65536 are read")]
+    [InlineData("folder", "is a folder, not a regular file")]
+    public async Task LoadAsync_SpecialOrHugeFile_IsRefusedAtOnceWithWhatToFix(string kind, string expected)
+    {
+        var dir = Directory.CreateTempSubdirectory("ns-cfg-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, ".nightshift.yml");
+            switch (kind)
+            {
+                case "fifo":
+                    Fakes.SpecialFiles.Fifo(path);
+                    break;
+                case "zero":
+                    File.CreateSymbolicLink(path, "/dev/zero");
+                    break;
+                case "sparse":
+                    Fakes.SpecialFiles.Sparse(path, 100L * 1024 * 1024);
+                    break;
+                default:
+                    Directory.CreateDirectory(path);
+                    break;
+            }
+
+            var load = Task.Run(() => RepoConfigParser.LoadAsync(dir, Nightshift.TestKit.TestDefaults.TimeoutToken()));
+
+            (await Should.ThrowAsync<RepoConfigException>(load.WaitAsync(Nightshift.TestKit.TestDefaults.Timeout))).Message.ShouldContain(expected);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

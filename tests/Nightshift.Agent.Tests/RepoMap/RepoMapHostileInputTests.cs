@@ -102,4 +102,24 @@ public sealed class RepoMapHostileInputTests
         map.Files.ShouldBeEmpty();
         map.Render(1_000).ShouldStartWith("Repository map (0 files");
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BuildAsync_FifoWithASourceNameAndDevZeroLinks_AreSkippedAndTheMapIsBuilt(bool ctags)
+    {
+        using var repo = new SampleRepo();
+        Fakes.SpecialFiles.Fifo(Path.Combine(repo.Root, "trap.py"));
+        Fakes.SpecialFiles.Fifo(Path.Combine(repo.Root, ".gitignore"));
+        File.CreateSymbolicLink(Path.Combine(repo.Root, "zero.py"), "/dev/zero");
+        Directory.CreateSymbolicLink(Path.Combine(repo.Root, "l1"), ".");
+        Directory.CreateSymbolicLink(Path.Combine(repo.Root, "l2"), ".");
+
+        var build = Task.Run(() => new RepoMapBuilder().BuildAsync(repo.Root, null, new RepoMapOptions { UseCtags = ctags }, TestDefaults.TimeoutToken()));
+        var map = await build.WaitAsync(TestDefaults.Timeout);
+
+        map.Files.ShouldNotBeEmpty();
+        map.Files.ShouldNotContain(f => f.Path == "trap.py" || f.Path == "zero.py" || f.Path.StartsWith("l1", StringComparison.Ordinal) || f.Path.StartsWith("l2", StringComparison.Ordinal));
+        map.Stats.FilesSkipped.ShouldBeGreaterThanOrEqualTo(2);
+    }
 }

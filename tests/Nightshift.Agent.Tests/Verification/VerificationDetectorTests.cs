@@ -31,6 +31,38 @@ public sealed class VerificationDetectorTests : IDisposable
     }
 
     [Fact]
+    public void Detect_PackageJsonLinkedToDevZero_IsNotReadAndNodesRunnerIsUsed()
+    {
+        File.CreateSymbolicLink(Path.Combine(_tree.Root, "package.json"), "/dev/zero");
+        _tree.Write("calc.test.mjs", "");
+
+        VerificationDetector.Detect(_tree.Root, RepoConfig.Empty, Nightshift.TestKit.TestDefaults.TimeoutToken()).ShouldBe(["node --test"]);
+    }
+
+    [Fact]
+    public async Task Detect_SpecialAndHugeProjectFiles_EndAtOnceWithoutThem()
+    {
+        SpecialFiles.Fifo(Path.Combine(_tree.Root, "package.json"));
+        SpecialFiles.Fifo(Path.Combine(_tree.Root, "Makefile"));
+        SpecialFiles.Fifo(Path.Combine(_tree.Root, "go.mod"));
+        File.CreateSymbolicLink(Path.Combine(_tree.Root, "Cargo.toml"), "/dev/zero");
+        Directory.CreateSymbolicLink(Path.Combine(_tree.Root, "tests"), "/");
+        Directory.CreateSymbolicLink(Path.Combine(_tree.Root, "loop"), ".");
+
+        var detect = Task.Run(() => VerificationDetector.Detect(_tree.Root, RepoConfig.Empty, Nightshift.TestKit.TestDefaults.TimeoutToken()));
+
+        (await detect.WaitAsync(Nightshift.TestKit.TestDefaults.Timeout)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Detect_HugePackageJson_IsReadOnlyUpToItsBound()
+    {
+        SpecialFiles.Sparse(Path.Combine(_tree.Root, "package.json"), 100L * 1024 * 1024);
+
+        VerificationDetector.Detect(_tree.Root, RepoConfig.Empty).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Detect_NpmDefaultScriptWithNodeTests_UsesNodesRunner()
     {
         _tree.Write("package.json", """{"scripts":{"test":"echo \"Error: no test specified\" && exit 1"}}""");
