@@ -63,7 +63,8 @@ public sealed record EgressAllowance(IPNetwork Network, int? Port)
         }
         if (network.Contains('/', StringComparison.Ordinal))
         {
-            if (!IPNetwork.TryParse(network, out var block))
+            var slash = network.IndexOf('/', StringComparison.Ordinal);
+            if (!IPNetwork.TryParse(network, out var block) || !IPAddress.TryParse(network[..slash], out var baseAddress) || !block.BaseAddress.Equals(baseAddress))
             {
                 error = $"'{network}' is not a CIDR block with its host bits zero (like 10.0.0.0/8)";
                 return null;
