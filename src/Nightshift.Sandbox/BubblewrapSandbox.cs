@@ -95,6 +95,9 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
 
     internal CgroupSupport Cgroups => _cgroups.Value;
 
+    /// <summary>The private folder the jail's /etc files are mounted from; it appears in every jail's bubblewrap command line (for tests).</summary>
+    internal string JailEtcFolder => _etcFolder.Value;
+
     /// <summary>How many commands ran in a jail set up ahead of them (for tests and the benchmark).</summary>
     internal int ReadyJailsUsed => _readyJailsUsed;
 
