@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 debian_packages=(
-  git bubblewrap ripgrep universal-ctags
+  git bubblewrap socat ripgrep universal-ctags
   postgresql
   curl ca-certificates procps iproute2 util-linux
 )

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Core.Configuration;
 using Nightshift.Sandbox.Internal;
+using Nightshift.Sandbox.Network;
 
 namespace Nightshift.Sandbox;
 
 /// <summary>
-/// Runs commands in a bubblewrap jail: new user (uid 1000, no capabilities), pid, ipc, uts, cgroup and, unless the
-/// spec's policy is On, network namespaces; read-only /usr and a minimal /etc; the worktree read-write at /workspace;
+/// Runs commands in a bubblewrap jail: new user (uid 1000, no capabilities), pid, ipc, uts, cgroup and network
+/// namespaces (a networked command's only way out is an <see cref="EgressProxy"/> of its own); read-only /usr and a minimal /etc; the worktree read-write at /workspace;
 /// private /tmp and HOME; an environment from an allow-list only; rlimits, cgroup limits where the host allows them,
 /// a wall-clock timeout that kills the whole tree, and capped output.
 /// </summary>
@@ -28,6 +29,7 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     private readonly Lazy<string> _etcFolder;
     private readonly Lazy<LauncherPool> _launchers;
     private readonly Lazy<ReadyJailPool?> _readyJails;
+    private readonly Lazy<IEgressPolicy> _egressPolicy;
     private int _readyJailsUsed;
 
     public BubblewrapSandbox(IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger, TimeProvider? time = null)
@@ -44,22 +46,45 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         _unsandboxed = _options.AllowUnsandboxed || environment(SandboxOptions.UnsafeNoSandboxVariable) == "1";
         _bwrap = new Lazy<string?>(() => ResolveProgram(_options.BwrapPath));
         _cgroups = new Lazy<CgroupSupport>(() => _options.UseCgroups ? CgroupSupport.Detect() : CgroupSupport.None);
+        // A bind mount shows its source's path in the jail's /proc/self/mountinfo: the jail's /etc files live in a
+        // private temporary folder, so that path names nothing of the data folder.
         _etcFolder = new Lazy<string>(() =>
         {
-            var state = _options.StateDirectory ?? Path.Join(NightshiftPaths.ResolveDataDirectory(null), "sandbox");
-            var folder = Path.Join(state, "etc");
+            var folder = Directory.CreateTempSubdirectory("nightshift-jail-etc-").FullName;
             JailEtc.Ensure(folder);
             return folder;
         });
+        _egressPolicy = new Lazy<IEgressPolicy>(() => new PublicInternetPolicy(
+            [.. (_options.Egress?.AllowPrivate ?? []).Select(entry => EgressAllowance.TryParse(entry, out _)).OfType<EgressAllowance>()]));
         _launchers = new Lazy<LauncherPool>(() =>
         {
-            var folder = Path.Join(Path.GetDirectoryName(_etcFolder.Value)!, "launch");
+            var folder = Path.Join(_options.StateDirectory ?? Path.Join(NightshiftPaths.ResolveDataDirectory(null), "sandbox"), "launch");
             Directory.CreateDirectory(folder);
             return new LauncherPool(() => JailLauncher.StartAsync(LauncherShell, _cgroups.Value, folder), _options.PrewarmLaunchers);
         });
         _readyJails = new Lazy<ReadyJailPool?>(() => _options.ReadyJails <= 0 || _bwrap.Value is not { } bwrap
             ? null
             : new ReadyJailPool(async shape => await ReadyJail.StartAsync(await _launchers.Value.AcquireAsync().ConfigureAwait(false), bwrap, shape).ConfigureAwait(false), _options.ReadyJails, _time));
+    }
+
+    /// <summary>True when cgroups enforce both the memory and the process limit of every jail.</summary>
+    public bool CgroupLimitsInForce => !_unsandboxed && _cgroups.Value is { PidsParent: not null, MemoryParent: not null };
+
+    /// <summary>Which limits are in force on this host, in a line a person reads (for the doctor and the banner).</summary>
+    public string LimitsInForce => _unsandboxed
+        ? "NONE enforced per jail: the sandbox is switched off (development switch); only rlimits per process"
+        : DescribeLimits(_cgroups.Value);
+
+    internal static string DescribeLimits(CgroupSupport support)
+    {
+        const string perProcess = "CPU time, file size and open files per process (rlimits)";
+        return (support.MemoryParent, support.PidsParent) switch
+        {
+            (not null, not null) => $"memory and processes per jail (cgroups: {support.Description}); {perProcess}",
+            (null, not null) => $"processes per jail (cgroups: {support.Description}); memory NOT limited per jail (no writable memory cgroup; Limits:AddressSpaceBytes is the per-process fallback); {perProcess}",
+            (not null, null) => $"memory per jail (cgroups: {support.Description}); processes only by RLIMIT_NPROC (which a worker running as root does not bind); {perProcess}",
+            _ => $"rlimits only — no writable cgroup, so memory is NOT limited per jail and processes only by RLIMIT_NPROC (which a worker running as root does not bind); {perProcess}; set Sandbox:RequireCgroupLimits=true to refuse to run like this",
+        };
     }
 
     /// <summary>True when the development switch makes every command run on the host without a jail.</summary>
@@ -69,6 +94,9 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     public string CgroupDescription => _cgroups.Value.Description;
 
     internal CgroupSupport Cgroups => _cgroups.Value;
+
+    /// <summary>The private folder the jail's /etc files are mounted from; it appears in every jail's bubblewrap command line (for tests).</summary>
+    internal string JailEtcFolder => _etcFolder.Value;
 
     /// <summary>How many commands ran in a jail set up ahead of them (for tests and the benchmark).</summary>
     internal int ReadyJailsUsed => _readyJailsUsed;
@@ -92,6 +120,11 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     {
         var command = SpecValidator.Prepare(spec, _options);
         cancellationToken.ThrowIfCancellationRequested();
+        if (_options.RequireCgroupLimits && !CgroupLimitsInForce)
+        {
+            throw new SandboxUnavailableException(
+                $"Sandbox:RequireCgroupLimits is on, but the jail's memory and process limits cannot be enforced by cgroups here ({(_unsandboxed ? "the sandbox is switched off" : _cgroups.Value.Description)}); give the worker a writable cgroup (a delegated cgroup v2 subtree, e.g. systemd's Delegate=yes, or a container with a writable /sys/fs/cgroup), or set Sandbox:RequireCgroupLimits=false to run with rlimits alone");
+        }
         if (_unsandboxed)
         {
             return await RunUnsandboxedAsync(command, cancellationToken).ConfigureAwait(false);
@@ -106,13 +139,18 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SandboxUnavailableException($"could not write the jail's /etc files: {ex.Message}; make Sandbox:StateDirectory a writable folder", ex);
+            throw new SandboxUnavailableException($"could not write the jail's /etc files to a temporary folder: {ex.Message}; make the temporary folder ({Path.GetTempPath()}, or TMPDIR) writable", ex);
         }
         if (command.CachePath is not null)
         {
             PrepareCache(command.CachePath);
         }
 
+        await using var egress = command.Network == NetworkPolicy.On ? StartEgress(spec) : null;
+        if (egress is not null)
+        {
+            command = command with { EgressFolder = egress.Folder };
+        }
         var (outcome, limitHit) = await RunJailedAsync(command, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
         if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
         {
@@ -139,7 +177,8 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     private async Task<(ProcessOutcome Outcome, SandboxLimit LimitHit)> RunJailedAsync(PreparedCommand command, string bwrap, string etcFolder, CancellationToken cancellationToken)
     {
         var pool = _readyJails.Value;
-        if (pool is null)
+        // A networked jail mounts its own command's proxy socket, so it cannot be set up before the command is known.
+        if (pool is null || command.Network == NetworkPolicy.On)
         {
             return await RunInNewJailAsync(command, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
         }
@@ -296,6 +335,27 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         }
     }
 
+    /// <summary>Starts the egress proxy of one networked command, on a socket in a private folder of its own.</summary>
+    private EgressSession StartEgress(CommandSpec spec)
+    {
+        if (!JailEnvironment.Path.Split(':').Any(folder => File.Exists(Path.Join(folder, "socat"))))
+        {
+            throw new SandboxUnavailableException(
+                "a networked command needs socat, which bridges the jail's loopback to the egress proxy, and it is not installed: install it (Debian/Ubuntu: apt-get install socat), then run `nightshift doctor`");
+        }
+        var folder = Directory.CreateTempSubdirectory("nightshift-egress-").FullName;
+        try
+        {
+            var proxy = EgressProxy.Start(Path.Join(folder, Path.GetFileName(SandboxPaths.ProxySocket)), spec.EgressPolicy ?? _egressPolicy.Value, _options.Egress ?? new EgressOptions(), spec.OnNetwork, _logger);
+            return new EgressSession(folder, proxy);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            Directory.Delete(folder, recursive: true);
+            throw new SandboxUnavailableException($"could not start the egress proxy for a networked command: {ex.Message}; check that the temporary folder ({Path.GetTempPath()}) is writable", ex);
+        }
+    }
+
     /// <summary>Ends the launchers kept ready for the next commands.</summary>
     public void Dispose()
     {
@@ -306,6 +366,16 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         if (_launchers.IsValueCreated)
         {
             _launchers.Value.Dispose();
+        }
+        if (_etcFolder.IsValueCreated)
+        {
+            try
+            {
+                Directory.Delete(_etcFolder.Value, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 

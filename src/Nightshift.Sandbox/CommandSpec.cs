@@ -22,7 +22,20 @@ public sealed record CommandSpec
     /// <summary>A path relative to the worktree to start in; empty for its root.</summary>
     public string WorkingDirectory { get; init; } = "";
 
+    /// <summary>Off: no network at all. On: the public internet through the egress proxy only (see <see cref="NetworkPolicy.On"/>).</summary>
     public NetworkPolicy Network { get; init; } = NetworkPolicy.Off;
+
+    /// <summary>
+    /// Called with every connection the egress proxy of a networked command allows or refuses, from a background
+    /// thread; keep it quick.
+    /// </summary>
+    public Action<Network.NetworkDecision>? OnNetwork { get; init; }
+
+    /// <summary>
+    /// What a networked command may reach; null: the sandbox's default (public addresses, plus the private targets of
+    /// Sandbox:Egress:AllowPrivate).
+    /// </summary>
+    public Network.IEgressPolicy? EgressPolicy { get; init; }
 
     /// <summary>Extra variables; only names allowed by <see cref="SandboxOptions.AllowedEnvironment"/> are accepted.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

@@ -49,11 +49,26 @@ public sealed class SandboxOptions
     /// </summary>
     public string[]? AllowedEnvironment { get; set; }
 
-    /// <summary>Where the jail's own /etc files are written; null: a folder under the Nightshift data folder.</summary>
+    /// <summary>
+    /// Where the launchers' argument files are written; null: a folder under the Nightshift data folder. (The jail's own
+    /// /etc files go to a private temporary folder, so that no mount inside the jail names this one.)
+    /// </summary>
     public string? StateDirectory { get; set; }
 
     /// <summary>Use cgroups (where writable) for the memory and process limits and to sweep leftover processes.</summary>
     public bool UseCgroups { get; set; } = true;
+
+    /// <summary>
+    /// Refuse to run any command unless cgroups enforce both the memory and the process limit of every jail (without
+    /// them only per-process rlimits hold, which a worker running as root does not even bind for processes).
+    /// </summary>
+    public bool RequireCgroupLimits { get; set; }
+
+    /// <summary>The most network each phase of a task may have; a repository's .nightshift.yml can only narrow it.</summary>
+    public NetworkCeilings Network { get; set; } = new();
+
+    /// <summary>The egress proxy that is a networked command's only way out.</summary>
+    public Network.EgressOptions Egress { get; set; } = new();
 
     /// <summary>
     /// Keep the next command's launcher (a bash on the host, already inside its cgroups) started ahead of need, which

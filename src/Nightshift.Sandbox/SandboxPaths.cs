@@ -11,4 +11,13 @@ public static class SandboxPaths
 
     /// <summary>The jail's HOME: a private tmpfs, gone after each command.</summary>
     public const string Home = "/home/sandbox";
+
+    /// <summary>The loopback port inside a networked jail where the egress proxy answers (what HTTP_PROXY names).</summary>
+    public const int ProxyPort = 3128;
+
+    /// <summary>The folder inside a networked jail that holds the egress proxy's Unix socket.</summary>
+    public const string ProxyFolder = "/run/nightshift";
+
+    /// <summary>The egress proxy's Unix socket inside a networked jail.</summary>
+    public const string ProxySocket = ProxyFolder + "/egress.sock";
 }

@@ -41,12 +41,20 @@ public class Jail : IDisposable
     /// <summary>
     /// Runs <paramref name="spec"/>. With ready jails, a trivial command of the same shape runs first, so that
     /// <paramref name="spec"/> finds a jail set up ahead of it — and a finished command is checked to have used it.
+    /// A networked command never does (its jail mounts its own proxy's socket): it is checked to have used none.
     /// </summary>
     public async Task<CommandResult> RunAsync(CommandSpec spec, CancellationToken cancellationToken = default)
     {
         if (!ReadyJails)
         {
             return await Sandbox.RunAsync(spec, cancellationToken);
+        }
+        if (spec.Network == NetworkPolicy.On)
+        {
+            var before = Sandbox.ReadyJailsUsed;
+            var networked = await Sandbox.RunAsync(spec, cancellationToken);
+            Sandbox.ReadyJailsUsed.ShouldBe(before, "a networked command must not run in a jail set up ahead of it");
+            return networked;
         }
         var primer = CommandSpec.Exec("true") with { WorktreePath = spec.WorktreePath, CachePath = spec.CachePath, Network = spec.Network, Limits = spec.Limits, Timeout = TimeSpan.FromSeconds(20) };
         (await Sandbox.RunAsync(primer, CancellationToken.None)).ExitCode.ShouldBe(0, "the command that sets up the next jail failed");

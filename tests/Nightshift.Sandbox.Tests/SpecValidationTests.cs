@@ -25,6 +25,8 @@ public abstract class SpecValidationTests(Jail jail)
         { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["NIGHTSHIFT_GITHUB_TOKEN"] = "x" } } },
         { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["LD_PRELOAD"] = "x" } } },
         { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["HOME"] = "/" } } },
+        { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["NODE_ENV"] = "x", ["HTTPS_PROXY"] = "http://attacker:8080" } } },
+        { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["no_proxy"] = "*" } } },
         { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["BAD-NAME"] = "x" } } },
         { "environment", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Environment = new Dictionary<string, string> { ["NODE_ENV"] = new string('x', 40000) } } },
         { "timeout", CommandSpec.Exec("true") with { WorktreePath = Worktree.Path, Timeout = TimeSpan.FromSeconds(-1) } },

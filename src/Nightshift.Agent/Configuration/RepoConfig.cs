@@ -16,8 +16,11 @@ public sealed record RepoConfig
 
     public IReadOnlyList<string> Lint { get; init; } = [];
 
-    /// <summary>off: never; setup: only while the setup commands run; on: always.</summary>
-    public RepoNetworkPolicy Network { get; init; } = RepoNetworkPolicy.Setup;
+    /// <summary>
+    /// The network the repository asks for per phase (off, setup or on, or a map of setup/agent/verify to on/off);
+    /// never more than the operator's ceiling (Sandbox:Network).
+    /// </summary>
+    public RepoNetwork Network { get; init; } = RepoNetwork.Unstated;
 
     public string? BranchPrefix { get; init; }
 

@@ -141,14 +141,37 @@ public static class RepoConfigParser
     private static bool IsNone(YamlNode node) =>
         node is YamlScalarNode { Value: { } value } && string.Equals(value.Trim(), "none", StringComparison.OrdinalIgnoreCase);
 
-    private static RepoNetworkPolicy Network(YamlNode node) =>
-        (node as YamlScalarNode)?.Value?.Trim().ToLowerInvariant() switch
+    private static RepoNetwork Network(YamlNode node)
+    {
+        const string Shapes = "'network' must be off, setup or on, or a map of setup, agent and verify to on or off (for example `network: {setup: on, agent: off, verify: off}`)";
+        if (node is YamlScalarNode scalar)
         {
-            "off" or "false" or "none" => RepoNetworkPolicy.Off,
-            "setup" => RepoNetworkPolicy.Setup,
-            "on" or "true" => RepoNetworkPolicy.On,
-            _ => throw new RepoConfigException($"{FileName} line {node.Start.Line}: 'network' must be off, setup or on"),
-        };
+            return scalar.Value?.Trim().ToLowerInvariant() switch
+            {
+                "off" or "false" or "none" => RepoNetwork.Off,
+                "setup" => RepoNetwork.SetupOnly,
+                "on" or "true" => RepoNetwork.On,
+                _ => throw new RepoConfigException($"{FileName} line {node.Start.Line}: {Shapes}"),
+            };
+        }
+        if (node is not YamlMappingNode map)
+        {
+            throw new RepoConfigException($"{FileName} line {node.Start.Line}: {Shapes}");
+        }
+        var network = RepoNetwork.Unstated;
+        foreach (var (keyNode, value) in map.Children)
+        {
+            var phase = (keyNode as YamlScalarNode)?.Value ?? "";
+            network = phase switch
+            {
+                "setup" => network with { Setup = Boolean("network.setup", value) },
+                "agent" => network with { Agent = Boolean("network.agent", value) },
+                "verify" => network with { Verify = Boolean("network.verify", value) },
+                _ => throw new RepoConfigException($"{FileName} line {keyNode.Start.Line}: unknown network phase '{Clip(phase)}'; the phases are setup, agent and verify"),
+            };
+        }
+        return network;
+    }
 
     private static string BranchPrefix(YamlNode node)
     {

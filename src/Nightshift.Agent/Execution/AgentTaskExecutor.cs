@@ -38,9 +38,11 @@ public sealed partial class AgentTaskExecutor(
     IOptions<AgentOptions> options,
     IOptions<WorkspaceOptions> workspaceOptions,
     TimeProvider time,
-    ILogger<AgentTaskExecutor> logger) : ITaskExecutor
+    ILogger<AgentTaskExecutor> logger,
+    IOptions<SandboxOptions> sandboxOptions) : ITaskExecutor
 {
     private readonly AgentOptions _options = options.Value;
+    private readonly NetworkCeilings _networkCeilings = sandboxOptions.Value.Network ?? new NetworkCeilings();
     private readonly string _dataRoot = NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory);
 
     public async Task<TaskOutcome> ExecuteAsync(ITaskRun run, CancellationToken cancellationToken)
@@ -77,7 +79,7 @@ public sealed partial class AgentTaskExecutor(
             // The task's own cache: a shared one would let one task's jail poison what a later task installs.
             var cache = workspaces.TaskCacheFolder(workspace);
             var verification = VerificationDetector.Detect(workspace.Path, config);
-            var verifier = new Verifier(Runner(run, workspace, cache, "verify", NetworkPolicy.Off), verification, _options.VerificationTimeout);
+            var verifier = new Verifier(Runner(run, workspace, cache, "verify", Network(config, RepoNetworkPhase.Verify)), verification, _options.VerificationTimeout);
             attempt = new TaskAttempt(run, workspace, checkpoint)
             {
                 Config = config,
@@ -208,12 +210,20 @@ public sealed partial class AgentTaskExecutor(
 
     private async Task<TaskOutcome?> SetupAsync(RepoConfig config, Workspace workspace, string cache, ITaskRun run, CancellationToken cancellationToken)
     {
+        var network = PhaseNetworkPolicy.Resolve(config.Network, _networkCeilings);
+        if (network.Capped.Count > 0)
+        {
+            await run.EmitAsync(EventTypes.NetworkCapped, NightshiftJson.Payload(new
+            {
+                phases = network.Capped.Select(p => p.ToString().ToLowerInvariant()),
+                message = $"{RepoConfigParser.FileName} asks for network in {string.Join(", ", network.Capped.Select(p => p.ToString().ToLowerInvariant()))}, which the operator's Sandbox:Network ceiling does not allow; those phases run without network",
+            }), cancellationToken);
+        }
         if (config.Setup.Count == 0)
         {
             return null;
         }
-        var network = config.Network == RepoNetworkPolicy.Off ? NetworkPolicy.Off : NetworkPolicy.On;
-        var runner = Runner(run, workspace, cache, "setup", network);
+        var runner = Runner(run, workspace, cache, "setup", network.Setup);
         foreach (var command in config.Setup)
         {
             var outcome = await runner.RunAsync(command, _options.SetupTimeout, cancellationToken);
@@ -243,7 +253,10 @@ public sealed partial class AgentTaskExecutor(
         new(sandbox, run, workspace.Path, cache, network, purpose);
 
     private ToolContext Tools(TaskAttempt attempt, Workspace workspace, string purpose, IDiffSource? diff = null) =>
-        new(new Worktree(workspace.Path), Runner(attempt.Run, workspace, attempt.Cache, purpose, NetworkPolicy.Off), diff ?? new WorkspaceDiffSource(workspaces, workspace));
+        new(new Worktree(workspace.Path), Runner(attempt.Run, workspace, attempt.Cache, purpose, Network(attempt.Config, RepoNetworkPhase.Agent)), diff ?? new WorkspaceDiffSource(workspaces, workspace));
+
+    /// <summary>The network <paramref name="phase"/> gets: what the repository asks for, within the operator's ceiling.</summary>
+    private NetworkPolicy Network(RepoConfig config, RepoNetworkPhase phase) => PhaseNetworkPolicy.Resolve(config.Network, _networkCeilings).For(phase);
 
     private static Action<ModelFallback> OnFallback(ITaskRun run) => fallback => _ = run.EmitAsync(EventTypes.ModelFallback, NightshiftJson.Payload(new
     {

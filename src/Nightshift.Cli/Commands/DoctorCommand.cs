@@ -4,7 +4,7 @@ namespace Nightshift.Cli.Commands;
 
 /// <summary><c>nightshift doctor</c>: checks what Nightshift needs and says what to fix; exits non-zero on any failure.</summary>
 internal sealed class DoctorCommand(CommandContextFactory contexts, DoctorChecks checks)
-    : NightshiftCommand("doctor", "Check git, bwrap, rg, ctags, the store, the server and model credentials", contexts)
+    : NightshiftCommand("doctor", "Check git, bwrap, socat, the sandbox's limits, rg, ctags, the store, the server and model credentials", contexts)
 {
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
@@ -12,6 +12,8 @@ internal sealed class DoctorCommand(CommandContextFactory contexts, DoctorChecks
         {
             await checks.GitAsync(cancellationToken),
             await checks.BubblewrapAsync(cancellationToken),
+            await checks.SocatAsync(cancellationToken),
+            DoctorChecks.Limits(),
             await checks.RipgrepAsync(cancellationToken),
             await checks.CtagsAsync(cancellationToken),
             await checks.StoreAsync(context.DataDirectory, cancellationToken),

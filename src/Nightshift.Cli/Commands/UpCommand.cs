@@ -64,6 +64,10 @@ internal sealed class UpCommand : NightshiftCommand
             output.Text($"API: {url}/api/v1 — send 'Authorization: Bearer <token>'; " + (tokenFile is null ? "the token is the one given with --token" : $"the token is in {tokenFile}"));
             output.Text(DashboardLine(url, options.Token, tokenFile));
             output.Text($"data: {options.DataDirectory} · worker slots: {(options.RunWorker ? slots : 0)}");
+            if (options.RunWorker && app.Services.GetService(typeof(Sandbox.BubblewrapSandbox)) is Sandbox.BubblewrapSandbox sandbox)
+            {
+                output.Text($"sandbox limits: {sandbox.LimitsInForce}");
+            }
             output.Text($"try: nightshift submit --data {options.DataDirectory} --repo <repo> \"what to change\" --follow");
             output.Text("stop with Ctrl-C (running tasks are given back to the queue)");
         }

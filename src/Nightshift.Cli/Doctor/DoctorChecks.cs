@@ -42,6 +42,26 @@ internal sealed class DoctorChecks(ProcessRunner runner, CliEnvironment environm
             "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu kernel.apparmor_restrict_unprivileged_userns=0), or run inside a container that permits them");
     }
 
+    public async Task<CheckResult> SocatAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await runner.RunAsync("socat", ["-V"], ProbeTimeout, cancellationToken);
+        return result is { ExitCode: 0 }
+            ? CheckResult.Ok("socat", FirstLine(result.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("socat version", StringComparison.Ordinal)) ?? result.Stdout))
+            : CheckResult.Warn("socat", "socat is not installed, so networked commands (setup, by default) cannot run",
+                "install it (Debian: apt-get install socat); it bridges a networked jail's loopback to the worker's egress proxy");
+    }
+
+    /// <summary>Which limits the sandbox can enforce here: cgroups for memory and processes, or only rlimits.</summary>
+    public static CheckResult Limits()
+    {
+        using var sandbox = new Sandbox.BubblewrapSandbox(
+            Microsoft.Extensions.Options.Options.Create(new Sandbox.SandboxOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<Sandbox.BubblewrapSandbox>.Instance);
+        return sandbox.CgroupLimitsInForce
+            ? CheckResult.Ok("limits", sandbox.LimitsInForce)
+            : CheckResult.Warn("limits", sandbox.LimitsInForce,
+                "give the worker a writable cgroup (a delegated cgroup v2 subtree, e.g. systemd's Delegate=yes, or a container with a writable /sys/fs/cgroup); Sandbox:RequireCgroupLimits=true makes the worker refuse to run without one");
+    }
+
     public async Task<CheckResult> RipgrepAsync(CancellationToken cancellationToken = default)
     {
         var result = await runner.RunAsync("rg", ["--version"], ProbeTimeout, cancellationToken);

@@ -59,6 +59,14 @@ public static class EventTypes
 
     /// <summary>Verification kept failing the same way; the remaining rounds use the debugging prompt.</summary>
     public const string VerifyDebugMode = "verify.debug_mode";
+    /// <summary>A networked command's egress proxy connected it to a host (host, port, address, phase, command).</summary>
+    public const string NetworkAllowed = "network.allowed";
+
+    /// <summary>A networked command's egress proxy refused a connection, and why (a private address, a name that did not resolve…).</summary>
+    public const string NetworkDenied = "network.denied";
+
+    /// <summary>The repository's .nightshift.yml asked for more network than the operator's Sandbox:Network ceiling allows; it got the ceiling.</summary>
+    public const string NetworkCapped = "network.capped";
     public const string CommitCreated = "commit.created";
     public const string BranchPushed = "branch.pushed";
     public const string PrOpened = "pr.opened";

@@ -24,6 +24,10 @@ internal static class BwrapArguments
         // bubblewrap executes the command itself (execvp with the PATH set above): the launcher set the rlimits and
         // closed stray descriptors before it became bubblewrap, so no shell is needed in between.
         args.Add("--");
+        if (command.Network == NetworkPolicy.On)
+        {
+            args.AddRange(["/bin/bash", "-c", JailScripts.Bridge, "nightshift-net", Number(SandboxPaths.ProxyPort), SandboxPaths.ProxySocket]);
+        }
         args.AddRange(command.Argv);
         return args;
     }
@@ -32,6 +36,13 @@ internal static class BwrapArguments
     public static Dictionary<string, string> Environment(PreparedCommand command)
     {
         var environment = JailEnvironment.Base(SandboxPaths.Home, SandboxPaths.Cache);
+        if (command.Network == NetworkPolicy.On)
+        {
+            foreach (var (name, value) in JailEnvironment.Proxy)
+            {
+                environment[name] = value;
+            }
+        }
         foreach (var (name, value) in command.ExtraEnvironment)
         {
             environment[name] = value;
@@ -51,10 +62,8 @@ internal static class BwrapArguments
             "--die-with-parent", "--new-session",
             "--hostname", JailEtc.Hostname,
         };
-        if (command.Network == NetworkPolicy.Off)
-        {
-            args.Add("--unshare-net");
-        }
+        // Never the host's network namespace: a networked jail's only way out is the egress proxy's socket below.
+        args.Add("--unshare-net");
         if (runningAsRoot)
         {
             args.AddRange(["--cap-drop", "ALL"]);
@@ -111,6 +120,12 @@ internal static class BwrapArguments
             {
                 args.AddRange(["--symlink", SandboxPaths.Cache + "/" + folder, SandboxPaths.Home + "/" + link]);
             }
+        }
+
+        if (command.Network == NetworkPolicy.On)
+        {
+            var folder = command.EgressFolder ?? throw new InvalidOperationException("a networked command needs its egress proxy's folder");
+            args.AddRange(["--ro-bind", folder, SandboxPaths.ProxyFolder]);
         }
 
         // The root is bubblewrap's own tmpfs; making it read-only keeps the jail from adding files beside the mounts.

@@ -42,6 +42,25 @@ internal static class JailEnvironment
         ["YARN_CACHE_FOLDER"] = cache + "/yarn",
     };
 
+    /// <summary>
+    /// What a networked command is given so its tools find the egress proxy (the only way out of its jail); both
+    /// spellings, since tools differ in which they read. Loopback inside the jail stays direct.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Proxy { get; } = ProxyVariables();
+
+    private static Dictionary<string, string> ProxyVariables()
+    {
+        var url = "http://127.0.0.1:" + SandboxPaths.ProxyPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in new[] { "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY" })
+        {
+            variables[name] = url;
+            variables[name.ToLowerInvariant()] = url;
+        }
+        variables["NO_PROXY"] = variables["no_proxy"] = "localhost,127.0.0.1";
+        return variables;
+    }
+
     /// <summary>Why <paramref name="name"/> may not be passed in, or null when it may.</summary>
     public static string? WhyRefused(string name, IReadOnlyList<string> allowed)
     {
@@ -49,7 +68,7 @@ internal static class JailEnvironment
         {
             return "is not a valid variable name (letters, digits and _, not starting with a digit, at most 128)";
         }
-        if (Base("/", "/").ContainsKey(name))
+        if (Base("/", "/").ContainsKey(name) || Proxy.ContainsKey(name))
         {
             return "is set by the sandbox itself and cannot be replaced";
         }

@@ -77,6 +77,36 @@ internal static class JailScripts
         """;
 
     /// <summary>
+    /// Run by bash inside a networked jail before its command: starts socat listening on 127.0.0.1:<c>$1</c> (the port
+    /// the proxy variables name) and forwarding each connection to the egress proxy's Unix socket <c>$2</c>, waits until
+    /// the port is listening (read from /proc/net/tcp with builtins), then finds the command the way the jail's other
+    /// paths do and becomes it without the variables bash itself adds, so the command sees the environment it was given.
+    /// socat dies with the jail's pid namespace when the command ends.
+    /// </summary>
+    public const string Bridge = """
+        port=$1 socket=$2; shift 2
+        socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" "UNIX-CONNECT:$socket" </dev/null >/dev/null 2>&1 &
+        bridge=$! want=$(printf '0100007F:%04X' "$port")
+        for ((i = 0; ; i++)); do
+          while read -r _ a _ st _; do [ "$a" = "$want" ] && [ "$st" = 0A ] && break 2; done < /proc/net/tcp
+          if ((i >= 5000)) || ! kill -0 "$bridge" 2>/dev/null; then
+            printf 'nightshift-sandbox: the network bridge (socat) did not start inside the jail; install socat on the host (Debian: apt-get install socat) and run `nightshift doctor`\n' >&2
+            exit 126
+          fi
+          /usr/bin/sleep 0.001
+        done
+        if [[ $1 == */* ]]; then
+          [ -e "$1" ] || { printf '%s: command not found\n' "$1" >&2; exit 127; }
+          [ -f "$1" ] && [ -x "$1" ] || { printf '%s: Permission denied\n' "$1" >&2; exit 126; }
+        else
+          found= rest=$PATH:
+          while [ -n "$rest" ] && [ -z "$found" ]; do d=${rest%%:*}; rest=${rest#*:}; [ -f "$d/$1" ] && [ -x "$d/$1" ] && found=1; done
+          [ -n "$found" ] || { printf '%s: command not found\n' "$1" >&2; exit 127; }
+        fi
+        exec /usr/bin/env -u SHLVL -u _ -u OLDPWD "$@"
+        """;
+
+    /// <summary>
     /// Run by bash before an unsandboxed command (the development switch): closes every descriptor above 2 (a second line behind the host's
     /// close-on-exec sweep), sets the rlimits, then becomes the command. CPU gets a soft limit one second under the hard
     /// one so the process sees SIGXCPU (reported as a CPU limit) rather than a bare SIGKILL.

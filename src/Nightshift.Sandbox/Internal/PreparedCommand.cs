@@ -11,4 +11,8 @@ internal sealed record PreparedCommand(
     int MaxOutputChars,
     string? CachePath,
     SandboxLimits Limits,
-    Action<OutputLine>? OnOutput);
+    Action<OutputLine>? OnOutput)
+{
+    /// <summary>For <see cref="NetworkPolicy.On"/>: the host folder holding the command's egress proxy socket.</summary>
+    public string? EgressFolder { get; init; }
+}

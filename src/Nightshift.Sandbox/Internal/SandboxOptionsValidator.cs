@@ -44,6 +44,41 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
                 failures.Add($"Sandbox:EtcEntries entry '{entry}' is not allowed: give names relative to /etc, never shadow, gshadow, sudoers or ssl/private (use ssl/certs; passwd and group are the jail's own)");
             }
         }
+        if (options.RequireCgroupLimits && !options.UseCgroups)
+        {
+            failures.Add("Sandbox:RequireCgroupLimits is on while Sandbox:UseCgroups is off, so no command could run; turn one of them around");
+        }
+        var network = options.Network ?? new NetworkCeilings();
+        foreach (var (phase, policy) in new[] { ("Setup", network.Setup), ("Agent", network.Agent), ("Verify", network.Verify) })
+        {
+            if (!Enum.IsDefined(policy))
+            {
+                failures.Add($"Sandbox:Network:{phase} is '{policy}'; use Off or On");
+            }
+        }
+        var egress = options.Egress ?? new Network.EgressOptions();
+        foreach (var entry in egress.AllowPrivate ?? [])
+        {
+            if (Network.EgressAllowance.TryParse(entry, out var why) is null)
+            {
+                failures.Add($"Sandbox:Egress:AllowPrivate entry '{entry}' {why}; write an address or CIDR block, optionally with a port: 10.0.0.0/8, 127.0.0.1:8080, [fd00::1]:443");
+            }
+        }
+        if (egress.MaxHeaderBytes is < 1024 or > (1 << 20))
+        {
+            failures.Add($"Sandbox:Egress:MaxHeaderBytes must be between 1024 and {1 << 20}; it is {egress.MaxHeaderBytes}");
+        }
+        if (egress.MaxConnections is < 1 or > 10_000)
+        {
+            failures.Add($"Sandbox:Egress:MaxConnections must be between 1 and 10000; it is {egress.MaxConnections}");
+        }
+        foreach (var (setting, value) in new[] { ("RequestTimeout", egress.RequestTimeout), ("ConnectTimeout", egress.ConnectTimeout), ("IdleTimeout", egress.IdleTimeout) })
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromHours(6))
+            {
+                failures.Add($"Sandbox:Egress:{setting} must be above zero and at most 6 hours; it is {value}");
+            }
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

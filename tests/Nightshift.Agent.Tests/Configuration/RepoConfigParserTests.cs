@@ -22,9 +22,38 @@ public sealed class RepoConfigParserTests
         config.Setup.ShouldBe(["npm ci"]);
         config.Test.ShouldBe(["npm test", "node --test"]);
         config.VerificationCommands.ShouldBe(["npm run build", "npm run lint", "npm test", "node --test"]);
-        config.Network.ShouldBe(RepoNetworkPolicy.On);
+        config.Network.ShouldBe(RepoNetwork.On);
         config.BranchPrefix.ShouldBe("bots/");
         config.RequirePlanApproval.ShouldBe(true);
+    }
+
+    [Theory]
+    [InlineData("network: off", false, false, false)]
+    [InlineData("network: none", false, false, false)]
+    [InlineData("network: setup", true, false, false)]
+    [InlineData("network: on", true, true, true)]
+    [InlineData("network: true", true, true, true)]
+    public void Parse_NetworkScalar_MeansOnePolicyPerPhase(string yaml, bool setup, bool agent, bool verify)
+    {
+        RepoConfigParser.Parse(yaml).Network.ShouldBe(new RepoNetwork(setup, agent, verify));
+    }
+
+    [Fact]
+    public void Parse_NetworkMap_SetsOnlyThePhasesItNames()
+    {
+        var config = RepoConfigParser.Parse("""
+            network:
+              setup: off
+              verify: on
+            """);
+
+        config.Network.ShouldBe(new RepoNetwork(Setup: false, Agent: null, Verify: true));
+    }
+
+    [Fact]
+    public void Parse_NoNetworkKey_LeavesEveryPhaseToTheCeiling()
+    {
+        RepoConfigParser.Parse("test: make test").Network.ShouldBe(RepoNetwork.Unstated);
     }
 
     [Theory]
@@ -40,6 +69,10 @@ public sealed class RepoConfigParserTests
     [InlineData("test: {run: x}", "'test' must be a command or a list of commands")]
     [InlineData("test: [[a]]", "each 'test' entry must be a command line")]
     [InlineData("network: sometimes", "'network' must be off, setup or on")]
+    [InlineData("network: [on]", "'network' must be off, setup or on, or a map of setup, agent and verify")]
+    [InlineData("network: {build: on}", "unknown network phase 'build'; the phases are setup, agent and verify")]
+    [InlineData("network: {agent: sometimes}", "'network.agent' must be true or false")]
+    [InlineData("network: {setup: [on]}", "'network.setup' must be true or false")]
     [InlineData("branch_prefix: ../evil", "'branch_prefix' must be a short branch-name prefix")]
     [InlineData("branch_prefix: \"-x\"", "'branch_prefix' must be a short branch-name prefix")]
     [InlineData("branch_prefix: /abs", "'branch_prefix' must be a short branch-name prefix")]

@@ -20,7 +20,7 @@ public sealed class DoctorTests : IDisposable
 
         using var document = JsonDocument.Parse(result.Stdout);
         var checks = document.RootElement.GetProperty("checks").EnumerateArray().ToList();
-        checks.Select(c => c.GetProperty("name").GetString()).ShouldBe(["git", "bwrap", "rg", "ctags", "store", "server", "models"]);
+        checks.Select(c => c.GetProperty("name").GetString()).ShouldBe(["git", "bwrap", "socat", "limits", "rg", "ctags", "store", "server", "models"]);
         checks.ShouldAllBe(c => new[] { "ok", "warn", "fail" }.Contains(c.GetProperty("status").GetString()));
         var anyFail = checks.Any(c => c.GetProperty("status").GetString() == "fail");
         result.ExitCode.ShouldBe(anyFail ? ExitCodes.TaskFailed : ExitCodes.Ok);
@@ -30,6 +30,12 @@ public sealed class DoctorTests : IDisposable
         server.GetProperty("fix").GetString()!.ShouldContain("nightshift up");
         var models = checks.Single(c => c.GetProperty("name").GetString() == "models");
         models.GetProperty("detail").GetString()!.ShouldContain("ANTHROPIC_API_KEY");
+        var limits = checks.Single(c => c.GetProperty("name").GetString() == "limits");
+        limits.GetProperty("detail").GetString()!.ShouldContain("rlimits");
+        if (limits.GetProperty("status").GetString() == "warn")
+        {
+            limits.GetProperty("fix").GetString()!.ShouldContain("Sandbox:RequireCgroupLimits");
+        }
         result.Stdout.ShouldNotContain(Secret);
         result.Stderr.ShouldNotContain(Secret);
     }
@@ -58,6 +64,8 @@ public sealed class DoctorTests : IDisposable
             result.ExitCode.ShouldBe(ExitCodes.TaskFailed, result.ToString());
             result.Stdout.ShouldContain("FAIL  git");
             result.Stdout.ShouldContain("apt-get install git");
+            result.Stdout.ShouldContain("warn  socat");
+            result.Stdout.ShouldContain("apt-get install socat");
             result.Stdout.ShouldContain("FAIL  bwrap");
             result.Stdout.ShouldContain("warn  rg");
         }

@@ -15,6 +15,8 @@ public sealed class UpCommandTests
         var info = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(server.DataDirectory, "server.json")));
         info.RootElement.GetProperty("url").GetString().ShouldBe(server.Url.ToString().TrimEnd('/'));
         await TestKit.TestDefaults.WaitUntilAsync(() => server.Output.Contains("token", StringComparison.OrdinalIgnoreCase), "up prints where the token is");
+        await TestKit.TestDefaults.WaitUntilAsync(() => server.Output.Contains("sandbox limits: ", StringComparison.Ordinal), "up says which sandbox limits are in force");
+        server.Output.ShouldContain("rlimits");
 
         var run = await CliProcess.RunAsync(["submit", "--repo", "https://github.com/example/app", "fix the bug", "--follow", .. data]);
 

@@ -1,8 +1,0 @@
-namespace Nightshift.Agent.Configuration;
-
-public enum RepoNetworkPolicy
-{
-    Off,
-    Setup,
-    On,
-}

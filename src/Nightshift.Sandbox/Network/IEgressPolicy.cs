@@ -1,0 +1,17 @@
+using System.Net;
+
+namespace Nightshift.Sandbox.Network;
+
+/// <summary>
+/// Decides which connections the egress proxy makes for a jailed command. The proxy asks <see cref="CheckTarget"/>
+/// before it resolves the name (allow-lists by host name belong there), then <see cref="CheckAddress"/> for every
+/// address the name resolved to, and connects only to an address that was checked.
+/// </summary>
+public interface IEgressPolicy
+{
+    /// <summary>Null to go on to resolving the name; otherwise why the target is refused (a person reads it).</summary>
+    string? CheckTarget(EgressTarget target);
+
+    /// <summary>Null when <paramref name="address"/> may be connected to for <paramref name="target"/>; otherwise why not.</summary>
+    string? CheckAddress(EgressTarget target, IPAddress address);
+}

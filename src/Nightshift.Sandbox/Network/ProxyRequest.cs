@@ -1,0 +1,4 @@
+namespace Nightshift.Sandbox.Network;
+
+/// <summary>A request head the egress proxy accepted: the target and, for plain HTTP, the head to send on.</summary>
+internal sealed record ProxyRequest(EgressTarget Target, bool Tunnel, string? ForwardedHead);
