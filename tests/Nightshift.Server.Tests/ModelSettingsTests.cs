@@ -133,7 +133,8 @@ public sealed class ModelSettingsTests
 
         using var response = await server.Client.PostAsJsonAsync("/api/v1/tasks", new { repo = repo.RemotePath, instruction = "Say hello", maxAttempts = 1 });
         var id = (await ApiCalls.ReadJsonAsync(response)).GetProperty("id").GetString()!;
-        await ApiCalls.WaitForStatusAsync(server.Client, id, "failed");
+        // One attempt that failed: retries exhausted, so the task is in the dead letter.
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "dead");
 
         var task = await ApiCalls.GetTaskAsync(server.Client, id);
         task.GetProperty("lastError").GetString().ShouldNotBeNull().ShouldContain("[REDACTED]");
