@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Models.Selection;
@@ -15,7 +16,8 @@ public static class ModelsServiceCollectionExtensions
     public static IServiceCollection AddNightshiftModels(this IServiceCollection services, IConfiguration? configuration = null, Action<ModelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<ModelOptions>();
+        var options = services.AddOptions<ModelOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
         if (configuration is not null)
         {
             options.Bind(configuration.GetSection(ModelOptions.SectionName));

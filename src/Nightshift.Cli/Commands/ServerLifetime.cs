@@ -37,7 +37,7 @@ internal static class ServerLifetime
         }
     }
 
-    /// <exception cref="StartFailedException">the port is taken, the store cannot be opened, …</exception>
+    /// <exception cref="StartFailedException">a setting is unusable (named), the port is taken, the store cannot be opened, …</exception>
     public static async Task StartAsync(IHost host, CancellationToken cancellationToken)
     {
         try
@@ -51,6 +51,10 @@ internal static class ServerLifetime
         catch (StoreConfigurationException error)
         {
             throw new StartFailedException(error.Message, error);
+        }
+        catch (Exception error) when (SettingsError.TryDescribe(error, out var message))
+        {
+            throw new StartFailedException(message, error);
         }
         catch (IOException error)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nightshift.Core.Configuration;
 
 namespace Nightshift.Sandbox.Internal;
 
@@ -44,6 +45,25 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
                 failures.Add($"Sandbox:EtcEntries entry '{entry}' is not allowed: give names relative to /etc, never shadow, gshadow, sudoers or ssl/private (use ssl/certs; passwd and group are the jail's own)");
             }
         }
+        failures.AddRange(LimitProblems(options.DefaultLimits));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IReadOnlyList<string> LimitProblems(SandboxLimits? limits)
+    {
+        var checks = new SettingChecks();
+        if (limits is null)
+        {
+            return checks.Fail("Sandbox:DefaultLimits", "is empty; remove it to take the defaults").Failures;
+        }
+        // A missing field means no limit; a present one must be a usable limit.
+        checks.Range("Sandbox:DefaultLimits:CpuSeconds", limits.CpuSeconds ?? 1, 1, 7 * 24 * 3600)
+            .Range("Sandbox:DefaultLimits:MemoryBytes", limits.MemoryBytes ?? (16L << 20), 16L << 20, long.MaxValue)
+            .Range("Sandbox:DefaultLimits:AddressSpaceBytes", limits.AddressSpaceBytes ?? (64L << 20), 64L << 20, long.MaxValue)
+            .Range("Sandbox:DefaultLimits:FileSizeBytes", limits.FileSizeBytes ?? 1024, 1024, long.MaxValue)
+            .Range("Sandbox:DefaultLimits:OpenFiles", limits.OpenFiles ?? 64, 64, 1 << 20)
+            .Range("Sandbox:DefaultLimits:Processes", limits.Processes ?? 8, 8, 1 << 22)
+            .Range("Sandbox:DefaultLimits:TmpfsBytes", limits.TmpfsBytes ?? (1L << 20), 1L << 20, long.MaxValue);
+        return checks.Failures;
     }
 }

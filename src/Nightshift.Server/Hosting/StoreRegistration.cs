@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nightshift.Storage;
 
 namespace Nightshift.Server.Hosting;
@@ -12,7 +14,8 @@ internal static class StoreRegistration
     /// </summary>
     public static void Add(IServiceCollection services, NightshiftServerOptions options)
     {
-        services.AddOptions<StoreOptions>().BindConfiguration(Section);
+        services.AddOptions<StoreOptions>().BindConfiguration(Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
         services.AddNightshiftStorage(store =>
         {
             store.DataDirectory = options.DataDirectory;
