@@ -83,7 +83,7 @@ public sealed class SettingChecks
 
     private static string Clip(string value)
     {
-        var clean = new string([.. value.Select(c => char.IsControl(c) ? '?' : c)]);
+        var clean = new string(value.Select(c => char.IsControl(c) ? '?' : c).ToArray());
         return clean.Length > 200 ? clean[..200] + "…" : clean;
     }
 }

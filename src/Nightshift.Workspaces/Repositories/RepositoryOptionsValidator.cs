@@ -21,7 +21,7 @@ internal sealed class RepositoryOptionsValidator : IValidateOptions<RepositoryOp
             var bare = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
             if (bare.Length is 0 or > 253 || !bare.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '[' or ']'))
             {
-                checks.Fail($"Repositories:AllowedHosts:{i}", $"is '{new string([.. host.Take(100).Select(c => char.IsControl(c) ? '?' : c)])}'; give a host name such as github.com, or *.example.com for its sub-domains");
+                checks.Fail($"Repositories:AllowedHosts:{i}", $"is '{new string(host.Take(100).Select(c => char.IsControl(c) ? '?' : c).ToArray())}'; give a host name such as github.com, or *.example.com for its sub-domains");
             }
         }
         return checks.Failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(checks.Failures);
