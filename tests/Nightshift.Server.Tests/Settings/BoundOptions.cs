@@ -25,9 +25,15 @@ internal static class BoundOptions
             .Select(d => d.ServiceType)
             .Where(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IOptionsChangeTokenSource<>))
             .Select(t => t.GetGenericArguments()[0])
+            // The framework's own (Logging:*, host filtering, metrics) are the framework's to document.
+            .Where(t => t.Namespace?.StartsWith("Nightshift.", StringComparison.Ordinal) == true)
             .Distinct()
             .OrderBy(t => t.Name, StringComparer.Ordinal),
     ];
+
+    /// <summary>Whether <paramref name="services"/> binds <paramref name="type"/> from configuration.</summary>
+    public static bool Binds(IServiceCollection services, Type type) =>
+        services.Any(d => d.ServiceType == typeof(IOptionsChangeTokenSource<>).MakeGenericType(type));
 
     /// <summary>The section a type is bound from, declared by its <c>SectionName</c> (or <c>Section</c>) constant.</summary>
     public static string? SectionOf(Type type) =>
