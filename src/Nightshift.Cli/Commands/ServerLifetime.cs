@@ -35,6 +35,10 @@ internal static class ServerLifetime
         {
             throw new StartFailedException(error.Message, error);
         }
+        catch (Exception error) when (SettingsError.TryDescribe(error, out var message))
+        {
+            throw new StartFailedException(message, error);
+        }
     }
 
     /// <exception cref="StartFailedException">a setting is unusable (named), the port is taken, the store cannot be opened, …</exception>

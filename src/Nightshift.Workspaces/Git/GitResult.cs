@@ -21,6 +21,6 @@ internal sealed partial record GitResult(int ExitCode, string Stdout, string Std
             : text;
     }
 
-    [GeneratedRegex(@"returned error: 30[1237]\b")]
+    [GeneratedRegex(@"returned error: 30[12378]\b")]
     private static partial Regex RedirectRefused();
 }
