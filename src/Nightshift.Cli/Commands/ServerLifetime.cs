@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Nightshift.Core.Errors;
 using Nightshift.Server.Hosting;
 
@@ -46,6 +47,9 @@ internal static class ServerLifetime
     {
         try
         {
+            // Every ValidateOnStart section at once, before any hosted service is created: the host's own check runs
+            // after them, so a service reading a bad section first would name that one only (and log a stack trace).
+            host.Services.GetService<IStartupValidator>()?.Validate();
             await host.StartAsync(cancellationToken);
         }
         catch (ServerConfigurationException error)

@@ -18,18 +18,11 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         {
             failures.Add($"Sandbox:DefaultTimeout must be above zero and at most Sandbox:MaxTimeout ({options.MaxTimeout}); it is {options.DefaultTimeout}");
         }
-        if (options.DefaultMaxOutputChars is < 64 or > (64 << 20))
-        {
-            failures.Add($"Sandbox:DefaultMaxOutputChars must be between 64 and {64 << 20}; it is {options.DefaultMaxOutputChars}");
-        }
-        if (options.MaxLineChars is < 80 or > (1 << 20))
-        {
-            failures.Add($"Sandbox:MaxLineChars must be between 80 and {1 << 20}; it is {options.MaxLineChars}");
-        }
-        if (options.ReadyJails is < 0 or > MaxReadyJails)
-        {
-            failures.Add($"Sandbox:ReadyJails must be between 0 (off) and {MaxReadyJails}; it is {options.ReadyJails}");
-        }
+        failures.AddRange(new SettingChecks()
+            .Range("Sandbox:DefaultMaxOutputChars", options.DefaultMaxOutputChars, 64, 64 << 20)
+            .Range("Sandbox:MaxLineChars", options.MaxLineChars, 80, 1 << 20)
+            .Range("Sandbox:ReadyJails", options.ReadyJails, 0, MaxReadyJails)
+            .Failures);
         foreach (var path in options.ToolchainPaths ?? [])
         {
             if (!Path.IsPathFullyQualified(path ?? ""))
