@@ -29,7 +29,8 @@ internal static class ErrorReporter
                 return ExitCodes.ServerUnreachable;
             case ApiException api:
                 // A validation problem's detail repeats its field errors; they are printed once, below a short title.
-                output.Error("error: " + (api.Problem.Errors.Count > 0
+                var repeatsFields = api.Problem.Errors.Values.SelectMany(m => m).Any(m => m.Length > 0 && api.Message.Contains(m, StringComparison.Ordinal));
+                output.Error("error: " + (repeatsFields
                     ? SafeText.Clean(api.Problem.Title ?? "the server refused the values given", 200) + ":"
                     : SafeText.Clean(api.Message, 2000)));
                 WriteFieldErrors(output, api.Problem.Errors);
