@@ -29,7 +29,8 @@ public static class AgentServiceCollectionExtensions
     {
         services.AddNightshiftSandbox();
         services.AddNightshiftWorkspaces();
-        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName);
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         // The Models section (models, keys' endpoints, prices, resilience, fallbacks, recording, replay folder) is
         // validated when the host starts; environment variables still win over it.
@@ -42,9 +43,8 @@ public static class AgentServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         // One map builder for the worker's life: its caches are what keep maps from being rebuilt per task.
         services.TryAddSingleton<RepoMapBuilder>();
-        services.AddOptions<DagOptions>().BindConfiguration(DagOptions.SectionName).Validate(
-            o => o.MaxParallelism is >= 1 and <= DagOptions.MaxAllowedParallelism,
-            $"Agent:Dag:MaxParallelism must be between 1 and {DagOptions.MaxAllowedParallelism}; set it in appsettings.json or as NIGHTSHIFT__Agent__Dag__MaxParallelism");
+        services.AddOptions<DagOptions>().BindConfiguration(DagOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DagOptions>, DagOptionsValidator>());
         services.TryAddSingleton<ISubtaskScheduler>(sp => sp.GetRequiredService<IOptions<DagOptions>>().Value.MaxParallelism > 1
             ? new ParallelSubtaskScheduler(
                 sp.GetRequiredService<WorkspaceManager>(),

@@ -18,7 +18,8 @@ public static class ModelsServiceCollectionExtensions
     public static IServiceCollection AddNightshiftModels(this IServiceCollection services, IConfiguration? configuration = null, Action<ModelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<ModelOptions>();
+        var options = services.AddOptions<ModelOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
         if (configuration is not null)
         {
             options.Bind(configuration.GetSection(ModelOptions.SectionName));
@@ -31,8 +32,6 @@ public static class ModelsServiceCollectionExtensions
         {
             options.Configure(configure);
         }
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
         services.TryAddSingleton(ModelEnvironment.Process);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new ChatClientFactory(

@@ -18,7 +18,8 @@ public sealed class SandboxOptions
     public bool AllowUnsandboxed { get; set; }
 
     /// <summary>Limits for commands whose spec leaves them unset; a null field means no limit.</summary>
-    public SandboxLimits DefaultLimits { get; set; } = SandboxLimits.Default;
+    // A copy: the configuration binder sets properties on the object it finds, and must never change the shared default.
+    public SandboxLimits DefaultLimits { get; set; } = SandboxLimits.Default with { };
 
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -10,7 +10,7 @@ public static class SandboxServiceCollectionExtensions
     /// <summary>Registers <see cref="ISandbox"/> (bubblewrap), <see cref="SandboxProbe"/> and the <c>Sandbox</c> options section.</summary>
     public static IServiceCollection AddNightshiftSandbox(this IServiceCollection services)
     {
-        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName);
+        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BubblewrapSandbox>();

@@ -5,6 +5,9 @@ namespace Nightshift.Storage;
 /// <summary>Tuning of the store and its queue. The defaults suit both the embedded and the scaled-out set-up.</summary>
 public sealed class StoreOptions
 {
+    /// <summary>The configuration section the hosts bind these from.</summary>
+    public const string SectionName = "Storage";
+
     /// <summary>
     /// Data folder, used by <see cref="StorageServiceCollectionExtensions.AddNightshiftStorage"/> only;
     /// null resolves it as the CLI does (NIGHTSHIFT_DATA, else ~/.local/share/nightshift).

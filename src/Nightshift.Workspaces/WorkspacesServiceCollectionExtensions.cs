@@ -14,8 +14,9 @@ public static class WorkspacesServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddNightshiftWorkspaces(this IServiceCollection services)
     {
-        services.AddOptions<RepositoryOptions>().BindConfiguration(RepositoryOptions.SectionName);
-        services.AddOptions<WorkspaceOptions>().BindConfiguration(WorkspaceOptions.SectionName);
+        services.AddOptions<RepositoryOptions>().BindConfiguration(RepositoryOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RepositoryOptions>, RepositoryOptionsValidator>());
+        services.AddOptions<WorkspaceOptions>().BindConfiguration(WorkspaceOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkspaceOptions>, WorkspaceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RepositoryPolicy>();

@@ -19,9 +19,16 @@ public sealed class UsageApiTests(PostgresCluster cluster) : IClassFixture<Postg
 
     private static async Task ReportAfterOneTaskAsync(string? database)
     {
-        await using var server = await DashboardServer.StartAsync(database: database);
+        await using var server = await DashboardServer.StartAsync(hold: true, database: database);
         var id = await server.SubmitAsync("Return 2");
+        await server.Executor.Holding.WaitAsync(TestDefaults.Timeout);
+        // Held until it has run for a measurable time, so the average below cannot be a constant zero.
+        var started = (await server.Store.FindAsync(id))!.StartedAt!.Value;
+        await TestDefaults.WaitUntilAsync(() => DateTimeOffset.UtcNow - started >= TimeSpan.FromMilliseconds(400), "the task has run for 400 ms");
+        server.Executor.Release();
         await server.WaitForStatusAsync(id, "succeeded");
+        var finishedTask = (await server.Store.FindAsync(id))!;
+        var expectedSeconds = Math.Round((finishedTask.FinishedAt!.Value - finishedTask.StartedAt!.Value).TotalMilliseconds / 1000.0, 1);
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         var byDay = await GetAsync(server, "/api/v1/usage");
@@ -40,7 +47,9 @@ public sealed class UsageApiTests(PostgresCluster cluster) : IClassFixture<Postg
         day.GetProperty("costComplete").GetBoolean().ShouldBeTrue();
         day.GetProperty("tasksFinished").GetInt64().ShouldBe(1);
         day.GetProperty("successRate").GetDouble().ShouldBe(1.0);
-        day.GetProperty("averageTaskSeconds").GetDouble().ShouldBeGreaterThanOrEqualTo(0);
+        expectedSeconds.ShouldBeGreaterThanOrEqualTo(0.4);
+        day.GetProperty("averageTaskSeconds").GetDouble().ShouldBe(expectedSeconds);
+        byDay.GetProperty("total").GetProperty("averageTaskSeconds").GetDouble().ShouldBe(expectedSeconds);
         byModel.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == "scripted/dash-model")
             .GetProperty("costUsd").GetDecimal().ShouldBe(0.025m);
         var repo = byRepo.GetProperty("rows").EnumerateArray().Single();

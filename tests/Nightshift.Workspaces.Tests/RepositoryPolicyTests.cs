@@ -199,7 +199,21 @@ public sealed class RepositoryPolicyTests
 
         var error = Should.Throw<RepositoryRefusedException>(() => Policy().Resolve(repo.RemotePath));
 
-        error.Message.ShouldBe($"local repository '{repo.RemotePath}' is not allowed: only folders under Repositories:AllowedRoots are (currently none)");
+        error.Message.ShouldStartWith($"local repository '{repo.RemotePath}' is not allowed: only folders under Repositories:AllowedRoots are (currently none).");
+    }
+
+    [Fact]
+    public void Resolve_LocalRepositoryWithoutAllowedRoots_SaysEveryWayToAllowIt()
+    {
+        using var repo = TempGitRepo.Create();
+        var real = LocalPaths.RealPath(repo.RemotePath);
+
+        var error = Should.Throw<RepositoryRefusedException>(() => Policy().Resolve(repo.RemotePath));
+
+        error.Message.ShouldContain($"nightshift up --allow-repo {real}");
+        error.Message.ShouldContain($"NIGHTSHIFT__Repositories__AllowedRoots__0={real}");
+        error.Message.ShouldContain($"\"Repositories\": {{ \"AllowedRoots\": [ \"{real}\" ] }}");
+        error.Message.ShouldContain("appsettings.json in the data folder");
     }
 
     [Fact]

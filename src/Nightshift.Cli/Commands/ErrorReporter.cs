@@ -28,7 +28,11 @@ internal static class ErrorReporter
                 output.Error("start a server with `nightshift up` (or point --server / NIGHTSHIFT_SERVER at a running one)");
                 return ExitCodes.ServerUnreachable;
             case ApiException api:
-                output.Error("error: " + SafeText.Clean(api.Message, 2000));
+                // A validation problem's detail repeats its field errors; they are printed once, below a short title.
+                var repeatsFields = api.Problem.Errors.Values.SelectMany(m => m).Any(m => m.Length > 0 && api.Message.Contains(m, StringComparison.Ordinal));
+                output.Error("error: " + (repeatsFields
+                    ? SafeText.Clean(api.Problem.Title ?? "the server refused the values given", 200) + ":"
+                    : SafeText.Clean(api.Message, 2000)));
                 WriteFieldErrors(output, api.Problem.Errors);
                 if (api.Hint is not null)
                 {

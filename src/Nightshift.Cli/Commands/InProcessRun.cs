@@ -67,6 +67,10 @@ internal static class InProcessRun
         {
             throw new UsageException(e.Message);
         }
+        catch (Exception e) when (SettingsError.TryDescribe(e, out var message))
+        {
+            throw new StartFailedException(message, e);
+        }
 
         await ServerLifetime.StartAsync(host, cancellationToken);
         try

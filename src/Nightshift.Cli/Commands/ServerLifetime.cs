@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Nightshift.Core.Errors;
 using Nightshift.Server.Hosting;
 
@@ -35,13 +36,20 @@ internal static class ServerLifetime
         {
             throw new StartFailedException(error.Message, error);
         }
+        catch (Exception error) when (SettingsError.TryDescribe(error, out var message))
+        {
+            throw new StartFailedException(message, error);
+        }
     }
 
-    /// <exception cref="StartFailedException">the port is taken, the store cannot be opened, …</exception>
+    /// <exception cref="StartFailedException">a setting is unusable (named), the port is taken, the store cannot be opened, …</exception>
     public static async Task StartAsync(IHost host, CancellationToken cancellationToken)
     {
         try
         {
+            // Every ValidateOnStart section at once, before any hosted service is created: the host's own check runs
+            // after them, so a service reading a bad section first would name that one only (and log a stack trace).
+            host.Services.GetService<IStartupValidator>()?.Validate();
             await host.StartAsync(cancellationToken);
         }
         catch (ServerConfigurationException error)
@@ -51,6 +59,10 @@ internal static class ServerLifetime
         catch (StoreConfigurationException error)
         {
             throw new StartFailedException(error.Message, error);
+        }
+        catch (Exception error) when (SettingsError.TryDescribe(error, out var message))
+        {
+            throw new StartFailedException(message, error);
         }
         catch (IOException error)
         {

@@ -24,11 +24,14 @@ internal sealed class UpCommand : NightshiftCommand
 
     private readonly Option<bool> verbose = new("--verbose", "-v") { Description = "Also show the web framework's informational log lines" };
 
+    private readonly Option<string[]> allowRepo = AllowRepoOption.Create();
+
     public UpCommand(CommandContextFactory contexts) : base("up", "Run the server: API, dashboard and a worker, on the embedded store", contexts)
     {
         Options.Add(urls);
         Options.Add(workers);
         Options.Add(verbose);
+        Options.Add(allowRepo);
     }
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
@@ -39,6 +42,7 @@ internal sealed class UpCommand : NightshiftCommand
             .SelectMany(u => u.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToList();
         var slots = parse.GetValue(workers) ?? 2;
+        var allowedRoots = AllowRepoOption.Resolve(parse.GetValue(allowRepo));
         var options = new NightshiftServerOptions
         {
             DataDirectory = context.DataDirectory,
@@ -49,6 +53,7 @@ internal sealed class UpCommand : NightshiftCommand
             Token = context.ExplicitToken,
             // In JSON mode stdout carries one JSON object; the token stays in its file.
             WriteConsoleMessages = !output.Json,
+            AllowedRepositoryRoots = allowedRoots,
         };
         await using var app = ServerLifetime.Build(() => NightshiftHost.BuildServer(options, ServerLifetime.QuietFramework(parse.GetValue(verbose))));
         await ServerLifetime.StartAsync(app, cancellationToken);

@@ -24,12 +24,15 @@ internal sealed class WorkerCommand : NightshiftCommand
 
     private readonly Option<bool> verbose = new("--verbose", "-v") { Description = "Also show the web framework's informational log lines" };
 
+    private readonly Option<string[]> allowRepo = AllowRepoOption.Create();
+
     public WorkerCommand(CommandContextFactory contexts) : base("worker", "Run a worker only (scale-out): claims tasks from the store and runs them", contexts)
     {
         Options.Add(database);
         Options.Add(slots);
         Options.Add(lease);
         Options.Add(verbose);
+        Options.Add(allowRepo);
     }
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
@@ -50,6 +53,7 @@ internal sealed class WorkerCommand : NightshiftCommand
             ReclaimInterval = TimeSpan.FromSeconds(Math.Min(15, leaseSeconds)),
             RunWorker = true,
             WriteConsoleMessages = !context.Output.Json,
+            AllowedRepositoryRoots = AllowRepoOption.Resolve(parse.GetValue(allowRepo)),
         };
         using var host = ServerLifetime.Build(() => NightshiftHost.BuildWorker(options, ServerLifetime.QuietFramework(parse.GetValue(verbose))));
         await ServerLifetime.StartAsync(host, cancellationToken);

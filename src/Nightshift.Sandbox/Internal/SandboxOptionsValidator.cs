@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nightshift.Core.Configuration;
 
 namespace Nightshift.Sandbox.Internal;
 
@@ -17,18 +18,11 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         {
             failures.Add($"Sandbox:DefaultTimeout must be above zero and at most Sandbox:MaxTimeout ({options.MaxTimeout}); it is {options.DefaultTimeout}");
         }
-        if (options.DefaultMaxOutputChars is < 64 or > (64 << 20))
-        {
-            failures.Add($"Sandbox:DefaultMaxOutputChars must be between 64 and {64 << 20}; it is {options.DefaultMaxOutputChars}");
-        }
-        if (options.MaxLineChars is < 80 or > (1 << 20))
-        {
-            failures.Add($"Sandbox:MaxLineChars must be between 80 and {1 << 20}; it is {options.MaxLineChars}");
-        }
-        if (options.ReadyJails is < 0 or > MaxReadyJails)
-        {
-            failures.Add($"Sandbox:ReadyJails must be between 0 (off) and {MaxReadyJails}; it is {options.ReadyJails}");
-        }
+        failures.AddRange(new SettingChecks()
+            .Range("Sandbox:DefaultMaxOutputChars", options.DefaultMaxOutputChars, 64, 64 << 20)
+            .Range("Sandbox:MaxLineChars", options.MaxLineChars, 80, 1 << 20)
+            .Range("Sandbox:ReadyJails", options.ReadyJails, 0, MaxReadyJails)
+            .Failures);
         foreach (var path in options.ToolchainPaths ?? [])
         {
             if (!Path.IsPathFullyQualified(path ?? ""))
@@ -79,6 +73,25 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
                 failures.Add($"Sandbox:Egress:{setting} must be above zero and at most 6 hours; it is {value}");
             }
         }
+        failures.AddRange(LimitProblems(options.DefaultLimits));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IReadOnlyList<string> LimitProblems(SandboxLimits? limits)
+    {
+        var checks = new SettingChecks();
+        if (limits is null)
+        {
+            return checks.Fail("Sandbox:DefaultLimits", "is empty; remove it to take the defaults").Failures;
+        }
+        // A missing field means no limit; a present one must be a usable limit.
+        checks.Range("Sandbox:DefaultLimits:CpuSeconds", limits.CpuSeconds ?? 1, 1, 7 * 24 * 3600)
+            .Range("Sandbox:DefaultLimits:MemoryBytes", limits.MemoryBytes ?? (16L << 20), 16L << 20, long.MaxValue)
+            .Range("Sandbox:DefaultLimits:AddressSpaceBytes", limits.AddressSpaceBytes ?? (64L << 20), 64L << 20, long.MaxValue)
+            .Range("Sandbox:DefaultLimits:FileSizeBytes", limits.FileSizeBytes ?? 1024, 1024, long.MaxValue)
+            .Range("Sandbox:DefaultLimits:OpenFiles", limits.OpenFiles ?? 64, 64, 1 << 20)
+            .Range("Sandbox:DefaultLimits:Processes", limits.Processes ?? 8, 8, 1 << 22)
+            .Range("Sandbox:DefaultLimits:TmpfsBytes", limits.TmpfsBytes ?? (1L << 20), 1L << 20, long.MaxValue);
+        return checks.Failures;
     }
 }

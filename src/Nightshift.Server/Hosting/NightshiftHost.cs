@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nightshift.Agent;
 using Nightshift.Sandbox;
 using Nightshift.Workspaces;
+using Nightshift.Workspaces.Repositories;
 using Nightshift.Core.Execution;
 using Nightshift.Server.Api;
 using Nightshift.Server.Auth;
@@ -44,15 +47,16 @@ public static class NightshiftHost
         BindingPolicy.EnsureSafe(options.Urls, tokenConfigured: !string.IsNullOrWhiteSpace(token));
         var tokens = ApiTokenAuthority.Initialize(options.DataDirectory, token, options.WriteConsoleMessages ? Console.Out : null);
 
-        var limits = builder.Configuration.GetSection(ApiLimits.Section).Get<ApiLimits>() ?? new ApiLimits();
         builder.WebHost.UseUrls([.. options.Urls]);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
-        });
 
         var services = builder.Services;
+        services.AddOptions<ApiLimits>().BindConfiguration(ApiLimits.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiLimits>, ApiLimitsValidator>());
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiLimits>>((kestrel, limits) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+        });
         services.AddSingleton(tokens);
         services.AddSingleton<TaskService>();
         services.AddSingleton<TaskEventHub>();
@@ -62,7 +66,8 @@ public static class NightshiftHost
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
-        services.AddOptions<SseOptions>().BindConfiguration(SseOptions.Section);
+        services.AddOptions<SseOptions>().BindConfiguration(SseOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, SseOptionsValidator>());
         services.AddNightshiftRateLimiting();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
@@ -124,6 +129,16 @@ public static class NightshiftHost
         services.AddNightshiftAgent();
         services.PostConfigure<WorkspaceOptions>(workspaces => workspaces.DataDirectory ??= options.DataDirectory);
         services.PostConfigure<SandboxOptions>(sandbox => sandbox.StateDirectory ??= Path.Combine(options.DataDirectory, "sandbox"));
+        if (options.AllowedRepositoryRoots.Count > 0)
+        {
+            services.PostConfigure<RepositoryOptions>(repositories =>
+            {
+                foreach (var root in options.AllowedRepositoryRoots)
+                {
+                    repositories.AllowedRoots.Add(root);
+                }
+            });
+        }
         services.TryAddSingleton<IRepositoryGate, PolicyRepositoryGate>();
     }
 

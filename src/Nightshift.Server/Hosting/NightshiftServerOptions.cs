@@ -38,6 +38,11 @@ public sealed class NightshiftServerOptions
     /// <summary>How often the worker returns tasks with expired leases to the queue.</summary>
     public TimeSpan ReclaimInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Folders added to <c>Repositories:AllowedRoots</c> for this process (<c>--allow-repo</c>), on top of the configured ones.
+    /// </summary>
+    public IReadOnlyList<string> AllowedRepositoryRoots { get; set; } = [];
+
     /// <summary>Whether to print the token and listening lines on standard output.</summary>
     public bool WriteConsoleMessages { get; set; } = true;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nightshift.Server.Auth;
 using Nightshift.Server.Problems;
@@ -15,8 +16,8 @@ internal static class ApiRateLimiting
     /// </summary>
     public static IServiceCollection AddNightshiftRateLimiting(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section)
-            .Validate(s => s.Burst >= 1 && s.PermitsPerSecond >= 1, "RateLimiting:Burst and RateLimiting:PermitsPerSecond must be at least 1");
+        services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitSettings>, RateLimitSettingsValidator>());
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>, ApiTokenAuthority>((limiter, settings, tokens) =>
         {

@@ -1,6 +1,8 @@
+using System.Text.RegularExpressions;
+
 namespace Nightshift.Workspaces.Git;
 
-internal sealed record GitResult(int ExitCode, string Stdout, string Stderr)
+internal sealed partial record GitResult(int ExitCode, string Stdout, string Stderr)
 {
     public bool Succeeded => ExitCode == 0;
 
@@ -9,6 +11,16 @@ internal sealed record GitResult(int ExitCode, string Stdout, string Stderr)
     {
         var lines = Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var text = string.Join(" / ", lines.TakeLast(4));
-        return text.Length == 0 ? $"git exited with code {ExitCode}" : text;
+        if (text.Length == 0)
+        {
+            return $"git exited with code {ExitCode}";
+        }
+        return RedirectRefused().IsMatch(Stderr)
+            ? text + " (the server answered with a redirect; Nightshift never follows redirects from a repository host, because "
+                + "they could lead anywhere the repository policy does not allow: give the repository's final URL instead)"
+            : text;
     }
+
+    [GeneratedRegex(@"returned error: 30[12378]\b")]
+    private static partial Regex RedirectRefused();
 }

@@ -164,7 +164,9 @@ internal sealed partial class GitRunner(string gitExecutable, GitHome home, Time
         new("protocol.ssh.allow", "always"),
         new("protocol.file.allow", invocation.AllowFileProtocol ? "always" : "never"),
         new("protocol.http.allow", invocation.AllowHttpProtocol ? "always" : "never"),
-        new("http.followRedirects", "initial"),
+        // A host on the allow-list could otherwise redirect git to any address (a private network, a metadata
+        // endpoint); the policy checked the URL given, not where a redirect leads, so no redirect is followed.
+        new("http.followRedirects", "false"),
         new("submodule.recurse", "false"),
         new("fetch.recurseSubmodules", "false"),
         new("push.recurseSubmodules", "no"),

@@ -135,7 +135,12 @@ public sealed partial class RepositoryPolicy(IOptions<RepositoryOptions> options
         if (!roots.Any(root => LocalPaths.IsUnder(real, root)))
         {
             var current = roots.Count == 0 ? "none" : string.Join(", ", roots);
-            throw Refused($"local repository '{Display(value)}' is not allowed: only folders under Repositories:AllowedRoots are (currently {current})");
+            var folder = Display(real);
+            throw Refused(
+                $"local repository '{Display(value)}' is not allowed: only folders under Repositories:AllowedRoots are (currently {current}). "
+                + $"To allow it, restart the server with `nightshift up --allow-repo {folder}` (or `nightshift worker --allow-repo {folder}`), "
+                + $"or set the environment variable NIGHTSHIFT__Repositories__AllowedRoots__0={folder}, "
+                + $"or add \"Repositories\": {{ \"AllowedRoots\": [ \"{folder}\" ] }} to appsettings.json in the data folder");
         }
         if (!Directory.Exists(real))
         {

@@ -189,7 +189,7 @@ public sealed class ParallelExecutionTests
     {
         using var harness = new ExecutorHarness(new PlanScript(Plan(("a", []))).Model, s => s["Agent:Dag:MaxParallelism"] = value);
 
-        Should.Throw<OptionsValidationException>(() => harness.Executor).Message.ShouldContain("Agent:Dag:MaxParallelism must be between 1 and 16");
+        Should.Throw<OptionsValidationException>(() => harness.Executor).Message.ShouldContain($"Agent:Dag:MaxParallelism is {value}; give a whole number from 1 to 16");
     }
 
     private static ExecutorHarness Harness(PlanScript script, Action<Dictionary<string, string?>>? settings = null) =>
