@@ -13,6 +13,7 @@ using Nightshift.Models;
 using Nightshift.Models.Selection;
 using Nightshift.Sandbox;
 using Nightshift.Workspaces;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Agent;
 
@@ -47,7 +48,7 @@ public static class AgentServiceCollectionExtensions
             $"Agent:Dag:MaxParallelism must be between 1 and {DagOptions.MaxAllowedParallelism}; set it in appsettings.json or as NIGHTSHIFT__Agent__Dag__MaxParallelism");
         services.TryAddSingleton<ISubtaskScheduler>(sp => sp.GetRequiredService<IOptions<DagOptions>>().Value.MaxParallelism > 1
             ? new ParallelSubtaskScheduler(
-                sp.GetRequiredService<WorkspaceManager>(),
+                sp.GetRequiredService<ISubtaskWorkspaces>(),
                 sp.GetRequiredService<IOptions<DagOptions>>(),
                 sp.GetRequiredService<ILogger<ParallelSubtaskScheduler>>())
             : new SequentialSubtaskScheduler());
