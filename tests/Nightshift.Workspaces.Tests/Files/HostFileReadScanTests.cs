@@ -23,6 +23,7 @@ public sealed partial class HostFileReadScanTests
         ["src/Nightshift.Cli/Connection/ConnectionResolver.cs"] = (1, "the operator's token file, size-checked first"),
         ["src/Nightshift.Forges/LocalForge.cs"] = (1, "pull request records the worker wrote under <data>/forge"),
         ["src/Nightshift.Models/Recording/CassetteWriter.cs"] = (1, "writes (not reads) a cassette the operator asked to record"),
+        ["src/Nightshift.Models/Replay/FileStatus.cs"] = (1, "opens a replay cassette under Models:ReplayDirectory only while it is still the regular file statx saw (no FIFO, device or link), never a worktree"),
         ["src/Nightshift.Models/Replay/ReplayChatClient.cs"] = (1, "a replay cassette; where it may come from is the replay setting's business (issue 17 item 7), never a worktree"),
         ["src/Nightshift.Sandbox/Internal/CgroupJail.cs"] = (3, "cgroupfs and /proc files of the worker's own jails"),
         ["src/Nightshift.Sandbox/Internal/CgroupSupport.cs"] = (3, "/proc/self and cgroupfs of the worker process"),
