@@ -39,7 +39,7 @@ internal sealed partial class WorktreePool(WorkspaceContext context) : IAsyncDis
     // Validated as Workspaces:SpareWorktrees; clamped again for managers built without the options validator.
     private int SpareCount => Math.Clamp(context.Options.SpareWorktrees, 0, WorkspaceOptionsValidator.MaxSpareWorktrees);
 
-    /// <summary>Completes once no spare job is running or queued (tests and the benchmark wait on it).</summary>
+    /// <summary>Completes once no spare job is running or queued: the benchmark times preparation with no spare being checked out beside it.</summary>
     public async Task WhenSparesSettledAsync()
     {
         while (true)
