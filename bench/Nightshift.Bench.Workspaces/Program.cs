@@ -42,38 +42,38 @@ GitCli.Run(repo.RemotePath, "gc", "--quiet");
 
 var data = repo.NewFolder("data");
 // The defaults: a spare worktree per repository, parallel checkout.
-await using var manager = new WorkspaceManager(
+await using var manager = new WorkspaceServices(
     new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
     Options.Create(new WorkspaceOptions { DataDirectory = data }),
     time,
-    NullLogger<WorkspaceManager>.Instance);
+    NullLogger<WorkspaceServices>.Instance);
 
 // The same data folder without spares: every task checks out all its files (fetch + new worktree).
-await using var fresh = new WorkspaceManager(
+await using var fresh = new WorkspaceServices(
     new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
     Options.Create(new WorkspaceOptions { DataDirectory = data, SpareWorktrees = 0 }),
     time,
-    NullLogger<WorkspaceManager>.Instance);
+    NullLogger<WorkspaceServices>.Instance);
 
 // The same data folder with git's sequential checkout, the path before parallel checkout, measured for comparison.
-await using var sequential = new WorkspaceManager(
+await using var sequential = new WorkspaceServices(
     new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
     Options.Create(new WorkspaceOptions { DataDirectory = data, CheckoutWorkers = 1, SpareWorktrees = 0 }),
     time,
-    NullLogger<WorkspaceManager>.Instance);
+    NullLogger<WorkspaceServices>.Instance);
 
 // The same data folder with worktree reuse turned on (Workspaces:MaxParkedWorktrees), measured on request.
-await using var reusing = new WorkspaceManager(
+await using var reusing = new WorkspaceServices(
     new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
     Options.Create(new WorkspaceOptions { DataDirectory = data, MaxParkedWorktrees = 1, SpareWorktrees = 0 }),
     time,
-    NullLogger<WorkspaceManager>.Instance);
+    NullLogger<WorkspaceServices>.Instance);
 
 // First use creates the mirror: printed, not part of the steady-state goal.
 var firstStart = time.GetTimestamp();
-var first = await manager.PrepareAsync(new WorkspaceRequest(NewId(0), repo.RemotePath, Title: "warm up"));
+var first = await manager.Tasks.PrepareAsync(new WorkspaceRequest(NewId(0), repo.RemotePath, Title: "warm up"));
 var firstMs = time.GetElapsedTime(firstStart).TotalMilliseconds;
-await manager.ReleaseAsync(first);
+await manager.Tasks.ReleaseAsync(first);
 
 var ready = new List<double>();
 var readySpare = new List<double>();
@@ -90,35 +90,35 @@ for (var run = 1; run <= runs; run++)
 
     // Not timed: the spare is made while the previous task works. The spare was made before the commit above, so the
     // switch has that commit's change to write, as it would on an active repository.
-    await manager.WhenSparesSettledAsync();
+    await manager.Pool.WhenSparesSettledAsync();
     // Counted so a spare that silently failed to be made cannot pass the path without one off as the spare figure.
     if (Directory.Exists(Path.Combine(data, "spares")) && Directory.EnumerateFiles(Path.Combine(data, "spares"), "*.ready", SearchOption.AllDirectories).Any())
     {
         sparesReady++;
     }
     var start = time.GetTimestamp();
-    var spareWorkspace = await manager.PrepareAsync(new WorkspaceRequest(NewId(3000 + run), repo.RemotePath, Title: $"spare run {run}"));
+    var spareWorkspace = await manager.Tasks.PrepareAsync(new WorkspaceRequest(NewId(3000 + run), repo.RemotePath, Title: $"spare run {run}"));
     readySpare.Add(time.GetElapsedTime(start).TotalMilliseconds);
-    await manager.ReleaseAsync(spareWorkspace);
+    await manager.Tasks.ReleaseAsync(spareWorkspace);
     // Also keeps the next spare's checkout from competing with the runs timed below.
-    await manager.WhenSparesSettledAsync();
+    await manager.Pool.WhenSparesSettledAsync();
 
     start = time.GetTimestamp();
-    var workspace = await fresh.PrepareAsync(new WorkspaceRequest(NewId(run), repo.RemotePath, Title: $"benchmark run {run}"));
+    var workspace = await fresh.Tasks.PrepareAsync(new WorkspaceRequest(NewId(run), repo.RemotePath, Title: $"benchmark run {run}"));
     ready.Add(time.GetElapsedTime(start).TotalMilliseconds);
-    await fresh.ReleaseAsync(workspace);
+    await fresh.Tasks.ReleaseAsync(workspace);
 
     start = time.GetTimestamp();
-    var sequentialWorkspace = await sequential.PrepareAsync(new WorkspaceRequest(NewId(2000 + run), repo.RemotePath, Title: $"sequential run {run}"));
+    var sequentialWorkspace = await sequential.Tasks.PrepareAsync(new WorkspaceRequest(NewId(2000 + run), repo.RemotePath, Title: $"sequential run {run}"));
     readySequential.Add(time.GetElapsedTime(start).TotalMilliseconds);
-    await sequential.ReleaseAsync(sequentialWorkspace);
+    await sequential.Tasks.ReleaseAsync(sequentialWorkspace);
 
     if (withParked)
     {
         start = time.GetTimestamp();
-        var reusedWorkspace = await reusing.PrepareAsync(new WorkspaceRequest(NewId(1000 + run), repo.RemotePath, Title: $"reuse run {run}"));
+        var reusedWorkspace = await reusing.Tasks.PrepareAsync(new WorkspaceRequest(NewId(1000 + run), repo.RemotePath, Title: $"reuse run {run}"));
         readyReused.Add(time.GetElapsedTime(start).TotalMilliseconds);
-        await reusing.ReleaseAsync(reusedWorkspace);
+        await reusing.Tasks.ReleaseAsync(reusedWorkspace);
     }
 
     cloneNoLocal.Add(TimeClone(["clone", "--quiet", "--no-local", repo.RemotePath], run, "network-like"));

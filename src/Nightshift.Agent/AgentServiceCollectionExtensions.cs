@@ -13,6 +13,7 @@ using Nightshift.Models;
 using Nightshift.Models.Selection;
 using Nightshift.Sandbox;
 using Nightshift.Workspaces;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Agent;
 
@@ -47,7 +48,7 @@ public static class AgentServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DagOptions>, DagOptionsValidator>());
         services.TryAddSingleton<ISubtaskScheduler>(sp => sp.GetRequiredService<IOptions<DagOptions>>().Value.MaxParallelism > 1
             ? new ParallelSubtaskScheduler(
-                sp.GetRequiredService<WorkspaceManager>(),
+                sp.GetRequiredService<ISubtaskWorkspaces>(),
                 sp.GetRequiredService<IOptions<DagOptions>>(),
                 sp.GetRequiredService<ILogger<ParallelSubtaskScheduler>>())
             : new SequentialSubtaskScheduler());

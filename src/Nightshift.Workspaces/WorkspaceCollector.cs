@@ -10,13 +10,14 @@ namespace Nightshift.Workspaces;
 /// git's stale worktree bookkeeping, and
 /// evicts the least recently used idle mirrors while they exceed <see cref="WorkspaceOptions.MirrorDiskBudgetBytes"/>.
 /// </summary>
-public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger<WorkspaceCollector> logger)
+public sealed partial class WorkspaceCollector(WorkspaceServices workspaces, ILogger<WorkspaceCollector> logger)
 {
     public async Task<CollectionReport> CollectAsync(CancellationToken cancellationToken = default)
     {
-        var layout = manager.Layout;
-        var options = manager.Options;
-        var now = manager.Time.GetUtcNow();
+        var context = workspaces.Context;
+        var layout = context.Layout;
+        var options = context.Options;
+        var now = context.Time.GetUtcNow();
         layout.EnsureCreated();
         var removed = 0;
 
@@ -28,7 +29,7 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
                 : record.LastUsedAt + options.AbandonedWorktreeRetention <= now;
             if (expired)
             {
-                await manager.RemoveAsync(record, cancellationToken: cancellationToken);
+                await workspaces.TaskWorktrees.RemoveAsync(record, cancellationToken: cancellationToken);
                 removed++;
             }
         }
@@ -46,8 +47,8 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
             }
         }
 
-        removed += manager.CollectParked();
-        var sparesRemoved = await manager.CollectSparesAsync(cancellationToken);
+        removed += workspaces.Pool.CollectParked();
+        var sparesRemoved = await workspaces.Pool.CollectSparesAsync(cancellationToken);
 
         var mirrors = new List<(string Key, string Path, long Bytes, DateTime Used)>();
         foreach (var mirror in Directory.EnumerateDirectories(layout.Mirrors, "*.git"))
@@ -58,10 +59,10 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
                 continue;
             }
             var key = name[..^4];
-            await using (await RepositoryLocks.AcquireAsync(layout.MirrorLock(key), manager.Time, cancellationToken))
+            await using (await RepositoryLocks.AcquireAsync(layout.MirrorLock(key), context.Time, cancellationToken))
             {
-                manager.SanitizeMirror(mirror);
-                await manager.Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+                context.SanitizeMirror(mirror);
+                await context.Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
             }
             var usedFile = layout.MirrorUsed(key);
             var used = File.Exists(usedFile) ? File.GetLastWriteTimeUtc(usedFile) : Directory.GetLastWriteTimeUtc(mirror);
@@ -77,7 +78,7 @@ public sealed partial class WorkspaceCollector(WorkspaceManager manager, ILogger
             {
                 break;
             }
-            await using (await RepositoryLocks.AcquireAsync(layout.MirrorLock(mirror.Key), manager.Time, cancellationToken))
+            await using (await RepositoryLocks.AcquireAsync(layout.MirrorLock(mirror.Key), context.Time, cancellationToken))
             {
                 // A task may have started on this mirror since the records were read.
                 if (busy.Contains(mirror.Key) || layout.ReadAllRecords().Any(r => r.Key == mirror.Key))

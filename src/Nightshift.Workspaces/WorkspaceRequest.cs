@@ -1,7 +1,7 @@
 namespace Nightshift.Workspaces;
 
 /// <summary>
-/// What <see cref="WorkspaceManager.PrepareAsync"/> needs: the task's id, the repository as the user wrote it, an
+/// What <see cref="ITaskWorkspaces.PrepareAsync"/> needs: the task's id, the repository as the user wrote it, an
 /// optional base branch (default: the remote's HEAD branch), the title the branch name is made from, and credentials
 /// for fetching a private repository.
 /// </summary>

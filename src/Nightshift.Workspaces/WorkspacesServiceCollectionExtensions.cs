@@ -3,14 +3,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Workspaces;
 
 public static class WorkspacesServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="RepositoryPolicy"/>, <see cref="WorkspaceManager"/>, <see cref="WorkspaceCollector"/> and the
-    /// background collector, with options bound from the <c>Repositories</c> and <c>Workspaces</c> sections.
+    /// Registers <see cref="RepositoryPolicy"/>, <see cref="WorkspaceServices"/> with its <see cref="ITaskWorkspaces"/> and
+    /// <see cref="ISubtaskWorkspaces"/>, <see cref="WorkspaceCollector"/> and the background collector, with options bound
+    /// from the <c>Repositories</c> and <c>Workspaces</c> sections.
     /// </summary>
     public static IServiceCollection AddNightshiftWorkspaces(this IServiceCollection services)
     {
@@ -20,7 +22,9 @@ public static class WorkspacesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkspaceOptions>, WorkspaceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RepositoryPolicy>();
-        services.TryAddSingleton<WorkspaceManager>();
+        services.TryAddSingleton<WorkspaceServices>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<WorkspaceServices>().Tasks);
+        services.TryAddSingleton(sp => sp.GetRequiredService<WorkspaceServices>().Subtasks);
         services.TryAddSingleton<WorkspaceCollector>();
         services.AddHostedService<WorkspaceCollectorService>();
         return services;

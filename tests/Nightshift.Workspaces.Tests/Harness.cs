@@ -3,15 +3,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Nightshift.TestKit.Git;
 using Nightshift.Workspaces.Repositories;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Workspaces.Tests;
 
-/// <summary>A temp repository with a bare remote, a data folder, and a manager allowed to use the repository's folder.</summary>
+/// <summary>A temp repository with a bare remote, a data folder, and workspace services allowed to use the repository's folder.</summary>
 internal sealed class Harness : IDisposable
 {
     private static int _counter;
 
-    private readonly List<WorkspaceManager> _managers = [];
+    private readonly List<WorkspaceServices> _services = [];
 
     private Harness(TempGitRepo repo, Action<RepositoryOptions>? repositories, Action<WorkspaceOptions>? workspaces)
     {
@@ -21,8 +22,8 @@ internal sealed class Harness : IDisposable
         repositories?.Invoke(RepositoryOptions);
         Options = new WorkspaceOptions { DataDirectory = Data };
         workspaces?.Invoke(Options);
-        Manager = CreateManager();
-        Collector = new WorkspaceCollector(Manager, NullLogger<WorkspaceCollector>.Instance);
+        Services = CreateServices();
+        Collector = new WorkspaceCollector(Services, NullLogger<WorkspaceCollector>.Instance);
     }
 
     public TempGitRepo Repo { get; }
@@ -36,27 +37,31 @@ internal sealed class Harness : IDisposable
 
     public WorkspaceOptions Options { get; }
 
-    public WorkspaceManager Manager { get; }
+    public WorkspaceServices Services { get; }
 
-    public ListLogger<WorkspaceManager> Logger { get; } = new();
+    public ITaskWorkspaces Tasks => Services.Tasks;
+
+    public ISubtaskWorkspaces Subtasks => Services.Subtasks;
+
+    public ListLogger<WorkspaceServices> Logger { get; } = new();
 
     public WorkspaceCollector Collector { get; }
 
     public static Harness Create(Action<RepositoryOptions>? repositories = null, Action<WorkspaceOptions>? workspaces = null) =>
         new(TempGitRepo.Create(), repositories, workspaces);
 
-    public WorkspaceManager CreateManager()
+    public WorkspaceServices CreateServices()
     {
-        var manager = new WorkspaceManager(new RepositoryPolicy(Microsoft.Extensions.Options.Options.Create(RepositoryOptions)), Microsoft.Extensions.Options.Options.Create(Options), Clock, Logger);
-        _managers.Add(manager);
-        return manager;
+        var services = new WorkspaceServices(new RepositoryPolicy(Microsoft.Extensions.Options.Options.Create(RepositoryOptions)), Microsoft.Extensions.Options.Options.Create(Options), Clock, Logger);
+        _services.Add(services);
+        return services;
     }
 
     /// <summary>A fresh valid task id, unique within the test run.</summary>
     public static string NewTaskId() => $"01test{Interlocked.Increment(ref _counter):d4}{Guid.NewGuid():N}"[..26];
 
     public Task<Workspace> PrepareAsync(string? title = null, string? baseBranch = null, string? taskId = null, string? repository = null) =>
-        Manager.PrepareAsync(new WorkspaceRequest(taskId ?? NewTaskId(), repository ?? Repo.RemotePath, baseBranch, title), TestKit.TestDefaults.TimeoutToken());
+        Tasks.PrepareAsync(new WorkspaceRequest(taskId ?? NewTaskId(), repository ?? Repo.RemotePath, baseBranch, title), TestKit.TestDefaults.TimeoutToken());
 
     public string MirrorOf(Workspace workspace) => Path.Combine(Data, "mirrors", workspace.Repository.Key + ".git");
 
@@ -70,7 +75,7 @@ internal sealed class Harness : IDisposable
     }
 
     /// <summary>Waits for the background spare jobs to settle (they start after every prepared workspace).</summary>
-    public Task SparesSettledAsync() => Task.WhenAll(_managers.Select(m => m.WhenSparesSettledAsync()));
+    public Task SparesSettledAsync() => Task.WhenAll(_services.Select(s => s.Pool.WhenSparesSettledAsync()));
 
     /// <summary>Spare folders of the repository (ready or not), and their markers.</summary>
     public IReadOnlyList<string> Spares(Workspace workspace) =>
@@ -81,9 +86,9 @@ internal sealed class Harness : IDisposable
     public void Dispose()
     {
         // Spare jobs are cancelled and awaited first, so no git is still writing when the temp folders go.
-        foreach (var manager in _managers)
+        foreach (var services in _services)
         {
-            manager.Dispose();
+            services.Dispose();
         }
         Repo.Dispose();
     }

@@ -41,9 +41,9 @@ public sealed class HostileRepositoryTests
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "data.txt"), "changed by the agent\n");
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "new.txt"), "new file\n");
 
-        var commit = await h.Manager.CommitAsync(workspace, new CommitRequest("agent change"), TestDefaults.TimeoutToken());
-        var diff = await h.Manager.DiffAsync(workspace, TestDefaults.TimeoutToken());
-        await h.Manager.PushAsync(workspace, null, TestDefaults.TimeoutToken());
+        var commit = await h.Tasks.CommitAsync(workspace, new CommitRequest("agent change"), TestDefaults.TimeoutToken());
+        var diff = await h.Tasks.DiffAsync(workspace, TestDefaults.TimeoutToken());
+        await h.Tasks.PushAsync(workspace, null, TestDefaults.TimeoutToken());
 
         trap.Triggered().ShouldBeEmpty();
         commit.ShouldNotBeNull();
@@ -118,8 +118,8 @@ public sealed class HostileRepositoryTests
         var fromDollar = await h.PrepareAsync(title, baseBranch: dollar);
         var fromBacktick = await h.PrepareAsync(title, baseBranch: backtick);
         await File.WriteAllTextAsync(Path.Combine(fromDollar.Path, "z.txt"), "z\n");
-        var commit = await h.Manager.CommitAsync(fromDollar, new CommitRequest(message, new CommitAuthor("$(touch x) `id`", "a@b")), TestDefaults.TimeoutToken());
-        await h.Manager.PushAsync(fromDollar, null, TestDefaults.TimeoutToken());
+        var commit = await h.Tasks.CommitAsync(fromDollar, new CommitRequest(message, new CommitAuthor("$(touch x) `id`", "a@b")), TestDefaults.TimeoutToken());
+        await h.Tasks.PushAsync(fromDollar, null, TestDefaults.TimeoutToken());
 
         trap.Triggered().ShouldBeEmpty();
         fromDollar.BaseBranch.ShouldBe(dollar);

@@ -23,7 +23,7 @@ public sealed class LeaseFenceTests
 
         await Should.ThrowAsync<LeaseLostException>(() => WriteFence.RunAsync(
             Lost(workspace.TaskId),
-            () => h.Manager.CommitAsync(workspace, new CommitRequest("stale"), TestDefaults.TimeoutToken())));
+            () => h.Tasks.CommitAsync(workspace, new CommitRequest("stale"), TestDefaults.TimeoutToken())));
 
         GitCli.Run(h.Data, "--git-dir", h.MirrorOf(workspace), "rev-parse", "refs/heads/" + workspace.Branch).Trim().ShouldBe(workspace.BaseCommit);
     }
@@ -34,13 +34,13 @@ public sealed class LeaseFenceTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("fenced push");
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "feature.txt"), "f\n");
-        await h.Manager.CommitAsync(workspace, new CommitRequest("Add feature"), TestDefaults.TimeoutToken());
+        await h.Tasks.CommitAsync(workspace, new CommitRequest("Add feature"), TestDefaults.TimeoutToken());
 
         await Should.ThrowAsync<LeaseLostException>(() => WriteFence.RunAsync(
             Lost(workspace.TaskId),
             async () =>
             {
-                await h.Manager.PushAsync(workspace, null, TestDefaults.TimeoutToken());
+                await h.Tasks.PushAsync(workspace, null, TestDefaults.TimeoutToken());
                 return 0;
             }));
 
@@ -57,7 +57,7 @@ public sealed class LeaseFenceTests
             Lost(workspace.TaskId),
             async () =>
             {
-                await h.Manager.ReleaseAsync(workspace, keep: false, TestDefaults.TimeoutToken());
+                await h.Tasks.ReleaseAsync(workspace, keep: false, TestDefaults.TimeoutToken());
                 return 0;
             }));
 
@@ -79,7 +79,7 @@ public sealed class LeaseFenceTests
                 Interlocked.Increment(ref checks);
                 return Task.CompletedTask;
             },
-            () => h.Manager.CommitAsync(workspace, new CommitRequest("held"), TestDefaults.TimeoutToken()));
+            () => h.Tasks.CommitAsync(workspace, new CommitRequest("held"), TestDefaults.TimeoutToken()));
 
         checks.ShouldBe(1);
         GitCli.Run(h.Data, "--git-dir", h.MirrorOf(workspace), "rev-parse", "refs/heads/" + workspace.Branch).Trim().ShouldBe(result!.Commit);

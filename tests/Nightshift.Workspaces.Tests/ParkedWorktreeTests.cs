@@ -25,7 +25,7 @@ public sealed class ParkedWorktreeTests
         File.SetUnixFileMode(Path.Combine(first.Path, "tool.sh"), UnixFileMode.SetUser | (UnixFileMode)0b110_100_100);
         Directory.Delete(Path.Combine(first.Path, "lib"), recursive: true);
         Directory.CreateSymbolicLink(Path.Combine(first.Path, "lib"), outside);
-        await h.Manager.ReleaseAsync(first);
+        await h.Tasks.ReleaseAsync(first);
         Directory.Exists(first.Path).ShouldBeFalse();
         var pool = Path.Combine(h.Data, "parked", first.Repository.Key);
         Directory.EnumerateDirectories(pool).Count().ShouldBe(1);
@@ -51,7 +51,7 @@ public sealed class ParkedWorktreeTests
         GitCli.Run(second.Path, "status", "--porcelain", "--ignored").ShouldBeEmpty();
         GitCli.Run(second.Path, "symbolic-ref", "--short", "HEAD").Trim().ShouldBe(second.Branch);
         await File.WriteAllTextAsync(Path.Combine(second.Path, "src", "keep.txt"), "edited\n");
-        var commit = await h.Manager.CommitAsync(second, new CommitRequest("edit"), TestDefaults.TimeoutToken());
+        var commit = await h.Tasks.CommitAsync(second, new CommitRequest("edit"), TestDefaults.TimeoutToken());
         commit!.ChangedPaths.ShouldBe(["src/keep.txt"]);
     }
 
@@ -61,7 +61,7 @@ public sealed class ParkedWorktreeTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
 
-        await h.Manager.ReleaseAsync(workspace);
+        await h.Tasks.ReleaseAsync(workspace);
 
         Directory.Exists(Path.Combine(h.Data, "parked", workspace.Repository.Key)).ShouldBeFalse();
         Directory.Exists(workspace.Path).ShouldBeFalse();
@@ -74,8 +74,8 @@ public sealed class ParkedWorktreeTests
         var a = await h.PrepareAsync("a");
         var b = await h.PrepareAsync("b");
 
-        await h.Manager.ReleaseAsync(a);
-        await h.Manager.ReleaseAsync(b);
+        await h.Tasks.ReleaseAsync(a);
+        await h.Tasks.ReleaseAsync(b);
 
         Directory.EnumerateDirectories(Path.Combine(h.Data, "parked", a.Repository.Key)).Count().ShouldBe(1);
     }
@@ -89,7 +89,7 @@ public sealed class ParkedWorktreeTests
             o.AbandonedWorktreeRetention = TimeSpan.FromHours(1);
         });
         var workspace = await h.PrepareAsync("x");
-        await h.Manager.ReleaseAsync(workspace);
+        await h.Tasks.ReleaseAsync(workspace);
         var pool = Path.Combine(h.Data, "parked", workspace.Repository.Key);
 
         await h.Collector.CollectAsync(TestDefaults.TimeoutToken());

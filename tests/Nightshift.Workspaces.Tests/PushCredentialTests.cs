@@ -31,10 +31,10 @@ public sealed class PushCredentialTests
         };
         var credentials = PushCredentials.FromToken(Token);
 
-        var workspace = await h.Manager.PrepareAsync(new WorkspaceRequest(Harness.NewTaskId(), server.UrlOf("remote.git"), Title: "over http", Credentials: credentials), TestDefaults.TimeoutToken());
+        var workspace = await h.Tasks.PrepareAsync(new WorkspaceRequest(Harness.NewTaskId(), server.UrlOf("remote.git"), Title: "over http", Credentials: credentials), TestDefaults.TimeoutToken());
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "pushed.txt"), "p\n");
-        var commit = await h.Manager.CommitAsync(workspace, new CommitRequest("over http"), TestDefaults.TimeoutToken());
-        await h.Manager.PushAsync(workspace, credentials, TestDefaults.TimeoutToken());
+        var commit = await h.Tasks.CommitAsync(workspace, new CommitRequest("over http"), TestDefaults.TimeoutToken());
+        await h.Tasks.PushAsync(workspace, credentials, TestDefaults.TimeoutToken());
 
         h.Repo.RemoteBranch(workspace.Branch).ShouldBe(commit!.Commit);
         server.ReceivedCredentials.ShouldContain($"x-access-token:{Token}");
@@ -57,12 +57,12 @@ public sealed class PushCredentialTests
             r.AllowedHosts = ["127.0.0.1"];
         });
         await using var server = new GitHttpServer(h.Repo.Root, "x-access-token", Token);
-        var workspace = await h.Manager.PrepareAsync(new WorkspaceRequest(Harness.NewTaskId(), server.UrlOf("remote.git"), Credentials: PushCredentials.FromToken(Token)), TestDefaults.TimeoutToken());
+        var workspace = await h.Tasks.PrepareAsync(new WorkspaceRequest(Harness.NewTaskId(), server.UrlOf("remote.git"), Credentials: PushCredentials.FromToken(Token)), TestDefaults.TimeoutToken());
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "a.txt"), "a\n");
-        await h.Manager.CommitAsync(workspace, new CommitRequest("a"));
+        await h.Tasks.CommitAsync(workspace, new CommitRequest("a"));
         var wrong = PushCredentials.FromToken("wrong-" + Token);
 
-        var error = await Should.ThrowAsync<WorkspaceException>(() => h.Manager.PushAsync(workspace, wrong, TestDefaults.TimeoutToken()));
+        var error = await Should.ThrowAsync<WorkspaceException>(() => h.Tasks.PushAsync(workspace, wrong, TestDefaults.TimeoutToken()));
 
         error.ToString().ShouldNotContain(Token);
         error.Message.ShouldContain("check the worker's push credentials");
@@ -81,7 +81,7 @@ public sealed class PushCredentialTests
         });
         await using var server = new GitHttpServer(h.Repo.Root, "x-access-token", Token);
 
-        var error = await Should.ThrowAsync<WorkspaceException>(() => h.Manager.PrepareAsync(new WorkspaceRequest(Harness.NewTaskId(), server.UrlOf("remote.git")), TestDefaults.TimeoutToken()));
+        var error = await Should.ThrowAsync<WorkspaceException>(() => h.Tasks.PrepareAsync(new WorkspaceRequest(Harness.NewTaskId(), server.UrlOf("remote.git")), TestDefaults.TimeoutToken()));
 
         error.Message.ShouldContain($"fetching '{server.UrlOf("remote.git")}' failed");
         error.Message.ShouldContain("check that the repository exists and that the worker may read it");

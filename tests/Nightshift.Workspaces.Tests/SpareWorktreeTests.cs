@@ -30,7 +30,7 @@ public sealed class SpareWorktreeTests
         AssertFreshCheckout(h, second);
         // The record names the spare's git folder: committing refreshes the worktree's own index through it.
         await File.WriteAllTextAsync(Path.Combine(second.Path, "src", "a.txt"), "edited\n");
-        var commit = await h.Manager.CommitAsync(second, new CommitRequest("edit"), TestDefaults.TimeoutToken());
+        var commit = await h.Tasks.CommitAsync(second, new CommitRequest("edit"), TestDefaults.TimeoutToken());
         commit!.ChangedPaths.ShouldBe(["src/a.txt"]);
         GitCli.Run(second.Path, "status", "--porcelain", "--untracked-files=all").ShouldBeEmpty();
     }
@@ -92,7 +92,7 @@ public sealed class SpareWorktreeTests
         await h.SparesSettledAsync();
         var before = h.Spares(workspace);
 
-        await h.Manager.ReleaseAsync(workspace);
+        await h.Tasks.ReleaseAsync(workspace);
 
         h.Spares(workspace).ShouldBe(before);
         var spare = Path.Combine(h.Data, "spares", workspace.Repository.Key, before[0]);
@@ -164,12 +164,12 @@ public sealed class SpareWorktreeTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("one");
 
-        await h.Manager.DisposeAsync();
+        await h.Services.DisposeAsync();
 
-        await h.Manager.WhenSparesSettledAsync();
+        await h.Services.Pool.WhenSparesSettledAsync();
         h.Spares(workspace).ShouldBeEmpty();
         (await h.PrepareAsync("after")).Path.ShouldStartWith(h.Data);
-        await h.Manager.WhenSparesSettledAsync();
+        await h.Services.Pool.WhenSparesSettledAsync();
     }
 
     [Theory]
@@ -239,7 +239,7 @@ public sealed class SpareWorktreeTests
     {
         using var h = Harness.Create(workspaces: o => o.MirrorDiskBudgetBytes = 0);
         var workspace = await h.PrepareAsync("one");
-        await h.Manager.ReleaseAsync(workspace);
+        await h.Tasks.ReleaseAsync(workspace);
         await h.SparesSettledAsync();
         h.Spares(workspace).ShouldNotBeEmpty();
 

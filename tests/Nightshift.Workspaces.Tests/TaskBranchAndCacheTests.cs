@@ -12,17 +12,17 @@ public sealed class TaskBranchAndCacheTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("rename me");
 
-        var renamed = await h.Manager.RenameBranchAsync(workspace, "bots/" + workspace.Branch["nightshift/".Length..], TestDefaults.TimeoutToken());
+        var renamed = await h.Tasks.RenameBranchAsync(workspace, "bots/" + workspace.Branch["nightshift/".Length..], TestDefaults.TimeoutToken());
         await File.WriteAllTextAsync(Path.Combine(renamed.Path, "a.txt"), "a\n");
-        var commit = await h.Manager.CommitAsync(renamed, new CommitRequest("Add a"), TestDefaults.TimeoutToken());
-        await h.Manager.PushAsync(renamed, cancellationToken: TestDefaults.TimeoutToken());
+        var commit = await h.Tasks.CommitAsync(renamed, new CommitRequest("Add a"), TestDefaults.TimeoutToken());
+        await h.Tasks.PushAsync(renamed, cancellationToken: TestDefaults.TimeoutToken());
 
         renamed.Branch.ShouldStartWith("bots/");
         GitCli.Run(renamed.Path, "symbolic-ref", "--short", "HEAD").Trim().ShouldBe(renamed.Branch);
         h.Repo.RemoteBranch(renamed.Branch).ShouldBe(commit.ShouldNotBeNull().Commit);
         h.Repo.RemoteBranch(workspace.Branch).ShouldBeNull();
         GitCli.TryRun(h.Data, null, "--git-dir", h.MirrorOf(workspace), "rev-parse", "--verify", "--quiet", "refs/heads/" + workspace.Branch).ExitCode.ShouldNotBe(0);
-        (await h.Manager.PrepareAsync(new WorkspaceRequest(workspace.TaskId, h.Repo.RemotePath), TestDefaults.TimeoutToken())).Branch.ShouldBe(renamed.Branch);
+        (await h.Tasks.PrepareAsync(new WorkspaceRequest(workspace.TaskId, h.Repo.RemotePath), TestDefaults.TimeoutToken())).Branch.ShouldBe(renamed.Branch);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class TaskBranchAndCacheTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
 
-        (await h.Manager.RenameBranchAsync(workspace, workspace.Branch, TestDefaults.TimeoutToken())).ShouldBe(workspace);
+        (await h.Tasks.RenameBranchAsync(workspace, workspace.Branch, TestDefaults.TimeoutToken())).ShouldBe(workspace);
     }
 
     [Theory]
@@ -45,7 +45,7 @@ public sealed class TaskBranchAndCacheTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
 
-        (await Should.ThrowAsync<ValidationException>(() => h.Manager.RenameBranchAsync(workspace, name, TestDefaults.TimeoutToken()))).Message.ShouldContain("is not a valid branch name");
+        (await Should.ThrowAsync<ValidationException>(() => h.Tasks.RenameBranchAsync(workspace, name, TestDefaults.TimeoutToken()))).Message.ShouldContain("is not a valid branch name");
         GitCli.Run(workspace.Path, "symbolic-ref", "--short", "HEAD").Trim().ShouldBe(workspace.Branch);
     }
 
@@ -55,11 +55,11 @@ public sealed class TaskBranchAndCacheTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
         var other = await h.PrepareAsync("y");
-        var cache = h.Manager.TaskCacheFolder(workspace);
-        var otherCache = h.Manager.TaskCacheFolder(other);
+        var cache = h.Tasks.TaskCacheFolder(workspace);
+        var otherCache = h.Tasks.TaskCacheFolder(other);
         await File.WriteAllTextAsync(Path.Combine(cache, "planted"), "x");
 
-        await h.Manager.ReleaseAsync(workspace, cancellationToken: TestDefaults.TimeoutToken());
+        await h.Tasks.ReleaseAsync(workspace, cancellationToken: TestDefaults.TimeoutToken());
 
         cache.ShouldNotBe(otherCache);
         Directory.Exists(cache).ShouldBeFalse();

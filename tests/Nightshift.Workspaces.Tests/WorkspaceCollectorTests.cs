@@ -11,7 +11,7 @@ public sealed class WorkspaceCollectorTests
     {
         using var h = Harness.Create(workspaces: o => o.FailedWorktreeRetention = TimeSpan.FromHours(24));
         var workspace = await h.PrepareAsync("failed task");
-        await h.Manager.ReleaseAsync(workspace, keep: true);
+        await h.Tasks.ReleaseAsync(workspace, keep: true);
 
         var early = await h.Collector.CollectAsync(TestDefaults.TimeoutToken());
         Directory.Exists(workspace.Path).ShouldBeTrue();
@@ -66,8 +66,8 @@ public sealed class WorkspaceCollectorTests
         var old = await h.PrepareAsync("old");
         h.Clock.Advance(TimeSpan.FromHours(1));
         var recent = await h.PrepareAsync("recent", repository: other);
-        await h.Manager.ReleaseAsync(old);
-        await h.Manager.ReleaseAsync(recent);
+        await h.Tasks.ReleaseAsync(old);
+        await h.Tasks.ReleaseAsync(recent);
         // A spare's bookkeeping lives in its mirror: the sizes are only stable once the spares are made.
         await h.SparesSettledAsync();
         h.Options.MirrorDiskBudgetBytes = FileTrees.Size(h.MirrorOf(recent)) + 1;
@@ -90,7 +90,7 @@ public sealed class WorkspaceCollectorTests
 
         report.MirrorsEvicted.ShouldBe(0);
         Directory.Exists(h.MirrorOf(workspace)).ShouldBeTrue();
-        (await h.Manager.DiffAsync(workspace)).ShouldBeEmpty();
+        (await h.Tasks.DiffAsync(workspace)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class WorkspaceCollectorTests
     {
         using var h = Harness.Create(workspaces: o => o.MirrorDiskBudgetBytes = 0);
         var first = await h.PrepareAsync("one");
-        await h.Manager.ReleaseAsync(first);
+        await h.Tasks.ReleaseAsync(first);
         (await h.Collector.CollectAsync()).MirrorsEvicted.ShouldBe(1);
 
         var second = await h.PrepareAsync("two");

@@ -13,7 +13,7 @@ namespace Nightshift.Agent.Dag;
 /// and the next wave starts from the merged commit. A subtask is reported <see cref="DagProgressKind.Completed"/>
 /// the moment its merge is on the branch, so a run that crashes mid-wave resumes without redoing it.
 /// </summary>
-internal sealed partial class DagRunner(WorkspaceManager workspaces, DagOptions options, ILogger logger)
+internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOptions options, ILogger logger)
 {
     private const int MaxSummaryChars = 4_000;
 

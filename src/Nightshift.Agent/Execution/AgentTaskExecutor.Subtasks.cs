@@ -88,7 +88,7 @@ public sealed partial class AgentTaskExecutor
         IDiffSource? diff = null;
         if (isolated)
         {
-            diff = new SubtaskDiffSource(workspaces, new SubtaskWorkspace(workspace.TaskId, subtask.Id, workspace.Path, workspace.Branch, workspace.BaseCommit));
+            diff = new SubtaskDiffSource(subtaskWorkspaces, new SubtaskWorkspace(workspace.TaskId, subtask.Id, workspace.Path, workspace.Branch, workspace.BaseCommit));
             // A fresh checkout lacks what setup made in the task's worktree (installed packages, generated files).
             if (await SetupAsync(attempt.Config, workspace, attempt.Cache, run, cancellationToken) is { } setupFailure)
             {

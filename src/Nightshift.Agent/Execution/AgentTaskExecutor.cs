@@ -17,6 +17,7 @@ using Nightshift.Models.Errors;
 using Nightshift.Models.Fallback;
 using Nightshift.Sandbox;
 using Nightshift.Workspaces;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Agent.Execution;
 
@@ -29,7 +30,8 @@ namespace Nightshift.Agent.Execution;
 /// resume instead of starting over.
 /// </summary>
 public sealed partial class AgentTaskExecutor(
-    WorkspaceManager workspaces,
+    ITaskWorkspaces workspaces,
+    ISubtaskWorkspaces subtaskWorkspaces,
     ISandbox sandbox,
     IAgentModels models,
     IForge forge,
@@ -243,8 +245,8 @@ public sealed partial class AgentTaskExecutor(
         {
             return workspace;
         }
-        var name = workspace.Branch.StartsWith(WorkspaceManager.DefaultBranchPrefix, StringComparison.Ordinal)
-            ? workspace.Branch[WorkspaceManager.DefaultBranchPrefix.Length..]
+        var name = workspace.Branch.StartsWith(ITaskWorkspaces.DefaultBranchPrefix, StringComparison.Ordinal)
+            ? workspace.Branch[ITaskWorkspaces.DefaultBranchPrefix.Length..]
             : workspace.Branch;
         return await workspaces.RenameBranchAsync(workspace, prefix + name, cancellationToken);
     }

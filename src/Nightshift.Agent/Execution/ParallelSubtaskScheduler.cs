@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Nightshift.Agent.Dag;
 using Nightshift.Core.Planning;
 using Nightshift.Workspaces;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Agent.Execution;
 
@@ -18,7 +19,7 @@ namespace Nightshift.Agent.Execution;
 /// build output) are not in it. The executor runs the setup commands again in each subtask worktree; package caches
 /// are shared through the task's own cache folder, so that is mostly a local copy.
 /// </remarks>
-internal sealed class ParallelSubtaskScheduler(WorkspaceManager workspaces, IOptions<DagOptions> options, ILogger<ParallelSubtaskScheduler> logger) : ISubtaskScheduler
+internal sealed class ParallelSubtaskScheduler(ISubtaskWorkspaces workspaces, IOptions<DagOptions> options, ILogger<ParallelSubtaskScheduler> logger) : ISubtaskScheduler
 {
     private readonly SequentialSubtaskScheduler _sequential = new();
 

@@ -5,7 +5,7 @@ using Nightshift.Workspaces.Subtasks;
 namespace Nightshift.Agent.Execution;
 
 /// <summary>The diff of a subtask's own worktree against the commit it started from, by host-side git.</summary>
-internal sealed class SubtaskDiffSource(WorkspaceManager workspaces, SubtaskWorkspace subtask) : IDiffSource
+internal sealed class SubtaskDiffSource(ISubtaskWorkspaces workspaces, SubtaskWorkspace subtask) : IDiffSource
 {
     public Task<string> GetDiffAsync(CancellationToken cancellationToken = default) => workspaces.DiffSubtaskAsync(subtask, cancellationToken);
 }

@@ -131,6 +131,6 @@ internal sealed partial class FallbackChatClient(
         return new ModelProviderException(last.Provider, last.Kind, $"every model in the chain failed — {summary}", last.StatusCode, last);
     }
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Model {From} failed ({Kind}); falling back to {To}")]
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Model {From} failed ({Kind}); falling back to {To}")]
     private static partial void LogFallback(ILogger logger, string from, string to, ModelFailureKind kind);
 }

@@ -198,6 +198,6 @@ internal sealed partial class ResilienceHandler(
         }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Model call to {Provider} failed ({Kind}): {Reason}")]
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Model call to {Provider} failed ({Kind}): {Reason}")]
     private static partial void LogCallFailed(ILogger logger, string provider, ModelFailureKind kind, string reason);
 }

@@ -198,7 +198,7 @@ internal sealed partial class TaskEventHub(INightshiftStore store, ILogger<TaskE
         }
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "The shared event feed of task {TaskId} failed; its clients continue on their own followers")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "The shared event feed of task {TaskId} failed; its clients continue on their own followers")]
     private static partial void LogFeedFailed(ILogger logger, string taskId, Exception exception);
 
     private sealed class Feed(string taskId)

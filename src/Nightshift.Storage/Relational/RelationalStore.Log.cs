@@ -4,12 +4,12 @@ namespace Nightshift.Storage.Relational;
 
 internal abstract partial class RelationalStore
 {
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Applied {Dialect} schema migration {Migration}")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Applied {Dialect} schema migration {Migration}")]
     private static partial void LogMigrated(ILogger logger, string dialect, string migration);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Reclaimed task {TaskId} from worker {Worker} after its lease expired; it is now {Status}")]
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Reclaimed task {TaskId} from worker {Worker} after its lease expired; it is now {Status}")]
     private static partial void LogReclaimed(ILogger logger, string taskId, string? worker, string status);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Task {TaskId} timed out after its plan waited {Waited} for approval")]
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Task {TaskId} timed out after its plan waited {Waited} for approval")]
     private static partial void LogApprovalTimedOut(ILogger logger, string taskId, string waited);
 }

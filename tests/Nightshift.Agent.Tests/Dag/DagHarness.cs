@@ -7,6 +7,7 @@ using Nightshift.TestKit;
 using Nightshift.TestKit.Git;
 using Nightshift.Workspaces;
 using Nightshift.Workspaces.Repositories;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Agent.Tests.Dag;
 
@@ -16,17 +17,19 @@ namespace Nightshift.Agent.Tests.Dag;
 /// </summary>
 internal sealed class DagHarness : IDisposable
 {
-    private DagHarness(TempGitRepo repo, WorkspaceManager manager, Workspace workspace, string data)
+    private DagHarness(TempGitRepo repo, WorkspaceServices services, Workspace workspace, string data)
     {
         Repo = repo;
-        Manager = manager;
+        Services = services;
         Workspace = workspace;
         Data = data;
     }
 
     public TempGitRepo Repo { get; }
 
-    public WorkspaceManager Manager { get; }
+    public WorkspaceServices Services { get; }
+
+    public ISubtaskWorkspaces Subtasks => Services.Subtasks;
 
     public Workspace Workspace { get; }
 
@@ -49,22 +52,22 @@ internal sealed class DagHarness : IDisposable
             repo.Commit("project files", files);
         }
         var data = repo.NewFolder("data");
-        var manager = new WorkspaceManager(
+        var services = new WorkspaceServices(
             new RepositoryPolicy(Options.Create(new RepositoryOptions { AllowedRoots = [repo.Root] })),
-            // No spare worktrees: the harness never disposes the manager, so a background checkout would still be writing
+            // No spare worktrees: the harness never disposes the services, so a background checkout would still be writing
             // into the data folder when the test deletes it.
             Options.Create(new WorkspaceOptions { DataDirectory = data, SpareWorktrees = 0 }),
             TimeProvider.System,
-            NullLogger<WorkspaceManager>.Instance);
-        var workspace = await manager.PrepareAsync(new WorkspaceRequest("01dag" + Guid.NewGuid().ToString("N")[..20], repo.RemotePath, null, "dag task"), TestDefaults.TimeoutToken());
-        return new DagHarness(repo, manager, workspace, data);
+            NullLogger<WorkspaceServices>.Instance);
+        var workspace = await services.Tasks.PrepareAsync(new WorkspaceRequest("01dag" + Guid.NewGuid().ToString("N")[..20], repo.RemotePath, null, "dag task"), TestDefaults.TimeoutToken());
+        return new DagHarness(repo, services, workspace, data);
     }
 
     public static Subtask Step(string id, params string[] dependsOn) => new(id, "Title of " + id, "Do " + id, dependsOn, 0, [], []);
 
     public static Plan Diamond() => new([Step("a"), Step("b", "a"), Step("c", "a"), Step("d", "b", "c")]);
 
-    public DagRunner Runner(int maxParallelism = 2) => new(Manager, new DagOptions { MaxParallelism = maxParallelism }, NullLogger<DagRunner>.Instance);
+    public DagRunner Runner(int maxParallelism = 2) => new(Subtasks, new DagOptions { MaxParallelism = maxParallelism }, NullLogger<DagRunner>.Instance);
 
     /// <summary>A request whose build function records the call and hands over to <paramref name="build"/>.</summary>
     public DagRequest Request(

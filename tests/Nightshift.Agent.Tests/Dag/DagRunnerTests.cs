@@ -53,7 +53,7 @@ public sealed class DagRunnerTests
             GitCli.Run(h.Mirror, "log", "-1", "--format=%s", outcome.Commit!).Trim().ShouldBe($"Merge subtask {outcome.Id}: Title of {outcome.Id}");
         }
         result.HeadCommit.ShouldBe(byId["d"].Commit);
-        (await h.Manager.CurrentCommitAsync(h.Workspace)).ShouldBe(result.HeadCommit);
+        (await h.Subtasks.CurrentCommitAsync(h.Workspace)).ShouldBe(result.HeadCommit);
         foreach (var id in new[] { "a", "b", "c", "d" })
         {
             File.ReadAllText(Path.Combine(h.Workspace.Path, id + ".txt")).ShouldBe($"from {id}\n");
@@ -137,7 +137,7 @@ public sealed class DagRunnerTests
         byId["d"].Reason.ShouldNotBeNull().ShouldContain("'c'");
         result.Failures.Select(f => f.Id).ShouldBe(["c", "d"]);
         result.HeadCommit.ShouldBe(byId["b"].Commit);
-        (await h.Manager.CurrentCommitAsync(h.Workspace)).ShouldBe(byId["b"].Commit);
+        (await h.Subtasks.CurrentCommitAsync(h.Workspace)).ShouldBe(byId["b"].Commit);
         GitCli.Run(h.Mirror, "rev-parse", "refs/heads/" + h.Workspace.Branch).Trim().ShouldBe(byId["b"].Commit);
         File.ReadAllText(Path.Combine(h.Workspace.Path, "shared.txt")).ShouldBe("one\ntwo by b\nthree\n");
         h.Reports(DagProgressKind.Failed).ShouldBe(["c"]);
@@ -167,7 +167,7 @@ public sealed class DagRunnerTests
         // The first attempt got as far as merging a and b (same fingerprints: b's covers only itself and a).
         await h.Runner().RunAsync(h.Request(new Plan([DagHarness.Step("a"), DagHarness.Step("b", "a")]), DagHarness.WriteOwnFile), TestDefaults.TimeoutToken());
         var finished = h.FinishedSoFar();
-        var headBefore = await h.Manager.CurrentCommitAsync(h.Workspace);
+        var headBefore = await h.Subtasks.CurrentCommitAsync(h.Workspace);
         h.Built.Clear();
         h.Progress.Clear();
         string[] dSaw = [];
@@ -303,7 +303,7 @@ public sealed class DagRunnerTests
         paths.ShouldAllBe(p => !Directory.Exists(p));
         Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
         h.Branches().ShouldBe([h.Workspace.Branch]);
-        (await h.Manager.CurrentCommitAsync(h.Workspace)).ShouldBe(h.Workspace.BaseCommit);
+        (await h.Subtasks.CurrentCommitAsync(h.Workspace)).ShouldBe(h.Workspace.BaseCommit);
         h.Reports(DagProgressKind.Completed).ShouldBeEmpty();
     }
 
@@ -388,7 +388,7 @@ public sealed class DagRunnerTests
             TestDefaults.TimeoutToken()));
 
         var b = h.Progress.Single(p => p.Subtask.Id == "b" && p.Kind == DagProgressKind.Completed).Commit;
-        (await h.Manager.CurrentCommitAsync(h.Workspace)).ShouldBe(b);
+        (await h.Subtasks.CurrentCommitAsync(h.Workspace)).ShouldBe(b);
         File.ReadAllText(Path.Combine(h.Workspace.Path, "shared.txt")).ShouldBe("one\ntwo by b\nthree\n");
         Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
         h.Branches().ShouldBe([h.Workspace.Branch]);

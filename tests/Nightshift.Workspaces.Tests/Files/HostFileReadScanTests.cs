@@ -35,14 +35,13 @@ public sealed partial class HostFileReadScanTests
         ["src/Nightshift.Workspaces/Git/GitHome.cs"] = (1, "the worker's own askpass and ssh scripts under <data>/git-home"),
         ["src/Nightshift.Workspaces/Internal/FileTrees.cs"] = (2, "sizes and deletes folders under <data>; reads no content and enters no link"),
         ["src/Nightshift.Workspaces/Internal/RepositoryLocks.cs"] = (1, "lock files under <data>/locks"),
+        ["src/Nightshift.Workspaces/Internal/WorkspaceContext.cs"] = (2, "the mirror's config, which the worker rewrites when it is not its own; copies the private index the worker built in its scratch folder"),
         ["src/Nightshift.Workspaces/Internal/WorkspaceLayout.cs"] = (2, "workspace records under <data>"),
+        ["src/Nightshift.Workspaces/Internal/WorktreePool.cs"] = (8, "spare markers under <data> and the commondir file the worker wrote in the mirror"),
+        ["src/Nightshift.Workspaces/Internal/WorktreePool.Parking.cs"] = (7, "lists parked worktree folders and moves their top-level entries without reading them (links skipped); clears setuid bits over a tree .NET walks without entering links; copies our own index"),
         ["src/Nightshift.Workspaces/Subtasks/SubtaskStore.cs"] = (2, "subtask records under <data>"),
+        ["src/Nightshift.Workspaces/Subtasks/SubtaskWorkspaces.cs"] = (2, "checks a subtask folder of <data> is empty; deletes nested .git folders of a subtask worktree without reading them or entering links"),
         ["src/Nightshift.Workspaces/WorkspaceCollector.cs"] = (2, "lists the worktrees and mirrors folders of <data>"),
-        ["src/Nightshift.Workspaces/WorkspaceManager.Changes.cs"] = (1, "copies the private index the worker built in its scratch folder"),
-        ["src/Nightshift.Workspaces/WorkspaceManager.Parking.cs"] = (7, "lists parked worktree folders and moves their top-level entries without reading them (links skipped); clears setuid bits over a tree .NET walks without entering links; copies our own index"),
-        ["src/Nightshift.Workspaces/WorkspaceManager.Spares.cs"] = (8, "spare markers under <data> and the commondir file the worker wrote in the mirror"),
-        ["src/Nightshift.Workspaces/WorkspaceManager.Subtasks.cs"] = (2, "checks a subtask folder of <data> is empty; deletes nested .git folders of a subtask worktree without reading them or entering links"),
-        ["src/Nightshift.Workspaces/WorkspaceManager.cs"] = (1, "the mirror's config, which the worker rewrites when it is not its own"),
     };
 
     [Fact]

@@ -20,8 +20,8 @@ public sealed class SubtaskHostileTests
         await File.WriteAllTextAsync(script, $"#!/bin/sh\ntouch '{canaries}'/\"$1\"\ncat\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var task = await h.PrepareAsync("hostile subtask");
-        var head = await h.Manager.CurrentCommitAsync(task);
-        var subtask = await h.Manager.PrepareSubtaskAsync(task, "evil", head, TestDefaults.TimeoutToken());
+        var head = await h.Subtasks.CurrentCommitAsync(task);
+        var subtask = await h.Subtasks.PrepareSubtaskAsync(task, "evil", head, TestDefaults.TimeoutToken());
         var root = subtask.Path;
 
         // Its own .git folder instead of the link to our mirror, with every hook and config trap.
@@ -54,8 +54,8 @@ public sealed class SubtaskHostileTests
         File.CreateSymbolicLink(Path.Combine(root, "escape"), "/etc");
         File.CreateSymbolicLink(Path.Combine(root, "passwd"), "/etc/passwd");
 
-        var commit = await h.Manager.CommitSubtaskAsync(subtask, new CommitRequest("evil subtask"), TestDefaults.TimeoutToken());
-        var merge = await h.Manager.MergeSubtaskAsync(task, "evil", commit!.Commit, new CommitRequest("merge evil"), TestDefaults.TimeoutToken());
+        var commit = await h.Subtasks.CommitSubtaskAsync(subtask, new CommitRequest("evil subtask"), TestDefaults.TimeoutToken());
+        var merge = await h.Subtasks.MergeSubtaskAsync(task, "evil", commit!.Commit, new CommitRequest("merge evil"), TestDefaults.TimeoutToken());
 
         Directory.EnumerateFileSystemEntries(canaries).ShouldBeEmpty();
         merge.Status.ShouldBe(SubtaskMergeStatus.Merged);
@@ -83,15 +83,15 @@ public sealed class SubtaskHostileTests
         using var h = Harness.Create();
         var task = await h.PrepareAsync("x");
         await File.WriteAllTextAsync(Path.Combine(task.Path, "shared.txt"), "one\n");
-        var head = (await h.Manager.CommitAsync(task, new CommitRequest("base"), TestDefaults.TimeoutToken()))!.Commit;
-        var b = await h.Manager.PrepareSubtaskAsync(task, "b", head, TestDefaults.TimeoutToken());
-        var c = await h.Manager.PrepareSubtaskAsync(task, "c", head, TestDefaults.TimeoutToken());
+        var head = (await h.Tasks.CommitAsync(task, new CommitRequest("base"), TestDefaults.TimeoutToken()))!.Commit;
+        var b = await h.Subtasks.PrepareSubtaskAsync(task, "b", head, TestDefaults.TimeoutToken());
+        var c = await h.Subtasks.PrepareSubtaskAsync(task, "c", head, TestDefaults.TimeoutToken());
         await File.WriteAllTextAsync(Path.Combine(b.Path, "shared.txt"), "b\n");
         await File.WriteAllTextAsync(Path.Combine(c.Path, "shared.txt"), "c\n");
-        var bCommit = (await h.Manager.CommitSubtaskAsync(b, new CommitRequest("b"), TestDefaults.TimeoutToken()))!.Commit;
-        var cCommit = (await h.Manager.CommitSubtaskAsync(c, new CommitRequest("c"), TestDefaults.TimeoutToken()))!.Commit;
-        await h.Manager.MergeSubtaskAsync(task, "b", bCommit, new CommitRequest("b"), TestDefaults.TimeoutToken());
-        await h.Manager.MergeSubtaskAsync(task, "c", cCommit, new CommitRequest("c"), TestDefaults.TimeoutToken());
+        var bCommit = (await h.Subtasks.CommitSubtaskAsync(b, new CommitRequest("b"), TestDefaults.TimeoutToken()))!.Commit;
+        var cCommit = (await h.Subtasks.CommitSubtaskAsync(c, new CommitRequest("c"), TestDefaults.TimeoutToken()))!.Commit;
+        await h.Subtasks.MergeSubtaskAsync(task, "b", bCommit, new CommitRequest("b"), TestDefaults.TimeoutToken());
+        await h.Subtasks.MergeSubtaskAsync(task, "c", cCommit, new CommitRequest("c"), TestDefaults.TimeoutToken());
         var shared = Path.Combine(task.Path, "shared.txt");
         File.Delete(shared);
         File.CreateSymbolicLink(shared, "/etc/passwd");
@@ -100,7 +100,7 @@ public sealed class SubtaskHostileTests
             await mkfifo.WaitForExitAsync(TestDefaults.TimeoutToken());
         }
 
-        var result = await h.Manager.CompleteMergeAsync(task, new CommitRequest("resolved as a link"), TestDefaults.TimeoutToken());
+        var result = await h.Subtasks.CompleteMergeAsync(task, new CommitRequest("resolved as a link"), TestDefaults.TimeoutToken());
 
         result.Status.ShouldBe(SubtaskMergeStatus.Merged);
         GitCli.Run(h.MirrorOf(task), "show", result.HeadCommit + ":shared.txt").ShouldBe("/etc/passwd");
@@ -118,9 +118,9 @@ public sealed class SubtaskHostileTests
     {
         using var h = Harness.Create();
         var task = await h.PrepareAsync("x");
-        var head = await h.Manager.CurrentCommitAsync(task);
+        var head = await h.Subtasks.CurrentCommitAsync(task);
 
-        var refused = await Should.ThrowAsync<ValidationException>(() => h.Manager.PrepareSubtaskAsync(task, subtaskId, head, TestDefaults.TimeoutToken()));
+        var refused = await Should.ThrowAsync<ValidationException>(() => h.Subtasks.PrepareSubtaskAsync(task, subtaskId, head, TestDefaults.TimeoutToken()));
 
         refused.Message.ShouldContain("not a subtask id");
         Directory.Exists(Path.Combine(h.Data, "worktrees", task.TaskId + ".subtasks")).ShouldBeFalse();
@@ -136,7 +136,7 @@ public sealed class SubtaskHostileTests
         using var h = Harness.Create();
         var task = await h.PrepareAsync("x");
 
-        await Should.ThrowAsync<ValidationException>(() => h.Manager.PrepareSubtaskAsync(task, "b", fromCommit, TestDefaults.TimeoutToken()));
+        await Should.ThrowAsync<ValidationException>(() => h.Subtasks.PrepareSubtaskAsync(task, "b", fromCommit, TestDefaults.TimeoutToken()));
     }
 
     [Fact]
@@ -144,17 +144,17 @@ public sealed class SubtaskHostileTests
     {
         using var h = Harness.Create();
         var task = await h.PrepareAsync("x");
-        var head = await h.Manager.CurrentCommitAsync(task);
+        var head = await h.Subtasks.CurrentCommitAsync(task);
 
-        var refused = await Should.ThrowAsync<WorkspaceException>(() => h.Manager.MergeSubtaskAsync(task, "b", new string('a', 40), new CommitRequest("m"), TestDefaults.TimeoutToken()));
+        var refused = await Should.ThrowAsync<WorkspaceException>(() => h.Subtasks.MergeSubtaskAsync(task, "b", new string('a', 40), new CommitRequest("m"), TestDefaults.TimeoutToken()));
 
         refused.Message.ShouldContain("not in the mirror");
-        (await h.Manager.CurrentCommitAsync(task)).ShouldBe(head);
-        (await h.Manager.ContainsCommitAsync(task, new string('a', 40))).ShouldBeFalse();
-        (await h.Manager.ContainsCommitAsync(task, "HEAD")).ShouldBeFalse();
-        (await h.Manager.HasCommitAsync(task, new string('a', 40))).ShouldBeFalse();
-        (await h.Manager.HasCommitAsync(task, "HEAD")).ShouldBeFalse();
-        (await h.Manager.HasCommitAsync(task, head)).ShouldBeTrue();
+        (await h.Subtasks.CurrentCommitAsync(task)).ShouldBe(head);
+        (await h.Subtasks.ContainsCommitAsync(task, new string('a', 40))).ShouldBeFalse();
+        (await h.Subtasks.ContainsCommitAsync(task, "HEAD")).ShouldBeFalse();
+        (await h.Subtasks.HasCommitAsync(task, new string('a', 40))).ShouldBeFalse();
+        (await h.Subtasks.HasCommitAsync(task, "HEAD")).ShouldBeFalse();
+        (await h.Subtasks.HasCommitAsync(task, head)).ShouldBeTrue();
     }
 
     [Fact]
@@ -163,8 +163,8 @@ public sealed class SubtaskHostileTests
         using var h = Harness.Create();
         var ghost = new Workspace("01ghost", "/nowhere", "nightshift/ghost", "main", new string('0', 40), new Repositories.RepositoryRef(Repositories.RepositoryKind.LocalPath, "/nowhere", "k"));
 
-        var refused = await Should.ThrowAsync<WorkspaceException>(() => h.Manager.PrepareSubtaskAsync(ghost, "b", new string('0', 40), TestDefaults.TimeoutToken()));
-        await h.Manager.RemoveSubtaskAsync(new SubtaskWorkspace("01ghost", "b", "/nowhere", "x", "y"), TestDefaults.TimeoutToken());
+        var refused = await Should.ThrowAsync<WorkspaceException>(() => h.Subtasks.PrepareSubtaskAsync(ghost, "b", new string('0', 40), TestDefaults.TimeoutToken()));
+        await h.Subtasks.RemoveSubtaskAsync(new SubtaskWorkspace("01ghost", "b", "/nowhere", "x", "y"), TestDefaults.TimeoutToken());
 
         refused.Message.ShouldContain("prepare it first");
     }

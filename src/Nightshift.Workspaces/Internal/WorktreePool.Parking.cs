@@ -1,8 +1,8 @@
 using System.Globalization;
 using Nightshift.Workspaces.Git;
-using Nightshift.Workspaces.Internal;
+using Microsoft.Extensions.Logging;
 
-namespace Nightshift.Workspaces;
+namespace Nightshift.Workspaces.Internal;
 
 /// <summary>
 /// Reuse of released worktrees. Writing every file of a large checkout dominates preparation, so a released folder
@@ -10,22 +10,22 @@ namespace Nightshift.Workspaces;
 /// every file is hashed against our tree on a private index, differing or missing ones are checked out again,
 /// everything else (untracked, ignored, nested repositories) is deleted, and special mode bits are cleared.
 /// </summary>
-public sealed partial class WorkspaceManager
+internal sealed partial class WorktreePool
 {
     /// <summary>Moves a released worktree aside for reuse; false when the pool is full or reuse is off.</summary>
-    private bool TryPark(WorkspaceRecord record, string path)
+    public bool TryPark(WorkspaceRecord record, string path)
     {
-        if (_options.MaxParkedWorktrees <= 0 || !Directory.Exists(path) || new DirectoryInfo(path).LinkTarget is not null)
+        if (context.Options.MaxParkedWorktrees <= 0 || !Directory.Exists(path) || new DirectoryInfo(path).LinkTarget is not null)
         {
             return false;
         }
-        var pool = Layout.ParkedFor(record.Key);
+        var pool = context.Layout.ParkedFor(record.Key);
         Directory.CreateDirectory(pool);
-        if (Directory.EnumerateDirectories(pool).Count() >= _options.MaxParkedWorktrees)
+        if (Directory.EnumerateDirectories(pool).Count() >= context.Options.MaxParkedWorktrees)
         {
             return false;
         }
-        var stamp = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var stamp = context.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         Directory.Move(path, Path.Combine(pool, $"{stamp}-{Guid.NewGuid():N}"));
         return true;
     }
@@ -33,7 +33,7 @@ public sealed partial class WorkspaceManager
     /// <summary>Takes a parked folder for <paramref name="key"/> out of the pool, or null.</summary>
     private string? TakeParked(string key)
     {
-        var pool = Layout.ParkedFor(key);
+        var pool = context.Layout.ParkedFor(key);
         if (!Directory.Exists(pool))
         {
             return null;
@@ -58,7 +58,7 @@ public sealed partial class WorkspaceManager
     /// Adds a worktree without checkout, moves the parked folder's entries into it and reconciles them with the
     /// base tree. Any failure falls back to a fresh checkout by the caller.
     /// </summary>
-    private async Task<bool> TryAdoptParkedAsync(string mirror, string key, string path, string branch, string baseCommit, CancellationToken cancellationToken)
+    public async Task<bool> TryAdoptParkedAsync(string mirror, string key, string path, string branch, string baseCommit, CancellationToken cancellationToken)
     {
         var parked = TakeParked(key);
         if (parked is null)
@@ -67,7 +67,7 @@ public sealed partial class WorkspaceManager
         }
         try
         {
-            await Git.RunCheckedAsync(
+            await context.Git.RunCheckedAsync(
                 new GitInvocation(["worktree", "add", "--quiet", "--no-checkout", "--no-track", "-B", branch, "--", path, baseCommit]) { GitDir = mirror },
                 "adding a worktree",
                 cancellationToken);
@@ -93,10 +93,10 @@ public sealed partial class WorkspaceManager
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or WorkspaceException)
         {
-            LogAdoptFailed(_logger, path, e.Message);
+            LogAdoptFailed(context.Logger, path, e.Message);
             FileTrees.Delete(path);
             FileTrees.Delete(Path.Combine(mirror, "worktrees", Path.GetFileName(path)));
-            await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+            await context.Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
             return false;
         }
         finally
@@ -107,35 +107,35 @@ public sealed partial class WorkspaceManager
 
     private async Task ReconcileAsync(string mirror, string path, string baseCommit, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Git.Home.Scratch);
-        var index = Path.Combine(Git.Home.Scratch, $"adopt-{Guid.NewGuid():N}.index");
+        Directory.CreateDirectory(context.Git.Home.Scratch);
+        var index = Path.Combine(context.Git.Home.Scratch, $"adopt-{Guid.NewGuid():N}.index");
         try
         {
             GitInvocation Run(params string[] arguments) => new(arguments) { GitDir = mirror, WorkTree = path, IndexFile = index, WorkingDirectory = path };
-            await Git.RunCheckedAsync(Run("read-tree", "--end-of-options", baseCommit), "loading the base tree", cancellationToken);
+            await context.Git.RunCheckedAsync(Run("read-tree", "--end-of-options", baseCommit), "loading the base tree", cancellationToken);
             // Exit code 1 only means some files differ; diff-files below lists them.
-            await Git.RunAsync(Run("update-index", "-q", "--refresh"), cancellationToken);
-            var differing = await Git.RunCheckedAsync(Run("diff-files", "--name-only", "-z"), "comparing the reused worktree", cancellationToken);
+            await context.Git.RunAsync(Run("update-index", "-q", "--refresh"), cancellationToken);
+            var differing = await context.Git.RunCheckedAsync(Run("diff-files", "--name-only", "-z"), "comparing the reused worktree", cancellationToken);
             if (differing.Stdout.Length > 0)
             {
-                await Git.RunCheckedAsync(Run([.. CheckoutConfig, "checkout-index", "--index", "--force", "-z", "--stdin"]) with { StandardInput = differing.Stdout }, "restoring files of the reused worktree", cancellationToken);
+                await context.Git.RunCheckedAsync(Run([.. context.CheckoutConfig, "checkout-index", "--index", "--force", "-z", "--stdin"]) with { StandardInput = differing.Stdout }, "restoring files of the reused worktree", cancellationToken);
             }
-            await Git.RunCheckedAsync(Run("clean", "-ffdxq"), "cleaning the reused worktree", cancellationToken);
+            await context.Git.RunCheckedAsync(Run("clean", "-ffdxq"), "cleaning the reused worktree", cancellationToken);
             ClearSpecialModes(path);
             // Files written in the same second as the index are stored "racily clean" (size smudged), and diff-files
             // does not refresh: without this it reports them as differing although their content is the base's.
-            await Git.RunAsync(Run("update-index", "-q", "--refresh"), cancellationToken);
-            var remaining = await Git.RunCheckedAsync(Run("diff-files", "--name-only", "-z"), "checking the reused worktree", cancellationToken);
+            await context.Git.RunAsync(Run("update-index", "-q", "--refresh"), cancellationToken);
+            var remaining = await context.Git.RunCheckedAsync(Run("diff-files", "--name-only", "-z"), "checking the reused worktree", cancellationToken);
             if (remaining.Stdout.Length > 0)
             {
                 throw new WorkspaceException("the reused worktree still differs from its base after restoring");
             }
-            var admin = AdminName(path, Path.GetFileName(path));
+            var admin = WorkspaceContext.AdminName(path, Path.GetFileName(path));
             File.Copy(index, Path.Combine(mirror, "worktrees", admin, "index"), overwrite: true);
         }
         finally
         {
-            DeleteIndex(index);
+            WorkspaceContext.DeleteIndex(index);
         }
     }
 
@@ -158,24 +158,24 @@ public sealed partial class WorkspaceManager
     }
 
     /// <summary>Parked folders whose mirror is gone, or that waited longer than the abandoned-worktree retention.</summary>
-    internal int CollectParked()
+    public int CollectParked()
     {
-        if (!Directory.Exists(Layout.Parked))
+        if (!Directory.Exists(context.Layout.Parked))
         {
             return 0;
         }
         var removed = 0;
-        var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        foreach (var pool in Directory.EnumerateDirectories(Layout.Parked))
+        var now = context.Time.GetUtcNow().ToUnixTimeSeconds();
+        foreach (var pool in Directory.EnumerateDirectories(context.Layout.Parked))
         {
-            var mirrorGone = !Directory.Exists(Layout.Mirror(Path.GetFileName(pool)));
+            var mirrorGone = !Directory.Exists(context.Layout.Mirror(Path.GetFileName(pool)));
             foreach (var folder in Directory.EnumerateDirectories(pool))
             {
                 var name = Path.GetFileName(folder);
                 var dash = name.IndexOf('-', StringComparison.Ordinal);
                 var stale = dash <= 0
                     || !long.TryParse(name[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var parkedAt)
-                    || now - parkedAt >= (long)_options.AbandonedWorktreeRetention.TotalSeconds;
+                    || now - parkedAt >= (long)context.Options.AbandonedWorktreeRetention.TotalSeconds;
                 if (mirrorGone || stale)
                 {
                     FileTrees.Delete(folder);
@@ -185,4 +185,7 @@ public sealed partial class WorkspaceManager
         }
         return removed;
     }
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "reusing a parked worktree at {Path} failed ({Reason}); checking out afresh")]
+    private static partial void LogAdoptFailed(ILogger logger, string path, string reason);
 }

@@ -6,7 +6,7 @@ using Nightshift.Workspaces.Repositories;
 
 namespace Nightshift.Workspaces;
 
-public sealed partial class WorkspaceManager
+public sealed partial class TaskWorkspaces
 {
     /// <summary>
     /// Pushes the task's last commit to its branch on the remote URL from the policy record (never one from any
@@ -23,11 +23,11 @@ public sealed partial class WorkspaceManager
         }
         var repository = record.Repository;
         var mirror = Layout.Mirror(record.Key);
-        SanitizeMirror(mirror);
-        var secrets = CredentialEnvironment(credentials);
+        _context.SanitizeMirror(mirror);
+        var secrets = CredentialSetup.From(credentials);
         if (repository.IsLocal)
         {
-            var head = await RemoteHeadAsync(repository, mirror, secrets, cancellationToken);
+            var head = await _context.RemoteHeadAsync(repository, mirror, secrets, cancellationToken);
             if (head == record.Branch)
             {
                 throw new WorkspaceException($"refusing to push {record.Branch} to '{repository}': it is that repository's checked-out branch");
@@ -37,12 +37,12 @@ public sealed partial class WorkspaceManager
         List<string> arguments = ["push", "--porcelain", "--no-verify", "--no-recurse-submodules"];
         if (repository.IsLocal)
         {
-            arguments.Add("--receive-pack=" + LocalRemoteProgram("receive-pack"));
+            arguments.Add("--receive-pack=" + _context.LocalRemoteProgram("receive-pack"));
         }
         // Forced: the branch name is the task's own, and a retried task rebuilds it from the base.
         arguments.AddRange(["--", repository.Location, $"+{record.HeadCommit}:refs/heads/{record.Branch}"]);
         await WriteFence.CheckAsync(cancellationToken);
-        var result = await Git.RunAsync(Remote(repository, mirror, secrets, arguments), cancellationToken);
+        var result = await Git.RunAsync(_context.Remote(repository, mirror, secrets, arguments), cancellationToken);
         if (!result.Succeeded)
         {
             var hint = repository.Kind is RepositoryKind.Https or RepositoryKind.Http or RepositoryKind.Ssh
@@ -50,8 +50,8 @@ public sealed partial class WorkspaceManager
                 : "check that the repository accepts pushes";
             throw new WorkspaceException($"pushing {record.Branch} to '{repository}' failed: {result.Explanation()}; {hint}");
         }
-        Layout.WriteRecord(record with { LastUsedAt = _time.GetUtcNow() });
-        LogPushed(_logger, record.TaskId, record.Branch, repository.Location);
+        Layout.WriteRecord(record with { LastUsedAt = Time.GetUtcNow() });
+        LogPushed(Logger, record.TaskId, record.Branch, repository.Location);
     }
 
     /// <summary>
@@ -71,19 +71,16 @@ public sealed partial class WorkspaceManager
         // An attempt that lost its lease must not remove what the task's new owner works in.
         await WriteFence.CheckAsync(cancellationToken);
         // Subtask worktrees are only scaffolding for merges into the task's: none outlives the task's use of it.
-        await RemoveSubtasksAsync(record, cancellationToken);
+        await _subtasks.RemoveSubtasksAsync(record, cancellationToken);
         if (keep)
         {
-            var now = _time.GetUtcNow();
-            Layout.WriteRecord(record with { ReleasedAt = now, KeepUntil = now + _options.FailedWorktreeRetention });
-            LogKept(_logger, record.TaskId, record.Path, now + _options.FailedWorktreeRetention);
+            var now = Time.GetUtcNow();
+            Layout.WriteRecord(record with { ReleasedAt = now, KeepUntil = now + Options.FailedWorktreeRetention });
+            LogKept(Logger, record.TaskId, record.Path, now + Options.FailedWorktreeRetention);
             return;
         }
         await RemoveAsync(record, park: true, cancellationToken);
     }
-
-    /// <summary>The prefix of the branches tasks are built on unless the repository asks for another (<see cref="RenameBranchAsync"/>).</summary>
-    public const string DefaultBranchPrefix = Names.BranchPrefix;
 
     /// <summary>
     /// Renames the task's branch, e.g. to the prefix the repository's .nightshift.yml asks for. The worktree stays
@@ -104,13 +101,13 @@ public sealed partial class WorkspaceManager
             throw new ValidationException("branch", $"'{RepositoryPolicy.Shown(branch)}' is not a valid branch name: it {problem}");
         }
         var mirror = Layout.Mirror(record.Key);
-        await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), _time, cancellationToken))
+        await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), Time, cancellationToken))
         {
-            SanitizeMirror(mirror);
+            _context.SanitizeMirror(mirror);
             // branch -M also repoints the HEAD of the worktree that has the branch checked out.
             await Git.RunCheckedAsync(new GitInvocation(["branch", "-M", record.Branch, branch]) { GitDir = mirror }, $"renaming branch {record.Branch} to {branch}", cancellationToken);
         }
-        var renamed = record with { Branch = branch, LastUsedAt = _time.GetUtcNow() };
+        var renamed = record with { Branch = branch, LastUsedAt = Time.GetUtcNow() };
         Layout.WriteRecord(renamed);
         return renamed.ToWorkspace();
     }
@@ -137,20 +134,20 @@ public sealed partial class WorkspaceManager
     {
         // The record lives outside the worktree, but stay inside our folders whatever it says.
         var path = Path.GetFullPath(record.Path);
-        if (LocalPaths.IsUnder(path, Layout.Worktrees) && path != Layout.Worktrees && !(park && TryPark(record, path)))
+        if (LocalPaths.IsUnder(path, Layout.Worktrees) && path != Layout.Worktrees && !(park && _pool.TryPark(record, path)))
         {
             FileTrees.Delete(path);
         }
         var mirror = Layout.Mirror(record.Key);
         if (Directory.Exists(mirror))
         {
-            await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), _time, cancellationToken))
+            await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), Time, cancellationToken))
             {
                 if (Names.IsValidTaskId(record.AdminName))
                 {
                     FileTrees.Delete(Path.Combine(mirror, "worktrees", record.AdminName));
                 }
-                SanitizeMirror(mirror);
+                _context.SanitizeMirror(mirror);
                 await Git.RunAsync(new GitInvocation(["update-ref", "-d", "refs/heads/" + record.Branch]) { GitDir = mirror }, cancellationToken);
                 await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
             }
@@ -160,6 +157,6 @@ public sealed partial class WorkspaceManager
             FileTrees.Delete(Layout.TaskCache(record.TaskId));
         }
         Layout.DeleteRecord(record.TaskId);
-        LogRemoved(_logger, record.TaskId, path);
+        LogRemoved(Logger, record.TaskId, path);
     }
 }

@@ -1,10 +1,12 @@
 using Nightshift.Workspaces.Git;
-using Nightshift.Workspaces.Internal;
+using Microsoft.Extensions.Logging;
 using Nightshift.Workspaces.Repositories;
 
-namespace Nightshift.Workspaces;
+namespace Nightshift.Workspaces.Internal;
 
 /// <summary>
+/// The pool of checkouts a task's workspace can be made from instead of checking out afresh: spare worktrees and
+/// parked ones (<c>WorktreePool.Parking.cs</c>).
 /// Spare worktrees. Writing every file of a large checkout dominates preparing a workspace, so once a task's workspace
 /// is prepared a background job checks out another worktree of the same repository (detached, at that task's base)
 /// while the agent works. The next task on the repository takes it, moves it into place and switches it to its own
@@ -12,7 +14,7 @@ namespace Nightshift.Workspaces;
 /// is taken and no agent has seen it, so unlike a parked worktree it needs no reconciliation; it is only checked to be
 /// a whole worktree of our mirror.
 /// </summary>
-public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
+internal sealed partial class WorktreePool(WorkspaceContext context) : IAsyncDisposable, IDisposable
 {
     private const string ReadySuffix = ".ready";
 
@@ -35,10 +37,10 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
     private bool _disposed;
 
     // Validated as Workspaces:SpareWorktrees; clamped again for managers built without the options validator.
-    private int SpareCount => Math.Clamp(_options.SpareWorktrees, 0, WorkspaceOptionsValidator.MaxSpareWorktrees);
+    private int SpareCount => Math.Clamp(context.Options.SpareWorktrees, 0, WorkspaceOptionsValidator.MaxSpareWorktrees);
 
-    /// <summary>Completes once no spare job is running or queued (tests and the benchmark wait on it).</summary>
-    internal async Task WhenSparesSettledAsync()
+    /// <summary>Completes once no spare job is running or queued: the benchmark times preparation with no spare being checked out beside it.</summary>
+    public async Task WhenSparesSettledAsync()
     {
         while (true)
         {
@@ -100,7 +102,7 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
     /// Asks for the repository's spares to be topped up, from <paramref name="commit"/>. One job per repository runs
     /// at a time; a request made while it runs is served when it finishes, from the latest commit asked for.
     /// </summary>
-    private void RequestSpares(RepositoryRef repository, string commit)
+    public void RequestSpares(RepositoryRef repository, string commit)
     {
         if (SpareCount == 0)
         {
@@ -146,7 +148,7 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                LogSpareFailed(_logger, request.Repository.Location, e);
+                LogSpareFailed(context.Logger, request.Repository.Location, e);
             }
         }
     }
@@ -154,36 +156,36 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
     private async Task TopUpSparesAsync(RepositoryRef repository, string commit, CancellationToken cancellationToken)
     {
         var key = repository.Key;
-        var mirror = Layout.Mirror(key);
+        var mirror = context.Layout.Mirror(key);
         while (true)
         {
             var name = Guid.NewGuid().ToString("N");
-            var spare = Layout.Spare(key, name);
+            var spare = context.Layout.Spare(key, name);
             try
             {
                 // The lock is held only while git works on the mirror, so a spare never runs beside a fetch, a take or
                 // an eviction; the agent's task is not waiting on it.
-                await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(key), _time, cancellationToken))
+                await using (await RepositoryLocks.AcquireAsync(context.Layout.MirrorLock(key), context.Time, cancellationToken))
                 {
                     if (!Directory.Exists(mirror))
                     {
                         return;
                     }
-                    Directory.CreateDirectory(Layout.SparesFor(key));
-                    if (Directory.EnumerateDirectories(Layout.SparesFor(key)).Count() >= SpareCount)
+                    Directory.CreateDirectory(context.Layout.SparesFor(key));
+                    if (Directory.EnumerateDirectories(context.Layout.SparesFor(key)).Count() >= SpareCount)
                     {
                         return;
                     }
-                    SanitizeMirror(mirror);
-                    await Git.RunCheckedAsync(
-                        new GitInvocation([.. CheckoutConfig, "worktree", "add", "--detach", "--quiet", "--", spare, commit]) { GitDir = mirror },
+                    context.SanitizeMirror(mirror);
+                    await context.Git.RunCheckedAsync(
+                        new GitInvocation([.. context.CheckoutConfig, "worktree", "add", "--detach", "--quiet", "--", spare, commit]) { GitDir = mirror },
                         $"checking out a spare worktree of '{repository}'",
                         cancellationToken);
                 }
 
-                await Task.Delay(RacyGitPause, _time, cancellationToken);
+                await Task.Delay(RacyGitPause, context.Time, cancellationToken);
 
-                await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(key), _time, cancellationToken))
+                await using (await RepositoryLocks.AcquireAsync(context.Layout.MirrorLock(key), context.Time, cancellationToken))
                 {
                     // Evicted with its mirror, or collected, during the pause.
                     if (!Directory.Exists(mirror) || SpareAdmin(mirror, spare) is not { } admin)
@@ -191,16 +193,16 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
                         DiscardSpare(mirror, key, name);
                         return;
                     }
-                    SanitizeMirror(mirror);
+                    context.SanitizeMirror(mirror);
                     // Exit code 1 would mean a file differs from the index, which the switch then rewrites anyway.
-                    await Git.RunAsync(new GitInvocation(["update-index", "-q", "--refresh"]) { GitDir = admin, WorkTree = spare, WorkingDirectory = spare }, cancellationToken);
-                    var ready = Layout.SpareReady(key, name);
+                    await context.Git.RunAsync(new GitInvocation(["update-index", "-q", "--refresh"]) { GitDir = admin, WorkTree = spare, WorkingDirectory = spare }, cancellationToken);
+                    var ready = context.Layout.SpareReady(key, name);
                     var temp = ready + ".tmp";
                     await File.WriteAllTextAsync(temp, commit + "\n", cancellationToken);
-                    File.SetLastWriteTimeUtc(temp, _time.GetUtcNow().UtcDateTime);
+                    File.SetLastWriteTimeUtc(temp, context.Time.GetUtcNow().UtcDateTime);
                     File.Move(temp, ready);
                 }
-                LogSpareReady(_logger, repository.Location, spare, commit);
+                LogSpareReady(context.Logger, repository.Location, spare, commit);
             }
             catch
             {
@@ -215,7 +217,7 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
     /// <paramref name="branch"/> at <paramref name="baseCommit"/>. False (the caller checks out afresh) when none is
     /// ready or any step fails; a spare that failed is deleted. Runs under the mirror lock.
     /// </summary>
-    private async Task<bool> TryTakeSpareAsync(string mirror, string key, string path, string branch, string baseCommit, CancellationToken cancellationToken)
+    public async Task<bool> TryTakeSpareAsync(string mirror, string key, string path, string branch, string baseCommit, CancellationToken cancellationToken)
     {
         if (SpareCount == 0 || TakeSpare(key) is not { } taken)
         {
@@ -227,20 +229,20 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
             {
                 throw new WorkspaceException("it is not a whole worktree of the mirror");
             }
-            await Git.RunCheckedAsync(new GitInvocation(["worktree", "move", "--", taken.Path, path]) { GitDir = mirror }, "moving the spare into place", cancellationToken);
+            await context.Git.RunCheckedAsync(new GitInvocation(["worktree", "move", "--", taken.Path, path]) { GitDir = mirror }, "moving the spare into place", cancellationToken);
             var admin = SpareAdmin(mirror, path) ?? throw new WorkspaceException("the moved spare no longer names its worktree folder in the mirror");
             // Run in the worktree's own git folder (its HEAD and index), which is ours: the spare's .git names it and
             // SpareAdmin checked that it leads back to the mirror. A two-way checkout touches only differing files.
-            await Git.RunCheckedAsync(
-                new GitInvocation([.. CheckoutConfig, "checkout", "--quiet", "--no-track", "-B", branch, baseCommit, "--"]) { GitDir = admin, WorkTree = path, WorkingDirectory = path },
+            await context.Git.RunCheckedAsync(
+                new GitInvocation([.. context.CheckoutConfig, "checkout", "--quiet", "--no-track", "-B", branch, baseCommit, "--"]) { GitDir = admin, WorkTree = path, WorkingDirectory = path },
                 $"switching the spare to {branch}",
                 cancellationToken);
-            LogSpareTaken(_logger, Path.GetFileName(path), taken.Commit, baseCommit);
+            LogSpareTaken(context.Logger, Path.GetFileName(path), taken.Commit, baseCommit);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or WorkspaceException)
         {
-            LogSpareTakeFailed(_logger, path, e.Message);
+            LogSpareTakeFailed(context.Logger, path, e.Message);
             var admin = SpareAdmin(mirror, path) ?? SpareAdmin(mirror, taken.Path);
             FileTrees.Delete(taken.Path);
             FileTrees.Delete(path);
@@ -248,7 +250,7 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
             {
                 FileTrees.Delete(admin);
             }
-            await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+            await context.Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
             return false;
         }
         finally
@@ -260,7 +262,7 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
     /// <summary>Claims the newest ready spare by renaming its marker: whoever's rename succeeds owns it.</summary>
     private TakenSpare? TakeSpare(string key)
     {
-        var folder = Layout.SparesFor(key);
+        var folder = context.Layout.SparesFor(key);
         if (!Directory.Exists(folder))
         {
             return null;
@@ -269,11 +271,11 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
         foreach (var ready in markers)
         {
             var name = Path.GetFileName(ready)[..^ReadySuffix.Length];
-            var taken = Layout.SpareTaken(key, name);
+            var taken = context.Layout.SpareTaken(key, name);
             try
             {
                 File.Move(ready, taken);
-                return new TakenSpare(Layout.Spare(key, name), taken, File.ReadAllText(taken).Trim());
+                return new TakenSpare(context.Layout.Spare(key, name), taken, File.ReadAllText(taken).Trim());
             }
             catch (IOException)
             {
@@ -298,7 +300,7 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
         {
             return null;
         }
-        var name = AdminName(worktree, "");
+        var name = WorkspaceContext.AdminName(worktree, "");
         if (!Names.IsValidTaskId(name))
         {
             return null;
@@ -318,32 +320,32 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
     /// <summary>Deletes a spare, its markers and its git folder in the mirror; <c>worktree prune</c> is left to the caller.</summary>
     private void DiscardSpare(string mirror, string key, string name)
     {
-        var spare = Layout.Spare(key, name);
+        var spare = context.Layout.Spare(key, name);
         var admin = SpareAdmin(mirror, spare) ?? Path.Combine(mirror, "worktrees", name);
         FileTrees.Delete(spare);
         FileTrees.Delete(admin);
-        File.Delete(Layout.SpareReady(key, name));
-        File.Delete(Layout.SpareTaken(key, name));
+        File.Delete(context.Layout.SpareReady(key, name));
+        File.Delete(context.Layout.SpareTaken(key, name));
     }
 
     /// <summary>
     /// Spares whose mirror is gone, ready ones nobody took within a day, half-made ones (a crash interrupted them) and
     /// markers left without their folder; git's bookkeeping of them goes too.
     /// </summary>
-    internal async Task<int> CollectSparesAsync(CancellationToken cancellationToken = default)
+    public async Task<int> CollectSparesAsync(CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(Layout.Spares))
+        if (!Directory.Exists(context.Layout.Spares))
         {
             return 0;
         }
         var removed = 0;
-        var now = _time.GetUtcNow();
+        var now = context.Time.GetUtcNow();
         TimeSpan Age(DateTime writtenUtc) => now - new DateTimeOffset(writtenUtc, TimeSpan.Zero);
-        foreach (var folder in Directory.EnumerateDirectories(Layout.Spares))
+        foreach (var folder in Directory.EnumerateDirectories(context.Layout.Spares))
         {
             var key = Path.GetFileName(folder);
-            var mirror = Layout.Mirror(key);
-            await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(key), _time, cancellationToken))
+            var mirror = context.Layout.Mirror(key);
+            await using (await RepositoryLocks.AcquireAsync(context.Layout.MirrorLock(key), context.Time, cancellationToken))
             {
                 if (!Directory.Exists(mirror))
                 {
@@ -355,7 +357,7 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
                 foreach (var spare in Directory.EnumerateDirectories(folder))
                 {
                     var name = Path.GetFileName(spare);
-                    var ready = Layout.SpareReady(key, name);
+                    var ready = context.Layout.SpareReady(key, name);
                     var stale = File.Exists(ready)
                         ? Age(File.GetLastWriteTimeUtc(ready)) >= ReadySpareRetention
                         : Age(Directory.GetLastWriteTimeUtc(spare)) >= HalfMadeSpareRetention;
@@ -368,19 +370,31 @@ public sealed partial class WorkspaceManager : IAsyncDisposable, IDisposable
                 }
                 foreach (var marker in Directory.EnumerateFiles(folder))
                 {
-                    if (!Directory.Exists(Layout.Spare(key, Path.GetFileNameWithoutExtension(marker))) && Age(File.GetLastWriteTimeUtc(marker)) >= HalfMadeSpareRetention)
+                    if (!Directory.Exists(context.Layout.Spare(key, Path.GetFileNameWithoutExtension(marker))) && Age(File.GetLastWriteTimeUtc(marker)) >= HalfMadeSpareRetention)
                     {
                         File.Delete(marker);
                     }
                 }
                 if (discarded)
                 {
-                    await Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
+                    await context.Git.RunAsync(new GitInvocation(["worktree", "prune"]) { GitDir = mirror }, cancellationToken);
                 }
             }
         }
         return removed;
     }
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "workspace for task {TaskId} made from a spare worktree checked out at {SpareCommit}, switched to {BaseCommit}")]
+    private static partial void LogSpareTaken(ILogger logger, string taskId, string spareCommit, string baseCommit);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Warning, Message = "taking a spare worktree for {Path} failed ({Reason}); it was deleted and the worktree is checked out afresh")]
+    private static partial void LogSpareTakeFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "making a spare worktree of {Repository} failed; the next task on it checks out afresh")]
+    private static partial void LogSpareFailed(ILogger logger, string repository, Exception exception);
+
+    [LoggerMessage(EventId = 4114, Level = LogLevel.Debug, Message = "spare worktree of {Repository} ready at {Path} ({Commit})")]
+    private static partial void LogSpareReady(ILogger logger, string repository, string path, string commit);
 
     private sealed record SpareRequest(RepositoryRef Repository, string Commit);
 

@@ -4,7 +4,7 @@ using Nightshift.TestKit.Git;
 
 namespace Nightshift.Workspaces.Tests;
 
-public sealed class WorkspaceManagerTests
+public sealed class TaskWorkspacesTests
 {
     [Fact]
     public async Task PrepareAsync_TwoTasksOnOneRepositoryAtOnce_GetSeparateWorktreesAndBranches()
@@ -158,7 +158,7 @@ public sealed class WorkspaceManagerTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
 
-        var result = await h.Manager.CommitAsync(workspace, new CommitRequest("nothing"), TestDefaults.TimeoutToken());
+        var result = await h.Tasks.CommitAsync(workspace, new CommitRequest("nothing"), TestDefaults.TimeoutToken());
 
         result.ShouldBeNull();
     }
@@ -174,7 +174,7 @@ public sealed class WorkspaceManagerTests
         Directory.CreateDirectory(Path.Combine(workspace.Path, "src"));
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "src", "added.cs"), "class A {}\n");
 
-        var result = await h.Manager.CommitAsync(workspace, new CommitRequest("Change things"), TestDefaults.TimeoutToken());
+        var result = await h.Tasks.CommitAsync(workspace, new CommitRequest("Change things"), TestDefaults.TimeoutToken());
 
         result.ShouldNotBeNull();
         result.Parent.ShouldBe(workspace.BaseCommit);
@@ -192,10 +192,10 @@ public sealed class WorkspaceManagerTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "a.txt"), "a\n");
-        var first = await h.Manager.CommitAsync(workspace, new CommitRequest("one", new CommitAuthor("Ada", "ada@example.com")), TestDefaults.TimeoutToken());
+        var first = await h.Tasks.CommitAsync(workspace, new CommitRequest("one", new CommitAuthor("Ada", "ada@example.com")), TestDefaults.TimeoutToken());
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "b.txt"), "b\n");
 
-        var second = await h.Manager.CommitAsync(workspace, new CommitRequest("two"), TestDefaults.TimeoutToken());
+        var second = await h.Tasks.CommitAsync(workspace, new CommitRequest("two"), TestDefaults.TimeoutToken());
 
         second.ShouldNotBeNull();
         second.Parent.ShouldBe(first!.Commit);
@@ -212,7 +212,7 @@ public sealed class WorkspaceManagerTests
         var workspace = await h.PrepareAsync("x");
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "a.txt"), "a\n");
 
-        var error = await Should.ThrowAsync<ValidationException>(() => h.Manager.CommitAsync(workspace, new CommitRequest(message)));
+        var error = await Should.ThrowAsync<ValidationException>(() => h.Tasks.CommitAsync(workspace, new CommitRequest(message)));
 
         error.Errors.Keys.ShouldContain("message");
     }
@@ -227,7 +227,7 @@ public sealed class WorkspaceManagerTests
         var workspace = await h.PrepareAsync("x");
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "a.txt"), "a\n");
 
-        var error = await Should.ThrowAsync<ValidationException>(() => h.Manager.CommitAsync(workspace, new CommitRequest("m", new CommitAuthor(name, email))));
+        var error = await Should.ThrowAsync<ValidationException>(() => h.Tasks.CommitAsync(workspace, new CommitRequest("m", new CommitAuthor(name, email))));
 
         error.Errors.Keys.ShouldContain("author");
     }
@@ -240,7 +240,7 @@ public sealed class WorkspaceManagerTests
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "README.md"), "# sample\nmore\n");
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "brand-new.txt"), "hello\n");
 
-        var diff = await h.Manager.DiffAsync(workspace, TestDefaults.TimeoutToken());
+        var diff = await h.Tasks.DiffAsync(workspace, TestDefaults.TimeoutToken());
 
         diff.ShouldContain("diff --git a/README.md b/README.md");
         diff.ShouldContain("+more");
@@ -255,10 +255,10 @@ public sealed class WorkspaceManagerTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "committed.txt"), "c\n");
-        await h.Manager.CommitAsync(workspace, new CommitRequest("c"));
+        await h.Tasks.CommitAsync(workspace, new CommitRequest("c"));
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "pending.txt"), "p\n");
 
-        var diff = await h.Manager.DiffAsync(workspace, TestDefaults.TimeoutToken());
+        var diff = await h.Tasks.DiffAsync(workspace, TestDefaults.TimeoutToken());
 
         diff.ShouldContain("b/committed.txt");
         diff.ShouldContain("b/pending.txt");
@@ -270,7 +270,7 @@ public sealed class WorkspaceManagerTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
 
-        (await h.Manager.DiffAsync(workspace)).ShouldBeEmpty();
+        (await h.Tasks.DiffAsync(workspace)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -279,9 +279,9 @@ public sealed class WorkspaceManagerTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("push me");
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "feature.txt"), "f\n");
-        var commit = await h.Manager.CommitAsync(workspace, new CommitRequest("Add feature"));
+        var commit = await h.Tasks.CommitAsync(workspace, new CommitRequest("Add feature"));
 
-        await h.Manager.PushAsync(workspace, null, TestDefaults.TimeoutToken());
+        await h.Tasks.PushAsync(workspace, null, TestDefaults.TimeoutToken());
 
         h.Repo.RemoteBranch(workspace.Branch).ShouldBe(commit!.Commit);
         h.Repo.RemoteBranch("main").ShouldBe(workspace.BaseCommit);
@@ -293,7 +293,7 @@ public sealed class WorkspaceManagerTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
 
-        var error = await Should.ThrowAsync<WorkspaceException>(() => h.Manager.PushAsync(workspace));
+        var error = await Should.ThrowAsync<WorkspaceException>(() => h.Tasks.PushAsync(workspace));
 
         error.Message.ShouldContain("has no commit to push");
         h.Repo.RemoteBranch(workspace.Branch).ShouldBeNull();
@@ -305,11 +305,11 @@ public sealed class WorkspaceManagerTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x", repository: h.Repo.WorkPath);
         await File.WriteAllTextAsync(Path.Combine(workspace.Path, "a.txt"), "a\n");
-        await h.Manager.CommitAsync(workspace, new CommitRequest("a"));
+        await h.Tasks.CommitAsync(workspace, new CommitRequest("a"));
         h.Repo.Git("checkout", "--quiet", "-b", workspace.Branch);
         var before = h.Repo.Git("rev-parse", "HEAD").Trim();
 
-        var error = await Should.ThrowAsync<WorkspaceException>(() => h.Manager.PushAsync(workspace));
+        var error = await Should.ThrowAsync<WorkspaceException>(() => h.Tasks.PushAsync(workspace));
 
         error.Message.ShouldContain("checked-out branch");
         h.Repo.Git("rev-parse", "HEAD").Trim().ShouldBe(before);
@@ -322,13 +322,13 @@ public sealed class WorkspaceManagerTests
         var workspace = await h.PrepareAsync("x");
         var mirror = h.MirrorOf(workspace);
 
-        await h.Manager.ReleaseAsync(workspace, keep: false, TestDefaults.TimeoutToken());
+        await h.Tasks.ReleaseAsync(workspace, keep: false, TestDefaults.TimeoutToken());
 
         Directory.Exists(workspace.Path).ShouldBeFalse();
         GitCli.Run(h.Data, "--git-dir", mirror, "worktree", "list").ShouldNotContain(workspace.Path);
         GitCli.TryRun(h.Data, null, "--git-dir", mirror, "rev-parse", "--verify", "--quiet", "refs/heads/" + workspace.Branch).ExitCode.ShouldNotBe(0);
-        await Should.ThrowAsync<WorkspaceException>(() => h.Manager.DiffAsync(workspace));
-        await h.Manager.ReleaseAsync(workspace);
+        await Should.ThrowAsync<WorkspaceException>(() => h.Tasks.DiffAsync(workspace));
+        await h.Tasks.ReleaseAsync(workspace);
     }
 
     [Fact]
@@ -337,7 +337,7 @@ public sealed class WorkspaceManagerTests
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("x");
 
-        await h.Manager.ReleaseAsync(workspace, keep: true);
+        await h.Tasks.ReleaseAsync(workspace, keep: true);
 
         Directory.Exists(workspace.Path).ShouldBeTrue();
     }
@@ -355,7 +355,7 @@ public sealed class WorkspaceManagerTests
         await File.WriteAllTextAsync(Path.Combine(locked, "f.txt"), "f");
         File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
 
-        await h.Manager.ReleaseAsync(workspace);
+        await h.Tasks.ReleaseAsync(workspace);
 
         Directory.Exists(workspace.Path).ShouldBeFalse();
         File.ReadAllText(Path.Combine(outside, "precious.txt")).ShouldBe("p");

@@ -5,9 +5,8 @@ using Nightshift.Core.Execution;
 using Nightshift.Workspaces.Git;
 using Nightshift.Workspaces.Internal;
 using Nightshift.Workspaces.Repositories;
-using Nightshift.Workspaces.Subtasks;
 
-namespace Nightshift.Workspaces;
+namespace Nightshift.Workspaces.Subtasks;
 
 /// <summary>
 /// Subtask worktrees and merges. Independent subtasks of a plan run in worktrees of their own, branched from the task
@@ -15,9 +14,20 @@ namespace Nightshift.Workspaces;
 /// <c>commit-tree</c> with both parents, so no hook, filter, merge driver or config from the repository runs. The
 /// task worktree is moved to the merged tree with <c>read-tree -u</c> on a private index.
 /// </summary>
-public sealed partial class WorkspaceManager
+public sealed partial class SubtaskWorkspaces : ISubtaskWorkspaces
 {
     private const string MarkerPattern = "^(<<<<<<<|>>>>>>>)( |$)";
+
+    private readonly WorkspaceContext _context;
+
+    internal SubtaskWorkspaces(WorkspaceContext context)
+    {
+        _context = context;
+    }
+
+    private WorkspaceLayout Layout => _context.Layout;
+
+    private GitRunner Git => _context.Git;
 
     private SubtaskStore SubtaskRecords => new(Layout.Data);
 
@@ -26,7 +36,7 @@ public sealed partial class WorkspaceManager
     {
         ArgumentNullException.ThrowIfNull(task);
         cancellationToken.ThrowIfCancellationRequested();
-        var record = RequireRecord(task);
+        var record = _context.RequireRecord(task.TaskId);
         return Task.FromResult(record.HeadCommit ?? record.BaseCommit);
     }
 
@@ -34,13 +44,13 @@ public sealed partial class WorkspaceManager
     public async Task<bool> ContainsCommitAsync(Workspace task, string commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var record = RequireRecord(task);
-        if (!IsObjectId(commit))
+        var record = _context.RequireRecord(task.TaskId);
+        if (!WorkspaceContext.IsObjectId(commit))
         {
             return false;
         }
         var mirror = Layout.Mirror(record.Key);
-        SanitizeMirror(mirror);
+        _context.SanitizeMirror(mirror);
         var result = await Git.RunAsync(new GitInvocation(["merge-base", "--is-ancestor", commit, record.HeadCommit ?? record.BaseCommit]) { GitDir = mirror }, cancellationToken);
         return result.Succeeded;
     }
@@ -49,8 +59,8 @@ public sealed partial class WorkspaceManager
     public async Task<bool> HasCommitAsync(Workspace task, string commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var record = RequireRecord(task);
-        if (!IsObjectId(commit))
+        var record = _context.RequireRecord(task.TaskId);
+        if (!WorkspaceContext.IsObjectId(commit))
         {
             return false;
         }
@@ -66,7 +76,7 @@ public sealed partial class WorkspaceManager
     public async Task<SubtaskWorkspace> PrepareSubtaskAsync(Workspace task, string subtaskId, string fromCommit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var record = RequireRecord(task);
+        var record = _context.RequireRecord(task.TaskId);
         CheckSubtaskId(subtaskId);
         var branch = SubtaskBranch(record, subtaskId);
         var mirror = Layout.Mirror(record.Key);
@@ -79,9 +89,9 @@ public sealed partial class WorkspaceManager
         var path = Path.Combine(SubtaskWorktrees(record.TaskId), $"{record.TaskId}--{subtaskId}");
         Directory.CreateDirectory(SubtaskWorktrees(record.TaskId));
         SubtaskRecord created;
-        await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), _time, cancellationToken))
+        await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), _context.Time, cancellationToken))
         {
-            SanitizeMirror(mirror);
+            _context.SanitizeMirror(mirror);
             var leftoverAdmin = Path.Combine(mirror, "worktrees", Path.GetFileName(path));
             if (Path.Exists(path) || Path.Exists(leftoverAdmin))
             {
@@ -93,15 +103,15 @@ public sealed partial class WorkspaceManager
                 new GitInvocation(["worktree", "add", "--quiet", "--no-track", "-B", branch, "--", path, commit]) { GitDir = mirror },
                 $"checking out subtask '{subtaskId}' of task {record.TaskId} into {path}",
                 cancellationToken);
-            created = new SubtaskRecord(record.TaskId, subtaskId, path, AdminName(path, Path.GetFileName(path)), branch, commit);
+            created = new SubtaskRecord(record.TaskId, subtaskId, path, WorkspaceContext.AdminName(path, Path.GetFileName(path)), branch, commit);
             SubtaskRecords.Write(created);
         }
-        LogSubtaskPrepared(_logger, record.TaskId, subtaskId, branch, commit);
+        LogSubtaskPrepared(_context.Logger, record.TaskId, subtaskId, branch, commit);
         return created.ToWorkspace();
     }
 
     /// <summary>
-    /// Commits every change in the subtask's worktree on its branch, like <see cref="CommitAsync"/> does for a task.
+    /// Commits every change in the subtask's worktree on its branch, like <see cref="ITaskWorkspaces.CommitAsync"/> does for a task.
     /// Nested <c>.git</c> entries the agent created are deleted first, so their folders are committed as plain files
     /// and never as links to other repositories. Returns null when nothing changed.
     /// </summary>
@@ -109,38 +119,45 @@ public sealed partial class WorkspaceManager
     {
         ArgumentNullException.ThrowIfNull(subtask);
         ArgumentNullException.ThrowIfNull(request);
-        var task = RequireTaskRecord(subtask.TaskId);
+        var task = _context.RequireRecord(subtask.TaskId);
         var record = RequireSubtaskRecord(subtask);
-        var author = request.Author ?? new CommitAuthor(_options.AuthorName, _options.AuthorEmail);
-        CheckIdentity(author);
-        var message = ComposeMessage(request, task.TaskId);
+        var author = _context.AuthorOf(request);
+        var message = WorkspaceContext.ComposeMessage(request, task.TaskId);
         var mirror = Layout.Mirror(task.Key);
-        SanitizeMirror(mirror);
+        _context.SanitizeMirror(mirror);
         RemoveNestedRepositories(record.Path);
 
         var parent = record.HeadCommit ?? record.BaseCommit;
         var view = AsWorkspaceRecord(task, record);
-        var index = await BuildIndexAsync(view, mirror, parent, cancellationToken);
+        var index = await _context.BuildIndexAsync(view, mirror, parent, cancellationToken);
         try
         {
             var tree = (await Git.RunCheckedAsync(new GitInvocation(["write-tree"]) { GitDir = mirror, IndexFile = index }, $"recording the tree of {record.Path}", cancellationToken)).Stdout.Trim();
-            if (tree == await TreeOfAsync(mirror, parent, cancellationToken))
+            if (tree == await _context.TreeOfAsync(mirror, parent, cancellationToken))
             {
                 return null;
             }
-            var commit = await CommitTreeAsync(mirror, tree, [parent], message, author, $"committing subtask '{record.SubtaskId}'", cancellationToken);
+            var commit = await _context.CommitTreeAsync(mirror, tree, [parent], message, author, $"committing subtask '{record.SubtaskId}'", cancellationToken);
             await WriteFence.CheckAsync(cancellationToken);
             await Git.RunCheckedAsync(new GitInvocation(["update-ref", "-m", "nightshift: subtask commit", "refs/heads/" + record.Branch, commit]) { GitDir = mirror }, $"moving branch {record.Branch}", cancellationToken);
             SubtaskRecords.Write(record with { HeadCommit = commit });
-            RefreshWorktreeIndex(mirror, view, index);
-            var paths = await ChangedPathsAsync(mirror, parent, commit, cancellationToken);
-            LogSubtaskCommitted(_logger, task.TaskId, record.SubtaskId, commit, paths.Count);
+            WorkspaceContext.RefreshWorktreeIndex(mirror, view, index);
+            var paths = await _context.ChangedPathsAsync(mirror, parent, commit, cancellationToken);
+            LogSubtaskCommitted(_context.Logger, task.TaskId, record.SubtaskId, commit, paths.Count);
             return new CommitResult(commit, parent, record.Branch, paths);
         }
         finally
         {
-            DeleteIndex(index);
+            WorkspaceContext.DeleteIndex(index);
         }
+    }
+
+    /// <summary>A subtask worktree's change against the commit it was checked out at, like <see cref="ITaskWorkspaces.DiffAsync"/>.</summary>
+    public async Task<string> DiffSubtaskAsync(SubtaskWorkspace subtask, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subtask);
+        var task = _context.RequireRecord(subtask.TaskId);
+        return await _context.DiffAsync(AsWorkspaceRecord(task, RequireSubtaskRecord(subtask)), cancellationToken);
     }
 
     /// <summary>Removes a subtask's worktree, its git bookkeeping, its branch and its record. Removing twice does nothing.</summary>
@@ -164,10 +181,10 @@ public sealed partial class WorkspaceManager
     public async Task RemoveSubtasksAsync(Workspace task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        await RemoveSubtasksAsync(RequireRecord(task), cancellationToken);
+        await RemoveSubtasksAsync(_context.RequireRecord(task.TaskId), cancellationToken);
     }
 
-    private async Task RemoveSubtasksAsync(WorkspaceRecord record, CancellationToken cancellationToken)
+    internal async Task RemoveSubtasksAsync(WorkspaceRecord record, CancellationToken cancellationToken)
     {
         foreach (var subtask in SubtaskRecords.ReadAll(record.TaskId))
         {
@@ -190,17 +207,16 @@ public sealed partial class WorkspaceManager
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(request);
-        var record = RequireRecord(task);
+        var record = _context.RequireRecord(task.TaskId);
         CheckSubtaskId(subtaskId);
-        var author = request.Author ?? new CommitAuthor(_options.AuthorName, _options.AuthorEmail);
-        CheckIdentity(author);
-        var message = ComposeMessage(request, record.TaskId);
+        var author = _context.AuthorOf(request);
+        var message = WorkspaceContext.ComposeMessage(request, record.TaskId);
         if (SubtaskRecords.ReadMerge(record.TaskId) is { } pending)
         {
             throw new WorkspaceException($"task {record.TaskId} still has the merge of subtask '{pending.SubtaskId}' pending; complete or abort it before merging '{subtaskId}'");
         }
         var mirror = Layout.Mirror(record.Key);
-        SanitizeMirror(mirror);
+        _context.SanitizeMirror(mirror);
         var head = record.HeadCommit ?? record.BaseCommit;
         var theirs = await RequireCommitAsync(mirror, subtaskCommit, "subtaskCommit", cancellationToken);
 
@@ -217,30 +233,30 @@ public sealed partial class WorkspaceManager
         }
         var fields = merged.Stdout.Split('\0');
         var tree = fields[0].Trim();
-        if (!IsObjectId(tree))
+        if (!WorkspaceContext.IsObjectId(tree))
         {
             throw new WorkspaceException($"merging subtask '{subtaskId}' into {ours} gave no tree: {merged.Explanation()}");
         }
-        var headTree = await TreeOfAsync(mirror, head, cancellationToken);
+        var headTree = await _context.TreeOfAsync(mirror, head, cancellationToken);
         if (merged.ExitCode == 0)
         {
             if (tree == headTree)
             {
-                LogSubtaskMergeUnchanged(_logger, record.TaskId, subtaskId);
+                LogSubtaskMergeUnchanged(_context.Logger, record.TaskId, subtaskId);
                 return new SubtaskMergeResult(SubtaskMergeStatus.Unchanged, head, []);
             }
-            var commit = await CommitTreeAsync(mirror, tree, [head, theirs], message, author, $"committing the merge of subtask '{subtaskId}'", cancellationToken);
+            var commit = await _context.CommitTreeAsync(mirror, tree, [head, theirs], message, author, $"committing the merge of subtask '{subtaskId}'", cancellationToken);
             var journal = new PendingMerge(subtaskId, head, theirs, tree, []) { Commit = commit };
             SubtaskRecords.WriteMerge(record.TaskId, journal);
             await FinishCleanMergeAsync(record, mirror, journal, cancellationToken);
-            LogSubtaskMerged(_logger, record.TaskId, subtaskId, commit);
+            LogSubtaskMerged(_context.Logger, record.TaskId, subtaskId, commit);
             return new SubtaskMergeResult(SubtaskMergeStatus.Merged, commit, []);
         }
 
         var conflicted = fields.Skip(1).TakeWhile(f => f.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         SubtaskRecords.WriteMerge(record.TaskId, new PendingMerge(subtaskId, head, theirs, tree, conflicted));
         await SyncWorktreeAsync(record, mirror, headTree, tree, refreshAdminIndex: false, cancellationToken);
-        LogSubtaskConflicted(_logger, record.TaskId, subtaskId, conflicted.Count);
+        LogSubtaskConflicted(_context.Logger, record.TaskId, subtaskId, conflicted.Count);
         return new SubtaskMergeResult(SubtaskMergeStatus.Conflicted, head, conflicted);
     }
 
@@ -254,10 +270,9 @@ public sealed partial class WorkspaceManager
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(request);
-        var record = RequireRecord(task);
-        var author = request.Author ?? new CommitAuthor(_options.AuthorName, _options.AuthorEmail);
-        CheckIdentity(author);
-        var message = ComposeMessage(request, record.TaskId);
+        var record = _context.RequireRecord(task.TaskId);
+        var author = _context.AuthorOf(request);
+        var message = WorkspaceContext.ComposeMessage(request, record.TaskId);
         var pending = SubtaskRecords.ReadMerge(record.TaskId);
         if (pending is null || pending.Commit is not null)
         {
@@ -269,27 +284,27 @@ public sealed partial class WorkspaceManager
             throw new WorkspaceException($"the pending merge of subtask '{pending.SubtaskId}' started from {pending.Head}, but task {record.TaskId} is now at {head}; abort it and merge again");
         }
         var mirror = Layout.Mirror(record.Key);
-        SanitizeMirror(mirror);
-        var index = await BuildIndexAsync(record, mirror, pending.Tree, cancellationToken);
+        _context.SanitizeMirror(mirror);
+        var index = await _context.BuildIndexAsync(record, mirror, pending.Tree, cancellationToken);
         try
         {
             var tree = (await Git.RunCheckedAsync(new GitInvocation(["write-tree"]) { GitDir = mirror, IndexFile = index }, $"recording the tree of {record.Path}", cancellationToken)).Stdout.Trim();
             var remaining = await PathsWithMarkersAsync(mirror, tree, pending.ConflictedPaths, cancellationToken);
             if (remaining.Count > 0)
             {
-                LogSubtaskStillConflicted(_logger, record.TaskId, pending.SubtaskId, remaining.Count);
+                LogSubtaskStillConflicted(_context.Logger, record.TaskId, pending.SubtaskId, remaining.Count);
                 return new SubtaskMergeResult(SubtaskMergeStatus.Conflicted, head, remaining);
             }
-            var commit = await CommitTreeAsync(mirror, tree, [head, pending.SubtaskCommit], message, author, $"committing the resolved merge of subtask '{pending.SubtaskId}'", cancellationToken);
+            var commit = await _context.CommitTreeAsync(mirror, tree, [head, pending.SubtaskCommit], message, author, $"committing the resolved merge of subtask '{pending.SubtaskId}'", cancellationToken);
             await MoveTaskBranchAsync(record, mirror, commit, cancellationToken);
-            RefreshWorktreeIndex(mirror, record, index);
+            WorkspaceContext.RefreshWorktreeIndex(mirror, record, index);
             SubtaskRecords.DeleteMerge(record.TaskId);
-            LogSubtaskMerged(_logger, record.TaskId, pending.SubtaskId, commit);
+            LogSubtaskMerged(_context.Logger, record.TaskId, pending.SubtaskId, commit);
             return new SubtaskMergeResult(SubtaskMergeStatus.Merged, commit, []);
         }
         finally
         {
-            DeleteIndex(index);
+            WorkspaceContext.DeleteIndex(index);
         }
     }
 
@@ -301,18 +316,18 @@ public sealed partial class WorkspaceManager
     public async Task AbortMergeAsync(Workspace task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var record = RequireRecord(task);
+        var record = _context.RequireRecord(task.TaskId);
         var pending = SubtaskRecords.ReadMerge(record.TaskId);
         if (pending is null)
         {
             return;
         }
         var mirror = Layout.Mirror(record.Key);
-        SanitizeMirror(mirror);
+        _context.SanitizeMirror(mirror);
         var head = record.HeadCommit ?? record.BaseCommit;
-        await SyncWorktreeAsync(record, mirror, pending.Tree, await TreeOfAsync(mirror, head, cancellationToken), refreshAdminIndex: true, cancellationToken);
+        await SyncWorktreeAsync(record, mirror, pending.Tree, await _context.TreeOfAsync(mirror, head, cancellationToken), refreshAdminIndex: true, cancellationToken);
         SubtaskRecords.DeleteMerge(record.TaskId);
-        LogSubtaskMergeAborted(_logger, record.TaskId, pending.SubtaskId);
+        LogSubtaskMergeAborted(_context.Logger, record.TaskId, pending.SubtaskId);
     }
 
     /// <summary>
@@ -322,7 +337,7 @@ public sealed partial class WorkspaceManager
     public async Task<string?> RecoverMergeAsync(Workspace task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var record = RequireRecord(task);
+        var record = _context.RequireRecord(task.TaskId);
         var pending = SubtaskRecords.ReadMerge(record.TaskId);
         if (pending is null)
         {
@@ -334,7 +349,7 @@ public sealed partial class WorkspaceManager
             return null;
         }
         var mirror = Layout.Mirror(record.Key);
-        SanitizeMirror(mirror);
+        _context.SanitizeMirror(mirror);
         await FinishCleanMergeAsync(record, mirror, pending, cancellationToken);
         return pending.SubtaskId;
     }
@@ -352,7 +367,7 @@ public sealed partial class WorkspaceManager
         {
             throw new WorkspaceException($"task {record.TaskId} moved to {head} while the merge of subtask '{journal.SubtaskId}' was pending; abort it and merge again");
         }
-        await SyncWorktreeAsync(record, mirror, await TreeOfAsync(mirror, journal.Head, cancellationToken), journal.Tree, refreshAdminIndex: true, cancellationToken);
+        await SyncWorktreeAsync(record, mirror, await _context.TreeOfAsync(mirror, journal.Head, cancellationToken), journal.Tree, refreshAdminIndex: true, cancellationToken);
         await MoveTaskBranchAsync(record, mirror, journal.Commit!, cancellationToken);
         SubtaskRecords.DeleteMerge(record.TaskId);
     }
@@ -361,7 +376,7 @@ public sealed partial class WorkspaceManager
     {
         await WriteFence.CheckAsync(cancellationToken);
         await Git.RunCheckedAsync(new GitInvocation(["update-ref", "-m", "nightshift: merge subtask", "refs/heads/" + record.Branch, to]) { GitDir = mirror }, $"moving branch {record.Branch}", cancellationToken);
-        Layout.WriteRecord(record with { HeadCommit = to, LastUsedAt = _time.GetUtcNow() });
+        Layout.WriteRecord(record with { HeadCommit = to, LastUsedAt = _context.Time.GetUtcNow() });
     }
 
     /// <summary>
@@ -392,12 +407,12 @@ public sealed partial class WorkspaceManager
             await Git.RunCheckedAsync(Run("read-tree", "--reset", "-u", "--end-of-options", fromTree, toTree), $"updating the files of {record.Path}", cancellationToken);
             if (refreshAdminIndex)
             {
-                RefreshWorktreeIndex(mirror, record, index);
+                WorkspaceContext.RefreshWorktreeIndex(mirror, record, index);
             }
         }
         finally
         {
-            DeleteIndex(index);
+            WorkspaceContext.DeleteIndex(index);
         }
     }
 
@@ -424,42 +439,9 @@ public sealed partial class WorkspaceManager
         return [.. result.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(p => p.StartsWith(prefix, StringComparison.Ordinal) ? p[prefix.Length..] : p)];
     }
 
-    private async Task<string> CommitTreeAsync(string mirror, string tree, IReadOnlyList<string> parents, string message, CommitAuthor author, string what, CancellationToken cancellationToken)
-    {
-        var date = string.Create(CultureInfo.InvariantCulture, $"@{_time.GetUtcNow().ToUnixTimeSeconds()} +0000");
-        var identity = new Dictionary<string, string>
-        {
-            ["GIT_AUTHOR_NAME"] = author.Name,
-            ["GIT_AUTHOR_EMAIL"] = author.Email,
-            ["GIT_AUTHOR_DATE"] = date,
-            ["GIT_COMMITTER_NAME"] = author.Name,
-            ["GIT_COMMITTER_EMAIL"] = author.Email,
-            ["GIT_COMMITTER_DATE"] = date,
-        };
-        List<string> arguments = ["commit-tree", tree];
-        foreach (var parent in parents)
-        {
-            arguments.AddRange(["-p", parent]);
-        }
-        arguments.AddRange(["-F", "-"]);
-        return (await Git.RunCheckedAsync(new GitInvocation(arguments) { GitDir = mirror, StandardInput = message, Environment = identity }, what, cancellationToken)).Stdout.Trim();
-    }
-
-    private async Task<string> TreeOfAsync(string mirror, string commit, CancellationToken cancellationToken) =>
-        (await Git.RunCheckedAsync(new GitInvocation(["rev-parse", "--verify", "--end-of-options", commit + "^{tree}"]) { GitDir = mirror }, "reading a commit's tree", cancellationToken)).Stdout.Trim();
-
-    private async Task<IReadOnlyList<string>> ChangedPathsAsync(string mirror, string from, string to, CancellationToken cancellationToken)
-    {
-        var changed = await Git.RunCheckedAsync(
-            new GitInvocation(["diff-tree", "-r", "-z", "--name-only", "--no-renames", "--no-commit-id", from, to]) { GitDir = mirror },
-            "listing the committed changes",
-            cancellationToken);
-        return changed.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-    }
-
     private async Task<string> RequireCommitAsync(string mirror, string commit, string field, CancellationToken cancellationToken)
     {
-        if (!IsObjectId(commit))
+        if (!WorkspaceContext.IsObjectId(commit))
         {
             throw new ValidationException(field, $"'{RepositoryPolicy.Shown(commit ?? "")}' is not a commit id: give the 40 hexadecimal characters git prints");
         }
@@ -483,13 +465,13 @@ public sealed partial class WorkspaceManager
         var mirror = Layout.Mirror(task.Key);
         if (Directory.Exists(mirror))
         {
-            await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(task.Key), _time, cancellationToken))
+            await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(task.Key), _context.Time, cancellationToken))
             {
                 if (IsPlainName(record.AdminName))
                 {
                     FileTrees.Delete(Path.Combine(mirror, "worktrees", record.AdminName));
                 }
-                SanitizeMirror(mirror);
+                _context.SanitizeMirror(mirror);
                 if (record.Branch == SubtaskBranch(task, record.SubtaskId))
                 {
                     await Git.RunAsync(new GitInvocation(["update-ref", "-d", "refs/heads/" + record.Branch]) { GitDir = mirror }, cancellationToken);
@@ -498,7 +480,7 @@ public sealed partial class WorkspaceManager
             }
         }
         SubtaskRecords.Delete(task.TaskId, record.SubtaskId);
-        LogSubtaskRemoved(_logger, task.TaskId, record.SubtaskId);
+        LogSubtaskRemoved(_context.Logger, task.TaskId, record.SubtaskId);
     }
 
     /// <summary>
@@ -552,16 +534,6 @@ public sealed partial class WorkspaceManager
 
     private static string SubtaskBranch(WorkspaceRecord task, string subtaskId) => $"{task.Branch}--{subtaskId}";
 
-    private WorkspaceRecord RequireTaskRecord(string taskId)
-    {
-        var record = Names.IsValidTaskId(taskId) ? Layout.ReadRecord(taskId) : null;
-        if (record is null || record.ReleasedAt is not null)
-        {
-            throw new WorkspaceException($"task {RepositoryPolicy.Shown(taskId ?? "")} has no active workspace; prepare it first");
-        }
-        return record;
-    }
-
     private SubtaskRecord RequireSubtaskRecord(SubtaskWorkspace subtask)
     {
         var record = Names.IsValidTaskId(subtask.SubtaskId) ? SubtaskRecords.Read(subtask.TaskId, subtask.SubtaskId) : null;
@@ -580,10 +552,7 @@ public sealed partial class WorkspaceManager
         }
     }
 
-    private static bool IsObjectId(string? value) =>
-        value is { Length: 40 or 64 } && value.All(char.IsAsciiHexDigitLower);
-
-    private static bool IsPlainName(string name) =>
+        private static bool IsPlainName(string name) =>
         name is { Length: > 0 and <= 200 } && name is not ("." or "..") && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     [LoggerMessage(EventId = 4130, Level = LogLevel.Information, Message = "subtask {SubtaskId} of task {TaskId} has a worktree on {Branch} from {BaseCommit}")]

@@ -1,0 +1,32 @@
+namespace Nightshift.Workspaces;
+
+/// <summary>
+/// A task's own git worktree on its own branch: prepared from a mirror of the repository, committed and diffed with
+/// plumbing on a private index, pushed to the repository's remote, and released (removed, parked or kept) at the end.
+/// </summary>
+public interface ITaskWorkspaces
+{
+    /// <summary>The prefix of the branches tasks are built on unless the repository asks for another.</summary>
+    const string DefaultBranchPrefix = Internal.Names.BranchPrefix;
+
+    /// <summary>Fetches the repository and adds a worktree for the task on a new branch; a task whose worktree still exists gets it back unchanged.</summary>
+    Task<Workspace> PrepareAsync(WorkspaceRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Commits every change in the worktree on the task's branch; null when nothing changed since the last commit.</summary>
+    Task<CommitResult?> CommitAsync(Workspace workspace, CommitRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The worktree's change against the base commit as a unified diff, new and deleted files included (committed or not).</summary>
+    Task<string> DiffAsync(Workspace workspace, CancellationToken cancellationToken = default);
+
+    /// <summary>Pushes the task's last commit to its branch on the repository's remote.</summary>
+    Task PushAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames the task's branch; the worktree stays checked out on it.</summary>
+    Task<Workspace> RenameBranchAsync(Workspace workspace, string branch, CancellationToken cancellationToken = default);
+
+    /// <summary>The task's own cache folder for its jails, created on first use; it lives as long as the task's worktree.</summary>
+    string TaskCacheFolder(Workspace workspace);
+
+    /// <summary>Ends the task's use of its worktree: kept for a while with <paramref name="keep"/>, otherwise removed (or parked for reuse) now.</summary>
+    Task ReleaseAsync(Workspace workspace, bool keep = false, CancellationToken cancellationToken = default);
+}
