@@ -23,7 +23,7 @@ public sealed class RedirectTests
         await using var server = new RedirectingHttpServer($"http://127.0.0.1:{target.Port}/stolen", status);
 
         var error = await Should.ThrowAsync<WorkspaceException>(() =>
-            h.Manager.PrepareAsync(new WorkspaceRequest(Harness.NewTaskId(), server.UrlOf("remote.git")), TestDefaults.TimeoutToken()));
+            h.Tasks.PrepareAsync(new WorkspaceRequest(Harness.NewTaskId(), server.UrlOf("remote.git")), TestDefaults.TimeoutToken()));
 
         server.Requests.ShouldNotBeEmpty();
         target.Connections.ShouldBe(0);
