@@ -22,7 +22,7 @@ public sealed partial class AgentTaskExecutor
         var checkpoint = attempt.Checkpoint;
         var summary = string.IsNullOrWhiteSpace(checkpoint.Summary) ? task.Title : checkpoint.Summary.Trim();
         var title = Clip(summary.Split('\n', 2)[0].Trim(), 72);
-        if (!checkpoint.Reached("committed"))
+        if (!checkpoint.Reached(CheckpointStage.Committed))
         {
             var commit = await workspaces.CommitAsync(workspace, new CommitRequest(summary, Author(), task.Id), cancellationToken);
             string head;
@@ -46,13 +46,13 @@ public sealed partial class AgentTaskExecutor
                 var why = checkpoint.StopReason ?? "the agent finished without changing any file";
                 return TaskOutcome.Failed($"no change was made: {why}; say more precisely what should change, or ask it as a question");
             }
-            await attempt.UpdateAsync(c => c with { Stage = "committed", Commit = head }, cancellationToken);
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Committed, Commit = head }, cancellationToken);
         }
-        if (!attempt.Checkpoint.Reached("pushed"))
+        if (!attempt.Checkpoint.Reached(CheckpointStage.Pushed))
         {
             await workspaces.PushAsync(workspace, credentials: null, cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new { branch = workspace.Branch, remote = workspace.Repository.Location }), cancellationToken);
-            await attempt.UpdateAsync(c => c with { Stage = "pushed" }, cancellationToken);
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed }, cancellationToken);
         }
 
         checkpoint = attempt.Checkpoint;
@@ -65,7 +65,7 @@ public sealed partial class AgentTaskExecutor
             diff,
             Draft: !passed), cancellationToken);
         await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new { forge = pull.Forge, reference = pull.Reference, title = pull.Title, draft = pull.Draft }), cancellationToken);
-        await attempt.UpdateAsync(c => c with { Stage = "published" }, cancellationToken);
+        await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Published }, cancellationToken);
 
         var details = NightshiftJson.Payload(new
         {

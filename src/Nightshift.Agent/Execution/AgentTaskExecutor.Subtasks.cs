@@ -58,7 +58,7 @@ public sealed partial class AgentTaskExecutor
         var stopReason = stopped is null ? null : stopped.StopReason ?? $"subtask '{stopped.SubtaskId}' did not finish";
         await attempt.UpdateAsync(c => c with
         {
-            Stage = "built",
+            Stage = CheckpointStage.Built,
             Summary = attempt.OneSubtaskMode ? outcomes.LastOrDefault()?.Summary ?? c.Summary : CompositeSummary(attempt.Task, plan, c.Subtasks),
             StopReason = stopReason,
         }, cancellationToken);
@@ -215,7 +215,7 @@ public sealed partial class AgentTaskExecutor
     /// <summary>Stores a subtask's progress in the checkpoint, replacing an earlier entry for it; <paramref name="head"/> is the task branch's new commit, if any.</summary>
     private static Task RecordSubtaskAsync(TaskAttempt attempt, SubtaskProgress entry, string? head, CancellationToken cancellationToken) => attempt.UpdateAsync(c => c with
     {
-        Stage = c.Reached("planned") ? c.Stage : "planned",
+        Stage = c.Reached(CheckpointStage.Planned) ? c.Stage : CheckpointStage.Planned,
         Subtasks = [.. c.Subtasks.Where(p => p.Id != entry.Id), entry],
         Commit = head ?? c.Commit,
     }, cancellationToken);

@@ -25,7 +25,7 @@ public sealed partial class AgentTaskExecutor
         if ((await workspaces.DiffAsync(attempt.Workspace, cancellationToken)).Length == 0)
         {
             // Nothing to verify; publishing ends the task (failed, or answered when the task was a question).
-            await attempt.UpdateAsync(c => c with { Stage = "verified", NoChange = true, VerificationPassed = false, VerificationSummary = "no change was made" }, cancellationToken);
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Verified, NoChange = true, VerificationPassed = false, VerificationSummary = "no change was made" }, cancellationToken);
             return;
         }
         if (verifier.Commands.Count == 0)
@@ -117,7 +117,7 @@ public sealed partial class AgentTaskExecutor
         }
         await attempt.UpdateAsync(c => c with
         {
-            Stage = "verified",
+            Stage = CheckpointStage.Verified,
             Summary = summary,
             StopReason = stopReason,
             Rounds = rounds,
@@ -147,7 +147,7 @@ public sealed partial class AgentTaskExecutor
             outOfScope = Array.Empty<object>(),
             skipped = true,
         }), cancellationToken);
-        await attempt.UpdateAsync(c => c with { Stage = "verified", VerificationPassed = optedOut, VerificationSummary = account }, cancellationToken);
+        await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Verified, VerificationPassed = optedOut, VerificationSummary = account }, cancellationToken);
     }
 
     /// <summary>The declarations that explain a failure still present in <paramref name="verdict"/>.</summary>

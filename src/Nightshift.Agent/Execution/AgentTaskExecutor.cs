@@ -74,7 +74,7 @@ public sealed partial class AgentTaskExecutor(
                 branch = workspace.Branch,
                 baseBranch = workspace.BaseBranch,
                 baseCommit = workspace.BaseCommit,
-                resumed = checkpoint.Stage != "prepared" || run.Attempt > 1,
+                resumed = checkpoint.Stage != CheckpointStage.Prepared || run.Attempt > 1,
             }), cancellationToken);
             // The task's own cache: a shared one would let one task's jail poison what a later task installs.
             var cache = workspaces.TaskCacheFolder(workspace);
@@ -95,7 +95,7 @@ public sealed partial class AgentTaskExecutor(
                 return approvalOutcome;
             }
             var untouched = await CheckProgressAsync(attempt, cancellationToken);
-            if (!attempt.Checkpoint.Reached("built"))
+            if (!attempt.Checkpoint.Reached(CheckpointStage.Built))
             {
                 if (await SetupAsync(config, workspace, cache, run, cancellationToken) is { } setupFailure)
                 {
@@ -112,12 +112,12 @@ public sealed partial class AgentTaskExecutor(
                     }), cancellationToken);
                 }
             }
-            if (attempt.Checkpoint.Stage != "prepared")
+            if (attempt.Checkpoint.Stage != CheckpointStage.Prepared)
             {
-                LogResumed(logger, task.Id, attempt.Checkpoint.Stage);
+                LogResumed(logger, task.Id, CheckpointStageJsonConverter.ToWire(attempt.Checkpoint.Stage));
             }
 
-            if (!attempt.Checkpoint.Reached("built"))
+            if (!attempt.Checkpoint.Reached(CheckpointStage.Built))
             {
                 if (await PlanAsync(attempt, cancellationToken) is { } planOutcome)
                 {
@@ -130,7 +130,7 @@ public sealed partial class AgentTaskExecutor(
                 RestorePlan(attempt);
             }
 
-            if (!attempt.Checkpoint.Reached("verified"))
+            if (!attempt.Checkpoint.Reached(CheckpointStage.Verified))
             {
                 await VerifyRoundsAsync(attempt, verifier, cancellationToken);
             }
@@ -184,11 +184,11 @@ public sealed partial class AgentTaskExecutor(
     private async Task<bool> CheckProgressAsync(TaskAttempt attempt, CancellationToken cancellationToken)
     {
         var checkpoint = attempt.Checkpoint;
-        if (checkpoint.Stage == "prepared" && checkpoint.Subtasks.Count == 0)
+        if (checkpoint.Stage == CheckpointStage.Prepared && checkpoint.Subtasks.Count == 0)
         {
             return true;
         }
-        if (checkpoint.Reached("committed"))
+        if (checkpoint.Reached(CheckpointStage.Committed))
         {
             return false;
         }
@@ -198,7 +198,7 @@ public sealed partial class AgentTaskExecutor(
             LogProgressLost(logger, attempt.Task.Id, checkpoint.Subtasks.Count);
             await attempt.UpdateAsync(c => c with
             {
-                Stage = c.Reached("built") ? "planned" : c.Stage,
+                Stage = c.Reached(CheckpointStage.Built) ? CheckpointStage.Planned : c.Stage,
                 Subtasks = [],
                 Summary = null,
                 StopReason = null,
