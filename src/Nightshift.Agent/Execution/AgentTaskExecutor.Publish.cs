@@ -24,7 +24,7 @@ public sealed partial class AgentTaskExecutor
         var title = Clip(summary.Split('\n', 2)[0].Trim(), 72);
         if (!checkpoint.Reached(CheckpointStage.Committed))
         {
-            var commit = await workspaces.CommitAsync(workspace, new CommitRequest(summary, Author(), task.Id), cancellationToken);
+            var commit = await workspaces.CommitAsync(workspace, CommitOf(attempt, summary), cancellationToken);
             string head;
             if (commit is not null)
             {

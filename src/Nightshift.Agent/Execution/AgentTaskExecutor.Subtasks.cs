@@ -50,7 +50,7 @@ public sealed partial class AgentTaskExecutor
                 Earlier = earlier,
                 OnProgress = attempt.OneSubtaskMode ? null : (progress, token) => RecordMergedProgressAsync(attempt, progress, finished, steps, token),
                 ResolveConflict = (conflict, token) => ResolveConflictAsync(attempt, conflict, token),
-                Author = Author(),
+                Author = _author,
             },
             cancellationToken);
 
@@ -108,7 +108,7 @@ public sealed partial class AgentTaskExecutor
                 ? Prompts.Task(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap)
                 : Prompts.Subtask(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, plan, subtask, attempt.Checkpoint.Subtasks, isolated)),
         ];
-        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
+        var loop = BuildAgent(attempt, workspace, "build", diff);
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
         steps[subtask.Id] = result.Steps;
         if (result.OutOfScope.Count > 0 || result.Answer is not null)
@@ -129,7 +129,7 @@ public sealed partial class AgentTaskExecutor
         string? commit = null;
         if (!single)
         {
-            var made = await workspaces.CommitAsync(workspace, new CommitRequest(SubtaskMessage(subtask, result.Summary), Author(), attempt.Task.Id), cancellationToken);
+            var made = await workspaces.CommitAsync(workspace, CommitOf(attempt, SubtaskMessage(subtask, result.Summary)), cancellationToken);
             if (made is not null)
             {
                 commit = made.Commit;
@@ -247,7 +247,7 @@ public sealed partial class AgentTaskExecutor
             new(ChatRole.System, Prompts.System(attempt.Verification)),
             new(ChatRole.User, Prompts.Conflict(attempt.Task, conflict, merged)),
         ];
-        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, attempt.Workspace, "agent"), new RunObserver(run, "merge"), attempt.Model.Meter, attempt.Budget, time);
+        var loop = BuildAgent(attempt, attempt.Workspace, "merge");
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
         return result.StopReason is null;
     }

@@ -45,7 +45,7 @@ public sealed partial class AgentTaskExecutor
             await RenderRepoMapAsync(attempt, null, cancellationToken);
         }
         var conversation = attempt.Conversation ?? FixConversation(attempt);
-        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, attempt.Workspace, "agent"), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
+        var loop = BuildAgent(attempt, attempt.Workspace, "build");
         VerificationResult verdict;
         bool clean;
         IReadOnlyList<string> uncovered;

@@ -44,6 +44,9 @@ public sealed partial class AgentTaskExecutor(
     private readonly AgentOptions _options = options.Value;
     private readonly NetworkCeilings _networkCeilings = sandboxOptions.Value.Network ?? new NetworkCeilings();
     private readonly string _dataRoot = NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory);
+    private readonly CommitAuthor? _author = options.Value.CommitAuthorName is { } name
+        ? new CommitAuthor(name, options.Value.CommitAuthorEmail ?? "nightshift@localhost")
+        : null;
 
     public async Task<TaskOutcome> ExecuteAsync(ITaskRun run, CancellationToken cancellationToken)
     {
@@ -266,8 +269,12 @@ public sealed partial class AgentTaskExecutor(
         reason = fallback.Reason,
     }), CancellationToken.None);
 
-    private CommitAuthor? Author() =>
-        _options.CommitAuthorName is { } name ? new CommitAuthor(name, _options.CommitAuthorEmail ?? "nightshift@localhost") : null;
+    /// <summary>The build agent working in <paramref name="workspace"/>, its events under <paramref name="role"/> (build, merge).</summary>
+    private AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null) =>
+        new(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(attempt.Run, role), attempt.Model.Meter, attempt.Budget, time);
+
+    /// <summary>Every commit the task makes (per subtask, merges, the final one): the operator's author and the task's trailer.</summary>
+    private CommitRequest CommitOf(TaskAttempt attempt, string message) => new(message, _author, attempt.Task.Id);
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 
