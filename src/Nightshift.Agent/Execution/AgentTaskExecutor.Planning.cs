@@ -180,4 +180,13 @@ public sealed partial class AgentTaskExecutor
         CycleRecoveryRung.RunLinearly => "run_linearly",
         _ => "fail",
     };
+
+    /// <summary>Settles the plan: the stored one, or a new one from the plan agent (or one subtask).</summary>
+    private sealed class PlanPhase(AgentTaskExecutor executor) : ITaskPhase
+    {
+        // A checkpoint at "planned" still comes here: the stored plan is read back rather than made again.
+        public CheckpointStage? DoneAt => CheckpointStage.Built;
+
+        public Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken) => executor.PlanAsync(attempt, cancellationToken);
+    }
 }

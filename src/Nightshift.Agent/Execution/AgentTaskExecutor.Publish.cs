@@ -133,4 +133,16 @@ public sealed partial class AgentTaskExecutor
     }
 
     private static string OneLine(string value, int max) => Clip(string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Replace('`', '\'').Trim(), max);
+
+    /// <summary>Commit, push and pull request; each step already done on an earlier attempt is skipped inside.</summary>
+    private sealed class PublishPhase(AgentTaskExecutor executor) : ITaskPhase
+    {
+        public CheckpointStage? DoneAt => null;
+
+        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+        {
+            await attempt.Run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
+            return await executor.PublishAsync(attempt, cancellationToken);
+        }
+    }
 }

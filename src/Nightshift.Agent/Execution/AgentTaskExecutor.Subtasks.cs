@@ -5,6 +5,7 @@ using Nightshift.Agent.Dag;
 using Nightshift.Agent.Loop;
 using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
+using Nightshift.Core.Execution;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
@@ -281,5 +282,17 @@ public sealed partial class AgentTaskExecutor
             text.Append('\n');
         }
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>Builds the plan's unfinished subtasks.</summary>
+    private sealed class BuildPhase(AgentTaskExecutor executor) : ITaskPhase
+    {
+        public CheckpointStage? DoneAt => CheckpointStage.Built;
+
+        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+        {
+            await executor.BuildAsync(attempt, cancellationToken);
+            return null;
+        }
     }
 }

@@ -173,4 +173,16 @@ public sealed partial class AgentTaskExecutor
             outOfScope = declared.Take(50).Select(d => new { test = d.Test, reason = d.Reason }),
             skipped = verdict.NothingToRun,
         }), cancellationToken);
+
+    /// <summary>Verification rounds of the whole change, with feedback to the build agent.</summary>
+    private sealed class VerifyPhase(AgentTaskExecutor executor, Verifier verifier) : ITaskPhase
+    {
+        public CheckpointStage? DoneAt => CheckpointStage.Verified;
+
+        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+        {
+            await executor.VerifyRoundsAsync(attempt, verifier, cancellationToken);
+            return null;
+        }
+    }
 }

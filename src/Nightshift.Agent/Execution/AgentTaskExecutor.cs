@@ -98,50 +98,36 @@ public sealed partial class AgentTaskExecutor(
                 return approvalOutcome;
             }
             var untouched = await CheckProgressAsync(attempt, cancellationToken);
-            if (!attempt.Checkpoint.Reached(CheckpointStage.Built))
-            {
-                if (await SetupAsync(config, workspace, cache, run, cancellationToken) is { } setupFailure)
-                {
-                    return setupFailure;
-                }
-                if (verification.Count > 0 && untouched)
-                {
-                    await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = true, commands = verification }), cancellationToken);
-                    var baseline = await verifier.BaselineAsync(cancellationToken);
-                    await run.EmitAsync(EventTypes.VerifyBaseline, NightshiftJson.Payload(new
-                    {
-                        passed = baseline.All(c => c.Passed),
-                        failingTests = baseline.SelectMany(c => c.FailingTests).Take(50),
-                    }), cancellationToken);
-                }
-            }
             if (attempt.Checkpoint.Stage != CheckpointStage.Prepared)
             {
                 LogResumed(logger, task.Id, CheckpointStageJsonConverter.ToWire(attempt.Checkpoint.Stage));
             }
-
-            if (!attempt.Checkpoint.Reached(CheckpointStage.Built))
-            {
-                if (await PlanAsync(attempt, cancellationToken) is { } planOutcome)
-                {
-                    return planOutcome;
-                }
-                await BuildAsync(attempt, cancellationToken);
-            }
-            else
+            if (attempt.Checkpoint.Reached(CheckpointStage.Built))
             {
                 RestorePlan(attempt);
             }
 
-            if (!attempt.Checkpoint.Reached(CheckpointStage.Verified))
+            ITaskPhase[] phases =
+            [
+                new PreparePhase(this, verifier, untouched),
+                new PlanPhase(this),
+                new BuildPhase(this),
+                new VerifyPhase(this, verifier),
+                new PublishPhase(this),
+            ];
+            foreach (var phase in phases)
             {
-                await VerifyRoundsAsync(attempt, verifier, cancellationToken);
+                if (phase.DoneAt is { } done && attempt.Checkpoint.Reached(done))
+                {
+                    continue;
+                }
+                if (await phase.RunAsync(attempt, cancellationToken) is { } outcome)
+                {
+                    keepWorktree = outcome.Kind != OutcomeKind.Succeeded;
+                    return outcome;
+                }
             }
-
-            await run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
-            var outcome = await PublishAsync(attempt, cancellationToken);
-            keepWorktree = outcome.Kind != OutcomeKind.Succeeded;
-            return outcome;
+            throw new InvalidOperationException("the publish phase always ends the attempt with an outcome");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -289,4 +275,31 @@ public sealed partial class AgentTaskExecutor(
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Task {TaskId}: the repository map could not be built ({Reason}); planning without it")]
     private static partial void LogRepoMapFailed(ILogger logger, string taskId, string reason);
+
+    /// <summary>The repository's setup commands, then the baseline run of its verification on the untouched base.</summary>
+    private sealed class PreparePhase(AgentTaskExecutor executor, Verifier verifier, bool untouched) : ITaskPhase
+    {
+        // Setup runs again on every attempt until the build is done: a recreated worktree lacks what it made.
+        public CheckpointStage? DoneAt => CheckpointStage.Built;
+
+        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+        {
+            var run = attempt.Run;
+            if (await executor.SetupAsync(attempt.Config, attempt.Workspace, attempt.Cache, run, cancellationToken) is { } setupFailure)
+            {
+                return setupFailure;
+            }
+            if (attempt.Verification.Count > 0 && untouched)
+            {
+                await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = true, commands = attempt.Verification }), cancellationToken);
+                var baseline = await verifier.BaselineAsync(cancellationToken);
+                await run.EmitAsync(EventTypes.VerifyBaseline, NightshiftJson.Payload(new
+                {
+                    passed = baseline.All(c => c.Passed),
+                    failingTests = baseline.SelectMany(c => c.FailingTests).Take(50),
+                }), cancellationToken);
+            }
+            return null;
+        }
+    }
 }
