@@ -32,12 +32,12 @@ public sealed partial class AgentTaskExecutor
         }
         var json = PlanWire.ToJson(plan!);
         var approval = attempt.Task.RequirePlanApproval || attempt.Config.RequirePlanApproval == true;
-        await run.EmitAsync(EventTypes.PlanReady, PlanWire.ReadyPayload(plan!, mode, PlanFingerprints.Compute(plan!)), cancellationToken);
-        if (mode == "planned" || approval)
+        await run.EmitAsync(EventTypes.PlanReady, PlanWire.ReadyPayload(plan!, PlanModeJsonConverter.ToWire(mode), PlanFingerprints.Compute(plan!)), cancellationToken);
+        if (mode == PlanMode.Planned || approval)
         {
             await run.SetPlanAsync(json, cancellationToken);
         }
-        await attempt.UpdateAsync(c => c with { Stage = "planned", Plan = json, PlanMode = mode, AwaitingApproval = approval }, cancellationToken);
+        await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Planned, Plan = json, PlanMode = mode, AwaitingApproval = approval }, cancellationToken);
         attempt.Plan = plan;
         return approval ? TaskOutcome.AwaitApproval() : null;
     }
@@ -50,7 +50,7 @@ public sealed partial class AgentTaskExecutor
     private async Task<TaskOutcome?> SettleApprovalAsync(TaskAttempt attempt, CancellationToken cancellationToken)
     {
         var checkpoint = attempt.Checkpoint;
-        if (!checkpoint.AwaitingApproval || checkpoint.Plan is null || checkpoint.Reached("built"))
+        if (!checkpoint.AwaitingApproval || checkpoint.Plan is null || checkpoint.Reached(CheckpointStage.Built))
         {
             return null;
         }
@@ -80,22 +80,22 @@ public sealed partial class AgentTaskExecutor
         }
         var json = PlanWire.ToJson(parsed.Plan!);
         var edited = json != proposed;
-        var mode = edited ? "edited" : attempt.Checkpoint.PlanMode ?? "planned";
+        var mode = edited ? PlanMode.Edited : attempt.Checkpoint.PlanMode ?? PlanMode.Planned;
         await attempt.UpdateAsync(c => c with { Plan = json, PlanMode = mode, AwaitingApproval = false, Approved = true }, cancellationToken);
-        await attempt.Run.EmitAsync(EventTypes.PlanReady, PlanWire.ReadyPayload(parsed.Plan!, mode, PlanFingerprints.Compute(parsed.Plan!), approved: true), cancellationToken);
+        await attempt.Run.EmitAsync(EventTypes.PlanReady, PlanWire.ReadyPayload(parsed.Plan!, PlanModeJsonConverter.ToWire(mode), PlanFingerprints.Compute(parsed.Plan!), approved: true), cancellationToken);
         attempt.Plan = parsed.Plan;
         return null;
     }
 
     /// <summary>A plan from the plan agent, or one subtask when planning is skipped or yields nothing usable.</summary>
-    private async Task<(Plan? Plan, string Mode, TaskOutcome? Failure)> ProposePlanAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    private async Task<(Plan? Plan, PlanMode Mode, TaskOutcome? Failure)> ProposePlanAsync(TaskAttempt attempt, CancellationToken cancellationToken)
     {
         var run = attempt.Run;
         var task = attempt.Task;
         if (PlanningPolicy.SkipReason(_options, task.Instruction) is { } skip)
         {
             await run.EmitAsync(EventTypes.PlanSkipped, NightshiftJson.Payload(new { planning = _options.Planning.ToString().ToLowerInvariant(), reason = skip }), cancellationToken);
-            return (PlanWire.Single(task.Title, task.Instruction), "single", null);
+            return (PlanWire.Single(task.Title, task.Instruction), PlanMode.Single, null);
         }
 
         await run.SetPhaseAsync(TaskPhase.Planning, cancellationToken);
@@ -119,7 +119,7 @@ public sealed partial class AgentTaskExecutor
                 reason = $"{result.FailureReason}; building the whole instruction as one subtask",
                 submissions = result.Submissions,
             }), cancellationToken);
-            return (PlanWire.Single(task.Title, task.Instruction), "fallback", null);
+            return (PlanWire.Single(task.Title, task.Instruction), PlanMode.Fallback, null);
         }
 
         var recovery = await CycleRecovery.RecoverAsync(
@@ -139,8 +139,8 @@ public sealed partial class AgentTaskExecutor
             }), cancellationToken);
         }
         return recovery.Succeeded
-            ? (recovery.Plan, "planned", null)
-            : (null, "planned", TaskOutcome.Failed(recovery.Failure ?? "the plan's dependencies form a cycle that could not be resolved"));
+            ? (recovery.Plan, PlanMode.Planned, null)
+            : (null, PlanMode.Planned, TaskOutcome.Failed(recovery.Failure ?? "the plan's dependencies form a cycle that could not be resolved"));
     }
 
     /// <summary>The plan of a resumed attempt that is past building (verification or publishing).</summary>
@@ -180,4 +180,13 @@ public sealed partial class AgentTaskExecutor
         CycleRecoveryRung.RunLinearly => "run_linearly",
         _ => "fail",
     };
+
+    /// <summary>Settles the plan: the stored one, or a new one from the plan agent (or one subtask).</summary>
+    private sealed class PlanPhase(AgentTaskExecutor executor) : ITaskPhase
+    {
+        // A checkpoint at "planned" still comes here: the stored plan is read back rather than made again.
+        public CheckpointStage? DoneAt => CheckpointStage.Built;
+
+        public Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken) => executor.PlanAsync(attempt, cancellationToken);
+    }
 }

@@ -22,9 +22,9 @@ public sealed partial class AgentTaskExecutor
         var checkpoint = attempt.Checkpoint;
         var summary = string.IsNullOrWhiteSpace(checkpoint.Summary) ? task.Title : checkpoint.Summary.Trim();
         var title = Clip(summary.Split('\n', 2)[0].Trim(), 72);
-        if (!checkpoint.Reached("committed"))
+        if (!checkpoint.Reached(CheckpointStage.Committed))
         {
-            var commit = await workspaces.CommitAsync(workspace, new CommitRequest(summary, Author(), task.Id), cancellationToken);
+            var commit = await workspaces.CommitAsync(workspace, CommitOf(attempt, summary), cancellationToken);
             string head;
             if (commit is not null)
             {
@@ -46,13 +46,13 @@ public sealed partial class AgentTaskExecutor
                 var why = checkpoint.StopReason ?? "the agent finished without changing any file";
                 return TaskOutcome.Failed($"no change was made: {why}; say more precisely what should change, or ask it as a question");
             }
-            await attempt.UpdateAsync(c => c with { Stage = "committed", Commit = head }, cancellationToken);
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Committed, Commit = head }, cancellationToken);
         }
-        if (!attempt.Checkpoint.Reached("pushed"))
+        if (!attempt.Checkpoint.Reached(CheckpointStage.Pushed))
         {
             await workspaces.PushAsync(workspace, credentials: null, cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new { branch = workspace.Branch, remote = workspace.Repository.Location }), cancellationToken);
-            await attempt.UpdateAsync(c => c with { Stage = "pushed" }, cancellationToken);
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed }, cancellationToken);
         }
 
         checkpoint = attempt.Checkpoint;
@@ -65,7 +65,7 @@ public sealed partial class AgentTaskExecutor
             diff,
             Draft: !passed), cancellationToken);
         await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new { forge = pull.Forge, reference = pull.Reference, title = pull.Title, draft = pull.Draft }), cancellationToken);
-        await attempt.UpdateAsync(c => c with { Stage = "published" }, cancellationToken);
+        await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Published }, cancellationToken);
 
         var details = NightshiftJson.Payload(new
         {
@@ -133,4 +133,16 @@ public sealed partial class AgentTaskExecutor
     }
 
     private static string OneLine(string value, int max) => Clip(string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Replace('`', '\'').Trim(), max);
+
+    /// <summary>Commit, push and pull request; each step already done on an earlier attempt is skipped inside.</summary>
+    private sealed class PublishPhase(AgentTaskExecutor executor) : ITaskPhase
+    {
+        public CheckpointStage? DoneAt => null;
+
+        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+        {
+            await attempt.Run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
+            return await executor.PublishAsync(attempt, cancellationToken);
+        }
+    }
 }

@@ -5,6 +5,7 @@ using Nightshift.Agent.Dag;
 using Nightshift.Agent.Loop;
 using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
+using Nightshift.Core.Execution;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
@@ -50,7 +51,7 @@ public sealed partial class AgentTaskExecutor
                 Earlier = earlier,
                 OnProgress = attempt.OneSubtaskMode ? null : (progress, token) => RecordMergedProgressAsync(attempt, progress, finished, steps, token),
                 ResolveConflict = (conflict, token) => ResolveConflictAsync(attempt, conflict, token),
-                Author = Author(),
+                Author = _author,
             },
             cancellationToken);
 
@@ -58,7 +59,7 @@ public sealed partial class AgentTaskExecutor
         var stopReason = stopped is null ? null : stopped.StopReason ?? $"subtask '{stopped.SubtaskId}' did not finish";
         await attempt.UpdateAsync(c => c with
         {
-            Stage = "built",
+            Stage = CheckpointStage.Built,
             Summary = attempt.OneSubtaskMode ? outcomes.LastOrDefault()?.Summary ?? c.Summary : CompositeSummary(attempt.Task, plan, c.Subtasks),
             StopReason = stopReason,
         }, cancellationToken);
@@ -108,7 +109,7 @@ public sealed partial class AgentTaskExecutor
                 ? Prompts.Task(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap)
                 : Prompts.Subtask(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, plan, subtask, attempt.Checkpoint.Subtasks, isolated)),
         ];
-        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
+        var loop = BuildAgent(attempt, workspace, "build", diff);
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
         steps[subtask.Id] = result.Steps;
         if (result.OutOfScope.Count > 0 || result.Answer is not null)
@@ -129,7 +130,7 @@ public sealed partial class AgentTaskExecutor
         string? commit = null;
         if (!single)
         {
-            var made = await workspaces.CommitAsync(workspace, new CommitRequest(SubtaskMessage(subtask, result.Summary), Author(), attempt.Task.Id), cancellationToken);
+            var made = await workspaces.CommitAsync(workspace, CommitOf(attempt, SubtaskMessage(subtask, result.Summary)), cancellationToken);
             if (made is not null)
             {
                 commit = made.Commit;
@@ -215,7 +216,7 @@ public sealed partial class AgentTaskExecutor
     /// <summary>Stores a subtask's progress in the checkpoint, replacing an earlier entry for it; <paramref name="head"/> is the task branch's new commit, if any.</summary>
     private static Task RecordSubtaskAsync(TaskAttempt attempt, SubtaskProgress entry, string? head, CancellationToken cancellationToken) => attempt.UpdateAsync(c => c with
     {
-        Stage = c.Reached("planned") ? c.Stage : "planned",
+        Stage = c.Reached(CheckpointStage.Planned) ? c.Stage : CheckpointStage.Planned,
         Subtasks = [.. c.Subtasks.Where(p => p.Id != entry.Id), entry],
         Commit = head ?? c.Commit,
     }, cancellationToken);
@@ -247,7 +248,7 @@ public sealed partial class AgentTaskExecutor
             new(ChatRole.System, Prompts.System(attempt.Verification)),
             new(ChatRole.User, Prompts.Conflict(attempt.Task, conflict, merged)),
         ];
-        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, attempt.Workspace, "agent"), new RunObserver(run, "merge"), attempt.Model.Meter, attempt.Budget, time);
+        var loop = BuildAgent(attempt, attempt.Workspace, "merge");
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
         return result.StopReason is null;
     }
@@ -281,5 +282,17 @@ public sealed partial class AgentTaskExecutor
             text.Append('\n');
         }
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>Builds the plan's unfinished subtasks.</summary>
+    private sealed class BuildPhase(AgentTaskExecutor executor) : ITaskPhase
+    {
+        public CheckpointStage? DoneAt => CheckpointStage.Built;
+
+        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+        {
+            await executor.BuildAsync(attempt, cancellationToken);
+            return null;
+        }
     }
 }

@@ -25,7 +25,7 @@ public sealed partial class AgentTaskExecutor
         if ((await workspaces.DiffAsync(attempt.Workspace, cancellationToken)).Length == 0)
         {
             // Nothing to verify; publishing ends the task (failed, or answered when the task was a question).
-            await attempt.UpdateAsync(c => c with { Stage = "verified", NoChange = true, VerificationPassed = false, VerificationSummary = "no change was made" }, cancellationToken);
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Verified, NoChange = true, VerificationPassed = false, VerificationSummary = "no change was made" }, cancellationToken);
             return;
         }
         if (verifier.Commands.Count == 0)
@@ -45,7 +45,7 @@ public sealed partial class AgentTaskExecutor
             await RenderRepoMapAsync(attempt, null, cancellationToken);
         }
         var conversation = attempt.Conversation ?? FixConversation(attempt);
-        var loop = new AgentLoop(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, attempt.Workspace, "agent"), new RunObserver(run, "build"), attempt.Model.Meter, attempt.Budget, time);
+        var loop = BuildAgent(attempt, attempt.Workspace, "build");
         VerificationResult verdict;
         bool clean;
         IReadOnlyList<string> uncovered;
@@ -117,7 +117,7 @@ public sealed partial class AgentTaskExecutor
         }
         await attempt.UpdateAsync(c => c with
         {
-            Stage = "verified",
+            Stage = CheckpointStage.Verified,
             Summary = summary,
             StopReason = stopReason,
             Rounds = rounds,
@@ -147,7 +147,7 @@ public sealed partial class AgentTaskExecutor
             outOfScope = Array.Empty<object>(),
             skipped = true,
         }), cancellationToken);
-        await attempt.UpdateAsync(c => c with { Stage = "verified", VerificationPassed = optedOut, VerificationSummary = account }, cancellationToken);
+        await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Verified, VerificationPassed = optedOut, VerificationSummary = account }, cancellationToken);
     }
 
     /// <summary>The declarations that explain a failure still present in <paramref name="verdict"/>.</summary>
@@ -173,4 +173,16 @@ public sealed partial class AgentTaskExecutor
             outOfScope = declared.Take(50).Select(d => new { test = d.Test, reason = d.Reason }),
             skipped = verdict.NothingToRun,
         }), cancellationToken);
+
+    /// <summary>Verification rounds of the whole change, with feedback to the build agent.</summary>
+    private sealed class VerifyPhase(AgentTaskExecutor executor, Verifier verifier) : ITaskPhase
+    {
+        public CheckpointStage? DoneAt => CheckpointStage.Verified;
+
+        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+        {
+            await executor.VerifyRoundsAsync(attempt, verifier, cancellationToken);
+            return null;
+        }
+    }
 }

@@ -46,6 +46,9 @@ public sealed partial class AgentTaskExecutor(
     private readonly AgentOptions _options = options.Value;
     private readonly NetworkCeilings _networkCeilings = sandboxOptions.Value.Network ?? new NetworkCeilings();
     private readonly string _dataRoot = NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory);
+    private readonly CommitAuthor? _author = options.Value.CommitAuthorName is { } name
+        ? new CommitAuthor(name, options.Value.CommitAuthorEmail ?? "nightshift@localhost")
+        : null;
 
     public async Task<TaskOutcome> ExecuteAsync(ITaskRun run, CancellationToken cancellationToken)
     {
@@ -76,7 +79,7 @@ public sealed partial class AgentTaskExecutor(
                 branch = workspace.Branch,
                 baseBranch = workspace.BaseBranch,
                 baseCommit = workspace.BaseCommit,
-                resumed = checkpoint.Stage != "prepared" || run.Attempt > 1,
+                resumed = checkpoint.Stage != CheckpointStage.Prepared || run.Attempt > 1,
             }), cancellationToken);
             // The task's own cache: a shared one would let one task's jail poison what a later task installs.
             var cache = workspaces.TaskCacheFolder(workspace);
@@ -97,50 +100,36 @@ public sealed partial class AgentTaskExecutor(
                 return approvalOutcome;
             }
             var untouched = await CheckProgressAsync(attempt, cancellationToken);
-            if (!attempt.Checkpoint.Reached("built"))
+            if (attempt.Checkpoint.Stage != CheckpointStage.Prepared)
             {
-                if (await SetupAsync(config, workspace, cache, run, cancellationToken) is { } setupFailure)
-                {
-                    return setupFailure;
-                }
-                if (verification.Count > 0 && untouched)
-                {
-                    await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = true, commands = verification }), cancellationToken);
-                    var baseline = await verifier.BaselineAsync(cancellationToken);
-                    await run.EmitAsync(EventTypes.VerifyBaseline, NightshiftJson.Payload(new
-                    {
-                        passed = baseline.All(c => c.Passed),
-                        failingTests = baseline.SelectMany(c => c.FailingTests).Take(50),
-                    }), cancellationToken);
-                }
+                LogResumed(logger, task.Id, CheckpointStageJsonConverter.ToWire(attempt.Checkpoint.Stage));
             }
-            if (attempt.Checkpoint.Stage != "prepared")
-            {
-                LogResumed(logger, task.Id, attempt.Checkpoint.Stage);
-            }
-
-            if (!attempt.Checkpoint.Reached("built"))
-            {
-                if (await PlanAsync(attempt, cancellationToken) is { } planOutcome)
-                {
-                    return planOutcome;
-                }
-                await BuildAsync(attempt, cancellationToken);
-            }
-            else
+            if (attempt.Checkpoint.Reached(CheckpointStage.Built))
             {
                 RestorePlan(attempt);
             }
 
-            if (!attempt.Checkpoint.Reached("verified"))
+            ITaskPhase[] phases =
+            [
+                new PreparePhase(this, verifier, untouched),
+                new PlanPhase(this),
+                new BuildPhase(this),
+                new VerifyPhase(this, verifier),
+                new PublishPhase(this),
+            ];
+            foreach (var phase in phases)
             {
-                await VerifyRoundsAsync(attempt, verifier, cancellationToken);
+                if (phase.DoneAt is { } done && attempt.Checkpoint.Reached(done))
+                {
+                    continue;
+                }
+                if (await phase.RunAsync(attempt, cancellationToken) is { } outcome)
+                {
+                    keepWorktree = outcome.Kind != OutcomeKind.Succeeded;
+                    return outcome;
+                }
             }
-
-            await run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
-            var outcome = await PublishAsync(attempt, cancellationToken);
-            keepWorktree = outcome.Kind != OutcomeKind.Succeeded;
-            return outcome;
+            throw new InvalidOperationException("the publish phase always ends the attempt with an outcome");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -186,11 +175,11 @@ public sealed partial class AgentTaskExecutor(
     private async Task<bool> CheckProgressAsync(TaskAttempt attempt, CancellationToken cancellationToken)
     {
         var checkpoint = attempt.Checkpoint;
-        if (checkpoint.Stage == "prepared" && checkpoint.Subtasks.Count == 0)
+        if (checkpoint.Stage == CheckpointStage.Prepared && checkpoint.Subtasks.Count == 0)
         {
             return true;
         }
-        if (checkpoint.Reached("committed"))
+        if (checkpoint.Reached(CheckpointStage.Committed))
         {
             return false;
         }
@@ -200,7 +189,7 @@ public sealed partial class AgentTaskExecutor(
             LogProgressLost(logger, attempt.Task.Id, checkpoint.Subtasks.Count);
             await attempt.UpdateAsync(c => c with
             {
-                Stage = c.Reached("built") ? "planned" : c.Stage,
+                Stage = c.Reached(CheckpointStage.Built) ? CheckpointStage.Planned : c.Stage,
                 Subtasks = [],
                 Summary = null,
                 StopReason = null,
@@ -268,8 +257,12 @@ public sealed partial class AgentTaskExecutor(
         reason = fallback.Reason,
     }), CancellationToken.None);
 
-    private CommitAuthor? Author() =>
-        _options.CommitAuthorName is { } name ? new CommitAuthor(name, _options.CommitAuthorEmail ?? "nightshift@localhost") : null;
+    /// <summary>The build agent working in <paramref name="workspace"/>, its events under <paramref name="role"/> (build, merge).</summary>
+    private AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null) =>
+        new(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(attempt.Run, role), attempt.Model.Meter, attempt.Budget, time);
+
+    /// <summary>Every commit the task makes (per subtask, merges, the final one): the operator's author and the task's trailer.</summary>
+    private CommitRequest CommitOf(TaskAttempt attempt, string message) => new(message, _author, attempt.Task.Id);
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 
@@ -284,4 +277,31 @@ public sealed partial class AgentTaskExecutor(
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Task {TaskId}: the repository map could not be built ({Reason}); planning without it")]
     private static partial void LogRepoMapFailed(ILogger logger, string taskId, string reason);
+
+    /// <summary>The repository's setup commands, then the baseline run of its verification on the untouched base.</summary>
+    private sealed class PreparePhase(AgentTaskExecutor executor, Verifier verifier, bool untouched) : ITaskPhase
+    {
+        // Setup runs again on every attempt until the build is done: a recreated worktree lacks what it made.
+        public CheckpointStage? DoneAt => CheckpointStage.Built;
+
+        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+        {
+            var run = attempt.Run;
+            if (await executor.SetupAsync(attempt.Config, attempt.Workspace, attempt.Cache, run, cancellationToken) is { } setupFailure)
+            {
+                return setupFailure;
+            }
+            if (attempt.Verification.Count > 0 && untouched)
+            {
+                await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = true, commands = attempt.Verification }), cancellationToken);
+                var baseline = await verifier.BaselineAsync(cancellationToken);
+                await run.EmitAsync(EventTypes.VerifyBaseline, NightshiftJson.Payload(new
+                {
+                    passed = baseline.All(c => c.Passed),
+                    failingTests = baseline.SelectMany(c => c.FailingTests).Take(50),
+                }), cancellationToken);
+            }
+            return null;
+        }
+    }
 }

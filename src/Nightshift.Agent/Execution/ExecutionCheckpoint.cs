@@ -11,8 +11,8 @@ namespace Nightshift.Agent.Execution;
 /// </summary>
 internal sealed record ExecutionCheckpoint
 {
-    /// <summary>prepared, planned, built, verified, committed, pushed, published.</summary>
-    public string Stage { get; init; } = "prepared";
+    /// <summary>The last stage finished; written as prepared, planned, built, verified, committed, pushed or published.</summary>
+    public CheckpointStage Stage { get; init; } = CheckpointStage.Prepared;
 
     public string? Summary { get; init; }
 
@@ -29,8 +29,8 @@ internal sealed record ExecutionCheckpoint
     /// <summary>The plan being built, as <c>{"subtasks": [...]}</c> (the shape submit_plan takes and the task shows).</summary>
     public string? Plan { get; init; }
 
-    /// <summary>planned (by the plan agent), single (planning skipped), fallback (no usable plan), edited (a person replaced it at approval).</summary>
-    public string? PlanMode { get; init; }
+    /// <summary>Where <see cref="Plan"/> came from; null before there is one.</summary>
+    public PlanMode? PlanMode { get; init; }
 
     /// <summary>The plan was handed to a person; the next attempt after approval builds it.</summary>
     public bool AwaitingApproval { get; init; }
@@ -60,19 +60,7 @@ internal sealed record ExecutionCheckpoint
     /// <summary>The finish call's answer, when the task was a question.</summary>
     public string? Answer { get; init; }
 
-    public static int Order(string stage) => stage switch
-    {
-        "prepared" => 0,
-        "planned" => 1,
-        "built" => 2,
-        "verified" => 3,
-        "committed" => 4,
-        "pushed" => 5,
-        "published" => 6,
-        _ => 0,
-    };
-
-    public bool Reached(string stage) => Order(Stage) >= Order(stage);
+    public bool Reached(CheckpointStage stage) => Stage >= stage;
 
     public static ExecutionCheckpoint Read(string? json)
     {

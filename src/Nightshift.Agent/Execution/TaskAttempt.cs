@@ -39,7 +39,7 @@ internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCh
     public Plan? Plan { get; set; }
 
     /// <summary>True when there is no real plan (skipped or fallen back): one build agent on the whole instruction, as before planning existed.</summary>
-    public bool OneSubtaskMode => Checkpoint.PlanMode is null or "single" or "fallback";
+    public bool OneSubtaskMode => Checkpoint.PlanMode is null or PlanMode.Single or PlanMode.Fallback;
 
     /// <summary>The one-subtask build's conversation, which the verification feedback continues.</summary>
     public List<ChatMessage>? Conversation { get; set; }

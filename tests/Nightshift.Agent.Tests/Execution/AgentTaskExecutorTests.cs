@@ -187,6 +187,32 @@ public sealed class AgentTaskExecutorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_PlannedCheckpointAsTheStringTypedVersionWroteIt_ResumesWithoutPlanningAgain()
+    {
+        var model = new ScriptedChatClient()
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "return a - b;", new_string = "return a + b;" })
+            .ThenToolCall("finish", new { summary = "Fix add" });
+        using var harness = new ExecutorHarness(model, s => s["Agent:Planning"] = "always");
+        var task = harness.NewTask();
+        // Byte for byte what the executor wrote after planning while stages and plan modes were strings.
+        const string checkpoint =
+            """{"stage":"planned","summary":null,"verificationPassed":null,"verificationSummary":null,"rounds":0,"commit":null,"stopReason":null""" +
+            ""","plan":"{\u0022subtasks\u0022:[{\u0022id\u0022:\u0022task\u0022,\u0022title\u0022:\u0022Fix add\u0022,\u0022description\u0022:\u0022Fix add(): it subtracts instead of adding\u0022,\u0022depends_on\u0022:[],\u0022priority\u0022:0,\u0022files\u0022:[],\u0022acceptance\u0022:[]}]}","planMode":"single","awaitingApproval":false""" +
+            ""","approved":false,"subtasks":[],"errorSignatures":[],"debugMode":false,"outOfScope":[],"preExistingFedBack":false,"stillFailing":[],"noChange":false,"answer":null}""";
+        var run = new RecordingRun(task, checkpoint, attempt: 2);
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        run.Types.ShouldNotContain("plan.ready");
+        run.Types.ShouldNotContain("plan.skipped");
+        model.Calls.Count.ShouldBe(2, "the stored one-subtask plan is built at once, with no plan agent");
+        harness.RemoteFile(outcome.Branch!, "calc.mjs").ShouldContain("return a + b;");
+        run.Checkpoint.ShouldNotBeNull().ShouldContain("\"stage\":\"published\"");
+        run.Checkpoint.ShouldContain("\"planMode\":\"single\"");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_RepositoryHasAgentsMd_ItsTextReachesTheBuildPrompt()
     {
         var model = new ScriptedChatClient()

@@ -9,10 +9,10 @@ public sealed class ExecutionCheckpointTests
     {
         var checkpoint = ExecutionCheckpoint.Read("""{"stage":"built","summary":"Fix add","rounds":2,"stopReason":null}""");
 
-        checkpoint.Stage.ShouldBe("built");
+        checkpoint.Stage.ShouldBe(CheckpointStage.Built);
         checkpoint.Rounds.ShouldBe(2);
-        checkpoint.Reached("planned").ShouldBeTrue();
-        checkpoint.Reached("verified").ShouldBeFalse();
+        checkpoint.Reached(CheckpointStage.Planned).ShouldBeTrue();
+        checkpoint.Reached(CheckpointStage.Verified).ShouldBeFalse();
         checkpoint.Plan.ShouldBeNull();
         checkpoint.Subtasks.ShouldBeEmpty();
         checkpoint.ErrorSignatures.ShouldBeEmpty();
@@ -44,9 +44,9 @@ public sealed class ExecutionCheckpointTests
     {
         var written = new ExecutionCheckpoint
         {
-            Stage = "planned",
+            Stage = CheckpointStage.Planned,
             Plan = """{"subtasks":[]}""",
-            PlanMode = "planned",
+            PlanMode = PlanMode.Edited,
             Subtasks = [new SubtaskProgress("a", "f00", "completed", "abc", "Did a")],
             ErrorSignatures = ["k1", "k1"],
             DebugMode = true,
@@ -70,7 +70,7 @@ public sealed class ExecutionCheckpointTests
     {
         var read = ExecutionCheckpoint.Read("""{"stage":"built","summary":"Fix add","subtasks":[],"errorSignatures":[]}""");
 
-        read.Stage.ShouldBe("built");
+        read.Stage.ShouldBe(CheckpointStage.Built);
         read.OutOfScope.ShouldBeEmpty();
         read.StillFailing.ShouldBeEmpty();
         read.PreExistingFedBack.ShouldBeFalse();
@@ -98,7 +98,7 @@ public sealed class ExecutionCheckpointTests
     {
         var checkpoint = ExecutionCheckpoint.Read(json);
 
-        checkpoint.Stage.ShouldBe("prepared");
+        checkpoint.Stage.ShouldBe(CheckpointStage.Prepared);
         checkpoint.Subtasks.ShouldBeEmpty();
     }
 
@@ -108,5 +108,66 @@ public sealed class ExecutionCheckpointTests
 
     [Fact]
     public void Reached_UnknownStage_CountsAsNothingDone() =>
-        ExecutionCheckpoint.Read("""{"stage":"from-the-future"}""").Reached("planned").ShouldBeFalse();
+        ExecutionCheckpoint.Read("""{"stage":"from-the-future"}""").Reached(CheckpointStage.Planned).ShouldBeFalse();
+
+    [Theory]
+    [InlineData("prepared", "Prepared", null, null)]
+    [InlineData("planned", "Planned", "\"planned\"", "Planned")]
+    [InlineData("built", "Built", "\"single\"", "Single")]
+    [InlineData("verified", "Verified", "\"fallback\"", "Fallback")]
+    [InlineData("committed", "Committed", "\"edited\"", "Edited")]
+    [InlineData("pushed", "Pushed", "\"planned\"", "Planned")]
+    [InlineData("published", "Published", "\"single\"", "Single")]
+    public void Read_CheckpointAsTheStringTypedVersionWroteIt_ReadsTheStageAndWritesTheSameBytes(string wire, string stageName, string? modeJson, string? modeName)
+    {
+        var stage = Enum.Parse<CheckpointStage>(stageName);
+        PlanMode? mode = modeName is null ? null : Enum.Parse<PlanMode>(modeName);
+        // Byte for byte what the executor wrote while stages and plan modes were strings.
+        var json = "{\"stage\":\"" + wire + "\",\"summary\":\"Fix add\",\"verificationPassed\":null,\"verificationSummary\":null,\"rounds\":1," +
+            "\"commit\":null,\"stopReason\":null,\"plan\":null,\"planMode\":" + (modeJson ?? "null") + ",\"awaitingApproval\":false," +
+            "\"approved\":false,\"subtasks\":[],\"errorSignatures\":[],\"debugMode\":false,\"outOfScope\":[],\"preExistingFedBack\":false," +
+            "\"stillFailing\":[],\"noChange\":false,\"answer\":null}";
+
+        var read = ExecutionCheckpoint.Read(json);
+
+        read.Stage.ShouldBe(stage);
+        read.PlanMode.ShouldBe(mode);
+        read.Summary.ShouldBe("Fix add");
+        read.Reached(stage).ShouldBeTrue();
+        read.ToJson().ShouldBe(json);
+    }
+
+    [Fact]
+    public void Reached_StagesInTheOrderATaskPassesThem_EachReachesOnlyThoseBefore()
+    {
+        var stages = Enum.GetValues<CheckpointStage>();
+
+        foreach (var stage in stages)
+        {
+            var checkpoint = new ExecutionCheckpoint { Stage = stage };
+            stages.Where(checkpoint.Reached).ShouldBe(stages.TakeWhile(s => s <= stage));
+        }
+    }
+
+    [Fact]
+    public void Read_UnknownPlanMode_ReadsAsPlanned() =>
+        ExecutionCheckpoint.Read("""{"stage":"planned","planMode":"from-the-future"}""").PlanMode.ShouldBe(PlanMode.Planned);
+
+    [Theory]
+    [InlineData("""{"stage":3}""")]
+    [InlineData("""{"stage":{"name":"built"}}""")]
+    [InlineData("""{"stage":["built"]}""")]
+    [InlineData("""{"stage":"built","planMode":1}""")]
+    [InlineData("""{"stage":"built","planMode":true}""")]
+    public void Read_StageOrPlanModeNotAString_StartsFresh(string json)
+    {
+        var checkpoint = ExecutionCheckpoint.Read(json);
+
+        checkpoint.Stage.ShouldBe(CheckpointStage.Prepared);
+        checkpoint.PlanMode.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Read_OversizedStageName_CountsAsNothingDone() =>
+        ExecutionCheckpoint.Read("{\"stage\":\"" + new string('b', 1_000_000) + "\"}").Stage.ShouldBe(CheckpointStage.Prepared);
 }
