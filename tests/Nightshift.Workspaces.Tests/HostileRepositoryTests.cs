@@ -59,6 +59,45 @@ public sealed class HostileRepositoryTests
         trap.Triggered().ShouldNotBeEmpty();
     }
 
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("link-to-dev-zero")]
+    [InlineData("huge")]
+    public async Task CommitAsync_MirrorConfigReplacedByASpecialFile_ConfigRestoredWithoutBlockingOrReadingItWhole(string kind)
+    {
+        using var h = Harness.Create();
+        var workspace = await h.PrepareAsync("mirror config");
+        var config = Path.Combine(h.MirrorOf(workspace), "config");
+        File.Delete(config);
+        switch (kind)
+        {
+            case "fifo":
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [config]))
+                {
+                    await mkfifo.WaitForExitAsync(TestDefaults.TimeoutToken());
+                    mkfifo.ExitCode.ShouldBe(0);
+                }
+                break;
+            case "link-to-dev-zero":
+                File.CreateSymbolicLink(config, "/dev/zero");
+                break;
+            default:
+                using (var huge = File.Create(config))
+                {
+                    huge.SetLength(1L << 30);
+                }
+                break;
+        }
+        await File.WriteAllTextAsync(Path.Combine(workspace.Path, "data.txt"), "changed\n");
+
+        var commit = await h.Tasks.CommitAsync(workspace, new CommitRequest("change"), TestDefaults.TimeoutToken());
+
+        commit.ShouldNotBeNull();
+        new FileInfo(config).LinkTarget.ShouldBeNull();
+        File.ReadAllText(config).ShouldContain("bare = true");
+        new FileInfo(config).Length.ShouldBeLessThan(1024);
+    }
+
     [Fact]
     public async Task PrepareAsync_TakingASpareOfAHostileRepository_ExecutesNothing()
     {

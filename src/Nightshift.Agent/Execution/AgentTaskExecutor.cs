@@ -83,7 +83,7 @@ public sealed partial class AgentTaskExecutor(
             }), cancellationToken);
             // The task's own cache: a shared one would let one task's jail poison what a later task installs.
             var cache = workspaces.TaskCacheFolder(workspace);
-            var verification = VerificationDetector.Detect(workspace.Path, config);
+            var verification = VerificationDetector.Detect(workspace.Path, config, cancellationToken);
             var verifier = new Verifier(Runner(run, workspace, cache, "verify", Network(config, RepoNetworkPhase.Verify)), verification, _options.VerificationTimeout);
             attempt = new TaskAttempt(run, workspace, checkpoint)
             {

@@ -20,6 +20,9 @@ internal sealed partial class WorkspaceContext
 
     public const int MaxMessageLength = 64 * 1024;
 
+    /// <summary>Ours is under 100 bytes; anything much larger is not ours and is not read whole.</summary>
+    private const int MaxMirrorConfigBytes = 64 * 1024;
+
     private static readonly string CanonicalMirrorConfig =
         "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n[gc]\n\tauto = 0\n";
 
@@ -45,6 +48,23 @@ internal sealed partial class WorkspaceContext
 
     public GitRunner Git { get; }
 
+    /// <summary>
+    /// Whether the mirror's config is exactly ours, read through the safe reader: a FIFO, a device, a link or an
+    /// oversized file put there is simply not ours (and is replaced) rather than something that blocks or fills memory.
+    /// </summary>
+    private static bool IsCanonicalConfig(string mirror)
+    {
+        try
+        {
+            var content = RepoFiles.Read(mirror, "config", MaxMirrorConfigBytes);
+            return !content.Truncated && Encoding.UTF8.GetString(content.Bytes) == CanonicalMirrorConfig;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Command-line configuration for git commands that write a checkout.</summary>
     public string[] CheckoutConfig =>
         ["-c", "checkout.workers=" + (Options.CheckoutWorkers > 0 ? Options.CheckoutWorkers : Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture)];
@@ -56,8 +76,7 @@ internal sealed partial class WorkspaceContext
     public void SanitizeMirror(string mirror, bool fresh = false)
     {
         var config = Path.Combine(mirror, "config");
-        var current = File.Exists(config) ? File.ReadAllText(config) : null;
-        if (current != CanonicalMirrorConfig)
+        if (!IsCanonicalConfig(mirror))
         {
             if (!fresh)
             {

@@ -35,7 +35,7 @@ public sealed partial class HostFileReadScanTests
         ["src/Nightshift.Workspaces/Git/GitHome.cs"] = (1, "the worker's own askpass and ssh scripts under <data>/git-home"),
         ["src/Nightshift.Workspaces/Internal/FileTrees.cs"] = (2, "sizes and deletes folders under <data>; reads no content and enters no link"),
         ["src/Nightshift.Workspaces/Internal/RepositoryLocks.cs"] = (1, "lock files under <data>/locks"),
-        ["src/Nightshift.Workspaces/Internal/WorkspaceContext.cs"] = (2, "the mirror's config, which the worker rewrites when it is not its own; copies the private index the worker built in its scratch folder"),
+        ["src/Nightshift.Workspaces/Internal/WorkspaceContext.cs"] = (1, "copies the private index the worker built in its scratch folder"),
         ["src/Nightshift.Workspaces/Internal/WorkspaceLayout.cs"] = (2, "workspace records under <data>"),
         ["src/Nightshift.Workspaces/Internal/WorktreePool.cs"] = (8, "spare markers under <data> and the commondir file the worker wrote in the mirror"),
         ["src/Nightshift.Workspaces/Internal/WorktreePool.Parking.cs"] = (7, "lists parked worktree folders and moves their top-level entries without reading them (links skipped); clears setuid bits over a tree .NET walks without entering links; copies our own index"),
