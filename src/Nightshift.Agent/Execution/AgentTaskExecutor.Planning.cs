@@ -32,7 +32,7 @@ public sealed partial class AgentTaskExecutor
         }
         var json = PlanWire.ToJson(plan!);
         var approval = attempt.Task.RequirePlanApproval || attempt.Config.RequirePlanApproval == true;
-        await run.EmitAsync(EventTypes.PlanReady, PlanWire.ReadyPayload(plan!, PlanModeJsonConverter.ToWire(mode), PlanFingerprints.Compute(plan!)), cancellationToken);
+        await run.EmitAsync(EventTypes.PlanReady, PlanWire.ReadyPayload(plan!, WireNameJsonConverter<PlanMode>.ToWire(mode), PlanFingerprints.Compute(plan!)), cancellationToken);
         if (mode == PlanMode.Planned || approval)
         {
             await run.SetPlanAsync(json, cancellationToken);
@@ -82,7 +82,7 @@ public sealed partial class AgentTaskExecutor
         var edited = json != proposed;
         var mode = edited ? PlanMode.Edited : attempt.Checkpoint.PlanMode ?? PlanMode.Planned;
         await attempt.UpdateAsync(c => c with { Plan = json, PlanMode = mode, AwaitingApproval = false, Approved = true }, cancellationToken);
-        await attempt.Run.EmitAsync(EventTypes.PlanReady, PlanWire.ReadyPayload(parsed.Plan!, PlanModeJsonConverter.ToWire(mode), PlanFingerprints.Compute(parsed.Plan!), approved: true), cancellationToken);
+        await attempt.Run.EmitAsync(EventTypes.PlanReady, PlanWire.ReadyPayload(parsed.Plan!, WireNameJsonConverter<PlanMode>.ToWire(mode), PlanFingerprints.Compute(parsed.Plan!), approved: true), cancellationToken);
         attempt.Plan = parsed.Plan;
         return null;
     }

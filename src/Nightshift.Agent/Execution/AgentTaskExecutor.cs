@@ -102,7 +102,7 @@ public sealed partial class AgentTaskExecutor(
             var untouched = await CheckProgressAsync(attempt, cancellationToken);
             if (attempt.Checkpoint.Stage != CheckpointStage.Prepared)
             {
-                LogResumed(logger, task.Id, CheckpointStageJsonConverter.ToWire(attempt.Checkpoint.Stage));
+                LogResumed(logger, task.Id, WireNameJsonConverter<CheckpointStage>.ToWire(attempt.Checkpoint.Stage));
             }
             if (attempt.Checkpoint.Reached(CheckpointStage.Built))
             {

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Nightshift.Agent.Execution;
 
 /// <summary>Where the plan being built came from. Stored in the checkpoint and sent in <c>plan.ready</c> under its wire name.</summary>
-[JsonConverter(typeof(PlanModeJsonConverter))]
+[JsonConverter(typeof(WireNameJsonConverter<PlanMode>))]
 internal enum PlanMode
 {
     /// <summary>The plan agent's plan (also what an unknown mode reads as, as it did before this type existed).</summary>
