@@ -67,6 +67,9 @@ public sealed class HostileRepositoryTests
     {
         using var h = Harness.Create();
         var workspace = await h.PrepareAsync("mirror config");
+        // A spare checkout made in the background rewrites the mirror's config; let it finish first, or it can put the
+        // file back between the delete and the replacement.
+        await h.SparesSettledAsync();
         var config = Path.Combine(h.MirrorOf(workspace), "config");
         File.Delete(config);
         switch (kind)
