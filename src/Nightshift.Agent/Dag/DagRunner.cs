@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nightshift.Agent.Execution;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Planning;
 using Nightshift.Workspaces;
@@ -10,8 +11,9 @@ namespace Nightshift.Agent.Dag;
 /// Runs a plan's subtasks wave by wave (<see cref="PlanGraph.Waves"/>): the subtasks of a wave build in parallel, each
 /// in its own worktree from the task branch's current commit; their commits are then merged into the task branch
 /// one by one in the wave's order (priority, then id), so the result does not depend on which agent finished first,
-/// and the next wave starts from the merged commit. A subtask is reported <see cref="DagProgressKind.Completed"/>
-/// the moment its merge is on the branch, so a run that crashes mid-wave resumes without redoing it.
+/// and the next wave starts from the merged commit. A subtask is reported <see cref="SubtaskState.Built"/> the moment
+/// its commit exists and <see cref="SubtaskState.Completed"/> the moment its merge is on the branch, so a run that
+/// crashes mid-wave resumes without redoing either.
 /// </summary>
 internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOptions options, ILogger logger)
 {
@@ -22,9 +24,10 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Plan);
         ArgumentNullException.ThrowIfNull(request.Workspace);
-        ArgumentNullException.ThrowIfNull(request.Finished);
+        ArgumentNullException.ThrowIfNull(request.Earlier);
         ArgumentNullException.ThrowIfNull(request.BuildSubtask);
         ArgumentNullException.ThrowIfNull(request.ResolveConflict);
+        ArgumentNullException.ThrowIfNull(request.OnStarted);
         ArgumentNullException.ThrowIfNull(request.OnProgress);
         if (options.MaxParallelism is < 1 or > DagOptions.MaxAllowedParallelism)
         {
@@ -90,39 +93,34 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
     }
 
     /// <summary>Settles a subtask that must not be built (a dependency failed, or an earlier attempt finished it); null when it should be built.</summary>
-    private async Task<SubtaskOutcome?> SettleWithoutBuildingAsync(Run run, Subtask subtask, string? recovered, CancellationToken cancellationToken)
+    private async Task<SubtaskResult?> SettleWithoutBuildingAsync(Run run, Subtask subtask, string? recovered, CancellationToken cancellationToken)
     {
         var fingerprint = run.Fingerprints[subtask.Id];
         var dependencies = (subtask.DependsOn ?? []).Where(run.Fingerprints.ContainsKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         foreach (var dependency in dependencies)
         {
             var before = run.Outcomes[dependency];
-            if (before.Status is SubtaskStatus.Failed or SubtaskStatus.Skipped)
+            if (!before.Succeeded)
             {
-                var reason = before.Status == SubtaskStatus.Failed
+                var reason = before.Status == SubtaskState.Failed
                     ? $"it depends on '{dependency}', which failed: {before.Reason}"
                     : $"it depends on '{dependency}', which was skipped because {before.Reason}";
-                var skipped = new SubtaskOutcome(subtask.Id, SubtaskStatus.Skipped, fingerprint, null, null, reason, false);
-                await SettleAsync(run, subtask, skipped, DagProgressKind.Skipped, cancellationToken);
-                return skipped;
+                return await SettleAsync(run, new SubtaskResult(subtask.Id, fingerprint, SubtaskState.Skipped) { Reason = reason }, cancellationToken);
             }
         }
 
-        var allReused = dependencies.All(d => run.Outcomes[d].Status == SubtaskStatus.Reused);
-        if (allReused && run.Request.Finished.TryGetValue(subtask.Id, out var finished) && finished.Fingerprint == fingerprint
-            && finished.Commit is not null && await workspaces.ContainsCommitAsync(run.Request.Workspace, finished.Commit, cancellationToken))
+        var allReused = dependencies.All(d => run.Outcomes[d].Status == SubtaskState.Reused);
+        // A completed subtask without a commit changed nothing: it is on any branch from the base.
+        if (allReused && run.Request.Earlier.TryGetValue(subtask.Id, out var earlier) && earlier.Status == SubtaskState.Completed && earlier.Fingerprint == fingerprint
+            && (earlier.Commit is null || await workspaces.ContainsCommitAsync(run.Request.Workspace, earlier.Commit, cancellationToken)))
         {
-            var reused = new SubtaskOutcome(subtask.Id, SubtaskStatus.Reused, fingerprint, finished.Commit, finished.Summary, null, false);
-            await SettleAsync(run, subtask, reused, DagProgressKind.Reused, cancellationToken);
-            return reused;
+            return await SettleAsync(run, new SubtaskResult(subtask.Id, fingerprint, SubtaskState.Reused) { Commit = earlier.Commit, Summary = earlier.Summary }, cancellationToken);
         }
         if (allReused && recovered == subtask.Id)
         {
             // Its merge was finished from the journal; the crash came before progress was reported.
             var head = await workspaces.CurrentCommitAsync(run.Request.Workspace, cancellationToken);
-            var completed = new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, head, null, null, false);
-            await SettleAsync(run, subtask, completed, DagProgressKind.Completed, cancellationToken);
-            return completed;
+            return await SettleAsync(run, new SubtaskResult(subtask.Id, fingerprint, SubtaskState.Completed) { Commit = head }, cancellationToken);
         }
         return null;
     }
@@ -131,14 +129,15 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
     private async Task<Built?> BuiltEarlierAsync(Run run, Subtask subtask, CancellationToken cancellationToken)
     {
         var dependencies = (subtask.DependsOn ?? []).Where(run.Fingerprints.ContainsKey);
-        if (run.Request.Finished.TryGetValue(subtask.Id, out var finished)
-            && finished is { Commit: null, SubtaskCommit: { } commit }
-            && finished.Fingerprint == run.Fingerprints[subtask.Id]
-            && dependencies.All(d => run.Outcomes[d].Status == SubtaskStatus.Reused)
+        var fingerprint = run.Fingerprints[subtask.Id];
+        if (run.Request.Earlier.TryGetValue(subtask.Id, out var earlier)
+            && earlier is { Status: SubtaskState.Built, SubtaskCommit: { } commit }
+            && earlier.Fingerprint == fingerprint
+            && dependencies.All(d => run.Outcomes[d].Status == SubtaskState.Reused)
             && await workspaces.HasCommitAsync(run.Request.Workspace, commit, cancellationToken))
         {
             LogBuiltEarlier(logger, run.Request.Workspace.TaskId, subtask.Id, commit);
-            return new Built(subtask, null, commit, finished.Summary, null);
+            return new Built(subtask, null, new SubtaskResult(subtask.Id, fingerprint, SubtaskState.Built) { SubtaskCommit = commit, Summary = earlier.Summary });
         }
         return null;
     }
@@ -173,26 +172,29 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
         {
             var fingerprint = run.Fingerprints[subtask.Id];
             worktree = await workspaces.PrepareSubtaskAsync(run.Request.Workspace, subtask.Id, baseCommit, token);
-            await ReportAsync(run, new DagProgress(DagProgressKind.Started, subtask, fingerprint), token);
-            var work = new SubtaskWork(subtask, fingerprint, worktree.Path, worktree.Branch, baseCommit);
-            var result = await run.Request.BuildSubtask(work, token) ?? SubtaskBuildResult.Failure("the build agent returned no result");
+            var own = run.Request.Workspace with { Path = worktree.Path, Branch = worktree.Branch, BaseCommit = baseCommit };
+            var work = new SubtaskWork(subtask, fingerprint, own, SubtaskIsolation.OwnWorktree);
+            await ReportAsync(run, token => run.Request.OnStarted(work, token), token);
+            var result = SequentialSubtaskScheduler.Own(await run.Request.BuildSubtask(work, token), work);
             if (!result.Succeeded)
             {
-                return new Built(subtask, worktree, null, null, result.FailureReason ?? "the build agent gave no reason");
+                return new Built(subtask, worktree, result);
             }
-            var summary = Clip(result.Summary);
+            result = result with { Summary = Clip(result.Summary) };
             try
             {
-                var commit = await workspaces.CommitSubtaskAsync(worktree, new CommitRequest(SubtaskMessage(subtask, summary), run.Request.Author), token);
-                if (commit is not null)
+                var commit = await workspaces.CommitSubtaskAsync(worktree, new CommitRequest(SubtaskMessage(subtask, result.Summary), run.Request.Author), token);
+                if (commit is null)
                 {
-                    await ReportAsync(run, new DagProgress(DagProgressKind.Built, subtask, fingerprint) { SubtaskCommit = commit.Commit, Summary = summary }, token);
+                    return new Built(subtask, worktree, result);
                 }
-                return new Built(subtask, worktree, commit?.Commit, summary, null);
+                var built = result with { Status = SubtaskState.Built, SubtaskCommit = commit.Commit };
+                await ReportAsync(run, token => run.Request.OnProgress(built, token), token);
+                return new Built(subtask, worktree, built);
             }
             catch (WorkspaceException e)
             {
-                return new Built(subtask, worktree, null, summary, $"committing its work failed: {e.Message}");
+                return new Built(subtask, worktree, result with { Status = SubtaskState.Failed, Reason = $"committing its work failed: {e.Message}" });
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
@@ -211,29 +213,29 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
     {
         var request = run.Request;
         var subtask = built.Subtask;
-        var fingerprint = run.Fingerprints[subtask.Id];
+        var result = built.Result;
         try
         {
-            if (built.Failure is { } failure)
+            if (!result.Succeeded && result.Status != SubtaskState.Built)
             {
-                LogSubtaskFailed(logger, request.Workspace.TaskId, subtask.Id, failure);
-                await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Failed, fingerprint, null, built.Summary, failure, false), DagProgressKind.Failed, cancellationToken);
+                LogSubtaskFailed(logger, request.Workspace.TaskId, subtask.Id, result.Reason ?? "");
+                await SettleAsync(run, result, cancellationToken);
                 return;
             }
-            if (built.Commit is null)
+            if (result.SubtaskCommit is not { } subtaskCommit)
             {
                 var unchanged = await workspaces.CurrentCommitAsync(request.Workspace, cancellationToken);
-                await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, unchanged, built.Summary, null, false), DagProgressKind.Completed, cancellationToken);
+                await SettleAsync(run, result with { Status = SubtaskState.Completed, Commit = unchanged }, cancellationToken);
                 return;
             }
 
             var message = new CommitRequest($"Merge subtask {subtask.Id}: {OneLine(subtask.Title)}", request.Author);
-            var merge = await workspaces.MergeSubtaskAsync(request.Workspace, subtask.Id, built.Commit, message, cancellationToken);
+            var merge = await workspaces.MergeSubtaskAsync(request.Workspace, subtask.Id, subtaskCommit, message, cancellationToken);
             var resolved = false;
             if (merge.Status == SubtaskMergeStatus.Conflicted)
             {
                 LogConflict(logger, request.Workspace.TaskId, subtask.Id, merge.ConflictedPaths.Count);
-                var conflict = new MergeConflict(subtask, request.Workspace.Path, merge.ConflictedPaths, merge.HeadCommit, built.Commit);
+                var conflict = new MergeConflict(subtask, request.Workspace.Path, merge.ConflictedPaths, merge.HeadCommit, subtaskCommit);
                 string? unresolved;
                 if (await request.ResolveConflict(conflict, cancellationToken))
                 {
@@ -250,7 +252,7 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
                 {
                     await workspaces.AbortMergeAsync(request.Workspace, cancellationToken);
                     LogSubtaskFailed(logger, request.Workspace.TaskId, subtask.Id, unresolved);
-                    await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Failed, fingerprint, null, built.Summary, unresolved, false), DagProgressKind.Failed, cancellationToken);
+                    await SettleAsync(run, result with { Status = SubtaskState.Failed, SubtaskCommit = null, Reason = unresolved }, cancellationToken);
                     return;
                 }
                 resolved = true;
@@ -260,7 +262,7 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
             {
                 run.Merges++;
             }
-            await SettleAsync(run, subtask, new SubtaskOutcome(subtask.Id, SubtaskStatus.Completed, fingerprint, merge.HeadCommit, built.Summary, null, resolved), DagProgressKind.Completed, cancellationToken, built.Commit);
+            await SettleAsync(run, result with { Status = SubtaskState.Completed, Commit = merge.HeadCommit, ConflictResolved = resolved }, cancellationToken);
         }
         finally
         {
@@ -271,25 +273,21 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
         }
     }
 
-    private static async Task SettleAsync(Run run, Subtask subtask, SubtaskOutcome outcome, DagProgressKind kind, CancellationToken cancellationToken, string? subtaskCommit = null)
+    /// <summary>Records a subtask's end in this run and reports it.</summary>
+    private static async Task<SubtaskResult> SettleAsync(Run run, SubtaskResult result, CancellationToken cancellationToken)
     {
-        run.Outcomes[subtask.Id] = outcome;
-        await ReportAsync(run, new DagProgress(kind, subtask, outcome.Fingerprint)
-        {
-            Commit = outcome.Commit,
-            SubtaskCommit = subtaskCommit,
-            Summary = outcome.Summary,
-            Reason = outcome.Reason,
-            ConflictResolved = outcome.ConflictResolved,
-        }, cancellationToken);
+        run.Outcomes[result.Id] = result;
+        await ReportAsync(run, token => run.Request.OnProgress(result, token), cancellationToken);
+        return result;
     }
 
-    private static async Task ReportAsync(Run run, DagProgress progress, CancellationToken cancellationToken)
+    /// <summary>Hands one report over, never two at once.</summary>
+    private static async Task ReportAsync(Run run, Func<CancellationToken, Task> report, CancellationToken cancellationToken)
     {
         await run.ProgressGate.WaitAsync(cancellationToken);
         try
         {
-            await run.Request.OnProgress(progress, cancellationToken);
+            await report(cancellationToken);
         }
         finally
         {
@@ -347,8 +345,11 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
     [LoggerMessage(EventId = 6104, Level = LogLevel.Warning, Message = "Cleaning up the subtask worktrees of task {TaskId} failed: {Reason}")]
     private static partial void LogCleanupFailed(ILogger logger, string taskId, string reason);
 
-    /// <summary>A subtask after its build: its worktree and commit, or why it failed.</summary>
-    private sealed record Built(Subtask Subtask, SubtaskWorkspace? Worktree, string? Commit, string? Summary, string? Failure);
+    /// <summary>
+    /// A subtask after its build, waiting for its merge: its worktree (none when an earlier attempt built it) and its
+    /// result: built (with its commit), completed without a change, or failed.
+    /// </summary>
+    private sealed record Built(Subtask Subtask, SubtaskWorkspace? Worktree, SubtaskResult Result);
 
     /// <summary>The state of one run; merges and progress happen one at a time, so plain fields suffice.</summary>
     private sealed class Run(DagRequest request, IReadOnlyDictionary<string, string> fingerprints)
@@ -357,7 +358,7 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
 
         public IReadOnlyDictionary<string, string> Fingerprints { get; } = fingerprints;
 
-        public Dictionary<string, SubtaskOutcome> Outcomes { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, SubtaskResult> Outcomes { get; } = new(StringComparer.Ordinal);
 
         public SemaphoreSlim ProgressGate { get; } = new(1, 1);
 

@@ -97,7 +97,7 @@ public sealed partial class AgentTaskExecutor
             foreach (var subtask in PlanGraph.TopologicalOrder(plan))
             {
                 var done = checkpoint.Subtasks.FirstOrDefault(s => s.Id == subtask.Id);
-                var state = done is null ? "not built" : done.Status == "completed" ? done.Commit is { } c ? $"done in {c[..Math.Min(12, c.Length)]}" : "done, no change" : "stopped early";
+                var state = done is null ? "not built" : done.Status == SubtaskState.Completed ? done.Commit is { } c ? $"done in {c[..Math.Min(12, c.Length)]}" : "done, no change" : "stopped early";
                 text.Append("- `").Append(subtask.Id).Append("` ").Append(subtask.Title).Append(" — ").Append(state).Append('\n');
             }
             text.Append('\n');

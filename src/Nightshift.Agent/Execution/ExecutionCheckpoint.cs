@@ -38,7 +38,7 @@ internal sealed record ExecutionCheckpoint
     public bool Approved { get; init; }
 
     /// <summary>Subtasks finished (or stopped) so far, in the order they ran.</summary>
-    public IReadOnlyList<SubtaskProgress> Subtasks { get; init; } = [];
+    public IReadOnlyList<SubtaskResult> Subtasks { get; init; } = [];
 
     /// <summary>Error signature keys of the failed verification rounds, oldest first.</summary>
     public IReadOnlyList<string> ErrorSignatures { get; init; } = [];

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Agent.Dag;
 using Nightshift.Core.Planning;
-using Nightshift.Workspaces;
 using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Agent.Execution;
@@ -12,7 +11,7 @@ namespace Nightshift.Agent.Execution;
 /// in a worktree of its own from the task branch's current commit, then merged into the task branch in a fixed order,
 /// a conflict handed to <see cref="SubtaskSchedule.ResolveConflict"/>. A plan with no two subtasks in one wave (a
 /// chain, or one subtask) gains nothing from worktrees and is built one after another in the task's own worktree, like
-/// <see cref="SequentialSubtaskScheduler"/> does; so is every plan when the caller takes no progress reports.
+/// <see cref="SequentialSubtaskScheduler"/> does. Both report through the same <see cref="SubtaskJournal"/>.
 /// </summary>
 /// <remarks>
 /// A subtask worktree is a fresh checkout: files the repository's setup made in the task's worktree (node_modules,
@@ -23,43 +22,33 @@ internal sealed class ParallelSubtaskScheduler(ISubtaskWorkspaces workspaces, IO
 {
     private readonly SequentialSubtaskScheduler _sequential = new();
 
-    public async Task<IReadOnlyList<SubtaskOutcome>> RunAsync(SubtaskSchedule schedule, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SubtaskResult>> RunAsync(SubtaskSchedule schedule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        if (schedule.OnProgress is not { } onProgress || !HasParallelWave(schedule.Plan))
+        if (!HasParallelWave(schedule.Plan))
         {
             return await _sequential.RunAsync(schedule, cancellationToken);
         }
 
-        var resolve = schedule.ResolveConflict ?? ((_, _) => Task.FromResult(false));
+        var journal = schedule.Journal;
         var runner = new DagRunner(workspaces, options.Value, logger);
         var request = new DagRequest(
             schedule.Workspace,
             schedule.Plan,
             schedule.Earlier,
-            (work, token) => BuildAsync(schedule, work, token),
-            resolve,
-            onProgress)
+            schedule.Build,
+            schedule.ResolveConflict ?? ((_, _) => Task.FromResult(false)),
+            journal.StartedAsync,
+            (result, token) => journal.RecordAsync(result, null, token))
         {
             Author = schedule.Author,
         };
         var result = await runner.RunAsync(request, cancellationToken);
 
-        // Reused subtasks are left out, as the sequential scheduler leaves out the finished ones.
-        return [.. result.Subtasks
-            .Where(s => s.Status != SubtaskStatus.Reused)
-            .Select(s => new SubtaskOutcome(s.Id, s.Status == SubtaskStatus.Completed, s.Summary, s.Commit, s.Status == SubtaskStatus.Completed ? null : s.Reason))];
+        // Reused subtasks are left out, as the sequential scheduler leaves them out.
+        return [.. result.Subtasks.Where(s => s.Status != SubtaskState.Reused)];
     }
 
     /// <summary>True when some wave of the plan holds two or more subtasks, so building them apart can save time.</summary>
     internal static bool HasParallelWave(Plan plan) => PlanGraph.Waves(plan).Any(w => w.Count > 1);
-
-    private static async Task<SubtaskBuildResult> BuildAsync(SubtaskSchedule schedule, SubtaskWork work, CancellationToken cancellationToken)
-    {
-        var own = schedule.Workspace with { Path = work.Path, Branch = work.Branch, BaseCommit = work.BaseCommit };
-        var outcome = await schedule.Build(work.Subtask, own, cancellationToken);
-        return outcome.Succeeded
-            ? SubtaskBuildResult.Success(outcome.Summary)
-            : SubtaskBuildResult.Failure(outcome.StopReason ?? "the build agent did not finish");
-    }
 }

@@ -34,7 +34,7 @@ internal static class Prompts
 
     /// <summary>One subtask of a plan: the overall task for context, the plan, what earlier subtasks did, and this step.</summary>
     /// <param name="parallel">true when it is built in a worktree of its own while the rest of its wave is built in others.</param>
-    public static string Subtask(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, Plan plan, Subtask subtask, IReadOnlyList<SubtaskProgress> done, bool parallel = false)
+    public static string Subtask(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, Plan plan, Subtask subtask, IReadOnlyList<SubtaskResult> done, bool parallel = false)
     {
         var text = new StringBuilder();
         text.Append("Overall task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
@@ -47,7 +47,7 @@ internal static class Prompts
             : "\nThe task was planned as these subtasks, built one after another and each committed on its own:\n");
         foreach (var s in PlanGraph.TopologicalOrder(plan))
         {
-            var state = done.FirstOrDefault(p => p.Id == s.Id && p.Status == "completed") is { } finished
+            var state = done.FirstOrDefault(p => p.Id == s.Id && p.Status == SubtaskState.Completed) is { } finished
                 ? "done: " + FirstLine(finished.Summary)
                 : s.Id == subtask.Id ? "yours, now" : alongside.Contains(s.Id) ? "alongside, now" : "later";
             text.Append("- ").Append(s.Id).Append(": ").Append(s.Title).Append(" (").Append(state).Append(")\n");
@@ -75,7 +75,7 @@ internal static class Prompts
     }
 
     /// <summary>The start of a fix round after a planned build: the whole task and what each subtask did.</summary>
-    public static string FixRound(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, IReadOnlyList<SubtaskProgress> done)
+    public static string FixRound(TaskRecord task, string? agentsMd, RepoConfig config, string? repoMap, IReadOnlyList<SubtaskResult> done)
     {
         var text = new StringBuilder();
         text.Append("Task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
@@ -83,7 +83,7 @@ internal static class Prompts
         text.Append("\nThe task was built in subtasks, already committed on this branch:\n");
         foreach (var s in done)
         {
-            text.Append("- ").Append(s.Id).Append(" (").Append(s.Status).Append("): ").Append(FirstLine(s.Summary)).Append('\n');
+            text.Append("- ").Append(s.Id).Append(" (").Append(WireNameJsonConverter<SubtaskState>.ToWire(s.Status)).Append("): ").Append(FirstLine(s.Summary)).Append('\n');
         }
         text.Append("\nVerification of the whole change follows; fix what it reports.\n");
         return text.ToString();

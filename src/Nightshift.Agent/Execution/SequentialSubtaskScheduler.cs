@@ -1,28 +1,63 @@
 using Nightshift.Core.Planning;
+using Nightshift.Workspaces;
 
 namespace Nightshift.Agent.Execution;
 
-/// <summary>Builds subtasks one at a time in the task's own worktree, in <see cref="PlanGraph.TopologicalOrder"/>.</summary>
+/// <summary>
+/// Builds subtasks one at a time in the task's own worktree, in <see cref="PlanGraph.TopologicalOrder"/>, committing
+/// each there through <see cref="SubtaskSchedule.Commit"/>; stops after the first one that does not succeed.
+/// </summary>
 public sealed class SequentialSubtaskScheduler : ISubtaskScheduler
 {
-    public async Task<IReadOnlyList<SubtaskOutcome>> RunAsync(SubtaskSchedule schedule, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SubtaskResult>> RunAsync(SubtaskSchedule schedule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var outcomes = new List<SubtaskOutcome>();
-        foreach (var subtask in PlanGraph.TopologicalOrder(schedule.Plan))
+        var order = PlanGraph.TopologicalOrder(schedule.Plan);
+        var fingerprints = PlanFingerprints.Compute(schedule.Plan);
+        var journal = schedule.Journal;
+        var results = new List<SubtaskResult>();
+        foreach (var subtask in order)
         {
-            if (schedule.Finished.Contains(subtask.Id))
+            var fingerprint = fingerprints[subtask.Id];
+            if (schedule.Earlier.TryGetValue(subtask.Id, out var earlier) && earlier.Status == SubtaskState.Completed && earlier.Fingerprint == fingerprint)
             {
+                await journal.RecordAsync(earlier with { Status = SubtaskState.Reused }, null, cancellationToken);
                 continue;
             }
             cancellationToken.ThrowIfCancellationRequested();
-            var outcome = await schedule.Build(subtask, schedule.Workspace, cancellationToken);
-            outcomes.Add(outcome);
-            if (!outcome.Succeeded)
+            var work = new SubtaskWork(subtask, fingerprint, schedule.Workspace, SubtaskIsolation.TaskWorktree);
+            await journal.StartedAsync(work, cancellationToken);
+            var result = Own(await schedule.Build(work, cancellationToken), work);
+            CommitResult? commit = null;
+            // What an agent that stopped early changed is committed too: the next attempt or a person takes it from there.
+            if (schedule.Commit is { } commitWork)
+            {
+                commit = await commitWork(work, result, cancellationToken);
+                result = result with { Commit = commit?.Commit };
+            }
+            await journal.RecordAsync(result, commit, cancellationToken);
+            results.Add(result);
+            if (!result.Succeeded)
             {
                 break;
             }
         }
-        return outcomes;
+        return results;
     }
+
+    /// <summary>The builder's result as this subtask's: completed or failed, under the subtask's id and fingerprint.</summary>
+    internal static SubtaskResult Own(SubtaskResult? built, SubtaskWork work) => built switch
+    {
+        null => SubtaskResult.Stopped(work, "the build agent returned no result"),
+        { Status: SubtaskState.Completed } => built with { Id = work.Subtask.Id, Fingerprint = work.Fingerprint, Commit = null, SubtaskCommit = null, Reason = null },
+        _ => built with
+        {
+            Id = work.Subtask.Id,
+            Fingerprint = work.Fingerprint,
+            Status = SubtaskState.Failed,
+            Commit = null,
+            SubtaskCommit = null,
+            Reason = built.Reason ?? "the build agent gave no reason",
+        },
+    };
 }

@@ -6,25 +6,24 @@ namespace Nightshift.Agent.Execution;
 
 /// <summary>The work handed to an <see cref="ISubtaskScheduler"/>.</summary>
 /// <param name="Plan">an acyclic, validated plan.</param>
-/// <param name="Finished">ids of subtasks an earlier attempt finished; they are not built again.</param>
 /// <param name="Workspace">the task's worktree, on the task's branch; every subtask's work must end up committed there.</param>
-/// <param name="Build">builds one subtask in the workspace it is given (see <see cref="SubtaskBuilder"/>).</param>
-public sealed record SubtaskSchedule(Plan Plan, IReadOnlySet<string> Finished, Workspace Workspace, SubtaskBuilder Build)
+/// <param name="Build">runs the build agent on one subtask, in the workspace the scheduler chose for it.</param>
+/// <param name="Journal">where the scheduler reports every start, commit and end (checkpoint, then events).</param>
+public sealed record SubtaskSchedule(Plan Plan, Workspace Workspace, SubtaskBuilder Build, SubtaskJournal Journal)
 {
     /// <summary>
-    /// What earlier attempts did with each subtask (fingerprint, task-branch commit, or a built but unmerged commit),
-    /// for a scheduler that merges: it reuses what is still on the branch and merges what was built without building
-    /// it again.
+    /// What earlier attempts recorded for each subtask, from the checkpoint: a completed subtask with the same
+    /// fingerprint is not built again (a merging scheduler first checks its commit is still on the branch), and a
+    /// built but unmerged one is merged without building it again by a scheduler that merges.
     /// </summary>
-    public IReadOnlyDictionary<string, FinishedSubtask> Earlier { get; init; } = new Dictionary<string, FinishedSubtask>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, SubtaskResult> Earlier { get; init; } = new Dictionary<string, SubtaskResult>(StringComparer.Ordinal);
 
     /// <summary>
-    /// Told, one call at a time, what a merging scheduler did: a subtask built in its own worktree, merged into the
-    /// task branch, failed, skipped or reused. A scheduler that builds in the task's worktree does not call it: the
-    /// builder records its progress itself. Null means the caller cannot take such reports; a merging scheduler then
-    /// builds one subtask after another.
+    /// Commits what a subtask built in the task's worktree left there, with the task's author and message; null (one
+    /// subtask without a plan) leaves it to the task's final commit. Subtasks built in worktrees of their own are
+    /// committed and merged by the scheduler itself.
     /// </summary>
-    public Func<DagProgress, CancellationToken, Task>? OnProgress { get; init; }
+    public Func<SubtaskWork, SubtaskResult, CancellationToken, Task<CommitResult?>>? Commit { get; init; }
 
     /// <summary>
     /// Resolves a merge conflict left in the task's worktree (conflict markers in <see cref="MergeConflict.Paths"/>);
@@ -32,15 +31,6 @@ public sealed record SubtaskSchedule(Plan Plan, IReadOnlySet<string> Finished, W
     /// </summary>
     public Func<MergeConflict, CancellationToken, Task<bool>>? ResolveConflict { get; init; }
 
-    /// <summary>Author of the commits a scheduler makes itself (subtask and merge commits); null means the Workspaces default.</summary>
+    /// <summary>Author of the commits a merging scheduler makes itself (subtask and merge commits); null means the Workspaces default.</summary>
     public CommitAuthor? Author { get; init; }
 }
-
-/// <summary>
-/// Builds <paramref name="subtask"/> in <paramref name="workspace"/>. When that is the task's own worktree (the
-/// schedule's <see cref="SubtaskSchedule.Workspace"/>), the builder commits the result there and records it; when a
-/// parallel scheduler made the workspace (a worktree of the subtask's own: its <see cref="Workspace.Path"/> and
-/// <see cref="Workspace.Branch"/> differ), the builder only leaves its changes in the files, and the scheduler commits
-/// and merges them.
-/// </summary>
-public delegate Task<SubtaskOutcome> SubtaskBuilder(Subtask subtask, Workspace workspace, CancellationToken cancellationToken);

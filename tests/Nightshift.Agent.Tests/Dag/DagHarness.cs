@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Nightshift.Agent.Dag;
+using Nightshift.Agent.Execution;
 using Nightshift.Core.Planning;
 using Nightshift.TestKit;
 using Nightshift.TestKit.Git;
@@ -39,7 +40,10 @@ internal sealed class DagHarness : IDisposable
 
     public string SubtaskFolder => Path.Combine(Data, "worktrees", Workspace.TaskId + ".subtasks");
 
-    public ConcurrentQueue<DagProgress> Progress { get; } = new();
+    public ConcurrentQueue<SubtaskResult> Progress { get; } = new();
+
+    /// <summary>The work of every start report, in report order.</summary>
+    public ConcurrentQueue<SubtaskWork> Started { get; } = new();
 
     /// <summary>Ids of the subtasks the build function was called for, in call order.</summary>
     public ConcurrentQueue<string> Built { get; } = new();
@@ -72,20 +76,25 @@ internal sealed class DagHarness : IDisposable
     /// <summary>A request whose build function records the call and hands over to <paramref name="build"/>.</summary>
     public DagRequest Request(
         Plan plan,
-        Func<SubtaskWork, CancellationToken, Task<SubtaskBuildResult>> build,
+        SubtaskBuilder build,
         Func<MergeConflict, CancellationToken, Task<bool>>? resolve = null,
-        IReadOnlyDictionary<string, FinishedSubtask>? finished = null,
-        Action<DagProgress>? afterReport = null) =>
+        IReadOnlyDictionary<string, SubtaskResult>? finished = null,
+        Action<SubtaskResult>? afterReport = null) =>
         new(
             Workspace,
             plan,
-            finished ?? new Dictionary<string, FinishedSubtask>(),
+            finished ?? new Dictionary<string, SubtaskResult>(),
             async (work, token) =>
             {
                 Built.Enqueue(work.Subtask.Id);
                 return await build(work, token);
             },
             resolve ?? ((_, _) => Task.FromResult(false)),
+            (work, _) =>
+            {
+                Started.Enqueue(work);
+                return Task.CompletedTask;
+            },
             (progress, _) =>
             {
                 Progress.Enqueue(progress);
@@ -94,31 +103,33 @@ internal sealed class DagHarness : IDisposable
             });
 
     /// <summary>Finished subtasks as a checkpoint would hold them: the Built, Completed and Reused reports so far, the latest per subtask.</summary>
-    public Dictionary<string, FinishedSubtask> FinishedSoFar()
+    public Dictionary<string, SubtaskResult> FinishedSoFar()
     {
-        var finished = new Dictionary<string, FinishedSubtask>(StringComparer.Ordinal);
+        var finished = new Dictionary<string, SubtaskResult>(StringComparer.Ordinal);
         foreach (var p in Progress)
         {
-            switch (p.Kind)
+            switch (p.Status)
             {
-                case DagProgressKind.Built:
-                    finished[p.Subtask.Id] = new FinishedSubtask(p.Fingerprint, null, p.Summary) { SubtaskCommit = p.SubtaskCommit };
+                case SubtaskState.Built or SubtaskState.Completed:
+                    finished[p.Id] = p;
                     break;
-                case DagProgressKind.Completed or DagProgressKind.Reused:
-                    finished[p.Subtask.Id] = new FinishedSubtask(p.Fingerprint, p.Commit, p.Summary);
+                case SubtaskState.Reused:
+                    finished[p.Id] = p with { Status = SubtaskState.Completed };
                     break;
             }
         }
         return finished;
     }
 
-    public IReadOnlyList<string> Reports(DagProgressKind kind) => [.. Progress.Where(p => p.Kind == kind).Select(p => p.Subtask.Id)];
+    public IReadOnlyList<string> Reports(SubtaskState state) => state == SubtaskState.Started
+        ? [.. Started.Select(w => w.Subtask.Id)]
+        : [.. Progress.Where(p => p.Status == state).Select(p => p.Id)];
 
     /// <summary>A build function that writes one file named after the subtask.</summary>
-    public static Task<SubtaskBuildResult> WriteOwnFile(SubtaskWork work, CancellationToken cancellationToken)
+    public static Task<SubtaskResult> WriteOwnFile(SubtaskWork work, CancellationToken cancellationToken)
     {
-        File.WriteAllText(Path.Combine(work.Path, work.Subtask.Id + ".txt"), $"from {work.Subtask.Id}\n");
-        return Task.FromResult(SubtaskBuildResult.Success($"wrote {work.Subtask.Id}.txt"));
+        File.WriteAllText(Path.Combine(work.Workspace.Path, work.Subtask.Id + ".txt"), $"from {work.Subtask.Id}\n");
+        return Task.FromResult(SubtaskResult.Done(work, $"wrote {work.Subtask.Id}.txt"));
     }
 
     public string[] Parents(string commit) => GitCli.Run(Mirror, "rev-list", "--parents", "-n", "1", commit).Trim().Split(' ')[1..];

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Nightshift.Agent.Dag;
+using Nightshift.Agent.Execution;
 using Nightshift.Core.Planning;
 using Nightshift.TestKit;
 using Nightshift.TestKit.Git;
@@ -27,7 +28,7 @@ public sealed class DagHostileTests
 
         var result = await h.Runner().RunAsync(h.Request(plan, async (work, token) =>
         {
-            var root = work.Path;
+            var root = work.Workspace.Path;
             switch (work.Subtask.Id)
             {
                 case "b":
@@ -50,7 +51,7 @@ public sealed class DagHostileTests
                     await File.WriteAllTextAsync(Path.Combine(root, "d.txt"), "d\n", token);
                     break;
             }
-            return SubtaskBuildResult.Success("planted");
+            return SubtaskResult.Done(work, "planted");
         }, async (conflict, token) =>
         {
             await File.WriteAllTextAsync(Path.Combine(conflict.TaskPath, "shared.txt"), "one\ntwo by b and c\n", token);

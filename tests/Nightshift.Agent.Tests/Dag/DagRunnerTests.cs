@@ -1,4 +1,5 @@
 using Nightshift.Agent.Dag;
+using Nightshift.Agent.Execution;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Planning;
 using Nightshift.TestKit;
@@ -25,18 +26,18 @@ public sealed class DagRunnerTests
                     (work.Subtask.Id == "b" ? bStarted : cStarted).SetResult();
                     // Each waits for the other: only concurrent builds get past this barrier.
                     await Task.WhenAll(bStarted.Task, cStarted.Task).WaitAsync(TestDefaults.Timeout, token);
-                    File.ReadAllText(Path.Combine(work.Path, "a.txt")).ShouldBe("from a\n");
+                    File.ReadAllText(Path.Combine(work.Workspace.Path, "a.txt")).ShouldBe("from a\n");
                     break;
                 case "d":
-                    dBase = work.BaseCommit;
-                    dSaw = [.. Directory.GetFiles(work.Path, "*.txt").Select(Path.GetFileName).Order()!];
+                    dBase = work.Workspace.BaseCommit;
+                    dSaw = [.. Directory.GetFiles(work.Workspace.Path, "*.txt").Select(Path.GetFileName).Order()!];
                     break;
             }
             return await DagHarness.WriteOwnFile(work, token);
         }), TestDefaults.TimeoutToken());
 
         result.Succeeded.ShouldBeTrue();
-        result.Subtasks.Select(s => (s.Id, s.Status)).ShouldBe([("a", SubtaskStatus.Completed), ("b", SubtaskStatus.Completed), ("c", SubtaskStatus.Completed), ("d", SubtaskStatus.Completed)]);
+        result.Subtasks.Select(s => (s.Id, s.Status)).ShouldBe([("a", SubtaskState.Completed), ("b", SubtaskState.Completed), ("c", SubtaskState.Completed), ("d", SubtaskState.Completed)]);
         result.Merges.ShouldBe(4);
         dSaw.ShouldBe(["a.txt", "b.txt", "c.txt"]);
         var byId = result.Subtasks.ToDictionary(s => s.Id);
@@ -58,8 +59,8 @@ public sealed class DagRunnerTests
         {
             File.ReadAllText(Path.Combine(h.Workspace.Path, id + ".txt")).ShouldBe($"from {id}\n");
         }
-        h.Reports(DagProgressKind.Completed).ShouldBe(["a", "b", "c", "d"]);
-        h.Reports(DagProgressKind.Started).ShouldBe(["a", "b", "c", "d"], ignoreOrder: true);
+        h.Reports(SubtaskState.Completed).ShouldBe(["a", "b", "c", "d"]);
+        h.Reports(SubtaskState.Started).ShouldBe(["a", "b", "c", "d"], ignoreOrder: true);
         Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
         h.Branches().ShouldBe([h.Workspace.Branch]);
     }
@@ -83,7 +84,7 @@ public sealed class DagRunnerTests
 
         result.Succeeded.ShouldBeTrue();
         most.ShouldBe(1);
-        h.Reports(DagProgressKind.Completed).ShouldBe(["a", "b", "c"]);
+        h.Reports(SubtaskState.Completed).ShouldBe(["a", "b", "c"]);
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class DagRunnerTests
         string? markers = null;
         string? dSaw = null;
 
-        var result = await h.Runner().RunAsync(h.Request(DagHarness.Diamond(), EditSharedLine(work => dSaw = File.ReadAllText(Path.Combine(work.Path, "shared.txt"))), async (conflict, _) =>
+        var result = await h.Runner().RunAsync(h.Request(DagHarness.Diamond(), EditSharedLine(work => dSaw = File.ReadAllText(Path.Combine(work.Workspace.Path, "shared.txt"))), async (conflict, _) =>
         {
             seen = conflict;
             var file = Path.Combine(conflict.TaskPath, "shared.txt");
@@ -118,7 +119,7 @@ public sealed class DagRunnerTests
         h.Show(c.Commit!, "shared.txt").ShouldBe("one\ntwo by b and c\nthree\n");
         dSaw.ShouldBe("one\ntwo by b and c\nthree\n");
         h.Show(result.HeadCommit, "shared.txt").ShouldBe("one\ntwo by b and c\nthree\nfour by d\n");
-        h.Progress.Single(p => p.Subtask.Id == "c" && p.Kind == DagProgressKind.Completed).ConflictResolved.ShouldBeTrue();
+        h.Progress.Single(p => p.Id == "c" && p.Status == SubtaskState.Completed).ConflictResolved.ShouldBeTrue();
     }
 
     [Fact]
@@ -130,18 +131,18 @@ public sealed class DagRunnerTests
 
         result.Succeeded.ShouldBeFalse();
         var byId = result.Subtasks.ToDictionary(s => s.Id);
-        byId["c"].Status.ShouldBe(SubtaskStatus.Failed);
+        byId["c"].Status.ShouldBe(SubtaskState.Failed);
         byId["c"].Reason.ShouldNotBeNull().ShouldContain("shared.txt");
         byId["c"].Reason!.ShouldContain("not resolved");
-        byId["d"].Status.ShouldBe(SubtaskStatus.Skipped);
+        byId["d"].Status.ShouldBe(SubtaskState.Skipped);
         byId["d"].Reason.ShouldNotBeNull().ShouldContain("'c'");
         result.Failures.Select(f => f.Id).ShouldBe(["c", "d"]);
         result.HeadCommit.ShouldBe(byId["b"].Commit);
         (await h.Subtasks.CurrentCommitAsync(h.Workspace)).ShouldBe(byId["b"].Commit);
         GitCli.Run(h.Mirror, "rev-parse", "refs/heads/" + h.Workspace.Branch).Trim().ShouldBe(byId["b"].Commit);
         File.ReadAllText(Path.Combine(h.Workspace.Path, "shared.txt")).ShouldBe("one\ntwo by b\nthree\n");
-        h.Reports(DagProgressKind.Failed).ShouldBe(["c"]);
-        h.Reports(DagProgressKind.Skipped).ShouldBe(["d"]);
+        h.Reports(SubtaskState.Failed).ShouldBe(["c"]);
+        h.Reports(SubtaskState.Skipped).ShouldBe(["d"]);
         h.Built.ShouldNotContain("d");
         Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
     }
@@ -154,7 +155,7 @@ public sealed class DagRunnerTests
         var result = await h.Runner().RunAsync(h.Request(DagHarness.Diamond(), EditSharedLine(_ => { }), (_, _) => Task.FromResult(true)), TestDefaults.TimeoutToken());
 
         var c = result.Subtasks.Single(s => s.Id == "c");
-        c.Status.ShouldBe(SubtaskStatus.Failed);
+        c.Status.ShouldBe(SubtaskState.Failed);
         c.Reason.ShouldNotBeNull().ShouldContain("conflict markers in shared.txt");
         result.HeadCommit.ShouldBe(result.Subtasks.Single(s => s.Id == "b").Commit);
         File.ReadAllText(Path.Combine(h.Workspace.Path, "shared.txt")).ShouldNotContain("<<<<<<<");
@@ -176,15 +177,15 @@ public sealed class DagRunnerTests
         {
             if (work.Subtask.Id == "d")
             {
-                dSaw = [.. Directory.GetFiles(work.Path, "*.txt").Select(Path.GetFileName).Order()!];
+                dSaw = [.. Directory.GetFiles(work.Workspace.Path, "*.txt").Select(Path.GetFileName).Order()!];
             }
             return await DagHarness.WriteOwnFile(work, token);
         }, finished: finished), TestDefaults.TimeoutToken());
 
         result.Succeeded.ShouldBeTrue();
         h.Built.ShouldBe(["c", "d"]);
-        h.Reports(DagProgressKind.Reused).ShouldBe(["a", "b"]);
-        result.Subtasks.Select(s => s.Status).ShouldBe([SubtaskStatus.Reused, SubtaskStatus.Reused, SubtaskStatus.Completed, SubtaskStatus.Completed]);
+        h.Reports(SubtaskState.Reused).ShouldBe(["a", "b"]);
+        result.Subtasks.Select(s => s.Status).ShouldBe([SubtaskState.Reused, SubtaskState.Reused, SubtaskState.Completed, SubtaskState.Completed]);
         h.Parents(result.Subtasks.Single(s => s.Id == "c").Commit!)[0].ShouldBe(headBefore);
         dSaw.ShouldBe(["a.txt", "b.txt", "c.txt"]);
         result.Merges.ShouldBe(2);
@@ -196,7 +197,7 @@ public sealed class DagRunnerTests
         using var h = await DagHarness.CreateAsync();
         await Should.ThrowAsync<IOException>(() => h.Runner().RunAsync(h.Request(DagHarness.Diamond(), DagHarness.WriteOwnFile, afterReport: p =>
         {
-            if (p is { Kind: DagProgressKind.Completed, Subtask.Id: "b" })
+            if (p is { Status: SubtaskState.Completed, Id: "b" })
             {
                 throw new IOException("the worker died");
             }
@@ -211,8 +212,8 @@ public sealed class DagRunnerTests
 
         result.Succeeded.ShouldBeTrue();
         h.Built.ShouldBe(["d"]);
-        h.Reports(DagProgressKind.Reused).ShouldBe(["a", "b"]);
-        h.Reports(DagProgressKind.Completed).ShouldBe(["c", "d"]);
+        h.Reports(SubtaskState.Reused).ShouldBe(["a", "b"]);
+        h.Reports(SubtaskState.Completed).ShouldBe(["c", "d"]);
         var c = result.Subtasks.Single(s => s.Id == "c");
         h.Parents(c.Commit!).ShouldBe([finished["b"].Commit!, finished["c"].SubtaskCommit!]);
         File.ReadAllText(Path.Combine(h.Workspace.Path, "c.txt")).ShouldBe("from c\n");
@@ -227,10 +228,10 @@ public sealed class DagRunnerTests
         h.Built.Clear();
         var plan = new Plan([DagHarness.Step("a"), DagHarness.Step("b", "a")]);
 
-        await h.Runner().RunAsync(h.Request(plan, DagHarness.WriteOwnFile, finished: new Dictionary<string, FinishedSubtask> { ["a"] = real with { Fingerprint = new string('0', 32) } }), TestDefaults.TimeoutToken());
+        await h.Runner().RunAsync(h.Request(plan, DagHarness.WriteOwnFile, finished: new Dictionary<string, SubtaskResult> { ["a"] = real with { Fingerprint = new string('0', 32) } }), TestDefaults.TimeoutToken());
         var afterStale = h.Built.ToList();
         h.Built.Clear();
-        await h.Runner().RunAsync(h.Request(plan, DagHarness.WriteOwnFile, finished: new Dictionary<string, FinishedSubtask> { ["a"] = real with { Commit = new string('e', 40) } }), TestDefaults.TimeoutToken());
+        await h.Runner().RunAsync(h.Request(plan, DagHarness.WriteOwnFile, finished: new Dictionary<string, SubtaskResult> { ["a"] = real with { Commit = new string('e', 40) } }), TestDefaults.TimeoutToken());
 
         afterStale.ShouldBe(["a", "b"]);
         h.Built.ShouldBe(["a", "b"]);
@@ -244,18 +245,18 @@ public sealed class DagRunnerTests
 
         var result = await h.Runner().RunAsync(h.Request(plan, (work, token) =>
             work.Subtask.Id == "a"
-                ? Task.FromResult(SubtaskBuildResult.Failure("the tests for a kept failing"))
+                ? Task.FromResult(SubtaskResult.Stopped(work, "the tests for a kept failing"))
                 : DagHarness.WriteOwnFile(work, token)), TestDefaults.TimeoutToken());
 
         var byId = result.Subtasks.ToDictionary(s => s.Id);
-        byId["a"].Status.ShouldBe(SubtaskStatus.Failed);
+        byId["a"].Status.ShouldBe(SubtaskState.Failed);
         byId["a"].Reason.ShouldBe("the tests for a kept failing");
-        byId["b"].Status.ShouldBe(SubtaskStatus.Skipped);
+        byId["b"].Status.ShouldBe(SubtaskState.Skipped);
         byId["b"].Reason.ShouldBe("it depends on 'a', which failed: the tests for a kept failing");
-        byId["d"].Status.ShouldBe(SubtaskStatus.Skipped);
+        byId["d"].Status.ShouldBe(SubtaskState.Skipped);
         byId["d"].Reason.ShouldNotBeNull().ShouldStartWith("it depends on 'b', which was skipped because it depends on 'a'");
-        byId["c"].Status.ShouldBe(SubtaskStatus.Completed);
-        byId["e"].Status.ShouldBe(SubtaskStatus.Completed);
+        byId["c"].Status.ShouldBe(SubtaskState.Completed);
+        byId["e"].Status.ShouldBe(SubtaskState.Completed);
         h.Built.ShouldBe(["a", "c", "e"], ignoreOrder: true);
         File.Exists(Path.Combine(h.Workspace.Path, "a.txt")).ShouldBeFalse();
         File.ReadAllText(Path.Combine(h.Workspace.Path, "e.txt")).ShouldBe("from e\n");
@@ -268,7 +269,7 @@ public sealed class DagRunnerTests
     {
         using var h = await DagHarness.CreateAsync();
 
-        var result = await h.Runner().RunAsync(h.Request(new Plan([DagHarness.Step("a")]), (_, _) => Task.FromResult(SubtaskBuildResult.Success("nothing needed"))), TestDefaults.TimeoutToken());
+        var result = await h.Runner().RunAsync(h.Request(new Plan([DagHarness.Step("a")]), (work, _) => Task.FromResult(SubtaskResult.Done(work, "nothing needed"))), TestDefaults.TimeoutToken());
 
         result.Succeeded.ShouldBeTrue();
         result.Merges.ShouldBe(0);
@@ -288,11 +289,11 @@ public sealed class DagRunnerTests
         var running = h.Runner().RunAsync(h.Request(plan, async (work, token) =>
         {
             var i = work.Subtask.Id == "b" ? 0 : 1;
-            paths[i] = work.Path;
-            await File.WriteAllTextAsync(Path.Combine(work.Path, "partial.txt"), "half-done\n", token);
+            paths[i] = work.Workspace.Path;
+            await File.WriteAllTextAsync(Path.Combine(work.Workspace.Path, "partial.txt"), "half-done\n", token);
             started[i].SetResult();
             await new TaskCompletionSource().Task.WaitAsync(token);
-            return SubtaskBuildResult.Success("never");
+            return SubtaskResult.Done(work, "never");
         }), cancel.Token);
         await Task.WhenAll(started.Select(s => s.Task)).WaitAsync(TestDefaults.Timeout);
         paths.ShouldAllBe(p => Directory.Exists(p));
@@ -304,7 +305,7 @@ public sealed class DagRunnerTests
         Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
         h.Branches().ShouldBe([h.Workspace.Branch]);
         (await h.Subtasks.CurrentCommitAsync(h.Workspace)).ShouldBe(h.Workspace.BaseCommit);
-        h.Reports(DagProgressKind.Completed).ShouldBeEmpty();
+        h.Reports(SubtaskState.Completed).ShouldBeEmpty();
     }
 
     [Fact]
@@ -332,7 +333,7 @@ public sealed class DagRunnerTests
                 cCancelled = true;
                 throw;
             }
-            return SubtaskBuildResult.Success("never");
+            return SubtaskResult.Done(work, "never");
         }), TestDefaults.TimeoutToken()));
 
         error.Message.ShouldBe("the model provider is down");
@@ -387,7 +388,7 @@ public sealed class DagRunnerTests
             h.Request(DagHarness.Diamond(), EditSharedLine(_ => { }), (_, _) => throw new InvalidOperationException("resolver crashed")),
             TestDefaults.TimeoutToken()));
 
-        var b = h.Progress.Single(p => p.Subtask.Id == "b" && p.Kind == DagProgressKind.Completed).Commit;
+        var b = h.Progress.Single(p => p.Id == "b" && p.Status == SubtaskState.Completed).Commit;
         (await h.Subtasks.CurrentCommitAsync(h.Workspace)).ShouldBe(b);
         File.ReadAllText(Path.Combine(h.Workspace.Path, "shared.txt")).ShouldBe("one\ntwo by b\nthree\n");
         Directory.Exists(h.SubtaskFolder).ShouldBeFalse();
@@ -395,10 +396,10 @@ public sealed class DagRunnerTests
     }
 
     /// <summary>a adds nothing; b and c rewrite the same line of shared.txt; d appends a line after looking at it.</summary>
-    private static Func<SubtaskWork, CancellationToken, Task<SubtaskBuildResult>> EditSharedLine(Action<SubtaskWork> beforeD) =>
+    private static SubtaskBuilder EditSharedLine(Action<SubtaskWork> beforeD) =>
         async (work, token) =>
         {
-            var file = Path.Combine(work.Path, "shared.txt");
+            var file = Path.Combine(work.Workspace.Path, "shared.txt");
             switch (work.Subtask.Id)
             {
                 case "b" or "c":
@@ -411,7 +412,7 @@ public sealed class DagRunnerTests
                 default:
                     return await DagHarness.WriteOwnFile(work, token);
             }
-            return SubtaskBuildResult.Success("edited shared.txt");
+            return SubtaskResult.Done(work, "edited shared.txt");
         };
 
     private static void InterlockedMax(ref int target, int value)

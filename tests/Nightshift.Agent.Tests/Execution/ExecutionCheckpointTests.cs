@@ -23,20 +23,20 @@ public sealed class ExecutionCheckpointTests
     {
         var checkpoint = ExecutionCheckpoint.Read("""{"stage":"planned","subtasks":[{"id":"a","fingerprint":"f00","status":"completed","commit":"abc","summary":"Did a"}]}""");
 
-        checkpoint.Subtasks.ShouldHaveSingleItem().ShouldBe(new SubtaskProgress("a", "f00", "completed", "abc", "Did a"));
+        checkpoint.Subtasks.ShouldHaveSingleItem().ShouldBe(new SubtaskResult("a", "f00", SubtaskState.Completed) { Commit = "abc", Summary = "Did a" });
         checkpoint.Subtasks[0].SubtaskCommit.ShouldBeNull();
     }
 
     [Fact]
     public void Read_BuiltButUnmergedSubtask_KeepsItsOwnCommit()
     {
-        var written = new ExecutionCheckpoint { Subtasks = [new SubtaskProgress("b", "f01", "built", null, "Did b") { SubtaskCommit = "def" }] };
+        var written = new ExecutionCheckpoint { Subtasks = [new SubtaskResult("b", "f01", SubtaskState.Built) { Summary = "Did b", SubtaskCommit = "def" }] };
 
         var read = ExecutionCheckpoint.Read(written.ToJson());
 
         read.Subtasks.ShouldHaveSingleItem().SubtaskCommit.ShouldBe("def");
         read.Subtasks[0].Commit.ShouldBeNull();
-        read.Subtasks[0].Status.ShouldBe("built");
+        read.Subtasks[0].Status.ShouldBe(SubtaskState.Built);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class ExecutionCheckpointTests
             Stage = CheckpointStage.Planned,
             Plan = """{"subtasks":[]}""",
             PlanMode = PlanMode.Edited,
-            Subtasks = [new SubtaskProgress("a", "f00", "completed", "abc", "Did a")],
+            Subtasks = [new SubtaskResult("a", "f00", SubtaskState.Completed) { Commit = "abc", Summary = "Did a" }],
             ErrorSignatures = ["k1", "k1"],
             DebugMode = true,
             OutOfScope = [new Nightshift.Agent.Verification.OutOfScopeTest("adds", "a separate bug")],
@@ -170,4 +170,44 @@ public sealed class ExecutionCheckpointTests
     [Fact]
     public void Read_OversizedStageName_CountsAsNothingDone() =>
         ExecutionCheckpoint.Read("{\"stage\":\"" + new string('b', 1_000_000) + "\"}").Stage.ShouldBe(CheckpointStage.Prepared);
+
+    [Fact]
+    public void ToJson_SubtaskEntries_KeepTheWireNamesOlderVersionsRead()
+    {
+        var written = new ExecutionCheckpoint
+        {
+            Subtasks =
+            [
+                new SubtaskResult("a", "f00", SubtaskState.Completed) { Commit = "abc", Summary = "Did a", Steps = 3 },
+                new SubtaskResult("b", "f01", SubtaskState.Built) { SubtaskCommit = "def" },
+                new SubtaskResult("c", "f02", SubtaskState.Failed) { Reason = "budget" },
+            ],
+        };
+
+        var subtasks = System.Text.Json.Nodes.JsonNode.Parse(written.ToJson())!["subtasks"]!.ToJsonString();
+
+        subtasks.ShouldBe("""[{"id":"a","fingerprint":"f00","status":"completed","commit":"abc","summary":"Did a","steps":3},{"id":"b","fingerprint":"f01","status":"built","commit":null,"subtaskCommit":"def","summary":null},{"id":"c","fingerprint":"f02","status":"failed","commit":null,"summary":null,"reason":"budget"}]""");
+    }
+
+    [Theory]
+    [InlineData("merged-somehow")]
+    [InlineData("")]
+    [InlineData("COMPLETED")]
+    public void Read_SubtaskWithAStatusThisVersionDoesNotKnow_ReadsAsNotDone(string status)
+    {
+        var checkpoint = ExecutionCheckpoint.Read($$"""{"stage":"planned","subtasks":[{"id":"a","fingerprint":"f00","status":"{{status}}","commit":"abc"}]}""");
+
+        var entry = checkpoint.Subtasks.ShouldHaveSingleItem();
+        entry.Status.ShouldBe(SubtaskState.Started);
+        entry.Succeeded.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Read_SubtaskStatusNotAString_StartsOverRatherThanTrustIt()
+    {
+        var checkpoint = ExecutionCheckpoint.Read("""{"stage":"planned","subtasks":[{"id":"a","fingerprint":"f00","status":2,"commit":"abc"}]}""");
+
+        checkpoint.Stage.ShouldBe(CheckpointStage.Prepared);
+        checkpoint.Subtasks.ShouldBeEmpty();
+    }
 }
