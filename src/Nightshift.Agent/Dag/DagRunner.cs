@@ -175,7 +175,7 @@ internal sealed partial class DagRunner(ISubtaskWorkspaces workspaces, DagOption
             var own = run.Request.Workspace with { Path = worktree.Path, Branch = worktree.Branch, BaseCommit = baseCommit };
             var work = new SubtaskWork(subtask, fingerprint, own, SubtaskIsolation.OwnWorktree);
             await ReportAsync(run, token => run.Request.OnStarted(work, token), token);
-            var result = SequentialSubtaskScheduler.Own(await run.Request.BuildSubtask(work, token), work);
+            var result = SubtaskResult.FromBuilder(await run.Request.BuildSubtask(work, token), work);
             if (!result.Succeeded)
             {
                 return new Built(subtask, worktree, result);

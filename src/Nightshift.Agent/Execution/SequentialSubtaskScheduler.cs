@@ -27,7 +27,7 @@ public sealed class SequentialSubtaskScheduler : ISubtaskScheduler
             cancellationToken.ThrowIfCancellationRequested();
             var work = new SubtaskWork(subtask, fingerprint, schedule.Workspace, SubtaskIsolation.TaskWorktree);
             await journal.StartedAsync(work, cancellationToken);
-            var result = Own(await schedule.Build(work, cancellationToken), work);
+            var result = SubtaskResult.FromBuilder(await schedule.Build(work, cancellationToken), work);
             CommitResult? commit = null;
             // What an agent that stopped early changed is committed too: the next attempt or a person takes it from there.
             if (schedule.Commit is { } commitWork)
@@ -44,20 +44,4 @@ public sealed class SequentialSubtaskScheduler : ISubtaskScheduler
         }
         return results;
     }
-
-    /// <summary>The builder's result as this subtask's: completed or failed, under the subtask's id and fingerprint.</summary>
-    internal static SubtaskResult Own(SubtaskResult? built, SubtaskWork work) => built switch
-    {
-        null => SubtaskResult.Stopped(work, "the build agent returned no result"),
-        { Status: SubtaskState.Completed } => built with { Id = work.Subtask.Id, Fingerprint = work.Fingerprint, Commit = null, SubtaskCommit = null, Reason = null },
-        _ => built with
-        {
-            Id = work.Subtask.Id,
-            Fingerprint = work.Fingerprint,
-            Status = SubtaskState.Failed,
-            Commit = null,
-            SubtaskCommit = null,
-            Reason = built.Reason ?? "the build agent gave no reason",
-        },
-    };
 }

@@ -43,7 +43,11 @@ public sealed class SubtaskJournal
     {
         ArgumentNullException.ThrowIfNull(work);
         var subtask = work.Subtask;
-        var index = _order.Select((s, i) => (s.Id, i)).FirstOrDefault(p => p.Id == subtask.Id, (subtask.Id, -1)).Item2;
+        var index = _order.Select((s, i) => (s.Id, Index: i)).FirstOrDefault(p => p.Id == subtask.Id, (subtask.Id, Index: -1)).Index;
+        if (index < 0)
+        {
+            throw new ArgumentException($"subtask '{subtask.Id}' is not in the plan this journal records; start only subtasks of that plan", nameof(work));
+        }
         return _run.EmitAsync(EventTypes.SubtaskStarted, NightshiftJson.Payload(new SubtaskStartedPayload(
             subtask.Id,
             subtask.Title,

@@ -45,4 +45,25 @@ public sealed record SubtaskResult(string Id, string Fingerprint, SubtaskState S
     /// <summary>What the build agent returns when it stopped before finishing.</summary>
     public static SubtaskResult Stopped(SubtaskWork work, string reason, string? summary = null, int steps = 0) =>
         new(work.Subtask.Id, work.Fingerprint, SubtaskState.Failed) { Reason = reason, Summary = summary, Steps = steps };
+
+    /// <summary>
+    /// What a builder returned, taken as <paramref name="work"/>'s result: completed or failed (with a reason), under
+    /// that subtask's id and fingerprint, with no commit (commits are the scheduler's). A builder cannot claim another
+    /// subtask, a commit or a state it cannot reach.
+    /// </summary>
+    internal static SubtaskResult FromBuilder(SubtaskResult? built, SubtaskWork work) => built switch
+    {
+        null => Stopped(work, "the build agent returned no result"),
+        { Status: SubtaskState.Completed } => built with { Id = work.Subtask.Id, Fingerprint = work.Fingerprint, Commit = null, SubtaskCommit = null, Reason = null, ConflictResolved = false },
+        _ => built with
+        {
+            Id = work.Subtask.Id,
+            Fingerprint = work.Fingerprint,
+            Status = SubtaskState.Failed,
+            Commit = null,
+            SubtaskCommit = null,
+            ConflictResolved = false,
+            Reason = string.IsNullOrWhiteSpace(built.Reason) ? "the build agent gave no reason" : built.Reason,
+        },
+    };
 }

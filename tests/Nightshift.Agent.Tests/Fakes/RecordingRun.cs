@@ -46,9 +46,13 @@ internal sealed class RecordingRun(TaskRecord task, string? checkpoint = null, i
         return EmitAsync("task.phase", $"{{\"phase\":\"{phase.ToWire()}\"}}", cancellationToken);
     }
 
+    /// <summary>Called after each checkpoint is stored, with the executor's token: a test can stop the attempt right there.</summary>
+    public Action<string, CancellationToken>? OnCheckpoint { get; set; }
+
     public Task CheckpointAsync(string checkpointJson, CancellationToken cancellationToken = default)
     {
         Checkpoint = checkpointJson;
+        OnCheckpoint?.Invoke(checkpointJson, cancellationToken);
         return System.Threading.Tasks.Task.CompletedTask;
     }
 
