@@ -100,7 +100,7 @@ internal sealed record RepositoryPath(string Host, IReadOnlyList<string> Segment
     /// <summary>"gitlab.example.com:8443" → "gitlab.example.com"; "[::1]:3000" → "::1".</summary>
     internal static string HostName(string hostAndPort)
     {
-        if (Uri.TryCreate("x://" + hostAndPort, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host))
+        if (Uri.TryCreate("http://" + hostAndPort, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host))
         {
             return uri.IdnHost.Trim('[', ']');
         }
