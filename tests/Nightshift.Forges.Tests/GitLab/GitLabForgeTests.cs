@@ -550,6 +550,27 @@ public sealed class GitLabForgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenAsync_Cancelled_ThrowsCancellationNotAForgeError()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => Forge().OpenAsync(Draft(), cancelled.Token));
+
+        _clock.Delays.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("ftp://gitlab.example.com/api/v4")]
+    [InlineData("file:///etc/passwd")]
+    public void Constructor_ApiAddressNotHttp_ThrowsNamingTheForge(string api)
+    {
+        var endpoint = new ForgeEndpoint("Forges:gitlab", ForgeKind.GitLab, "gitlab.example.com", new Uri(api), new StaticForgeToken("t"), [], []);
+
+        Should.Throw<ForgeException>(() => new GitLabForge(endpoint, _http, _clock, _log)).Message.ShouldContain("Forges:gitlab");
+    }
+
+    [Fact]
     public async Task FindAsync_Always_ReturnsNullWithoutAsking()
     {
         (await Forge().FindAsync("01JTASKID0000000000000000")).ShouldBeNull();
