@@ -356,6 +356,32 @@ public sealed class GiteaForgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryCall_TheToken_TravelsOnlyInTheAuthorizationHeader()
+    {
+        _server.AddIssue(Repo, 42);
+        _server.AddCollaborator(Repo, "alice");
+        _server.AddLabel(Repo, "bot");
+        var forge = Forge(labels: ["bot"], reviewers: ["alice"]);
+
+        var opened = await forge.OpenAsync(Draft(draft: true));
+        var updated = await forge.OpenAsync(Draft());
+        await forge.CommentOnIssueAsync(_server.RepositoryAddress(Repo), 42, "done");
+        await forge.CheckAsync();
+
+        _server.Calls.Count.ShouldBeGreaterThan(5);
+        foreach (var call in _server.Calls)
+        {
+            call.Body.ShouldNotContain(_server.Token);
+            call.Path.ShouldNotContain(_server.Token);
+            call.Query.ShouldNotContain(_server.Token);
+            call.Headers.Where(h => h.Value.Contains(_server.Token, StringComparison.Ordinal)).Select(h => h.Key).ShouldBe(["Authorization"]);
+        }
+        opened.ToString().ShouldNotContain(_server.Token);
+        updated.ToString().ShouldNotContain(_server.Token);
+        _log.Entries.ShouldAllBe(e => !e.Message.Contains(_server.Token));
+    }
+
+    [Fact]
     public async Task FindAsync_Always_ReturnsNullWithoutAsking()
     {
         (await Forge().FindAsync("01JTASKID0000000000000000")).ShouldBeNull();
