@@ -42,7 +42,8 @@ public sealed partial class RealExecutorBrowserTests(BrowserFixture browser) : I
         var id = await server.SubmitAsync("Fix add() so that the tests pass, and write down what changed", repo: repo.RemotePath);
         await page.GotoAsync($"{server.Url}/tasks/{id}");
 
-        await Assertions.Expect(page.Locator("#task-status")).ToHaveAttributeAsync("data-status", "succeeded");
+        // The page follows the task live; the whole run (worktrees, sandboxed tests, merges) takes seconds, not Playwright's default 5.
+        await Assertions.Expect(page.Locator("#task-status")).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = (float)TestDefaults.Timeout.TotalMilliseconds });
         var nodes = page.Locator("#plan-dag [data-subtask]");
         await Assertions.Expect(nodes).ToHaveCountAsync(2);
         foreach (var subtask in new[] { "fix-add", "add-notes" })
