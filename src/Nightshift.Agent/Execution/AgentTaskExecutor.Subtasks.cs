@@ -87,7 +87,7 @@ public sealed partial class AgentTaskExecutor
                 ? Prompts.Task(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap)
                 : Prompts.Subtask(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, plan, subtask, attempt.Checkpoint.Subtasks, isolated)),
         ];
-        var loop = BuildAgent(attempt, workspace, "build", diff);
+        var loop = BuildAgent(attempt, workspace, "build", diff, subtask.Id);
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
         if (result.OutOfScope.Count > 0 || result.Answer is not null)
         {
@@ -130,7 +130,7 @@ public sealed partial class AgentTaskExecutor
             new(ChatRole.System, Prompts.System(attempt.Verification)),
             new(ChatRole.User, Prompts.Conflict(attempt.Task, conflict, merged)),
         ];
-        var loop = BuildAgent(attempt, attempt.Workspace, "merge");
+        var loop = BuildAgent(attempt, attempt.Workspace, "merge", subtask: conflict.Subtask.Id);
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
         return result.StopReason is null;
     }

@@ -257,9 +257,12 @@ public sealed partial class AgentTaskExecutor(
         reason = fallback.Reason,
     }), CancellationToken.None);
 
-    /// <summary>The build agent working in <paramref name="workspace"/>, its events under <paramref name="role"/> (build, merge).</summary>
-    private AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null) =>
-        new(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(attempt.Run, role), attempt.Model.Meter, attempt.Budget, time);
+    /// <summary>
+    /// The build agent working in <paramref name="workspace"/>, its events under <paramref name="role"/> (build, merge),
+    /// its usage charged to <paramref name="subtask"/> (null: to the task as a whole).
+    /// </summary>
+    private AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null, string? subtask = null) =>
+        new(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(attempt.Run, role, subtask), attempt.Model.Meter, attempt.Budget, time);
 
     /// <summary>Every commit the task makes (per subtask, merges, the final one): the operator's author and the task's trailer.</summary>
     private CommitRequest CommitOf(TaskAttempt attempt, string message) => new(message, _author, attempt.Task.Id);

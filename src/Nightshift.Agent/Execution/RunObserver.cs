@@ -7,8 +7,11 @@ using Nightshift.Core.Usage;
 
 namespace Nightshift.Agent.Execution;
 
-/// <summary>Turns the agent loop's steps into task events and usage records.</summary>
-internal sealed class RunObserver(ITaskRun run, string role) : IAgentObserver
+/// <summary>
+/// Turns the agent loop's steps into task events and usage records; usage is charged to <paramref name="subtask"/>
+/// when the loop works for one plan subtask, to the task as a whole when it is null.
+/// </summary>
+internal sealed class RunObserver(ITaskRun run, string role, string? subtask = null) : IAgentObserver
 {
     private const int MaxEventText = 4_000;
 
@@ -17,7 +20,7 @@ internal sealed class RunObserver(ITaskRun run, string role) : IAgentObserver
 
     public async Task ModelResponseAsync(int step, UsageRecord usage, string? text, int toolCalls, TimeSpan duration, CancellationToken cancellationToken)
     {
-        await run.RecordUsageAsync(usage, cancellationToken);
+        await run.RecordUsageAsync(subtask is null ? usage : usage with { Subtask = subtask }, cancellationToken);
         await run.EmitAsync(EventTypes.ModelResponse, NightshiftJson.Payload(new
         {
             role,

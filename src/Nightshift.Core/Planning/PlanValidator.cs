@@ -11,6 +11,9 @@ public static partial class PlanValidator
     /// <summary>Every problem in <paramref name="plan"/>; empty when it can be executed (after cycle recovery).</summary>
     public static IReadOnlyList<string> Validate(Plan plan) => Validate(plan, skip: null);
 
+    /// <summary>Whether <paramref name="id"/> is a well-formed subtask id (a short slug, <see cref="PlanLimits.IdPattern"/>).</summary>
+    public static bool IsSubtaskId(string? id) => id is { Length: > 0 and <= PlanLimits.MaxIdLength } && IdRegex().IsMatch(id);
+
     internal static List<string> Validate(Plan plan, ISet<(int Index, string Field)>? skip)
     {
         ArgumentNullException.ThrowIfNull(plan);

@@ -10,4 +10,10 @@ public sealed record UsageRecord(
     decimal? CostUsd)
 {
     public bool CostKnown => CostUsd is not null;
+
+    /// <summary>
+    /// The plan subtask the call was made for (its id), or null for calls on behalf of the whole task: planning,
+    /// verification feedback, and every call recorded before subtasks were tracked.
+    /// </summary>
+    public string? Subtask { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Usage;
 using Nightshift.Models;
 using Nightshift.Models.Errors;
 using Nightshift.Server.Metrics;
@@ -55,6 +56,13 @@ internal sealed class TaskService(INightshiftStore store, IRepositoryGate reposi
     {
         EnsureWellFormed(id);
         return await store.FindAsync(id, cancellationToken) ?? throw new TaskNotFoundException(id);
+    }
+
+    /// <summary>The task's usage split by plan subtask; a malformed or unknown id is a <see cref="TaskNotFoundException"/>.</summary>
+    public async Task<TaskUsageBreakdown> UsageAsync(string id, CancellationToken cancellationToken = default)
+    {
+        EnsureWellFormed(id);
+        return await store.ReportTaskUsageAsync(id, cancellationToken);
     }
 
     public Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default) =>

@@ -24,6 +24,7 @@ internal static class TasksApi
         group.MapPost("/{id}/approve", ApproveAsync).WithName("ApproveTask");
         group.MapPost("/{id}/reject", RejectAsync).WithName("RejectTask");
         group.MapGet("/{id}/diff", DiffAsync).WithName("GetTaskDiff");
+        group.MapGet("/{id}/usage", UsageAsync).WithName("GetTaskUsage");
         return group;
     }
 
@@ -54,6 +55,9 @@ internal static class TasksApi
 
     private static async Task<Ok<TaskRecord>> GetAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
         TypedResults.Ok(await tasks.GetAsync(id, cancellationToken));
+
+    private static async Task<Ok<TaskUsageResponse>> UsageAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TaskUsageResponse.Of(await tasks.UsageAsync(id, cancellationToken)));
 
     private static async Task<Ok<TaskRecord>> CancelAsync(
         string id,

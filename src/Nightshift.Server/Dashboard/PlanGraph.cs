@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Nightshift.Core.Events;
 using Nightshift.Core.Planning;
+using Nightshift.Core.Usage;
 
 namespace Nightshift.Server.Dashboard;
 
@@ -11,7 +12,7 @@ namespace Nightshift.Server.Dashboard;
 internal sealed class PlanGraph
 {
     public const double NodeWidth = 200;
-    public const double NodeHeight = 56;
+    public const double NodeHeight = 74;
     private const double ColumnGap = 56;
     private const double RowGap = 20;
     private const double Margin = 8;
@@ -31,8 +32,11 @@ internal sealed class PlanGraph
 
     public PlanNode? Find(string id) => Nodes.FirstOrDefault(n => n.Id == id);
 
-    /// <summary>Null when <paramref name="planJson"/> is not a plan of subtasks (the page then shows the JSON as it is).</summary>
-    public static PlanGraph? Build(string? planJson, IEnumerable<Core.Events.TaskEvent> events)
+    /// <summary>
+    /// Null when <paramref name="planJson"/> is not a plan of subtasks (the page then shows the JSON as it is). Each node
+    /// carries the tokens and cost <paramref name="usage"/> records for its subtask.
+    /// </summary>
+    public static PlanGraph? Build(string? planJson, IEnumerable<Core.Events.TaskEvent> events, TaskUsageBreakdown? usage = null)
     {
         var parsed = PlanParser.Parse(planJson);
         if (parsed.Plan is not { Subtasks.Count: > 0 } plan)
@@ -94,7 +98,10 @@ internal sealed class PlanGraph
                     [.. subtask.DependsOn.Where(byId.ContainsKey)],
                     states.GetValueOrDefault(subtask.Id, "pending"),
                     Margin + (column.Key * (NodeWidth + ColumnGap)),
-                    Margin + (row * (NodeHeight + RowGap))));
+                    Margin + (row * (NodeHeight + RowGap)))
+                {
+                    Usage = usage?.For(subtask.Id),
+                });
                 row++;
             }
             rows = Math.Max(rows, row);

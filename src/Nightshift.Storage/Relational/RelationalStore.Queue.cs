@@ -2,6 +2,7 @@ using System.Globalization;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Events;
 using Nightshift.Core.Execution;
+using Nightshift.Core.Planning;
 using Nightshift.Core.Queue;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
@@ -164,18 +165,22 @@ internal abstract partial class RelationalStore
         {
             throw new ValidationException("usage", "token counts and cost cannot be negative");
         }
+        if (usage.Subtask is not null && !PlanValidator.IsSubtaskId(usage.Subtask))
+        {
+            throw new ValidationException("usage", $"subtask must be a plan subtask id (at most {PlanLimits.MaxIdLength} lowercase letters, digits and single hyphens, starting with a letter) or null for the whole task");
+        }
         var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
         await scope.Session.ExecuteAsync(
             """
-            INSERT INTO usage (task_id, time, attempt, provider, model, input_tokens, output_tokens, cached_tokens, cost_usd)
-            VALUES (@id, @now, @attempt, @provider, @model, @input, @output, @cached, @cost)
+            INSERT INTO usage (task_id, time, attempt, provider, model, input_tokens, output_tokens, cached_tokens, cost_usd, subtask)
+            VALUES (@id, @now, @attempt, @provider, @model, @input, @output, @cached, @cost, @subtask)
             """,
             [
                 ("id", row.Id), ("now", TaskColumns.Ms(now)), ("attempt", (long)row.Record.Attempts), ("provider", usage.Provider),
                 ("model", usage.Model), ("input", usage.InputTokens), ("output", usage.OutputTokens), ("cached", usage.CachedTokens),
-                ("cost", usage.CostUsd),
+                ("cost", usage.CostUsd), ("subtask", usage.Subtask),
             ],
             cancellationToken).ConfigureAwait(false);
         var totals = row.Record.Usage.Add(usage);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Usage;
 
 namespace Nightshift.Storage.Relational;
 
@@ -86,6 +87,44 @@ internal abstract partial class RelationalStore
             list.Sum(r => r.TasksSucceeded),
             finished == 0 ? null : list.Where(r => r.AverageTaskSeconds is not null).Sum(r => r.AverageTaskSeconds!.Value * r.TasksFinished) / finished);
         return new UsageReport(query, list, total);
+    }
+
+    public async Task<TaskUsageBreakdown> ReportTaskUsageAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        EnsureLooksLikeId(taskId);
+        var cost = Dialect == "sqlite" ? "CAST(u.cost_usd AS REAL)" : "u.cost_usd";
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var session = new DbSession(connection, null);
+        if (await ReadStatusAsync(session, taskId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new TaskNotFoundException(taskId);
+        }
+        var groups = await session.QueryAsync(
+            $"""
+            SELECT u.subtask, SUM(u.input_tokens), SUM(u.output_tokens), SUM(u.cached_tokens), SUM({cost}), COUNT(*),
+                SUM(CASE WHEN u.cost_usd IS NULL THEN 1 ELSE 0 END)
+            FROM usage u
+            WHERE u.task_id = @id
+            GROUP BY u.subtask
+            """,
+            [("id", taskId)],
+            r => (Subtask: r.IsDBNull(0) ? null : r.GetString(0), Totals: new UsageTotals(Long(r, 1), Long(r, 2), Long(r, 3), Money(r, 4), (int)Long(r, 5), (int)Long(r, 6))),
+            cancellationToken).ConfigureAwait(false);
+
+        var unattributed = groups.Where(g => g.Subtask is null).Select(g => g.Totals).FirstOrDefault() ?? UsageTotals.Zero;
+        var subtasks = groups
+            .Where(g => g.Subtask is not null)
+            .OrderBy(g => g.Subtask, StringComparer.Ordinal)
+            .Select(g => new SubtaskUsage(g.Subtask!, g.Totals))
+            .ToList();
+        var total = groups.Aggregate(UsageTotals.Zero, (sum, g) => new UsageTotals(
+            sum.InputTokens + g.Totals.InputTokens,
+            sum.OutputTokens + g.Totals.OutputTokens,
+            sum.CachedTokens + g.Totals.CachedTokens,
+            sum.CostUsd + g.Totals.CostUsd,
+            sum.Calls + g.Totals.Calls,
+            sum.UnpricedCalls + g.Totals.UnpricedCalls));
+        return new TaskUsageBreakdown(taskId, total, subtasks, unattributed);
     }
 
     private static string KeyOf(DbDataReader reader, UsageGrouping grouping)

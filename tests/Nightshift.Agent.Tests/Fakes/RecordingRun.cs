@@ -25,6 +25,9 @@ internal sealed class RecordingRun(TaskRecord task, string? checkpoint = null, i
 
     public UsageTotals Usage { get; private set; } = UsageTotals.Zero;
 
+    /// <summary>Every usage record, in the order the executor wrote them.</summary>
+    public ConcurrentQueue<UsageRecord> UsageRecords { get; } = new();
+
     public IEnumerable<string> Types => Events.Select(e => e.Type);
 
     /// <summary>Called after each event is recorded, with the executor's token: a test can stop the attempt at an exact point.</summary>
@@ -59,6 +62,7 @@ internal sealed class RecordingRun(TaskRecord task, string? checkpoint = null, i
     public Task RecordUsageAsync(UsageRecord usage, CancellationToken cancellationToken = default)
     {
         Usage = Usage.Add(usage);
+        UsageRecords.Enqueue(usage);
         return System.Threading.Tasks.Task.CompletedTask;
     }
 

@@ -9,7 +9,7 @@ namespace Nightshift.Dashboard.Tests.Support;
 
 /// <summary>
 /// Emits what the real agent emits, in its shapes: a plan of two subtasks (waiting for approval when the task asks for
-/// it), model calls with usage and cost, tool calls with results, command output, a verification round, and a pull
+/// it), model calls with usage and cost (the build's charged to subtask <c>parse</c>), tool calls with results, command output, a verification round, and a pull
 /// request with a diff on the forge. It holds before finishing until <see cref="Release"/>, so a test can watch the task
 /// while it runs.
 /// </summary>
@@ -41,7 +41,7 @@ internal sealed class DashboardExecutor(IForge forge) : ITaskExecutor
         if (run.Task.Plan is null)
         {
             await run.SetPhaseAsync(TaskPhase.Planning, cancellationToken);
-            await ModelCallAsync(run, "plan", 1, cancellationToken);
+            await ModelCallAsync(run, "plan", 1, null, cancellationToken);
             await run.SetPlanAsync(Plan, cancellationToken);
             await run.EmitAsync(EventTypes.PlanReady, NightshiftJson.Payload(new { subtasks = 2 }), cancellationToken);
             if (run.Task.RequirePlanApproval)
@@ -52,7 +52,7 @@ internal sealed class DashboardExecutor(IForge forge) : ITaskExecutor
 
         await run.SetPhaseAsync(TaskPhase.Building, cancellationToken);
         await run.EmitAsync(EventTypes.SubtaskStarted, NightshiftJson.Payload(new { subtaskId = "parse", title = "Parse the input" }), cancellationToken);
-        await ModelCallAsync(run, "build", 2, cancellationToken);
+        await ModelCallAsync(run, "build", 2, "parse", cancellationToken);
         await run.EmitAsync(EventTypes.ToolCall, NightshiftJson.Payload(new { callId = "call_1", tool = "read_file", arguments = """{"path":"src/app.py"}""" }), cancellationToken);
         await run.EmitAsync(EventTypes.ToolResult, NightshiftJson.Payload(new { callId = "call_1", tool = "read_file", isError = false, durationMs = 3, content = "def main():\n    return 1" }), cancellationToken);
         await run.EmitAsync(EventTypes.SubtaskCompleted, NightshiftJson.Payload(new { subtaskId = "parse" }), cancellationToken);
@@ -76,10 +76,10 @@ internal sealed class DashboardExecutor(IForge forge) : ITaskExecutor
         return TaskOutcome.Succeeded(branch, pull.Reference);
     }
 
-    private static async Task ModelCallAsync(ITaskRun run, string role, int step, CancellationToken cancellationToken)
+    private static async Task ModelCallAsync(ITaskRun run, string role, int step, string? subtask, CancellationToken cancellationToken)
     {
         await run.EmitAsync(EventTypes.ModelRequest, NightshiftJson.Payload(new { role, step, messages = 2, estimatedTokens = 900 }), cancellationToken);
-        var usage = new UsageRecord("scripted", "dash-model", 1200, 300, 0, CostPerCall);
+        var usage = new UsageRecord("scripted", "dash-model", 1200, 300, 0, CostPerCall) { Subtask = subtask };
         await run.RecordUsageAsync(usage, cancellationToken);
         await run.EmitAsync(EventTypes.ModelResponse, NightshiftJson.Payload(new
         {

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Nightshift.Agent.Execution;
 using Nightshift.Core.Configuration;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
@@ -14,17 +15,21 @@ using Nightshift.TestKit;
 
 namespace Nightshift.Dashboard.Tests.Support;
 
-/// <summary>The real server on 127.0.0.1 (port chosen by the system) with <see cref="DashboardExecutor"/> as its worker's executor.</summary>
+/// <summary>
+/// The real server on 127.0.0.1 (port chosen by the system) with <see cref="DashboardExecutor"/> as its worker's executor,
+/// or with the real agent (<see cref="StartWithAgentAsync"/>).
+/// </summary>
 internal sealed partial class DashboardServer : IAsyncDisposable
 {
     private readonly string _data;
+    private readonly DashboardExecutor? _executor;
 
-    private DashboardServer(WebApplication app, string url, string data, DashboardExecutor executor)
+    private DashboardServer(WebApplication app, string url, string data, DashboardExecutor? executor)
     {
         App = app;
         Url = url;
         _data = data;
-        Executor = executor;
+        _executor = executor;
         Token = File.ReadAllText(NightshiftPaths.TokenFile(data)).Trim();
         Api = new HttpClient { BaseAddress = new Uri(url), Timeout = TestDefaults.Timeout };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
@@ -39,37 +44,66 @@ internal sealed partial class DashboardServer : IAsyncDisposable
     /// <summary>A client carrying the bearer token, as scripts use the API.</summary>
     public HttpClient Api { get; }
 
-    public DashboardExecutor Executor { get; }
+    public DashboardExecutor Executor => _executor ?? throw new InvalidOperationException("this server runs the real agent, not DashboardExecutor");
 
     public INightshiftStore Store => App.Services.GetRequiredService<INightshiftStore>();
 
     public static async Task<DashboardServer> StartAsync(bool hold = false, string? database = null, bool runWorker = true)
     {
-        var data = Path.Combine(Path.GetTempPath(), "ns-dash-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(data);
-        var options = new NightshiftServerOptions
+        var data = NewDataFolder();
+        var app = NightshiftHost.BuildServer(Options(data, database, runWorker), services =>
         {
-            DataDirectory = data,
-            Database = database,
-            Urls = ["http://127.0.0.1:0"],
-            RunWorker = runWorker,
-            WorkerSlots = 2,
-            LeaseDuration = TimeSpan.FromSeconds(10),
-            ShutdownTimeout = TimeSpan.FromSeconds(3),
-            PollInterval = TimeSpan.FromMilliseconds(200),
-            ReclaimInterval = TimeSpan.FromSeconds(1),
-            WriteConsoleMessages = false,
-        };
-        DashboardExecutor? executor = null;
+            services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            services.AddSingleton(sp => new DashboardExecutor(sp.GetRequiredService<IForge>()) { Hold = hold });
+            services.AddSingleton<ITaskExecutor>(sp => sp.GetRequiredService<DashboardExecutor>());
+        });
+        return await StartAsync(app, data, app.Services.GetRequiredService<DashboardExecutor>());
+    }
+
+    /// <summary>
+    /// The real server running the real agent (<c>AgentTaskExecutor</c>: worktrees, sandbox, verification, the local
+    /// forge) with <paramref name="models"/> in place of a provider, on repositories under <paramref name="repositoryRoot"/>.
+    /// <paramref name="appSettingsJson"/> becomes the data folder's <c>appsettings.json</c>.
+    /// </summary>
+    public static async Task<DashboardServer> StartWithAgentAsync(IAgentModels models, string repositoryRoot, string appSettingsJson)
+    {
+        var data = NewDataFolder();
+        await File.WriteAllTextAsync(Path.Combine(data, "appsettings.json"), appSettingsJson);
+        var options = Options(data, database: null, runWorker: true);
+        options.AllowedRepositoryRoots = [repositoryRoot];
         var app = NightshiftHost.BuildServer(options, services =>
         {
             services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-            services.AddSingleton(sp => executor = new DashboardExecutor(sp.GetRequiredService<IForge>()) { Hold = hold });
-            services.AddSingleton<ITaskExecutor>(sp => sp.GetRequiredService<DashboardExecutor>());
+            services.AddSingleton(models);
         });
+        return await StartAsync(app, data, executor: null);
+    }
+
+    private static string NewDataFolder()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "ns-dash-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(data);
+        return data;
+    }
+
+    private static NightshiftServerOptions Options(string data, string? database, bool runWorker) => new()
+    {
+        DataDirectory = data,
+        Database = database,
+        Urls = ["http://127.0.0.1:0"],
+        RunWorker = runWorker,
+        WorkerSlots = 2,
+        LeaseDuration = TimeSpan.FromSeconds(10),
+        ShutdownTimeout = TimeSpan.FromSeconds(3),
+        PollInterval = TimeSpan.FromMilliseconds(200),
+        ReclaimInterval = TimeSpan.FromSeconds(1),
+        WriteConsoleMessages = false,
+    };
+
+    private static async Task<DashboardServer> StartAsync(WebApplication app, string data, DashboardExecutor? executor)
+    {
         await app.StartAsync(TestDefaults.TimeoutToken());
         var url = app.Services.GetRequiredService<ServerInfoPublisher>().Url ?? throw new InvalidOperationException("the server started without an address");
-        executor = app.Services.GetRequiredService<DashboardExecutor>();
         return new DashboardServer(app, url, data, executor);
     }
 
@@ -96,10 +130,10 @@ internal sealed partial class DashboardServer : IAsyncDisposable
     public static string AntiforgeryToken(string html) =>
         AntiforgeryField().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no antiforgery field in the page");
 
-    public async Task<string> SubmitAsync(string instruction = "Change the answer", bool approval = false)
+    public async Task<string> SubmitAsync(string instruction = "Change the answer", bool approval = false, string repo = "https://github.com/example/app")
     {
         using var response = await Api.PostAsync("/api/v1/tasks", new StringContent(
-            System.Text.Json.JsonSerializer.Serialize(new { repo = "https://github.com/example/app", instruction, requirePlanApproval = approval }),
+            System.Text.Json.JsonSerializer.Serialize(new { repo, instruction, requirePlanApproval = approval }),
             System.Text.Encoding.UTF8,
             "application/json"));
         response.EnsureSuccessStatusCode();
@@ -116,7 +150,7 @@ internal sealed partial class DashboardServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Executor.Release();
+        _executor?.Release();
         Api.Dispose();
         using (var stop = new CancellationTokenSource(TestDefaults.Timeout))
         {

@@ -139,7 +139,7 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
         Events = events;
         Items = Timeline.Build(events, fold: true);
         PlanJson = task.Plan ?? LatestPlanFromEvents(events);
-        Graph = Dashboard.PlanGraph.Build(PlanJson, events);
+        Graph = Dashboard.PlanGraph.Build(PlanJson, events, PlanJson is null ? null : await store.ReportTaskUsageAsync(id, cancellationToken));
         return true;
     }
 
