@@ -19,7 +19,7 @@ public static partial class EventCatalogueMarkdown
 
     /// <summary>How to write the section anew; printed by the test that compares it.</summary>
     public const string RegenerateCommand =
-        "NIGHTSHIFT_WRITE_EVENT_CATALOGUE=$PWD/docs/INTERFACES.md dotnet test tests/Nightshift.Core.Tests --filter WriteCatalogue";
+        "NIGHTSHIFT_WRITE_EVENT_CATALOGUE=$PWD/docs/INTERFACES.md dotnet test tests/Nightshift.Core.Tests --filter CatalogueSection";
 
     private static readonly NullabilityInfoContext Nullability = new();
 
