@@ -94,7 +94,7 @@ public sealed class PayloadShapeTests
         Same(new PlanSkippedPayload("auto", "short"), """{"planning":"auto","reason":"short"}""");
         Same(new PlanFallbackPayload("no plan", 3), """{"reason":"no plan","submissions":3}""");
         Same(new PlanCycleRecoveryPayload("ask_model", false, "asked", ["a → b → a"], [new PlanEdge("b", "a")]),
-            """{"rung":"ask_model","succeeded":false,"message":"asked","cycles":["a → b → a"],"droppedEdges":[{"from":"b","to":"a"}]}""");
+            """{"rung":"ask_model","succeeded":false,"message":"asked","cycles":["a \u2192 b \u2192 a"],"droppedEdges":[{"from":"b","to":"a"}]}""");
     }
 
     [Fact]
