@@ -95,7 +95,10 @@ internal static class Timeline
             },
             EventTypes.PrOpened => item with { Summary = Join(Text(data, "reference") ?? Text(data, "url"), Text(data, "title"), Bool(data, "draft") ? "draft" : null) },
             EventTypes.BranchPushed => item with { Summary = Text(data, "branch") },
-            EventTypes.CommitCreated => item with { Summary = Join(Text(data, "sha") is { } sha ? sha[..Math.Min(10, sha.Length)] : null, Text(data, "message")) },
+            EventTypes.CommitCreated => item with
+            {
+                Summary = Join(Text(data, "commit") is { } sha ? sha[..Math.Min(10, sha.Length)] : null, Text(data, "subtask") is { } s ? $"subtask {s}" : null, Text(data, "branch")),
+            },
             EventTypes.TaskPhase => item with { Summary = Text(data, "phase") },
             _ => item with { Summary = Text(data, "reason") ?? Text(data, "summary"), DetailsLabel = "data", Details = IsEmpty(data) ? null : PrettyJson(e.Data) },
         };
