@@ -1,6 +1,7 @@
 using Nightshift.Agent.Loop;
 using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Usage;
@@ -16,41 +17,37 @@ internal sealed class RunObserver(ITaskRun run, string role, string? subtask = n
     private const int MaxEventText = 4_000;
 
     public Task ModelRequestAsync(int step, int messages, int estimatedTokens, CancellationToken cancellationToken) =>
-        run.EmitAsync(EventTypes.ModelRequest, NightshiftJson.Payload(new { role, step, messages, estimatedTokens }), cancellationToken);
+        run.EmitAsync(EventTypes.ModelRequest, NightshiftJson.Payload(new ModelRequestPayload(role, step, messages, estimatedTokens)), cancellationToken);
 
     public async Task ModelResponseAsync(int step, UsageRecord usage, string? text, int toolCalls, TimeSpan duration, CancellationToken cancellationToken)
     {
         await run.RecordUsageAsync(subtask is null ? usage : usage with { Subtask = subtask }, cancellationToken);
-        await run.EmitAsync(EventTypes.ModelResponse, NightshiftJson.Payload(new
-        {
+        await run.EmitAsync(EventTypes.ModelResponse, NightshiftJson.Payload(new ModelResponsePayload(
             role,
             step,
-            provider = usage.Provider,
-            model = usage.Model,
-            inputTokens = usage.InputTokens,
-            outputTokens = usage.OutputTokens,
-            cachedTokens = usage.CachedTokens,
-            costUsd = usage.CostUsd,
-            costKnown = usage.CostKnown,
+            usage.Provider,
+            usage.Model,
+            usage.InputTokens,
+            usage.OutputTokens,
+            usage.CachedTokens,
+            usage.CostUsd,
+            usage.CostKnown,
             toolCalls,
-            durationMs = (long)duration.TotalMilliseconds,
-            text = text is null ? null : OutputText.Cap(text, MaxEventText),
-        }), cancellationToken);
+            (long)duration.TotalMilliseconds,
+            text is null ? null : OutputText.Cap(text, MaxEventText))), cancellationToken);
     }
 
     public Task ToolCallAsync(string callId, string tool, string argumentsJson, CancellationToken cancellationToken) =>
-        run.EmitAsync(EventTypes.ToolCall, NightshiftJson.Payload(new { callId, tool, arguments = OutputText.Cap(argumentsJson, MaxEventText) }), cancellationToken);
+        run.EmitAsync(EventTypes.ToolCall, NightshiftJson.Payload(new ToolCallPayload(callId, tool, OutputText.Cap(argumentsJson, MaxEventText))), cancellationToken);
 
     public Task ToolResultAsync(string callId, string tool, bool isError, string content, TimeSpan duration, CancellationToken cancellationToken) =>
-        run.EmitAsync(EventTypes.ToolResult, NightshiftJson.Payload(new
-        {
+        run.EmitAsync(EventTypes.ToolResult, NightshiftJson.Payload(new ToolResultPayload(
             callId,
             tool,
             isError,
-            durationMs = (long)duration.TotalMilliseconds,
-            content = OutputText.Cap(content, MaxEventText),
-        }), cancellationToken);
+            (long)duration.TotalMilliseconds,
+            OutputText.Cap(content, MaxEventText))), cancellationToken);
 
     public Task ContextCompactedAsync(int removedMessages, int estimatedTokensBefore, int estimatedTokensAfter, CancellationToken cancellationToken) =>
-        run.EmitAsync(EventTypes.ContextCompacted, NightshiftJson.Payload(new { removedMessages, estimatedTokensBefore, estimatedTokensAfter }), cancellationToken);
+        run.EmitAsync(EventTypes.ContextCompacted, NightshiftJson.Payload(new ContextCompactedPayload(removedMessages, estimatedTokensBefore, estimatedTokensAfter)), cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Serialization;
 using Nightshift.Sandbox;
@@ -110,25 +111,21 @@ internal sealed class SandboxCommandRunner(ISandbox sandbox, ITaskRun run, strin
                     continue;
                 }
                 sent++;
-                await run.EmitAsync(decision.Allowed ? EventTypes.NetworkAllowed : EventTypes.NetworkDenied, NightshiftJson.Payload(new
-                {
-                    phase = purpose,
+                await run.EmitAsync(decision.Allowed ? EventTypes.NetworkAllowed : EventTypes.NetworkDenied, NightshiftJson.Payload(new NetworkDecisionPayload(
+                    purpose,
                     command,
-                    host = decision.Host,
-                    port = decision.Port,
-                    method = decision.Method,
-                    address = decision.Address,
-                    reason = decision.Reason,
-                }), cancellationToken);
+                    decision.Host,
+                    decision.Port,
+                    decision.Method,
+                    decision.Address,
+                    decision.Reason)), cancellationToken);
             }
             if (dropped > 0)
             {
-                await run.EmitAsync(EventTypes.CommandOutput, NightshiftJson.Payload(new
-                {
+                await run.EmitAsync(EventTypes.CommandOutput, NightshiftJson.Payload(new CommandOutputPayload(
                     purpose,
                     command,
-                    lines = new[] { $"… {dropped} more network connections were made or refused but not recorded as events (at most {MaxNetworkEventsPerCommand} per command)" },
-                }), cancellationToken);
+                    [$"… {dropped} more network connections were made or refused but not recorded as events (at most {MaxNetworkEventsPerCommand} per command)"])), cancellationToken);
             }
         }
         catch (OperationCanceledException)
@@ -139,7 +136,7 @@ internal sealed class SandboxCommandRunner(ISandbox sandbox, ITaskRun run, strin
 
     private async Task FlushAsync(string command, List<string> batch, CancellationToken cancellationToken)
     {
-        await run.EmitAsync(EventTypes.CommandOutput, NightshiftJson.Payload(new { purpose, command, lines = batch }), cancellationToken);
+        await run.EmitAsync(EventTypes.CommandOutput, NightshiftJson.Payload(new CommandOutputPayload(purpose, command, batch)), cancellationToken);
         batch.Clear();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Serialization;
 
@@ -48,24 +49,13 @@ public static class PlanWire
 
     /// <summary>The <c>plan.ready</c> payload: the subtasks, the dependency edges and the parallel waves.</summary>
     public static string ReadyPayload(Plan plan, string mode, IReadOnlyDictionary<string, string> fingerprints, bool approved = false) =>
-        NightshiftJson.Payload(new
-        {
+        NightshiftJson.Payload(new PlanReadyPayload(
             mode,
-            subtasks = plan.Subtasks.Select(s => new
-            {
-                id = s.Id,
-                title = s.Title,
-                description = s.Description,
-                dependsOn = s.DependsOn,
-                priority = s.Priority,
-                files = s.Files,
-                acceptance = s.Acceptance,
-                fingerprint = fingerprints.GetValueOrDefault(s.Id),
-            }),
-            edges = PlanGraph.Edges(plan).Select(e => new { from = e.From, to = e.To }),
-            waves = PlanGraph.Waves(plan).Select(w => w.Select(s => s.Id)),
-            approved,
-        });
+            [.. plan.Subtasks.Select(s => new PlanReadySubtask(
+                s.Id, s.Title, s.Description, s.DependsOn, s.Priority, s.Files, s.Acceptance, fingerprints.GetValueOrDefault(s.Id)))],
+            PlanGraph.Edges(plan),
+            [.. PlanGraph.Waves(plan).Select(w => (IReadOnlyList<string>)[.. w.Select(s => s.Id)])],
+            approved));
 
     /// <summary>
     /// The subtasks visible in a submit_plan call's arguments, as far as they can be read, each clipped for an event.

@@ -95,13 +95,9 @@ internal static class Timeline
             },
             EventTypes.PrOpened => item with { Summary = Join(Text(data, "reference") ?? Text(data, "url"), Text(data, "title"), Bool(data, "draft") ? "draft" : null) },
             EventTypes.BranchPushed => item with { Summary = Text(data, "branch") },
-            // The executor names the commit "commit" (and the subtask it is for); "sha" and "message" are older shapes.
             EventTypes.CommitCreated => item with
             {
-                Summary = Join(
-                    (Text(data, "commit") ?? Text(data, "sha")) is { } sha ? sha[..Math.Min(10, sha.Length)] : null,
-                    Text(data, "subtask") is { } subtask ? "subtask " + subtask : null,
-                    Text(data, "message")),
+                Summary = Join(Text(data, "commit") is { } sha ? sha[..Math.Min(10, sha.Length)] : null, Text(data, "subtask") is { } s ? $"subtask {s}" : null, Text(data, "branch")),
             },
             EventTypes.TaskPhase => item with { Summary = Text(data, "phase") },
             _ => item with { Summary = Text(data, "reason") ?? Text(data, "summary"), DetailsLabel = "data", Details = IsEmpty(data) ? null : PrettyJson(e.Data) },

@@ -1,5 +1,6 @@
 using Nightshift.Core.Errors;
 using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Tasks;
 using Nightshift.Server.Metrics;
@@ -248,7 +249,7 @@ internal sealed partial class WorkerService(
             "; raise Worker:TaskDeadline if the task needs longer, or find what it waited on in its events, then retry it";
         return TaskOutcome.TimedOut(reason) with
         {
-            DetailsJson = Core.Serialization.NightshiftJson.Payload(new { phase, deadlineSeconds = (long)options.TaskDeadline.TotalSeconds, abandoned }),
+            DetailsJson = Core.Serialization.NightshiftJson.Payload(new TaskFinishedPayload(Phase: phase, DeadlineSeconds: (long)options.TaskDeadline.TotalSeconds, Abandoned: abandoned)),
         };
     }
 

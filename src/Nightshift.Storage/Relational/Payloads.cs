@@ -56,16 +56,23 @@ internal static class Payloads
         }
     }
 
-    /// <summary>Builds an event payload from named fields (null ones left out) over an optional extra object.</summary>
-    public static string Build(string? extraJson, params (string Name, object? Value)[] fields)
+    /// <summary>
+    /// An event payload: <paramref name="payload"/>'s members written over an optional extra object (an outcome's
+    /// details), each replacing a member of the same name where it stands and the rest following in order.
+    /// </summary>
+    public static string Write<T>(string? extraJson, T payload)
+        where T : class
     {
-        var node = extraJson is null ? new JsonObject() : JsonNode.Parse(extraJson)!.AsObject();
-        foreach (var (name, value) in fields)
+        if (extraJson is null)
         {
-            if (value is not null)
-            {
-                node[name] = JsonSerializer.SerializeToNode(value, NightshiftJson.Options);
-            }
+            return NightshiftJson.Payload(payload);
+        }
+        var node = JsonNode.Parse(extraJson)!.AsObject();
+        var fields = JsonSerializer.SerializeToNode(payload, NightshiftJson.Options)!.AsObject();
+        foreach (var (name, value) in fields.ToList())
+        {
+            fields.Remove(name);
+            node[name] = value;
         }
         return node.ToJsonString(NightshiftJson.Options);
     }

@@ -1,3 +1,4 @@
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Tasks;
 
@@ -69,7 +70,7 @@ internal abstract partial class RelationalStore
         var token = NewLeaseToken();
         if (request is not null)
         {
-            var started = Payloads.Build(null, ("attempt", 0), ("worker", request.WorkerId));
+            var started = Payloads.Write(null, new TaskStartedPayload(0, request.WorkerId));
             if (!started.StartsWith(AttemptPrefix, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"the task.started payload has an unexpected shape: {started}");

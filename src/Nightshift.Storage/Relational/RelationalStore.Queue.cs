@@ -1,6 +1,7 @@
 using System.Globalization;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Queue;
@@ -70,7 +71,7 @@ internal abstract partial class RelationalStore
         var row = await UpdateAsync(
             scope, candidate.Id, now,
             [.. ClaimChanges(request, token, now, (long)attempt)],
-            [(EventTypes.TaskStarted, Payloads.Build(null, ("attempt", attempt), ("worker", request.WorkerId)))],
+            [(EventTypes.TaskStarted, Payloads.Write(null, new TaskStartedPayload(attempt, request.WorkerId)))],
             withCheckpoint: true, cancellationToken).ConfigureAwait(false);
         return ToLease(row, token, request.WorkerId);
     }
@@ -135,7 +136,7 @@ internal abstract partial class RelationalStore
         await UpdateAsync(
             scope, row.Id, now,
             [("phase", phase.ToWire())],
-            [(EventTypes.TaskPhase, Payloads.Build(null, ("phase", phase.ToWire())))],
+            [(EventTypes.TaskPhase, Payloads.Write(null, new TaskPhasePayload(phase.ToWire())))],
             withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         await CommitAsync(scope).ConfigureAwait(false);
     }
@@ -149,7 +150,7 @@ internal abstract partial class RelationalStore
         await UpdateAsync(
             scope, row.Id, now,
             [("checkpoint", checkpointJson)],
-            [(EventTypes.TaskCheckpoint, Payloads.Build(null, ("bytes", System.Text.Encoding.UTF8.GetByteCount(checkpointJson))))],
+            [(EventTypes.TaskCheckpoint, Payloads.Write(null, new TaskCheckpointPayload(System.Text.Encoding.UTF8.GetByteCount(checkpointJson))))],
             withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         await CommitAsync(scope).ConfigureAwait(false);
     }
@@ -258,13 +259,13 @@ internal abstract partial class RelationalStore
             case OutcomeKind.AwaitingApproval:
                 target = TaskState.AwaitingApproval;
                 eventType = EventTypes.PlanAwaitingApproval;
-                payload = Payloads.Build(outcome.DetailsJson, ("attempt", attempt));
+                payload = Payloads.Write(outcome.DetailsJson, new PlanAwaitingApprovalPayload(attempt));
                 changes.AddRange([("phase", TaskPhase.AwaitingApproval.ToWire()), ("awaiting_since", TaskColumns.Ms(now))]);
                 break;
             case OutcomeKind.Released:
                 target = TaskState.Queued;
                 eventType = EventTypes.TaskReleased;
-                payload = Payloads.Build(outcome.DetailsJson, ("attempt", attempt), ("reason", outcome.Reason));
+                payload = Payloads.Write(outcome.DetailsJson, new TaskReleasedPayload(attempt, outcome.Reason));
                 // A shutdown is not the task's fault: the attempt is handed back.
                 changes.AddRange([("phase", TaskPhase.None.ToWire()), ("attempts", (long)Math.Max(0, attempt - 1)), ("run_after", TaskColumns.Ms(now))]);
                 break;
@@ -302,9 +303,9 @@ internal abstract partial class RelationalStore
             TaskState.TimedOut => "the task ran out of time",
             _ => "the task failed without saying why",
         };
-        var payload = Payloads.Build(
+        var payload = Payloads.Write(
             outcome.DetailsJson,
-            ("reason", reason), ("branch", outcome.Branch), ("pullRequest", outcome.PullRequest), ("attempt", attempt));
+            new TaskFinishedPayload(Reason: reason, Branch: outcome.Branch, PullRequest: outcome.PullRequest, Attempt: attempt));
         changes.AddRange(
         [
             ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", reason),
@@ -387,9 +388,9 @@ internal abstract partial class RelationalStore
                     ("last_error", reason),
                 ],
                 [
-                    (EventTypes.TaskTimedOut, Payloads.Build(
+                    (EventTypes.TaskTimedOut, Payloads.Write(
                         null,
-                        ("reason", reason), ("waitingSince", since), ("approvalTimeoutSeconds", (long)timeout.TotalSeconds))),
+                        new TaskFinishedPayload(Reason: reason, WaitingSince: since, ApprovalTimeoutSeconds: (long)timeout.TotalSeconds))),
                 ],
                 withCheckpoint: false, cancellationToken).ConfigureAwait(false);
             LogApprovalTimedOut(Logger, row.Id, Describe(now - since));
@@ -442,28 +443,28 @@ internal abstract partial class RelationalStore
         if (row.Record.CancelRequested)
         {
             changes.AddRange([("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", "cancelled on request")]);
-            return (TaskState.Cancelled, EventTypes.TaskCancelled, Payloads.Build(null, ("reason", "cancelled on request"), ("attempt", attempt)));
+            return (TaskState.Cancelled, EventTypes.TaskCancelled, Payloads.Write(null, new TaskFinishedPayload(Reason: "cancelled on request", Attempt: attempt)));
         }
         if (attempt >= row.Record.MaxAttempts)
         {
             var reasons = await EarlierAttemptReasonsAsync(scope, row.Id, attempt - 1, cancellationToken).ConfigureAwait(false);
-            reasons.Add(new AttemptReason(attempt, reason));
+            reasons.Add(new TaskAttemptReason(attempt, reason));
             var final = DeadLetterText(reasons, attempt, row.Record.MaxAttempts);
             changes.AddRange([("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", final)]);
-            var payload = Payloads.Build(null, ("reason", final), ("attempt", attempt), ("attempts", reasons));
+            var payload = Payloads.Write(null, new TaskDeadPayload(final, attempt, reasons));
             return (TaskState.Dead, EventTypes.TaskDead, payload);
         }
         var delay = RetryBackoff.Compute(attempt, Options.RetryBaseDelay, Options.RetryMaxDelay, Options.RetryJitter, Random.Shared.NextDouble());
         var runAfter = TaskColumns.Time(TaskColumns.Ms(now + delay));
         changes.AddRange([("phase", TaskPhase.None.ToWire()), ("run_after", TaskColumns.Ms(runAfter)), ("last_error", reason)]);
-        return (TaskState.Queued, EventTypes.TaskRetrying, Payloads.Build(null, ("reason", reason), ("attempt", attempt), ("runAfter", runAfter)));
+        return (TaskState.Queued, EventTypes.TaskRetrying, Payloads.Write(null, new TaskRetryingPayload(reason, attempt, runAfter)));
     }
 
     /// <summary>
     /// The reasons of this round's earlier attempts, oldest first, from their <c>task.retrying</c> events (a person's
     /// retry starts the count again, and a release on shutdown hands its attempt back without one).
     /// </summary>
-    private static async Task<List<AttemptReason>> EarlierAttemptReasonsAsync(WriteScope scope, string taskId, int count, CancellationToken cancellationToken)
+    private static async Task<List<TaskAttemptReason>> EarlierAttemptReasonsAsync(WriteScope scope, string taskId, int count, CancellationToken cancellationToken)
     {
         if (count <= 0)
         {
@@ -474,20 +475,20 @@ internal abstract partial class RelationalStore
             [("id", taskId), ("type", EventTypes.TaskRetrying), ("limit", (long)count)],
             r => r.GetString(0),
             cancellationToken).ConfigureAwait(false);
-        var reasons = new List<AttemptReason>(rows.Count);
+        var reasons = new List<TaskAttemptReason>(rows.Count);
         foreach (var data in Enumerable.Reverse(rows))
         {
             using var json = System.Text.Json.JsonDocument.Parse(data);
             var root = json.RootElement;
             var number = root.TryGetProperty("attempt", out var a) && a.TryGetInt32(out var n) ? n : 0;
             var text = root.TryGetProperty("reason", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString()! : "no reason was recorded";
-            reasons.Add(new AttemptReason(number, text));
+            reasons.Add(new TaskAttemptReason(number, text));
         }
         return reasons;
     }
 
     /// <summary>What a person reads on a dead task: how many attempts, and why each one failed.</summary>
-    private static string DeadLetterText(IReadOnlyList<AttemptReason> reasons, int attempt, int maxAttempts)
+    private static string DeadLetterText(IReadOnlyList<TaskAttemptReason> reasons, int attempt, int maxAttempts)
     {
         const int PerReason = 600;
         var lines = reasons.Select(r =>
@@ -583,8 +584,6 @@ internal abstract partial class RelationalStore
     }
 
     private sealed record Candidate(string Id, int Attempts);
-
-    private sealed record AttemptReason(int Attempt, string Reason);
 
     private sealed record Renewal(DateTimeOffset ExpiresAt, bool CancelRequested);
 }

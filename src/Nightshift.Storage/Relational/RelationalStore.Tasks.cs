@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Tasks;
 
 namespace Nightshift.Storage.Relational;
@@ -26,10 +27,7 @@ internal abstract partial class RelationalStore
         var now = Now();
         var runAfter = valid.RunAfter is { } wanted && wanted > now ? TaskColumns.Time(TaskColumns.Ms(wanted)) : now;
         var id = TaskId.New(Time);
-        var queued = Payloads.Build(
-            null,
-            ("repo", valid.Repo), ("title", valid.Title), ("priority", valid.Priority), ("source", valid.Source),
-            ("runAfter", runAfter > now ? runAfter : null));
+        var queued = Payloads.Write(null, new TaskQueuedPayload(valid.Repo, valid.Title, valid.Priority, valid.Source, runAfter > now ? runAfter : null));
         List<(string Name, object? Value)> args =
         [
             ("id", id), ("repo", valid.Repo), ("instruction", valid.Instruction), ("title", valid.Title),
@@ -201,7 +199,7 @@ internal abstract partial class RelationalStore
             var requested = await UpdateAsync(
                 scope, id, now,
                 [("cancel_requested", true)],
-                [(EventTypes.TaskCancelRequested, Payloads.Build(null, ("reason", reason)))],
+                [(EventTypes.TaskCancelRequested, Payloads.Write(null, new TaskCancelRequestedPayload(reason)))],
                 withCheckpoint: false, cancellationToken).ConfigureAwait(false);
             await CommitAsync(scope).ConfigureAwait(false);
             return requested.Record;
@@ -212,7 +210,7 @@ internal abstract partial class RelationalStore
             scope, id, now,
             [("status", TaskState.Cancelled.ToWire()), ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)),
              ("last_error", reason ?? "cancelled before it ran")],
-            [(EventTypes.TaskCancelled, Payloads.Build(null, ("reason", reason)))],
+            [(EventTypes.TaskCancelled, Payloads.Write(null, new TaskFinishedPayload(Reason: reason)))],
             withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         await CommitAsync(scope).ConfigureAwait(false);
         return cancelled.Record;
@@ -236,7 +234,7 @@ internal abstract partial class RelationalStore
             scope, id, now,
             [("status", TaskState.Queued.ToWire()), ("phase", TaskPhase.None.ToWire()), ("attempts", 0L),
              ("run_after", TaskColumns.Ms(now)), ("finished_at", null), ("cancel_requested", false), ("last_error", null)],
-            [(EventTypes.TaskQueued, Payloads.Build(null, ("retry", true), ("previousStatus", row.Status.ToWire())))],
+            [(EventTypes.TaskQueued, Payloads.Write(null, new TaskQueuedPayload(Retry: true, PreviousStatus: row.Status.ToWire())))],
             withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         scope.SignalWork();
         await CommitAsync(scope).ConfigureAwait(false);
@@ -265,7 +263,7 @@ internal abstract partial class RelationalStore
         }
         var approved = await UpdateAsync(
             scope, id, now, changes,
-            [(EventTypes.PlanApproved, Payloads.Build(null, ("planReplaced", planJson is not null)))],
+            [(EventTypes.PlanApproved, Payloads.Write(null, new PlanApprovedPayload(planJson is not null)))],
             withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         scope.SignalWork();
         await CommitAsync(scope).ConfigureAwait(false);
@@ -286,8 +284,8 @@ internal abstract partial class RelationalStore
             scope, id, now,
             [("status", TaskState.Cancelled.ToWire()), ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", why)],
             [
-                (EventTypes.PlanRejected, Payloads.Build(null, ("reason", reason))),
-                (EventTypes.TaskCancelled, Payloads.Build(null, ("reason", why))),
+                (EventTypes.PlanRejected, Payloads.Write(null, new PlanRejectedPayload(reason))),
+                (EventTypes.TaskCancelled, Payloads.Write(null, new TaskFinishedPayload(Reason: why))),
             ],
             withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         await CommitAsync(scope).ConfigureAwait(false);

@@ -138,22 +138,9 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
         }
         Events = events;
         Items = Timeline.Build(events, fold: true);
-        PlanJson = task.Plan ?? LatestPlanFromEvents(events);
+        PlanJson = task.Plan ?? PlanFromEvents.Latest(events);
         Graph = Dashboard.PlanGraph.Build(PlanJson, events, PlanJson is null ? null : await store.ReportTaskUsageAsync(id, cancellationToken));
         return true;
-    }
-
-    private static string? LatestPlanFromEvents(IEnumerable<TaskEvent> events)
-    {
-        foreach (var e in events.Reverse().Where(e => e.Type == EventTypes.PlanReady))
-        {
-            using var document = JsonDocument.Parse(e.Data);
-            if (document.RootElement.TryGetProperty("plan", out var plan) && plan.ValueKind == JsonValueKind.Object)
-            {
-                return plan.GetRawText();
-            }
-        }
-        return null;
     }
 
     private IActionResult NotFoundPage(string id)
