@@ -12,15 +12,6 @@ public static class EventCatalogue
     /// <summary>The namespace every payload record lives in.</summary>
     public const string PayloadNamespace = "Nightshift.Core.Events.Payloads";
 
-    /// <summary>
-    /// Payload records named here but written in another branch at the same time; each resolves once its record is in
-    /// this assembly. Empty this list (and use <c>typeof</c> in <see cref="Entries"/>) when they all are.
-    /// </summary>
-    public static IReadOnlyList<string> PendingPayloads { get; } =
-    [
-        "SubtaskStartedPayload", "SubtaskCompletedPayload", "SubtaskFailedPayload", "CommitCreatedPayload",
-    ];
-
     public static IReadOnlyList<EventCatalogueEntry> Entries { get; } =
     [
         Of<TaskQueuedPayload>(EventTypes.TaskQueued, "The task was submitted, or a person queued a finished task again."),
@@ -45,9 +36,9 @@ public static class EventCatalogue
         Of<PlanSkippedPayload>(EventTypes.PlanSkipped, "Planning was not run for this task."),
         Of<PlanFallbackPayload>(EventTypes.PlanFallback, "The plan agent gave no usable plan; the instruction runs as one subtask."),
         Of<PlanCycleRecoveryPayload>(EventTypes.PlanCycleRecovery, "One rung of the cycle recovery ladder was taken."),
-        Pending(EventTypes.SubtaskStarted, "SubtaskStartedPayload", "A subtask started building."),
-        Pending(EventTypes.SubtaskCompleted, "SubtaskCompletedPayload", "A subtask was built."),
-        Pending(EventTypes.SubtaskFailed, "SubtaskFailedPayload", "A subtask could not be built."),
+        Of<SubtaskStartedPayload>(EventTypes.SubtaskStarted, "A subtask started building."),
+        Of<SubtaskCompletedPayload>(EventTypes.SubtaskCompleted, "A subtask was built."),
+        Of<SubtaskFailedPayload>(EventTypes.SubtaskFailed, "A subtask could not be built."),
         Of<SubtaskSkippedPayload>(EventTypes.SubtaskSkipped, "A subtask is not built in this attempt."),
         Of<SubtaskMergedPayload>(EventTypes.SubtaskMerged, "A subtask's own worktree was merged into the task branch."),
         Of<SubtaskConflictedPayload>(EventTypes.SubtaskConflicted, "Merging a subtask conflicted; the build agent resolves it."),
@@ -66,7 +57,7 @@ public static class EventCatalogue
         Of<NetworkDecisionPayload>(EventTypes.NetworkAllowed, "The egress proxy connected a networked command to a host."),
         Of<NetworkDecisionPayload>(EventTypes.NetworkDenied, "The egress proxy refused a networked command's connection."),
         Of<NetworkCappedPayload>(EventTypes.NetworkCapped, "The repository asked for more network than the operator allows; it got the ceiling."),
-        Pending(EventTypes.CommitCreated, "CommitCreatedPayload", "A commit was made on the task branch or a subtask's branch."),
+        Of<CommitCreatedPayload>(EventTypes.CommitCreated, "A commit was made on the task branch or a subtask's branch."),
         Of<BranchPushedPayload>(EventTypes.BranchPushed, "The task branch was pushed."),
         Of<PrOpenedPayload>(EventTypes.PrOpened, "The pull request was opened."),
     ];
@@ -85,6 +76,4 @@ public static class EventCatalogue
 
     private static EventCatalogueEntry Of<T>(string type, string description) => new(type, typeof(T).Name, typeof(T), description);
 
-    private static EventCatalogueEntry Pending(string type, string payloadName, string description) =>
-        new(type, payloadName, typeof(EventCatalogue).Assembly.GetType($"{PayloadNamespace}.{payloadName}"), description);
 }

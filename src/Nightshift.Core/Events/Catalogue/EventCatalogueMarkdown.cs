@@ -51,11 +51,7 @@ public static partial class EventCatalogueMarkdown
             var entry = group.First();
             text.Append("\n### ").Append(entry.PayloadName).Append("\n\n");
             text.Append(string.Join(", ", group.Select(e => $"`{e.Type}`"))).Append(". ");
-            if (entry.Payload is not { } payload)
-            {
-                text.Append("Pending: this record is written in another branch; its fields appear here once it is merged.\n");
-                continue;
-            }
+            var payload = entry.Payload;
             shown.Add(payload);
             AppendRecord(text, payload, members, nested);
         }
@@ -191,7 +187,7 @@ public static partial class EventCatalogueMarkdown
     }
 
     private static string PayloadLink(EventCatalogueEntry entry) =>
-        entry.Payload is null ? $"`{entry.PayloadName}` (pending)" : $"`{entry.PayloadName}`";
+        $"`{entry.PayloadName}`";
 
     private static string Plain(XElement element)
     {
