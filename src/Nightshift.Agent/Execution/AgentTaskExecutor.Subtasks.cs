@@ -4,6 +4,7 @@ using Nightshift.Agent.Dag;
 using Nightshift.Agent.Loop;
 using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Serialization;
@@ -117,14 +118,8 @@ public sealed partial class AgentTaskExecutor
             .Select(p => plan.Subtasks.FirstOrDefault(s => s.Id == p.Id))
             .OfType<Subtask>()
             .ToList();
-        await run.EmitAsync(EventTypes.SubtaskConflicted, NightshiftJson.Payload(new
-        {
-            id = conflict.Subtask.Id,
-            paths = conflict.Paths.Take(200),
-            headCommit = conflict.HeadCommit,
-            subtaskCommit = conflict.SubtaskCommit,
-            mergedSubtasks = merged.Select(s => s.Id),
-        }), cancellationToken);
+        await run.EmitAsync(EventTypes.SubtaskConflicted, NightshiftJson.Payload(new SubtaskConflictedPayload(
+            conflict.Subtask.Id, [.. conflict.Paths.Take(200)], conflict.HeadCommit, conflict.SubtaskCommit, [.. merged.Select(s => s.Id)])), cancellationToken);
         List<ChatMessage> conversation =
         [
             new(ChatRole.System, Prompts.System(attempt.Verification)),

@@ -80,13 +80,7 @@ public sealed class SubtaskJournal
                 await CommittedAsync(entry, commit, cancellationToken);
                 if (entry.SubtaskCommit is not null)
                 {
-                    await _run.EmitAsync(EventTypes.SubtaskMerged, NightshiftJson.Payload(new
-                    {
-                        id = entry.Id,
-                        commit = entry.Commit,
-                        subtaskCommit = entry.SubtaskCommit,
-                        conflictResolved = entry.ConflictResolved,
-                    }), cancellationToken);
+                    await EmitAsync(EventTypes.SubtaskMerged, new SubtaskMergedPayload(entry.Id, entry.Commit, entry.SubtaskCommit, entry.ConflictResolved), cancellationToken);
                 }
                 await EmitAsync(EventTypes.SubtaskCompleted, new SubtaskCompletedPayload(entry.Id, entry.Commit, entry.Summary, entry.Steps, null), cancellationToken);
                 break;
@@ -96,10 +90,10 @@ public sealed class SubtaskJournal
                 await EmitAsync(EventTypes.SubtaskFailed, new SubtaskFailedPayload(entry.Id, entry.Commit, entry.Summary, entry.Steps, entry.Reason), cancellationToken);
                 break;
             case SubtaskState.Skipped:
-                await _run.EmitAsync(EventTypes.SubtaskSkipped, NightshiftJson.Payload(new { id = entry.Id, commit = (string?)null, reason = entry.Reason }), cancellationToken);
+                await EmitAsync(EventTypes.SubtaskSkipped, new SubtaskSkippedPayload(entry.Id, null, entry.Reason), cancellationToken);
                 break;
             case SubtaskState.Reused when _announced.TryAdd(entry.Id, true):
-                await _run.EmitAsync(EventTypes.SubtaskSkipped, NightshiftJson.Payload(new { id = entry.Id, commit = entry.Commit, reason = EarlierAttempt }), cancellationToken);
+                await EmitAsync(EventTypes.SubtaskSkipped, new SubtaskSkippedPayload(entry.Id, entry.Commit, EarlierAttempt), cancellationToken);
                 break;
             case SubtaskState.Reused:
                 break;
