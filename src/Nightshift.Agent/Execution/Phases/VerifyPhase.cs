@@ -1,16 +1,24 @@
 using Microsoft.Extensions.AI;
-using Nightshift.Agent.Loop;
-using Nightshift.Agent.Tools;
 using Nightshift.Agent.Verification;
 using Nightshift.Core.Events;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Workspaces;
 
-namespace Nightshift.Agent.Execution;
+namespace Nightshift.Agent.Execution.Phases;
 
-public sealed partial class AgentTaskExecutor
+/// <summary>Verification rounds of the whole change, with feedback to the build agent, until it passes or the rounds run out.</summary>
+internal sealed class VerifyPhase(ITaskWorkspaces workspaces, AgentOptions options, TaskSandbox sandbox, RepoMapRenderer repoMaps) : ITaskPhase
 {
+    public CheckpointStage? DoneAt => CheckpointStage.Verified;
+
+    public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        await VerifyRoundsAsync(attempt, cancellationToken);
+        return null;
+    }
+
     /// <summary>
     /// Verifies the whole change and feeds failures back until it passes, the agent stops early or the rounds run out.
     /// Once one error signature has failed <see cref="AgentOptions.DebugModeAfter"/> rounds, the feedback becomes the
@@ -19,9 +27,10 @@ public sealed partial class AgentTaskExecutor
     /// out of scope with a reason. No change at all, or no command to run, is recorded without a round. The round
     /// count, signatures and declarations are checkpointed, so a resumed attempt continues them.
     /// </summary>
-    private async Task VerifyRoundsAsync(TaskAttempt attempt, Verifier verifier, CancellationToken cancellationToken)
+    private async Task VerifyRoundsAsync(TaskAttempt attempt, CancellationToken cancellationToken)
     {
         var run = attempt.Run;
+        var verifier = attempt.Verifier;
         if ((await workspaces.DiffAsync(attempt.Workspace, cancellationToken)).Length == 0)
         {
             // Nothing to verify; publishing ends the task (failed, or answered when the task was a question).
@@ -37,15 +46,15 @@ public sealed partial class AgentTaskExecutor
         var summary = checkpoint.Summary;
         var stopReason = checkpoint.StopReason;
         var rounds = checkpoint.Rounds;
-        var tracker = new DebugModeTracker(_options.DebugModeAfter, checkpoint.ErrorSignatures);
+        var tracker = new DebugModeTracker(options.DebugModeAfter, checkpoint.ErrorSignatures);
         var debug = checkpoint.DebugMode || tracker.Active;
         var fedBack = checkpoint.PreExistingFedBack;
         if (attempt.Conversation is null && !attempt.OneSubtaskMode)
         {
-            await RenderRepoMapAsync(attempt, null, cancellationToken);
+            await repoMaps.RenderAsync(attempt, null, cancellationToken);
         }
         var conversation = attempt.Conversation ?? FixConversation(attempt);
-        var loop = BuildAgent(attempt, attempt.Workspace, "build");
+        var loop = sandbox.BuildAgent(attempt, attempt.Workspace, "build");
         VerificationResult verdict;
         bool clean;
         IReadOnlyList<string> uncovered;
@@ -62,7 +71,7 @@ public sealed partial class AgentTaskExecutor
             var switched = signature is not null && tracker.Record(signature);
             var onlyPreExisting = verdict.Passed && uncovered.Count > 0;
             // The one message about old failures is owed even when the rounds for new ones are used up.
-            if (clean || stopReason is not null || (onlyPreExisting ? fedBack : rounds > _options.VerificationRounds))
+            if (clean || stopReason is not null || (onlyPreExisting ? fedBack : rounds > options.VerificationRounds))
             {
                 break;
             }
@@ -173,16 +182,4 @@ public sealed partial class AgentTaskExecutor
             outOfScope = declared.Take(50).Select(d => new { test = d.Test, reason = d.Reason }),
             skipped = verdict.NothingToRun,
         }), cancellationToken);
-
-    /// <summary>Verification rounds of the whole change, with feedback to the build agent.</summary>
-    private sealed class VerifyPhase(AgentTaskExecutor executor, Verifier verifier) : ITaskPhase
-    {
-        public CheckpointStage? DoneAt => CheckpointStage.Verified;
-
-        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
-        {
-            await executor.VerifyRoundsAsync(attempt, verifier, cancellationToken);
-            return null;
-        }
-    }
 }
