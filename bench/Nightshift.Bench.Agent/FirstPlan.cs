@@ -24,18 +24,52 @@ namespace Nightshift.Bench.Agent;
 /// ready and the figure is not diluted by building. Measured from the executor's start (Stopwatch on the event stream)
 /// beside a baseline from the same runs — start to <c>workspace.ready</c> (the worktree alone) — and, as a cross-check,
 /// from the stored <c>task.started</c> event (the claim) to the stored first <c>plan.partial</c> (millisecond times).
-/// The first task runs apart (cold mirror, cold repository map); the figures are for the warm tasks after it.
+/// The first task runs apart (cold mirror, cold repository map); the figures are for the warm tasks after it. Then the
+/// same on a repository whose tests take about 5 s, with the baseline run beside the plan agent (the default) and, as
+/// the baseline measured in the same run, before planning (<c>Agent:BaselineWhilePlanning</c> off, the old order).
 /// Run: <c>dotnet run -c Release --project bench/Nightshift.Bench.Agent -- plan [N]</c> (N tasks, default 20).
 /// </summary>
 internal static class FirstPlan
 {
     private const int SourceFiles = 400;
 
+    /// <summary>How long the slow repository's tests take: its baseline run would hold the first plan request that long if it ran first.</summary>
+    private const string SlowTests = "sleep 5";
+
     public static async Task RunAsync(int tasks)
     {
         using var repo = TempGitRepo.Create();
         repo.Commit("a generated project", [.. GeneratedFiles()]);
+        Console.WriteLine($"task start → first plan.partial: {tasks} tasks (+1 cold), one worker slot, {SourceFiles + 2}-file repository, planning forced, in-process zero-latency model, on {Environment.ProcessorCount} cores");
+        var plain = await MeasureAsync(repo, tasks, baselineWhilePlanning: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  cold task: workspace.ready {plain.Cold.Until(EventTypes.WorkspaceReady):0.0} ms, first plan.partial {plain.Cold.Until(EventTypes.PlanPartial):0.0} ms"));
+        var ready = plain.Warm.Select(r => r.Until(EventTypes.WorkspaceReady) ?? throw Missing(r.TaskId, EventTypes.WorkspaceReady)).ToList();
+        var partial = FirstPartial(plain);
+        Report("executor start → workspace.ready (baseline)", ready);
+        Report("executor start → first plan.partial", partial);
+        Report("  of which workspace.ready → first plan.partial", [.. partial.Zip(ready, (p, r) => p - r)]);
+        Report("task.started → first plan.partial (stored times)", plain.Stored);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  ratio first plan.partial / workspace.ready: p50 {Percentile(partial, 50) / Percentile(ready, 50):0.00}x, p95 {Percentile(partial, 95) / Percentile(ready, 95):0.00}x"));
 
+        // The same project with tests that take about 5 s: the baseline run beside the plan agent, against the old order
+        // (Agent:BaselineWhilePlanning off: the tests first, then planning) measured in this same run.
+        using var slow = TempGitRepo.Create();
+        slow.Commit("a generated project with slow tests", [.. GeneratedFiles(), (".nightshift.yml", $"test: {SlowTests}\nnetwork: off\n")]);
+        var slowTasks = Math.Max(5, tasks / 2);
+        Console.WriteLine($"task start → first plan.partial on the repository whose tests take about 5 s (`{SlowTests}`): {slowTasks} tasks (+1 cold) each way");
+        var beside = FirstPartial(await MeasureAsync(slow, slowTasks, baselineWhilePlanning: true));
+        var before = FirstPartial(await MeasureAsync(slow, slowTasks, baselineWhilePlanning: false));
+        Report("baseline beside the plan agent (default)", beside);
+        Report("baseline before planning (old order, baseline)", before);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  ratio beside / before: p50 {Percentile(beside, 50) / Percentile(before, 50):0.00}x, p95 {Percentile(beside, 95) / Percentile(before, 95):0.00}x; goal p95 ≤ 1000 ms beside the plan agent -> {(Percentile(beside, 95) <= 1_000 ? "met" : "NOT met")}"));
+    }
+
+    /// <summary>Runs one cold task, then <paramref name="tasks"/> warm ones, through a worker of its own on <paramref name="repo"/>.</summary>
+    private static async Task<Measured> MeasureAsync(TempGitRepo repo, int tasks, bool baselineWhilePlanning)
+    {
         var model = new ScriptedChatClient { Responder = Answer };
         var data = Directory.CreateTempSubdirectory("ns-bench-plan-").FullName;
         try
@@ -53,42 +87,35 @@ internal static class FirstPlan
             {
                 services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Error));
                 services.PostConfigure<RepositoryOptions>(o => o.AllowedRoots.Add(repo.Root));
-                services.PostConfigure<AgentOptions>(o => o.Planning = PlanningMode.Always);
+                services.PostConfigure<AgentOptions>(o =>
+                {
+                    o.Planning = PlanningMode.Always;
+                    o.BaselineWhilePlanning = baselineWhilePlanning;
+                });
                 services.AddSingleton<IAgentModels>(new ScriptedAgentModels(model));
                 services.AddSingleton<ITaskExecutor>(sp => timing = new TimingExecutor(ActivatorUtilities.CreateInstance<AgentTaskExecutor>(sp)));
             });
             await host.StartAsync();
             var store = host.Services.GetRequiredService<INightshiftStore>();
-
-            Console.WriteLine($"task start → first plan.partial: {tasks} tasks (+1 cold), one worker slot, {SourceFiles + 2}-file repository, planning forced, in-process zero-latency model, on {Environment.ProcessorCount} cores");
             var cold = await RunAllAsync(store, repo, 1);
             var warm = await RunAllAsync(store, repo, tasks);
-            await host.StopAsync();
-
-            var runs = timing!.Runs.ToDictionary(r => r.TaskId, StringComparer.Ordinal);
-            var coldRun = runs[cold[0]];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  cold task: workspace.ready {coldRun.Until(EventTypes.WorkspaceReady):0.0} ms, first plan.partial {coldRun.Until(EventTypes.PlanPartial):0.0} ms"));
-
-            var ready = warm.Select(id => runs[id].Until(EventTypes.WorkspaceReady) ?? throw Missing(id, EventTypes.WorkspaceReady)).ToList();
-            var partial = warm.Select(id => runs[id].Until(EventTypes.PlanPartial) ?? throw Missing(id, EventTypes.PlanPartial)).ToList();
             var stored = new List<double>();
             foreach (var id in warm)
             {
                 stored.Add(await StoredSpanAsync(store, id));
             }
-            Report("executor start → workspace.ready (baseline)", ready);
-            Report("executor start → first plan.partial", partial);
-            Report("  of which workspace.ready → first plan.partial", [.. partial.Zip(ready, (p, r) => p - r)]);
-            Report("task.started → first plan.partial (stored times)", stored);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  ratio first plan.partial / workspace.ready: p50 {Percentile(partial, 50) / Percentile(ready, 50):0.00}x, p95 {Percentile(partial, 95) / Percentile(ready, 95):0.00}x"));
+            await host.StopAsync();
+            var runs = timing!.Runs.ToDictionary(r => r.TaskId, StringComparer.Ordinal);
+            return new Measured(runs[cold[0]], [.. warm.Select(id => runs[id])], stored);
         }
         finally
         {
             Directory.Delete(data, recursive: true);
         }
     }
+
+    private static List<double> FirstPartial(Measured measured) =>
+        [.. measured.Warm.Select(r => r.Until(EventTypes.PlanPartial) ?? throw Missing(r.TaskId, EventTypes.PlanPartial))];
 
     /// <summary>The plan agent's tools include submit_plan: plan at once. Anything else (no build runs here) just finishes.</summary>
     private static ChatResponse Answer(ScriptedChatCall call)
@@ -190,4 +217,6 @@ internal static class FirstPlan
     private static void Report(string name, List<double> values) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {name,-50} n={values.Count,3}  p50 {Percentile(values, 50),8:0.0} ms  p95 {Percentile(values, 95),8:0.0} ms"));
+
+    private sealed record Measured(RunMarks Cold, List<RunMarks> Warm, List<double> Stored);
 }

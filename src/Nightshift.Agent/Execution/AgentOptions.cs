@@ -43,6 +43,12 @@ public sealed class AgentOptions
     /// <summary>Tokens of repository map given to the plan agent and to each subtask's build agent.</summary>
     public int RepoMapTokens { get; set; } = 4_000;
 
+    /// <summary>
+    /// Run the baseline (the repository's tests on the untouched base) in a jail of its own while the plan agent works,
+    /// so the tests' time does not delay the first model request; false runs it before planning.
+    /// </summary>
+    public bool BaselineWhilePlanning { get; set; } = true;
+
     /// <summary>Failed verification rounds with the same error signature after which the feedback turns to debugging.</summary>
     public int DebugModeAfter { get; set; } = 3;
 }

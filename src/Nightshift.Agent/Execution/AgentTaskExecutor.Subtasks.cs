@@ -160,16 +160,4 @@ public sealed partial class AgentTaskExecutor
         }
         return text.ToString().TrimEnd();
     }
-
-    /// <summary>Builds the plan's unfinished subtasks.</summary>
-    private sealed class BuildPhase(AgentTaskExecutor executor) : ITaskPhase
-    {
-        public CheckpointStage? DoneAt => CheckpointStage.Built;
-
-        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
-        {
-            await executor.BuildAsync(attempt, cancellationToken);
-            return null;
-        }
-    }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Nightshift.Agent.Verification;
+using Nightshift.Core.Planning;
 using Nightshift.Core.Serialization;
 
 namespace Nightshift.Agent.Execution;
@@ -60,7 +62,17 @@ internal sealed record ExecutionCheckpoint
     /// <summary>The finish call's answer, when the task was a question.</summary>
     public string? Answer { get; init; }
 
+    /// <summary>
+    /// The verification commands' run on the base commit, once it finished; a resumed attempt on the same commit does
+    /// not run it again. Left out while there is none, so a checkpoint from before it existed is written back unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BaselineCheckpoint? Baseline { get; init; }
+
     public bool Reached(CheckpointStage stage) => Stage >= stage;
+
+    /// <summary>The plan being built, read back for a resumed attempt; null when there is none, it does not parse, or it still waits for a person.</summary>
+    public Plan? StoredPlan() => !AwaitingApproval && Plan is { } json && PlanParser.Parse(json) is { IsValid: true } parsed ? parsed.Plan : null;
 
     public static ExecutionCheckpoint Read(string? json)
     {

@@ -6,8 +6,9 @@ namespace Nightshift.Agent.Execution;
 internal interface ITaskPhase
 {
     /// <summary>
-    /// The checkpoint stage from which a resumed attempt has nothing left to do here, so the phase is skipped; null for
-    /// a phase that always runs (publishing skips its own finished steps).
+    /// The checkpoint stage that completes this phase: a resumed attempt whose checkpoint has reached it has nothing
+    /// left to do here, so the phase is skipped. Null for a phase that always runs (publishing skips its own finished
+    /// steps).
     /// </summary>
     CheckpointStage? DoneAt { get; }
 

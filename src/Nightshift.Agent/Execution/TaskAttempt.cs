@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Nightshift.Agent.Configuration;
 using Nightshift.Agent.Loop;
+using Nightshift.Agent.Verification;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Tasks;
@@ -9,7 +10,7 @@ using Nightshift.Workspaces;
 namespace Nightshift.Agent.Execution;
 
 /// <summary>What one attempt at a task carries from phase to phase; the checkpoint is saved through here, one writer at a time.</summary>
-internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCheckpoint checkpoint) : IDisposable
+internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCheckpoint checkpoint) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -32,6 +33,12 @@ internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCh
     public required BudgetTracker Budget { get; init; }
 
     public required AgentModel Model { get; init; }
+
+    /// <summary>Runs the verification commands in the sandbox and judges each round against the baseline.</summary>
+    public required Verifier Verifier { get; init; }
+
+    /// <summary>The baseline run on the untouched base: started while the plan agent works, awaited before building; null when there is none.</summary>
+    public BaselineRun? Baseline { get; set; }
 
     /// <summary>The rendered repository map, once built in this attempt.</summary>
     public string? RepoMap { get; set; }
@@ -59,5 +66,13 @@ internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCh
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        // The baseline first: until it has stopped it may still write the checkpoint through the gate.
+        if (Baseline is not null)
+        {
+            await Baseline.DisposeAsync();
+        }
+        _gate.Dispose();
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Nightshift.Agent.Verification;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Tasks;
 
@@ -22,7 +23,8 @@ internal static class PlanPrompts
         after which the task runs without a plan).
         """;
 
-    public static string Task(TaskRecord task, string? agentsMd, string? repoMap)
+    /// <summary>The task, AGENTS.md, the repository map and, when the baseline run has finished by now, what already fails on the base.</summary>
+    public static string Task(TaskRecord task, string? agentsMd, string? repoMap, IReadOnlyList<CommandCheck>? baseline = null)
     {
         var text = new StringBuilder();
         text.Append("Task: ").Append(task.Title).Append("\n\n").Append(task.Instruction).Append('\n');
@@ -34,6 +36,22 @@ internal static class PlanPrompts
         {
             text.Append("\nA map of the repository (files, their leading comment, symbols and local imports; the most relevant first):\n<<<\n")
                 .Append(repoMap.Trim()).Append("\n>>>\n");
+        }
+        var failing = baseline?.Where(c => !c.Passed).ToList() ?? [];
+        if (failing.Count > 0)
+        {
+            text.Append("\nThe repository's tests were run on the base branch, before any change; these already fail there:\n");
+            foreach (var check in failing.Take(10))
+            {
+                text.Append("- `").Append(check.Command).Append("` ").Append(check.TimedOut ? "timed out" : $"exits with {check.ExitCode}");
+                if (check.FailingTests.Count > 0)
+                {
+                    text.Append(": ").Append(string.Join(", ", check.FailingTests.Order(StringComparer.Ordinal).Take(20).Select(t => t.Length > 200 ? t[..199] + "…" : t)))
+                        .Append(check.FailingTests.Count > 20 ? $" and {check.FailingTests.Count - 20} more" : "");
+                }
+                text.Append('\n');
+            }
+            text.Append("Plan their fix only if the task covers them.\n");
         }
         return text.ToString();
     }

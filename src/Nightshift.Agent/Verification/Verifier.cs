@@ -21,6 +21,13 @@ public sealed class Verifier(ICommandRunner commands, IReadOnlyList<string> veri
         return checks;
     }
 
+    /// <summary>Takes a baseline run earlier (by an earlier attempt, from its checkpoint) instead of running it again.</summary>
+    public void UseBaseline(IEnumerable<CommandCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        _baseline = checks.ToDictionary(c => c.Command, StringComparer.Ordinal);
+    }
+
     public async Task<VerificationResult> VerifyAsync(CancellationToken cancellationToken = default)
     {
         var checks = await RunAllAsync(cancellationToken);

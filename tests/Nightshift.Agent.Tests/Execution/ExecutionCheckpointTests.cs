@@ -210,4 +210,52 @@ public sealed class ExecutionCheckpointTests
         checkpoint.Stage.ShouldBe(CheckpointStage.Prepared);
         checkpoint.Subtasks.ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Read_BaselineRoundTrip_GivesTheChecksBackForTheSameCommitAndCommands()
+    {
+        var written = new ExecutionCheckpoint { Baseline = new BaselineCheckpoint("abc", [new BaselineCommand("node --test", 1, false, ["adds"])]) };
+
+        var checks = ExecutionCheckpoint.Read(written.ToJson()).Baseline.ShouldNotBeNull().For("abc", ["node --test"]).ShouldNotBeNull();
+
+        checks.ShouldHaveSingleItem().Passed.ShouldBeFalse();
+        checks[0].FailingTests.ShouldBe(["adds"]);
+    }
+
+    [Theory]
+    [InlineData("""{"stage":"planned","baseline":42}""")]
+    [InlineData("""{"stage":"planned","baseline":{"baseCommit":"abc","commands":"node --test"}}""")]
+    [InlineData("""{"stage":"planned","baseline":{"baseCommit":["abc"],"commands":[]}}""")]
+    public void Read_BaselineOfTheWrongShape_StartsOverLikeAnyUnreadableCheckpoint(string json)
+    {
+        var read = ExecutionCheckpoint.Read(json);
+
+        read.Stage.ShouldBe(CheckpointStage.Prepared);
+        read.Baseline.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("""{"baseline":{"baseCommit":"abc","commands":null}}""")]
+    [InlineData("""{"baseline":{"baseCommit":null,"commands":[{"command":"node --test","exitCode":0}]}}""")]
+    [InlineData("""{"baseline":{"baseCommit":"abc","commands":[{"command":null,"exitCode":0}]}}""")]
+    [InlineData("""{"baseline":{"baseCommit":"abc","commands":[{"command":"node --test","exitCode":0},{"command":"npm test","exitCode":0}]}}""")]
+    [InlineData("""{"baseline":{"baseCommit":"def","commands":[{"command":"node --test","exitCode":0}]}}""")]
+    public void For_MissingOrOtherCommitOrCommands_IsNotReused(string json) =>
+        ExecutionCheckpoint.Read(json).Baseline.ShouldNotBeNull().For("abc", ["node --test"]).ShouldBeNull();
+
+    [Fact]
+    public void For_StoredCommandWithoutFailingTests_ReadsAsNoneFailing() =>
+        ExecutionCheckpoint.Read("""{"baseline":{"baseCommit":"abc","commands":[{"command":"node --test","exitCode":3,"failingTests":null}]}}""")
+            .Baseline.ShouldNotBeNull().For("abc", ["node --test"]).ShouldNotBeNull().ShouldHaveSingleItem().FailingTests.ShouldBeEmpty();
+
+    [Fact]
+    public void Read_BaselineWithManyFailingTests_KeepsEveryOne()
+    {
+        var tests = Enumerable.Range(0, 20_000).Select(i => $"test {i} " + new string('x', 100)).ToArray();
+        var written = new ExecutionCheckpoint { Baseline = new BaselineCheckpoint("abc", [new BaselineCommand("node --test", 1, false, tests)]) };
+
+        var checks = ExecutionCheckpoint.Read(written.ToJson()).Baseline!.For("abc", ["node --test"]).ShouldNotBeNull();
+
+        checks[0].FailingTests.Count.ShouldBe(20_000);
+    }
 }

@@ -9,14 +9,7 @@ public sealed partial class AnonymousPayloadScanTests
     /// Files still emitting anonymous payloads because they were being restructured in other branches; remove each
     /// from the list once its payloads use the records.
     /// </summary>
-    private static readonly string[] NotYetConverted =
-    [
-        "src/Nightshift.Agent/Execution/AgentTaskExecutor.cs",
-        "src/Nightshift.Agent/Execution/AgentTaskExecutor.Planning.cs",
-        "src/Nightshift.Agent/Execution/AgentTaskExecutor.Publish.cs",
-        "src/Nightshift.Agent/Execution/AgentTaskExecutor.Subtasks.cs",
-        "src/Nightshift.Agent/Execution/AgentTaskExecutor.Verification.cs",
-    ];
+    private static readonly string[] NotYetConverted = [];
 
     [Fact]
     public void Sources_OutsideTheListedFiles_HaveNoAnonymousPayload()

@@ -1,16 +1,25 @@
 using Microsoft.Extensions.AI;
-using Nightshift.Agent.Loop;
-using Nightshift.Agent.Tools;
 using Nightshift.Agent.Verification;
 using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Workspaces;
 
-namespace Nightshift.Agent.Execution;
+namespace Nightshift.Agent.Execution.Phases;
 
-public sealed partial class AgentTaskExecutor
+/// <summary>Verification rounds of the whole change, with feedback to the build agent, until it passes or the rounds run out.</summary>
+internal sealed class VerifyPhase(ITaskWorkspaces workspaces, AgentOptions options, TaskSandbox sandbox, RepoMapRenderer repoMaps) : ITaskPhase
 {
+    public CheckpointStage? DoneAt => CheckpointStage.Verified;
+
+    public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        await VerifyRoundsAsync(attempt, cancellationToken);
+        return null;
+    }
+
     /// <summary>
     /// Verifies the whole change and feeds failures back until it passes, the agent stops early or the rounds run out.
     /// Once one error signature has failed <see cref="AgentOptions.DebugModeAfter"/> rounds, the feedback becomes the
@@ -19,9 +28,10 @@ public sealed partial class AgentTaskExecutor
     /// out of scope with a reason. No change at all, or no command to run, is recorded without a round. The round
     /// count, signatures and declarations are checkpointed, so a resumed attempt continues them.
     /// </summary>
-    private async Task VerifyRoundsAsync(TaskAttempt attempt, Verifier verifier, CancellationToken cancellationToken)
+    private async Task VerifyRoundsAsync(TaskAttempt attempt, CancellationToken cancellationToken)
     {
         var run = attempt.Run;
+        var verifier = attempt.Verifier;
         if ((await workspaces.DiffAsync(attempt.Workspace, cancellationToken)).Length == 0)
         {
             // Nothing to verify; publishing ends the task (failed, or answered when the task was a question).
@@ -37,15 +47,15 @@ public sealed partial class AgentTaskExecutor
         var summary = checkpoint.Summary;
         var stopReason = checkpoint.StopReason;
         var rounds = checkpoint.Rounds;
-        var tracker = new DebugModeTracker(_options.DebugModeAfter, checkpoint.ErrorSignatures);
+        var tracker = new DebugModeTracker(options.DebugModeAfter, checkpoint.ErrorSignatures);
         var debug = checkpoint.DebugMode || tracker.Active;
         var fedBack = checkpoint.PreExistingFedBack;
         if (attempt.Conversation is null && !attempt.OneSubtaskMode)
         {
-            await RenderRepoMapAsync(attempt, null, cancellationToken);
+            await repoMaps.RenderAsync(attempt, null, cancellationToken);
         }
         var conversation = attempt.Conversation ?? FixConversation(attempt);
-        var loop = BuildAgent(attempt, attempt.Workspace, "build");
+        var loop = sandbox.BuildAgent(attempt, attempt.Workspace, "build");
         VerificationResult verdict;
         bool clean;
         IReadOnlyList<string> uncovered;
@@ -53,7 +63,7 @@ public sealed partial class AgentTaskExecutor
         {
             await run.SetPhaseAsync(TaskPhase.Verifying, cancellationToken);
             rounds++;
-            await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = false, round = rounds, commands = verifier.Commands }), cancellationToken);
+            await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new VerifyStartedPayload(false, rounds, verifier.Commands)), cancellationToken);
             verdict = await verifier.VerifyAsync(cancellationToken);
             uncovered = [.. verdict.PreExistingFailures.Where(t => !attempt.Checkpoint.OutOfScope.Any(o => string.Equals(o.Test, t, StringComparison.Ordinal))).Order(StringComparer.Ordinal)];
             clean = verdict.AllPassed || (verdict.Passed && uncovered.Count == 0);
@@ -62,7 +72,7 @@ public sealed partial class AgentTaskExecutor
             var switched = signature is not null && tracker.Record(signature);
             var onlyPreExisting = verdict.Passed && uncovered.Count > 0;
             // The one message about old failures is owed even when the rounds for new ones are used up.
-            if (clean || stopReason is not null || (onlyPreExisting ? fedBack : rounds > _options.VerificationRounds))
+            if (clean || stopReason is not null || (onlyPreExisting ? fedBack : rounds > options.VerificationRounds))
             {
                 break;
             }
@@ -77,13 +87,8 @@ public sealed partial class AgentTaskExecutor
                 if (switched && !debug)
                 {
                     debug = true;
-                    await run.EmitAsync(EventTypes.VerifyDebugMode, NightshiftJson.Payload(new
-                    {
-                        round = rounds,
-                        signature = signature!.Key,
-                        failure = signature.Description,
-                        failedRounds = tracker.Count(signature),
-                    }), cancellationToken);
+                    await run.EmitAsync(EventTypes.VerifyDebugMode, NightshiftJson.Payload(new VerifyDebugModePayload(
+                        rounds, signature!.Key, signature.Description, tracker.Count(signature))), cancellationToken);
                 }
                 feedback = debug && signature is not null ? Prompts.Debug(verdict, signature, tracker.Count(signature)) : Verifier.Feedback(verdict);
             }
@@ -138,15 +143,7 @@ public sealed partial class AgentTaskExecutor
         var account = optedOut
             ? "not verified: the repository's .nightshift.yml says `test: none`"
             : "unverified: no test command was found; add `test: <command>` to .nightshift.yml (or `test: none` to publish without tests)";
-        await attempt.Run.EmitAsync(optedOut ? EventTypes.VerifyPassed : EventTypes.VerifyFailed, NightshiftJson.Payload(new
-        {
-            round = 0,
-            summary = account,
-            newFailures = Array.Empty<string>(),
-            preExistingFailures = Array.Empty<string>(),
-            outOfScope = Array.Empty<object>(),
-            skipped = true,
-        }), cancellationToken);
+        await attempt.Run.EmitAsync(optedOut ? EventTypes.VerifyPassed : EventTypes.VerifyFailed, NightshiftJson.Payload(new VerifyVerdictPayload(0, account, [], [], [], Skipped: true)), cancellationToken);
         await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Verified, VerificationPassed = optedOut, VerificationSummary = account }, cancellationToken);
     }
 
@@ -164,25 +161,11 @@ public sealed partial class AgentTaskExecutor
     ];
 
     private static async Task EmitVerdictAsync(ITaskRun run, int round, VerificationResult verdict, bool clean, IReadOnlyList<OutOfScopeTest> declared, CancellationToken cancellationToken) =>
-        await run.EmitAsync(clean ? EventTypes.VerifyPassed : EventTypes.VerifyFailed, NightshiftJson.Payload(new
-        {
+        await run.EmitAsync(clean ? EventTypes.VerifyPassed : EventTypes.VerifyFailed, NightshiftJson.Payload(new VerifyVerdictPayload(
             round,
-            summary = verdict.Summary,
-            newFailures = verdict.NewFailures.Take(50),
-            preExistingFailures = verdict.PreExistingFailures.Take(50),
-            outOfScope = declared.Take(50).Select(d => new { test = d.Test, reason = d.Reason }),
-            skipped = verdict.NothingToRun,
-        }), cancellationToken);
-
-    /// <summary>Verification rounds of the whole change, with feedback to the build agent.</summary>
-    private sealed class VerifyPhase(AgentTaskExecutor executor, Verifier verifier) : ITaskPhase
-    {
-        public CheckpointStage? DoneAt => CheckpointStage.Verified;
-
-        public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
-        {
-            await executor.VerifyRoundsAsync(attempt, verifier, cancellationToken);
-            return null;
-        }
-    }
+            verdict.Summary,
+            [.. verdict.NewFailures.Take(50)],
+            [.. verdict.PreExistingFailures.Take(50)],
+            [.. declared.Take(50).Select(d => new OutOfScopeEntry(d.Test, d.Reason))],
+            verdict.NothingToRun)), cancellationToken);
 }

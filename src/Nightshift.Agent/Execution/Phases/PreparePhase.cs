@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+using Nightshift.Core.Execution;
+using Nightshift.Workspaces;
+
+namespace Nightshift.Agent.Execution.Phases;
+
+/// <summary>
+/// Brings the worktree in line with the checkpoint, runs the repository's setup, and starts the baseline run of its
+/// verification on the untouched base. The baseline runs in a jail of its own while the plan agent works (the build
+/// phase waits for it), or before planning when <see cref="AgentOptions.BaselineWhilePlanning"/> is off.
+/// </summary>
+internal sealed partial class PreparePhase(ITaskWorkspaces workspaces, RepositorySetup setup, bool baselineWhilePlanning, ILogger logger) : ITaskPhase
+{
+    // The worktree is checked against the checkpoint until the change is committed. Setup runs on every attempt until
+    // the build is done, because a recreated worktree lacks what it made.
+    public CheckpointStage? DoneAt => CheckpointStage.Committed;
+
+    public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        var untouched = await CheckProgressAsync(attempt, cancellationToken);
+        if (attempt.Checkpoint.Baseline?.For(attempt.Workspace.BaseCommit, attempt.Verification) is { } stored)
+        {
+            attempt.Verifier.UseBaseline(stored);
+            attempt.Baseline = BaselineRun.Restored(stored);
+        }
+        if (attempt.Checkpoint.Reached(CheckpointStage.Built))
+        {
+            return null;
+        }
+        if (await setup.RunAsync(attempt.Config, attempt.Workspace, attempt.Cache, attempt.Run, cancellationToken) is { } setupFailure)
+        {
+            return setupFailure;
+        }
+        if (attempt.Baseline is null && attempt.Verification.Count > 0 && untouched)
+        {
+            attempt.Baseline = BaselineRun.Start(attempt, cancellationToken);
+            if (!baselineWhilePlanning)
+            {
+                await attempt.Baseline.WaitAsync(cancellationToken);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// True when the worktree still equals the base commit (so a baseline run is meaningful). When the checkpoint
+    /// records subtask commits but the worktree holds none of them (it was recreated from the base), the progress is
+    /// forgotten so those subtasks are built again rather than skipped into an empty branch.
+    /// </summary>
+    private async Task<bool> CheckProgressAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        var checkpoint = attempt.Checkpoint;
+        if (checkpoint.Stage == CheckpointStage.Prepared && checkpoint.Subtasks.Count == 0)
+        {
+            return true;
+        }
+        var unchanged = (await workspaces.DiffAsync(attempt.Workspace, cancellationToken)).Length == 0;
+        if (unchanged && checkpoint.Subtasks.Any(s => s.Commit is not null))
+        {
+            LogProgressLost(logger, attempt.Task.Id, checkpoint.Subtasks.Count);
+            await attempt.UpdateAsync(c => c with
+            {
+                Stage = c.Reached(CheckpointStage.Built) ? CheckpointStage.Planned : c.Stage,
+                Subtasks = [],
+                Summary = null,
+                StopReason = null,
+                Commit = null,
+            }, cancellationToken);
+        }
+        return unchanged;
+    }
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Task {TaskId}: the worktree holds none of the {Count} recorded subtasks' work; building them again")]
+    private static partial void LogProgressLost(ILogger logger, string taskId, int count);
+}

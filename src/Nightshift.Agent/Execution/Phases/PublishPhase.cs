@@ -1,0 +1,89 @@
+using Nightshift.Agent.Tools;
+using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
+using Nightshift.Core.Execution;
+using Nightshift.Core.Forges;
+using Nightshift.Core.Serialization;
+using Nightshift.Core.Tasks;
+using Nightshift.Workspaces;
+
+namespace Nightshift.Agent.Execution.Phases;
+
+/// <summary>Commit, push and pull request, then the task's outcome; each step already done on an earlier attempt is skipped.</summary>
+internal sealed class PublishPhase(ITaskWorkspaces workspaces, IForge forge, TaskCommits commits) : ITaskPhase
+{
+    public CheckpointStage? DoneAt => null;
+
+    public async Task<TaskOutcome?> RunAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        await attempt.Run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
+        return await PublishAsync(attempt, cancellationToken);
+    }
+
+    private async Task<TaskOutcome> PublishAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        var run = attempt.Run;
+        var task = attempt.Task;
+        var workspace = attempt.Workspace;
+        var checkpoint = attempt.Checkpoint;
+        var summary = string.IsNullOrWhiteSpace(checkpoint.Summary) ? task.Title : checkpoint.Summary.Trim();
+        var title = Clipping.Clip(summary.Split('\n', 2)[0].Trim(), 72);
+        if (!checkpoint.Reached(CheckpointStage.Committed))
+        {
+            var commit = await workspaces.CommitAsync(workspace, commits.Request(attempt, summary), cancellationToken);
+            string head;
+            if (commit is not null)
+            {
+                await run.EmitAsync(EventTypes.CommitCreated, NightshiftJson.Payload(new CommitCreatedPayload(commit.Commit) { Branch = commit.Branch, Files = [.. commit.ChangedPaths.Take(CommitCreatedPayload.MaxFiles)] }), cancellationToken);
+                head = commit.Commit;
+            }
+            else if (checkpoint.Subtasks.LastOrDefault(s => s.Commit is not null)?.Commit is { } subtaskCommit)
+            {
+                // Every change is already in the subtasks' commits.
+                head = subtaskCommit;
+            }
+            else if (checkpoint.Answer is { } answer && checkpoint.StopReason is null)
+            {
+                // The task asked a question: the answer is the result, and there is nothing to push.
+                return TaskOutcome.Succeeded() with { DetailsJson = NightshiftJson.Payload(new TaskFinishedPayload(Answer: answer, Summary: summary)) };
+            }
+            else
+            {
+                var why = checkpoint.StopReason ?? "the agent finished without changing any file";
+                return TaskOutcome.Failed($"no change was made: {why}; say more precisely what should change, or ask it as a question");
+            }
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Committed, Commit = head }, cancellationToken);
+        }
+        if (!attempt.Checkpoint.Reached(CheckpointStage.Pushed))
+        {
+            await workspaces.PushAsync(workspace, credentials: null, cancellationToken);
+            await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new BranchPushedPayload(workspace.Branch, workspace.Repository.Location)), cancellationToken);
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed }, cancellationToken);
+        }
+
+        checkpoint = attempt.Checkpoint;
+        var passed = checkpoint.VerificationPassed == true && checkpoint.StopReason is null;
+        var diff = await workspaces.DiffAsync(workspace, cancellationToken);
+        var pull = await forge.OpenAsync(new PullRequestDraft(
+            task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
+            (passed ? "" : "[needs review] ") + title,
+            PullRequestText.Body(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
+            diff,
+            Draft: !passed), cancellationToken);
+        await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new PrOpenedPayload(pull.Forge, pull.Reference, pull.Title, pull.Draft)), cancellationToken);
+        await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Published }, cancellationToken);
+
+        var details = NightshiftJson.Payload(new TaskFinishedPayload(
+            Verification: checkpoint.VerificationSummary,
+            OutOfScope: [.. checkpoint.OutOfScope.Take(FinishTool.MaxOutOfScope).Select(o => new OutOfScopeEntry(o.Test, o.Reason))],
+            StillFailing: [.. checkpoint.StillFailing.Take(50)]));
+        if (passed)
+        {
+            return TaskOutcome.Succeeded(workspace.Branch, pull.Reference) with { DetailsJson = details };
+        }
+        var reason = checkpoint.StopReason is { } stop
+            ? $"{stop}; the work so far is on branch {workspace.Branch} for review"
+            : $"{checkpoint.VerificationSummary}; the change is on branch {workspace.Branch} as a draft pull request";
+        return TaskOutcome.NeedsReview(reason, workspace.Branch, pull.Reference) with { DetailsJson = details };
+    }
+}
