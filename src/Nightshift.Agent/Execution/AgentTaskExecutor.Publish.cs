@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Nightshift.Agent.Loop;
 using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
@@ -8,6 +9,7 @@ using Nightshift.Core.Forges;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Forges;
 using Nightshift.Workspaces;
 
 namespace Nightshift.Agent.Execution;
@@ -58,12 +60,22 @@ public sealed partial class AgentTaskExecutor
         checkpoint = attempt.Checkpoint;
         var passed = checkpoint.VerificationPassed == true && checkpoint.StopReason is null;
         var diff = await workspaces.DiffAsync(workspace, cancellationToken);
-        var pull = await forge.OpenAsync(new PullRequestDraft(
-            task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
-            (passed ? "" : "[needs review] ") + title,
-            PullRequestBody(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
-            diff,
-            Draft: !passed), cancellationToken);
+        PullRequest opened;
+        try
+        {
+            opened = await forge.OpenAsync(new PullRequestDraft(
+                task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
+                (passed ? "" : "[needs review] ") + title,
+                PullRequestBody(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
+                diff,
+                Draft: !passed), cancellationToken);
+        }
+        catch (ForgeException e)
+        {
+            return PullRequestNotOpened(task, workspace.Branch, e);
+        }
+        // The store keeps the record and the diff we published (whatever the forge echoes back), so any server can show them.
+        var pull = await run.SavePullRequestAsync(opened with { Diff = diff }, cancellationToken);
         await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new { forge = pull.Forge, reference = pull.Reference, title = pull.Title, draft = pull.Draft }), cancellationToken);
         await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Published }, cancellationToken);
 
@@ -82,6 +94,25 @@ public sealed partial class AgentTaskExecutor
             : $"{checkpoint.VerificationSummary}; the change is on branch {workspace.Branch} as a draft pull request";
         return TaskOutcome.NeedsReview(reason, workspace.Branch, pull.Reference) with { DetailsJson = details };
     }
+
+    /// <summary>
+    /// The branch is pushed but the forge refused or failed the pull request: the task ends naming the branch and the
+    /// forge's reason. The checkpoint stays at the pushed stage, so a retry (automatic for a transient failure, else
+    /// <c>nightshift retry</c>) goes straight to opening the pull request: no model call, no rebuild.
+    /// </summary>
+    private TaskOutcome PullRequestNotOpened(TaskRecord task, string branch, ForgeException failure)
+    {
+        LogPullRequestNotOpened(logger, task.Id, forge.Name, branch, failure.Status, failure.Message);
+        var why = failure.Message.TrimEnd('.', ' ');
+        var reason = failure.Transient
+            ? $"branch {branch} was pushed, but the {forge.Name} forge could not open its pull request: {why}. The pull request will be opened on the next attempt without rebuilding; `nightshift retry {task.Id}` does the same once attempts are spent"
+            : $"branch {branch} was pushed, but the {forge.Name} forge refused its pull request: {why}. Fix that, then `nightshift retry {task.Id}` opens the pull request from the pushed branch without rebuilding";
+        var outcome = failure.Transient ? TaskOutcome.Retry(reason) : TaskOutcome.Failed(reason);
+        return outcome with { Branch = branch };
+    }
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Task {TaskId}: the {Forge} forge did not open the pull request of pushed branch {Branch} (status {Status}): {Reason}")]
+    private static partial void LogPullRequestNotOpened(ILogger logger, string taskId, string forge, string branch, int? status, string reason);
 
     private static string PullRequestBody(TaskRecord task, string summary, ExecutionCheckpoint checkpoint, Plan? plan, BudgetTracker budget)
     {
