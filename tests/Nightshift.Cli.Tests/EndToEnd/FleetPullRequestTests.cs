@@ -79,7 +79,7 @@ public sealed class FleetPullRequestTests(PostgresCluster cluster) : IClassFixtu
         pull.GetProperty("forge").GetString().ShouldBe("local");
         pull.GetProperty("branch").GetString().ShouldBe(task.GetProperty("branch").GetString());
         pull.GetProperty("title").GetString().ShouldBe("Greet the fleet");
-        pull.GetProperty("body").GetString().ShouldContain($"Nightshift-Task: {id}");
+        pull.GetProperty("body").GetString()!.ShouldContain($"Nightshift-Task: {id}");
         pull.GetProperty("draft").GetBoolean().ShouldBeFalse();
         pull.GetProperty("diffCut").GetBoolean().ShouldBeFalse();
         pull.GetProperty("diffBytes").GetInt64().ShouldBe(System.Text.Encoding.UTF8.GetByteCount(text));
