@@ -59,7 +59,10 @@ public sealed partial class AgentTaskExecutor
 
         checkpoint = attempt.Checkpoint;
         var passed = checkpoint.VerificationPassed == true && checkpoint.StopReason is null;
-        var diff = await workspaces.DiffAsync(workspace, cancellationToken);
+        // The pushed commit's change: a retry after the push may run in a worktree recreated from the base.
+        var diff = checkpoint.Commit is { } pushed
+            ? await workspaces.DiffAsync(workspace, pushed, cancellationToken)
+            : await workspaces.DiffAsync(workspace, cancellationToken);
         PullRequest opened;
         try
         {

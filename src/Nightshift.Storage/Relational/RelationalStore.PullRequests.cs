@@ -32,7 +32,7 @@ internal abstract partial class RelationalStore
         Require("baseBranch", pullRequest.BaseBranch, NewTask.MaxBranchLength);
         Payloads.EnsureText("title", pullRequest.Title ?? throw new ValidationException("title", "is missing; give the pull request's title"), MaxPullRequestTitleLength);
         Payloads.EnsureText("body", pullRequest.Body ?? throw new ValidationException("body", "is missing; give the pull request's body (it may be empty)"), MaxPullRequestBodyLength);
-        var diff = PullRequestDiff.Cap(pullRequest.Diff ?? "", Options.MaxDiffBytes, pullRequest.Branch);
+        var diff = WithoutNul(PullRequestDiff.Cap(pullRequest.Diff ?? "", Options.MaxDiffBytes, pullRequest.Branch));
 
         var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -51,7 +51,7 @@ internal abstract partial class RelationalStore
             """,
             [
                 ("id", row.Id), ("forge", pullRequest.Forge), ("reference", pullRequest.Reference), ("repo", pullRequest.Repo),
-                ("branch", pullRequest.Branch), ("base", pullRequest.BaseBranch), ("title", pullRequest.Title), ("body", pullRequest.Body),
+                ("branch", pullRequest.Branch), ("base", pullRequest.BaseBranch), ("title", WithoutNul(pullRequest.Title)), ("body", WithoutNul(pullRequest.Body)),
                 ("diff", diff), ("draft", pullRequest.Draft), ("opened", TaskColumns.Ms(pullRequest.OpenedAt)),
                 ("updated", TaskColumns.Ms(pullRequest.UpdatedAt)),
             ],
@@ -79,6 +79,9 @@ internal abstract partial class RelationalStore
     private static PullRequest ReadPullRequest(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
         r.GetString(7), r.GetString(8), TaskColumns.Bool(r, 9), TaskColumns.Time(r.GetInt64(10)), TaskColumns.Time(r.GetInt64(11)));
+
+    /// <summary>PostgreSQL text cannot hold NUL; a model's summary might, so both dialects keep U+FFFD in its place.</summary>
+    private static string WithoutNul(string text) => text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text;
 
     private static void Require(string field, string? value, int maxLength)
     {
