@@ -160,7 +160,7 @@ public sealed class TasksApiTests
         (await diff.Content.ReadAsStringAsync()).ShouldBe(PullRequestExecutor.Diff);
         pull.GetProperty("reference").GetString().ShouldBe($"local:{id}");
         pull.GetProperty("title").GetString().ShouldBe("Say hello");
-        pull.GetProperty("body").GetString().ShouldContain("Says hello.");
+        pull.GetProperty("body").GetString()!.ShouldContain("Says hello.");
         pull.GetProperty("diffBytes").GetInt64().ShouldBe(PullRequestExecutor.Diff.Length);
         pull.GetProperty("diffCut").GetBoolean().ShouldBeFalse();
         pull.TryGetProperty("diff", out _).ShouldBeFalse("the diff has a route of its own");
