@@ -1,4 +1,5 @@
 using Nightshift.Core.Execution;
+using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
 using Nightshift.Storage;
@@ -6,7 +7,7 @@ using Nightshift.Storage;
 namespace Nightshift.Bench.Agent;
 
 /// <summary>An attempt whose events and usage go to the real store through the lease, as the worker's do.</summary>
-internal sealed class StoreRun(Lease lease, ITaskQueue queue) : ITaskRun
+internal sealed class StoreRun(Lease lease, INightshiftStore queue) : ITaskRun
 {
     public TaskRecord Task => lease.Task;
 
@@ -26,4 +27,7 @@ internal sealed class StoreRun(Lease lease, ITaskQueue queue) : ITaskRun
     public Task RecordUsageAsync(UsageRecord usage, CancellationToken cancellationToken = default) => queue.RecordUsageAsync(lease, usage, cancellationToken);
 
     public Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default) => queue.SetPlanAsync(lease, planJson, cancellationToken);
+
+    public Task<PullRequest> SavePullRequestAsync(PullRequest pullRequest, CancellationToken cancellationToken = default) =>
+        queue.SavePullRequestAsync(lease, pullRequest, cancellationToken);
 }

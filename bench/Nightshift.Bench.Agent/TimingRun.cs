@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Nightshift.Core.Execution;
+using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
 
@@ -30,4 +31,7 @@ internal sealed class TimingRun(ITaskRun inner, RunMarks marks) : ITaskRun
     public Task RecordUsageAsync(UsageRecord usage, CancellationToken cancellationToken = default) => inner.RecordUsageAsync(usage, cancellationToken);
 
     public Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default) => inner.SetPlanAsync(planJson, cancellationToken);
+
+    public Task<PullRequest> SavePullRequestAsync(PullRequest pullRequest, CancellationToken cancellationToken = default) =>
+        inner.SavePullRequestAsync(pullRequest, cancellationToken);
 }

@@ -39,9 +39,7 @@ public static class AgentServiceCollectionExtensions
         services.AddOptions<ModelOptions>().PostConfigure<IOptions<WorkspaceOptions>>((models, workspaces) =>
             models.ReplayDirectory ??= Path.Combine(NightshiftPaths.ResolveDataDirectory(workspaces.Value.DataDirectory), "replay"));
         services.TryAddSingleton<IAgentModels>(sp => new FactoryAgentModels(sp.GetRequiredService<ChatClientFactory>()));
-        services.TryAddSingleton<IForge>(sp => new LocalForge(
-            NightshiftPaths.ResolveDataDirectory(sp.GetRequiredService<IOptions<WorkspaceOptions>>().Value.DataDirectory),
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IForge>(sp => new LocalForge(sp.GetRequiredService<TimeProvider>()));
         // One map builder for the worker's life: its caches are what keep maps from being rebuilt per task.
         services.TryAddSingleton<RepoMapBuilder>();
         services.AddOptions<DagOptions>().BindConfiguration(DagOptions.SectionName).ValidateOnStart();

@@ -47,6 +47,12 @@ public sealed class StoreOptions
     public int MaxPlanBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// Most UTF-8 bytes of a task's diff the store keeps with its pull request; a larger diff is cut at a line boundary
+    /// and ends with a marker line naming the branch that holds the whole change.
+    /// </summary>
+    public int MaxDiffBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
     /// SQLite only: FULL syncs the WAL on every commit (no committed task is lost on power failure);
     /// NORMAL syncs at checkpoints (survives a crash of the process, not of the machine).
     /// </summary>
@@ -97,6 +103,10 @@ public sealed class StoreOptions
         if (MaxEventPayloadBytes < 1024 || MaxCheckpointBytes < 1024 || MaxPlanBytes < 1024)
         {
             problems.Add("MaxEventPayloadBytes, MaxCheckpointBytes and MaxPlanBytes must each be at least 1024");
+        }
+        if (MaxDiffBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            problems.Add($"MaxDiffBytes is {MaxDiffBytes}; give a number of bytes from 1024 to 268435456 (256 MiB)");
         }
         if (ApprovalTimeout < TimeSpan.Zero && ApprovalTimeout != Timeout.InfiniteTimeSpan)
         {

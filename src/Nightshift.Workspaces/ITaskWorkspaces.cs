@@ -18,6 +18,12 @@ public interface ITaskWorkspaces
     /// <summary>The worktree's change against the base commit as a unified diff, new and deleted files included (committed or not).</summary>
     Task<string> DiffAsync(Workspace workspace, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What <paramref name="commit"/> (a commit of the task's branch, e.g. the one pushed) changes since it left the
+    /// base branch, as a unified diff; right even when the worktree was recreated after the push.
+    /// </summary>
+    Task<string> DiffAsync(Workspace workspace, string commit, CancellationToken cancellationToken = default);
+
     /// <summary>Pushes the task's last commit to its branch on the repository's remote.</summary>
     Task PushAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default);
 

@@ -63,5 +63,24 @@ public sealed partial class TaskWorkspaces
         return await _context.DiffAsync(RequireRecord(workspace), cancellationToken);
     }
 
+    public async Task<string> DiffAsync(Workspace workspace, string commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(commit);
+        if (commit.Length is not (40 or 64) || !commit.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ValidationException("commit", $"'{RepositoryPolicy.Shown(commit)}' is not a full commit id (40 or 64 lowercase hex digits)");
+        }
+        var record = RequireRecord(workspace);
+        var mirror = Layout.Mirror(record.Key);
+        _context.SanitizeMirror(mirror);
+        // base...commit: from where the branch left the base, so a base that moved on since is not shown reversed.
+        var diff = await Git.RunCheckedAsync(
+            new GitInvocation(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--binary", "--end-of-options", $"{record.BaseCommit}...{commit}"]) { GitDir = mirror },
+            $"computing the diff of task {record.TaskId} up to {commit[..12]}",
+            cancellationToken);
+        return diff.Stdout;
+    }
+
     private WorkspaceRecord RequireRecord(Workspace workspace) => _context.RequireRecord(workspace.TaskId);
 }

@@ -88,6 +88,8 @@ public sealed class BadInputTests
     [InlineData("/api/v1/tasks/0000000000000000000000000a/diff")]
     [InlineData("/api/v1/tasks/0000000000000000000000000a/usage")]
     [InlineData("/api/v1/tasks/%27%3B%20DROP%20TABLE%20usage%3B--/usage")]
+    [InlineData("/api/v1/tasks/0000000000000000000000000a/pull-request")]
+    [InlineData("/api/v1/tasks/..%2F..%2Fetc%2Fpasswd/pull-request")]
     public async Task Get_UnknownOrHostileId_Returns404Problem(string path)
     {
         await using var server = await RunningServer.StartAsync();

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Nightshift.Core.Execution;
 using Nightshift.Server.Tests.Support;
+using Nightshift.TestKit.Server;
 
 namespace Nightshift.Server.Tests;
 
@@ -127,6 +130,40 @@ public sealed class TasksApiTests
 
         var problem = await ApiCalls.ShouldBeProblemAsync(response, HttpStatusCode.Conflict);
         problem.GetProperty("title").GetString().ShouldBe("this task has no change yet");
+    }
+
+    [Fact]
+    public async Task GetPullRequest_TaskWithoutOne_Returns409SayingThereIsNoChangeYet()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+
+        using var response = await server.Client.GetAsync($"/api/v1/tasks/{id}/pull-request");
+
+        var problem = await ApiCalls.ShouldBeProblemAsync(response, HttpStatusCode.Conflict);
+        problem.GetProperty("detail").GetString()!.ShouldContain("pull request is opened");
+    }
+
+    [Fact]
+    public async Task GetPullRequestAndDiff_TaskPublished_ServeWhatTheWorkerStored()
+    {
+        await using var server = await RunningServer.StartAsync(
+            o => o.RunWorker = true,
+            s => s.AddSingleton<ITaskExecutor>(new PullRequestExecutor()));
+        var id = (await ApiCalls.SubmitAsync(server.Client)).GetProperty("id").GetString()!;
+        await ApiCalls.WaitForStatusAsync(server.Client, id, "succeeded");
+
+        using var diff = await server.Client.GetAsync($"/api/v1/tasks/{id}/diff");
+        var pull = await ApiCalls.ReadJsonAsync(await server.Client.GetAsync($"/api/v1/tasks/{id}/pull-request"));
+
+        diff.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await diff.Content.ReadAsStringAsync()).ShouldBe(PullRequestExecutor.Diff);
+        pull.GetProperty("reference").GetString().ShouldBe($"local:{id}");
+        pull.GetProperty("title").GetString().ShouldBe("Say hello");
+        pull.GetProperty("body").GetString()!.ShouldContain("Says hello.");
+        pull.GetProperty("diffBytes").GetInt64().ShouldBe(PullRequestExecutor.Diff.Length);
+        pull.GetProperty("diffCut").GetBoolean().ShouldBeFalse();
+        pull.TryGetProperty("diff", out _).ShouldBeFalse("the diff has a route of its own");
     }
 
     [Fact]

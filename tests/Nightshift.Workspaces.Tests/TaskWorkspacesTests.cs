@@ -265,6 +265,42 @@ public sealed class TaskWorkspacesTests
     }
 
     [Fact]
+    public async Task DiffAsyncOfACommit_AfterTheWorktreeWasRecreatedFromTheBase_StillShowsThatCommitsChange()
+    {
+        using var h = Harness.Create();
+        var workspace = await h.PrepareAsync("x");
+        await File.WriteAllTextAsync(Path.Combine(workspace.Path, "committed.txt"), "c\n");
+        var commit = (await h.Tasks.CommitAsync(workspace, new CommitRequest("c"))).ShouldNotBeNull().Commit;
+        await h.Tasks.PushAsync(workspace);
+        await h.Tasks.ReleaseAsync(workspace, keep: true);
+        var recreated = await h.PrepareAsync("x", taskId: workspace.TaskId);
+        await File.WriteAllTextAsync(Path.Combine(recreated.Path, "pending.txt"), "p\n");
+
+        var diff = await h.Tasks.DiffAsync(recreated, commit, TestDefaults.TimeoutToken());
+
+        (await h.Tasks.DiffAsync(recreated, TestDefaults.TimeoutToken())).ShouldNotContain("b/committed.txt");
+        diff.ShouldContain("b/committed.txt");
+        diff.ShouldContain("+c");
+        diff.ShouldNotContain("pending.txt");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("HEAD")]
+    [InlineData("--output=/tmp/x")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456G")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF01234567")]
+    public async Task DiffAsyncOfACommit_NotAFullCommitId_IsRefused(string commit)
+    {
+        using var h = Harness.Create();
+        var workspace = await h.PrepareAsync("x");
+
+        var error = await Should.ThrowAsync<ValidationException>(() => h.Tasks.DiffAsync(workspace, commit, TestDefaults.TimeoutToken()));
+
+        error.Errors.Keys.ShouldContain("commit");
+    }
+
+    [Fact]
     public async Task DiffAsync_NothingChanged_IsEmpty()
     {
         using var h = Harness.Create();

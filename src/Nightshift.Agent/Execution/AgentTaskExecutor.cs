@@ -78,7 +78,7 @@ public sealed partial class AgentTaskExecutor(
                 new PlanPhase(models, _options, _sandbox, _repoMaps, time),
                 new Phases.BuildPhase(BuildAsync),
                 new VerifyPhase(workspaces, _options, _sandbox, _repoMaps),
-                new PublishPhase(workspaces, forge, new TaskCommits(_author)),
+                new PublishPhase(workspaces, forge, new TaskCommits(_author), logger),
             ];
             foreach (var phase in phases)
             {

@@ -1,4 +1,5 @@
 using Nightshift.Core.Execution;
+using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
 
@@ -45,6 +46,19 @@ internal sealed class SerializedTaskRun(ITaskRun inner) : ITaskRun, IDisposable
 
     public Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default) =>
         OneAtATimeAsync(token => inner.SetPlanAsync(planJson, token), cancellationToken);
+
+    public async Task<PullRequest> SavePullRequestAsync(PullRequest pullRequest, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await inner.SavePullRequestAsync(pullRequest, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public void Dispose() => _gate.Dispose();
 

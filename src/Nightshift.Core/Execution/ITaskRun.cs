@@ -1,3 +1,4 @@
+using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
 
@@ -34,4 +35,11 @@ public interface ITaskRun
 
     /// <summary>Stores the plan (JSON) on the task.</summary>
     Task SetPlanAsync(string planJson, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Keeps the pull request the forge opened or updated, with the diff published with it, in the store (replacing the
+    /// task's earlier one but keeping when it was first opened), so any server can show it. A diff larger than the
+    /// store keeps (Storage:MaxDiffBytes) is cut with a marker line. Returns the record as stored.
+    /// </summary>
+    Task<PullRequest> SavePullRequestAsync(PullRequest pullRequest, CancellationToken cancellationToken = default);
 }

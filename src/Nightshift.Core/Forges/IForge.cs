@@ -1,6 +1,10 @@
 namespace Nightshift.Core.Forges;
 
-/// <summary>Where pull requests are opened: the local forge (a record in the data folder) or GitHub.</summary>
+/// <summary>
+/// Where pull requests are opened: the local forge (nothing to call; the record is the pull request) or a hosted forge.
+/// The record a forge returns is kept in the store by the executor's publish step, so every server of a fleet can show
+/// it; a forge never keeps records of its own.
+/// </summary>
 public interface IForge
 {
     /// <summary>"local", "github", …</summary>
@@ -8,7 +12,4 @@ public interface IForge
 
     /// <summary>Opens a pull request for the task's pushed branch, or updates the task's existing one.</summary>
     Task<PullRequest> OpenAsync(PullRequestDraft draft, CancellationToken cancellationToken = default);
-
-    /// <returns>the task's pull request, or null when none was opened.</returns>
-    Task<PullRequest?> FindAsync(string taskId, CancellationToken cancellationToken = default);
 }

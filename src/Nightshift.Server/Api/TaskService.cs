@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
 using Nightshift.Models;
@@ -63,6 +64,13 @@ internal sealed class TaskService(INightshiftStore store, IRepositoryGate reposi
     {
         EnsureWellFormed(id);
         return await store.ReportTaskUsageAsync(id, cancellationToken);
+    }
+
+    /// <returns>the task's pull request as the store keeps it (written by whichever worker published it), or null before one was opened.</returns>
+    public async Task<(TaskRecord Task, PullRequest? PullRequest)> PullRequestAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var task = await GetAsync(id, cancellationToken);
+        return (task, await store.FindPullRequestAsync(task.Id, cancellationToken));
     }
 
     public Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default) =>

@@ -1,4 +1,3 @@
-using Nightshift.Core.Forges;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -25,6 +24,7 @@ internal static class TasksApi
         group.MapPost("/{id}/reject", RejectAsync).WithName("RejectTask");
         group.MapGet("/{id}/diff", DiffAsync).WithName("GetTaskDiff");
         group.MapGet("/{id}/usage", UsageAsync).WithName("GetTaskUsage");
+        group.MapGet("/{id}/pull-request", PullRequestAsync).WithName("GetTaskPullRequest");
         return group;
     }
 
@@ -84,19 +84,28 @@ internal static class TasksApi
         TypedResults.Ok(await tasks.RejectAsync(id, body?.Reason, cancellationToken));
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DiffAsync(
-        string id, TaskService tasks, IForge forge, CancellationToken cancellationToken)
+        string id, TaskService tasks, CancellationToken cancellationToken)
     {
-        var task = await tasks.GetAsync(id, cancellationToken);
-        // The diff is the one published with the task's pull request: what a reviewer sees, not a worktree in flux.
-        var pull = await forge.FindAsync(task.Id, cancellationToken);
+        // The diff is the one published with the task's pull request (kept in the store by the worker that published
+        // it, so any server of a fleet has it): what a reviewer sees, not a worktree in flux.
+        var (task, pull) = await tasks.PullRequestAsync(id, cancellationToken);
         if (pull is null)
         {
-            return Problem.Conflict(
-                "this task has no change yet",
-                $"task {task.Id} is {task.Status.ToWire()} and has no published change yet: a diff exists once its pull request is opened");
+            return NoPullRequest(task);
         }
         return TypedResults.Text(pull.Diff, "text/x-diff; charset=utf-8");
     }
+
+    private static async Task<Results<Ok<PullRequestView>, ProblemHttpResult>> PullRequestAsync(
+        string id, TaskService tasks, CancellationToken cancellationToken)
+    {
+        var (task, pull) = await tasks.PullRequestAsync(id, cancellationToken);
+        return pull is null ? NoPullRequest(task) : TypedResults.Ok(PullRequestView.From(pull));
+    }
+
+    private static ProblemHttpResult NoPullRequest(TaskRecord task) => Problem.Conflict(
+        "this task has no change yet",
+        $"task {task.Id} is {task.Status.ToWire()} and has no published change yet: a diff exists once its pull request is opened");
 
     internal static TaskQuery ParseQuery(string? status, string? repo, string? cursor, string? limit)
     {

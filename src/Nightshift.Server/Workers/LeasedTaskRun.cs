@@ -1,5 +1,6 @@
 using Nightshift.Core.Errors;
 using Nightshift.Core.Execution;
+using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
 using Nightshift.Server.Metrics;
@@ -11,7 +12,7 @@ namespace Nightshift.Server.Workers;
 /// One attempt as the executor sees it; every write goes through the store, fenced by the lease. It also keeps what the
 /// worker's watch needs: when the executor last made progress, the phase it is in, and when it was told to stop.
 /// </summary>
-internal sealed class LeasedTaskRun(Lease lease, ITaskQueue queue, ServerMetrics metrics, TimeProvider time) : ITaskRun
+internal sealed class LeasedTaskRun(Lease lease, INightshiftStore queue, ServerMetrics metrics, TimeProvider time) : ITaskRun
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private int _stopReason;
@@ -93,6 +94,14 @@ internal sealed class LeasedTaskRun(Lease lease, ITaskQueue queue, ServerMetrics
         EnsureLeaseHeld();
         await queue.SetPlanAsync(lease, planJson, cancellationToken);
         Progressed();
+    }
+
+    public async Task<PullRequest> SavePullRequestAsync(PullRequest pullRequest, CancellationToken cancellationToken = default)
+    {
+        EnsureLeaseHeld();
+        var stored = await queue.SavePullRequestAsync(lease, pullRequest, cancellationToken);
+        Progressed();
+        return stored;
     }
 
     /// <summary>

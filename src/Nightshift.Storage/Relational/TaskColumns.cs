@@ -67,7 +67,7 @@ internal static class TaskColumns
 
     private static DateTimeOffset? OptionalTime(DbDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
 
-    private static bool Bool(DbDataReader r, int i) => r.GetValue(i) switch
+    internal static bool Bool(DbDataReader r, int i) => r.GetValue(i) switch
     {
         bool b => b,
         long l => l != 0,

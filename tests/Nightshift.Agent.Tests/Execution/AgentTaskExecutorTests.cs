@@ -27,7 +27,7 @@ public sealed class AgentTaskExecutorTests
         run.Types.ShouldContain("branch.pushed");
         run.Types.ShouldContain("pr.opened");
         run.Usage.Calls.ShouldBe(3);
-        var pull = await harness.Forge.FindAsync(run.Task.Id);
+        var pull = run.PullRequest;
         pull.ShouldNotBeNull();
         pull.Draft.ShouldBeFalse();
         pull.Diff.ShouldContain("+  return a + b;");

@@ -27,7 +27,7 @@ public sealed class BranchPrefixTests
         run.Last("workspace.ready").GetProperty("branch").GetString().ShouldBe(branch);
         harness.RemoteFile(branch, "calc.mjs").ShouldContain("return a + b;");
         harness.Repo.RemoteGit("branch", "--format=%(refname:short)").Trim().Split('\n').Order(StringComparer.Ordinal).ShouldBe([branch, "main"]);
-        (await harness.Forge.FindAsync(run.Task.Id)).ShouldNotBeNull().Reference.ShouldNotBeNullOrEmpty();
+        (run.PullRequest).ShouldNotBeNull().Reference.ShouldNotBeNullOrEmpty();
     }
 
     [Theory]

@@ -16,7 +16,7 @@ namespace Nightshift.Agent.Tests.Execution;
 
 /// <summary>
 /// The real executor on a real repository: a bare remote with a small node project, the real bubblewrap sandbox, real
-/// git worktrees, the local forge — and a scripted model in place of a provider.
+/// git worktrees, the local forge (or the one a test passes) — and a scripted model in place of a provider.
 /// </summary>
 internal sealed class ExecutorHarness : IDisposable
 {
@@ -27,7 +27,7 @@ internal sealed class ExecutorHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null)
+    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null, IForge? forge = null)
     {
         Repo = TempGitRepo.Create();
         Repo.Commit("calculator with a bug", ("calc.mjs", BuggyCalc), ("calc.test.mjs", CalcTest),
@@ -50,6 +50,10 @@ internal sealed class ExecutorHarness : IDisposable
         if (time is not null)
         {
             services.AddSingleton(time);
+        }
+        if (forge is not null)
+        {
+            services.AddSingleton(forge);
         }
         _services = services.BuildServiceProvider();
     }

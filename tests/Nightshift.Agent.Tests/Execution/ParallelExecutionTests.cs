@@ -58,7 +58,7 @@ public sealed class ParallelExecutionTests
         run.All("branch.pushed").ShouldHaveSingleItem();
         harness.Repo.RemoteGit("branch", "--format=%(refname:short)").Trim().Split('\n').Order(StringComparer.Ordinal).ShouldBe(["main", branch]);
         Directory.GetDirectories(Path.Combine(harness.Data, "worktrees"), "*.subtasks").ShouldBeEmpty();
-        var pull = await harness.Forge.FindAsync(run.Task.Id);
+        var pull = run.PullRequest;
         pull.ShouldNotBeNull().Body.ShouldContain("## Plan");
     }
 

@@ -41,7 +41,7 @@ public sealed class PlannedExecutionTests
         cPrompt.ShouldContain("calc.mjs");
         cPrompt.ShouldContain("- a: Step a (done: Wrote a.txt)");
         cPrompt.ShouldContain("c.txt exists");
-        var pull = await harness.Forge.FindAsync(run.Task.Id);
+        var pull = run.PullRequest;
         pull.ShouldNotBeNull().Body.ShouldContain("## Plan");
     }
 

@@ -42,7 +42,7 @@ public sealed class VerificationOutcomeTests
         failed.GetProperty("newFailures").GetArrayLength().ShouldBe(0);
         run.All("verify.passed").ShouldHaveSingleItem().GetProperty("preExistingFailures").GetArrayLength().ShouldBe(0);
         harness.RemoteFile(outcome.Branch!, "calc.mjs").ShouldContain(FixAdd);
-        (await harness.Forge.FindAsync(run.Task.Id)).ShouldNotBeNull().Draft.ShouldBeFalse();
+        (run.PullRequest).ShouldNotBeNull().Draft.ShouldBeFalse();
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class VerificationOutcomeTests
         var declared = passed.GetProperty("outOfScope").EnumerateArray().ShouldHaveSingleItem();
         declared.GetProperty("test").GetString().ShouldBe("adds");
         declared.GetProperty("reason").GetString().ShouldBe(Reason);
-        var pull = (await harness.Forge.FindAsync(run.Task.Id)).ShouldNotBeNull();
+        var pull = (run.PullRequest).ShouldNotBeNull();
         pull.Draft.ShouldBeFalse();
         pull.Body.ShouldContain($"- `adds`: {Reason}");
         pull.Body.ShouldContain("declared out of scope");
@@ -91,7 +91,7 @@ public sealed class VerificationOutcomeTests
         model.Calls.Count.ShouldBe(3);
         run.Types.ShouldNotContain("verify.passed");
         run.All("verify.failed").Count.ShouldBe(2);
-        var pull = (await harness.Forge.FindAsync(run.Task.Id)).ShouldNotBeNull();
+        var pull = (run.PullRequest).ShouldNotBeNull();
         pull.Draft.ShouldBeTrue();
         pull.Title.ShouldStartWith("[needs review]");
         pull.Body.ShouldContain("the agent gave no reason to leave them: `adds`");
@@ -115,7 +115,7 @@ public sealed class VerificationOutcomeTests
         var failed = run.Last("verify.failed");
         failed.GetProperty("newFailures").EnumerateArray().Select(e => e.GetString()).ShouldBe(["multiplies"]);
         failed.GetProperty("outOfScope").EnumerateArray().Select(e => e.GetProperty("test").GetString()).ShouldBe(["adds"]);
-        (await harness.Forge.FindAsync(run.Task.Id)).ShouldNotBeNull().Draft.ShouldBeTrue();
+        (run.PullRequest).ShouldNotBeNull().Draft.ShouldBeTrue();
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class VerificationOutcomeTests
         outcome.Reason.ShouldNotBeNull().ShouldStartWith("no change was made: the agent finished without changing any file");
         run.Types.ShouldNotContain("pr.opened");
         run.Types.ShouldNotContain("branch.pushed");
-        (await harness.Forge.FindAsync(run.Task.Id)).ShouldBeNull();
+        (run.PullRequest).ShouldBeNull();
         model.Calls.Count.ShouldBe(2);
     }
 
@@ -172,7 +172,7 @@ public sealed class VerificationOutcomeTests
         outcome.Kind.ShouldBe(OutcomeKind.NeedsReview);
         outcome.Reason.ShouldNotBeNull().ShouldStartWith("unverified: no test command was found; add `test: <command>` to .nightshift.yml");
         run.Last("verify.failed").GetProperty("skipped").GetBoolean().ShouldBeTrue();
-        var pull = (await harness.Forge.FindAsync(run.Task.Id)).ShouldNotBeNull();
+        var pull = (run.PullRequest).ShouldNotBeNull();
         pull.Draft.ShouldBeTrue();
         pull.Body.ShouldContain("unverified");
     }
@@ -193,7 +193,7 @@ public sealed class VerificationOutcomeTests
         run.All("verify.started").ShouldBeEmpty();
         run.Last("verify.passed").GetProperty("skipped").GetBoolean().ShouldBeTrue();
         model.Calls.Count.ShouldBe(2);
-        var pull = (await harness.Forge.FindAsync(run.Task.Id)).ShouldNotBeNull();
+        var pull = (run.PullRequest).ShouldNotBeNull();
         pull.Draft.ShouldBeFalse();
         pull.Body.ShouldContain("says `test: none`");
     }

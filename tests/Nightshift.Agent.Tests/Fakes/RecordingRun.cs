@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Nightshift.Core.Execution;
+using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
 
@@ -73,6 +74,19 @@ internal sealed class RecordingRun(TaskRecord task, string? checkpoint = null, i
     {
         Plan = planJson;
         return System.Threading.Tasks.Task.CompletedTask;
+    }
+
+    /// <summary>The pull request the executor kept for the task (as the store would: a replacement keeps the opening time).</summary>
+    public PullRequest? PullRequest { get; private set; }
+
+    /// <summary>How many times the executor kept a pull request record.</summary>
+    public int PullRequestsSaved { get; private set; }
+
+    public Task<PullRequest> SavePullRequestAsync(PullRequest pullRequest, CancellationToken cancellationToken = default)
+    {
+        PullRequest = PullRequest is { } earlier ? pullRequest with { OpenedAt = earlier.OpenedAt } : pullRequest;
+        PullRequestsSaved++;
+        return System.Threading.Tasks.Task.FromResult(PullRequest);
     }
 
     public JsonElement Last(string type) => Events.Last(e => e.Type == type).Data;

@@ -112,9 +112,10 @@ public sealed class WorkerKillResumeTests : IAsyncLifetime
         // Subjects differ between the sequential and the merging scheduler; the commits that wrote the file do not.
         repo.RemoteGit("log", "--no-merges", "--format=%H", $"main..{branches[0]}", "--", "schema.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .ShouldHaveSingleItem("the first subtask was committed once");
-        var pulls = Directory.GetFiles(Path.Combine(api.DataDirectory, "forge", "pulls"), "*", SearchOption.AllDirectories);
-        pulls.ShouldHaveSingleItem();
-        task.GetProperty("pullRequest").GetString().ShouldNotBeNullOrEmpty();
+        var pull = await http.GetFromJsonAsync<JsonElement>($"api/v1/tasks/{id}/pull-request");
+        pull.GetProperty("reference").GetString().ShouldBe(task.GetProperty("pullRequest").GetString());
+        pull.GetProperty("branch").GetString().ShouldBe(branches[0]);
+        Directory.Exists(Path.Combine(api.DataDirectory, "forge")).ShouldBeFalse("the pull request lives in the store, not in a data folder");
     }
 
     /// <summary>Plan, then per subtask: write its file, then finish. A never gets an answer past the first subtask.</summary>

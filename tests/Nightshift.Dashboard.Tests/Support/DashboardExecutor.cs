@@ -71,7 +71,8 @@ internal sealed class DashboardExecutor(IForge forge) : ITaskExecutor
         await run.EmitAsync(EventTypes.VerifyPassed, NightshiftJson.Payload(new { round = 1, summary = "3 passed", newFailures = Array.Empty<string>() }), cancellationToken);
         await run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
         var branch = $"nightshift/{run.Task.ShortId}";
-        var pull = await forge.OpenAsync(new PullRequestDraft(run.Task.Id, run.Task.Repo, branch, "main", run.Task.Title, "body", Diff, Draft: false), cancellationToken);
+        var opened = await forge.OpenAsync(new PullRequestDraft(run.Task.Id, run.Task.Repo, branch, "main", run.Task.Title, "body", Diff, Draft: false), cancellationToken);
+        var pull = await run.SavePullRequestAsync(opened, cancellationToken);
         await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new { forge = pull.Forge, reference = pull.Reference, title = pull.Title, draft = false }), cancellationToken);
         return TaskOutcome.Succeeded(branch, pull.Reference);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Nightshift.Agent.Tools;
 using Nightshift.Core.Events;
 using Nightshift.Core.Events.Payloads;
@@ -5,12 +6,13 @@ using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Forges;
 using Nightshift.Workspaces;
 
 namespace Nightshift.Agent.Execution.Phases;
 
 /// <summary>Commit, push and pull request, then the task's outcome; each step already done on an earlier attempt is skipped.</summary>
-internal sealed class PublishPhase(ITaskWorkspaces workspaces, IForge forge, TaskCommits commits) : ITaskPhase
+internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForge forge, TaskCommits commits, ILogger logger) : ITaskPhase
 {
     public CheckpointStage? DoneAt => null;
 
@@ -63,13 +65,26 @@ internal sealed class PublishPhase(ITaskWorkspaces workspaces, IForge forge, Tas
 
         checkpoint = attempt.Checkpoint;
         var passed = checkpoint.VerificationPassed == true && checkpoint.StopReason is null;
-        var diff = await workspaces.DiffAsync(workspace, cancellationToken);
-        var pull = await forge.OpenAsync(new PullRequestDraft(
-            task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
-            (passed ? "" : "[needs review] ") + title,
-            PullRequestText.Body(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
-            diff,
-            Draft: !passed), cancellationToken);
+        // The pushed commit's change: a retry after the push may run in a worktree recreated from the base.
+        var diff = checkpoint.Commit is { } pushed
+            ? await workspaces.DiffAsync(workspace, pushed, cancellationToken)
+            : await workspaces.DiffAsync(workspace, cancellationToken);
+        PullRequest opened;
+        try
+        {
+            opened = await forge.OpenAsync(new PullRequestDraft(
+                task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
+                (passed ? "" : "[needs review] ") + title,
+                PullRequestText.Body(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
+                diff,
+                Draft: !passed), cancellationToken);
+        }
+        catch (ForgeException e)
+        {
+            return PullRequestNotOpened(task, workspace.Branch, e);
+        }
+        // The store keeps the record and the diff we published (whatever the forge echoes back), so any server can show them.
+        var pull = await run.SavePullRequestAsync(opened with { Diff = diff }, cancellationToken);
         await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new PrOpenedPayload(pull.Forge, pull.Reference, pull.Title, pull.Draft)), cancellationToken);
         await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Published }, cancellationToken);
 
@@ -86,4 +101,23 @@ internal sealed class PublishPhase(ITaskWorkspaces workspaces, IForge forge, Tas
             : $"{checkpoint.VerificationSummary}; the change is on branch {workspace.Branch} as a draft pull request";
         return TaskOutcome.NeedsReview(reason, workspace.Branch, pull.Reference) with { DetailsJson = details };
     }
+
+    /// <summary>
+    /// The branch is pushed but the forge refused or failed the pull request: the task ends naming the branch and the
+    /// forge's reason. The checkpoint stays at the pushed stage, so a retry (automatic for a transient failure, else
+    /// <c>nightshift retry</c>) goes straight to opening the pull request: no model call, no rebuild.
+    /// </summary>
+    private TaskOutcome PullRequestNotOpened(TaskRecord task, string branch, ForgeException failure)
+    {
+        LogPullRequestNotOpened(logger, task.Id, forge.Name, branch, failure.Status, failure.Message);
+        var why = failure.Message.TrimEnd('.', ' ');
+        var reason = failure.Transient
+            ? $"branch {branch} was pushed, but the {forge.Name} forge could not open its pull request: {why}. The pull request will be opened on the next attempt without rebuilding; `nightshift retry {task.Id}` does the same once attempts are spent"
+            : $"branch {branch} was pushed, but the {forge.Name} forge refused its pull request: {why}. Fix that, then `nightshift retry {task.Id}` opens the pull request from the pushed branch without rebuilding";
+        var outcome = failure.Transient ? TaskOutcome.Retry(reason) : TaskOutcome.Failed(reason);
+        return outcome with { Branch = branch };
+    }
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Task {TaskId}: the {Forge} forge did not open the pull request of pushed branch {Branch} (status {Status}): {Reason}")]
+    private static partial void LogPullRequestNotOpened(ILogger logger, string taskId, string forge, string branch, int? status, string reason);
 }

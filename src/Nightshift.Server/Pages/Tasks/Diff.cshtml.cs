@@ -8,7 +8,7 @@ using Nightshift.Storage;
 namespace Nightshift.Server.Pages.Tasks;
 
 /// <summary>The task's change as published with its pull request: files, hunks, added and removed lines.</summary>
-internal sealed class DiffModel(INightshiftStore store, IForge forge) : PageModel
+internal sealed class DiffModel(INightshiftStore store) : PageModel
 {
     public TaskRecord? Task { get; private set; }
 
@@ -25,14 +25,18 @@ internal sealed class DiffModel(INightshiftStore store, IForge forge) : PageMode
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
         }
-        var pull = await forge.FindAsync(Task.Id, cancellationToken);
+        var pull = await store.FindPullRequestAsync(Task.Id, cancellationToken);
         if (pull is null)
         {
             Message = $"This task is {Task.Status.ToWire().Replace('_', ' ')} and has no published change yet: the diff appears once its pull request is opened.";
             return Page();
         }
         Files = DiffParser.Parse(pull.Diff);
-        if (Files.Count == 0)
+        if (PullRequestDiff.IsCut(pull.Diff))
+        {
+            Message = $"This change is too large to show whole: only its first part is kept here. The whole change is on branch {pull.Branch}.";
+        }
+        else if (Files.Count == 0)
         {
             Message = "The pull request holds no file changes.";
         }
