@@ -8,6 +8,7 @@ using Nightshift.Core.Forges;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Forges;
 using Nightshift.Workspaces;
 
 namespace Nightshift.Agent.Execution;
@@ -48,9 +49,28 @@ public sealed partial class AgentTaskExecutor
             }
             await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Committed, Commit = head }, cancellationToken);
         }
+        ForgeTarget target;
+        try
+        {
+            target = forges.Resolve(workspace.Repository.Location);
+        }
+        catch (ForgeException e)
+        {
+            return TaskOutcome.Failed($"the change is committed on {workspace.Branch} but was not pushed: {e.Message}");
+        }
         if (!attempt.Checkpoint.Reached(CheckpointStage.Pushed))
         {
-            await workspaces.PushAsync(workspace, credentials: null, cancellationToken);
+            ForgePushLogin? login;
+            try
+            {
+                login = await target.PushLoginAsync(cancellationToken);
+            }
+            catch (ForgeException e)
+            {
+                var why = $"the change is committed on {workspace.Branch} but was not pushed: {e.Message}";
+                return e.Transient ? TaskOutcome.Retry(why) : TaskOutcome.Failed(why);
+            }
+            await workspaces.PushAsync(workspace, login is null ? null : PushCredentials.FromToken(login.Token, login.Username), cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new { branch = workspace.Branch, remote = workspace.Repository.Location }), cancellationToken);
             await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed }, cancellationToken);
         }
@@ -58,12 +78,22 @@ public sealed partial class AgentTaskExecutor
         checkpoint = attempt.Checkpoint;
         var passed = checkpoint.VerificationPassed == true && checkpoint.StopReason is null;
         var diff = await workspaces.DiffAsync(workspace, cancellationToken);
-        var pull = await forge.OpenAsync(new PullRequestDraft(
-            task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
-            (passed ? "" : "[needs review] ") + title,
-            PullRequestBody(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
-            diff,
-            Draft: !passed), cancellationToken);
+        PullRequest pull;
+        try
+        {
+            pull = await target.Forge.OpenAsync(new PullRequestDraft(
+                task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
+                (passed ? "" : "[needs review] ") + title,
+                PullRequestBody(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
+                diff,
+                Draft: !passed), cancellationToken);
+        }
+        catch (ForgeException e)
+        {
+            // The push is checkpointed: a retry of the task goes straight back to opening the pull request.
+            var why = $"branch {workspace.Branch} was pushed to {workspace.Repository.Location}, but its pull request could not be opened: {e.Message}";
+            return e.Transient ? TaskOutcome.Retry(why) : TaskOutcome.Failed(why);
+        }
         await run.EmitAsync(EventTypes.PrOpened, NightshiftJson.Payload(new { forge = pull.Forge, reference = pull.Reference, title = pull.Title, draft = pull.Draft }), cancellationToken);
         await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Published }, cancellationToken);
 

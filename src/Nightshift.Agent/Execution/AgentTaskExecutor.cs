@@ -11,6 +11,7 @@ using Nightshift.Core.Errors;
 using Nightshift.Core.Events;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
+using Nightshift.Forges;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
 using Nightshift.Models.Errors;
@@ -34,7 +35,7 @@ public sealed partial class AgentTaskExecutor(
     ISubtaskWorkspaces subtaskWorkspaces,
     ISandbox sandbox,
     IAgentModels models,
-    IForge forge,
+    IForgeResolver forges,
     RepoMapBuilder repoMaps,
     ISubtaskScheduler scheduler,
     IOptions<AgentOptions> options,
