@@ -66,7 +66,9 @@ internal sealed class ForgesOptionsValidator : IValidateOptions<ForgesOptions>
         hosts[host] = entry;
         if (ForgeDefaults.ApiUrl(kind, host, settings) is null)
         {
-            checks.Fail(prefix + ":ApiUrl", $"is '{ForgeDefaults.Shown(settings.ApiUrl ?? "")}'; give the REST API's http(s) address without credentials or query (e.g. https://{host}/api/v3)");
+            // An address with user:password in it is not repeated: that part may be a secret.
+            var shown = settings.ApiUrl?.Contains('@', StringComparison.Ordinal) == true ? "an address with credentials in it" : $"'{ForgeDefaults.Shown(settings.ApiUrl ?? "")}'";
+            checks.Fail(prefix + ":ApiUrl", $"is {shown}; give the REST API's http(s) address without credentials or query (e.g. https://{host}/api/v3)");
         }
         CheckCredential(checks, prefix, kind, settings);
         CheckNames(checks, prefix + ":Labels", settings.Labels, 50, "label");

@@ -210,7 +210,9 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
                     pull.Body = json["body"]?.GetValue<string>() ?? pull.Body;
                     return (200, PullJson(pull, repo.Groups[1].Value));
                 case ("POST", "issues", "/labels"):
-                    pull.Labels.AddRange(json["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
+                    // The reference takes {"labels": [...]} or the bare array.
+                    var labels = json is JsonArray bare ? bare : json["labels"]!.AsArray();
+                    pull.Labels.AddRange(labels.Select(l => l!.GetValue<string>()));
                     return (200, new JsonArray([.. pull.Labels.Select(l => new JsonObject { ["name"] = l })]));
                 case ("POST", "pulls", "/requested_reviewers"):
                     pull.Reviewers.AddRange(json["reviewers"]!.AsArray().Select(r => r!.GetValue<string>()));
