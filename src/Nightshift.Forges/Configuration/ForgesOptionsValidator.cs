@@ -9,7 +9,7 @@ namespace Nightshift.Forges.Configuration;
 /// or two, an unreadable or world-readable secret file, a host named by two entries. Messages name the setting
 /// (<c>Forges:github:Token</c>) and never print a credential.
 /// </summary>
-internal sealed class ForgesOptionsValidator : IValidateOptions<ForgesOptions>
+public sealed class ForgesOptionsValidator : IValidateOptions<ForgesOptions>
 {
     public const int MaxForges = 32;
     public const int MaxTokenLength = 1_000;
