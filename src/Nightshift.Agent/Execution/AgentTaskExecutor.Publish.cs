@@ -60,17 +60,17 @@ public sealed partial class AgentTaskExecutor
         }
         if (!attempt.Checkpoint.Reached(CheckpointStage.Pushed))
         {
-            ForgePushLogin? login;
+            PushCredentials? credentials;
             try
             {
-                login = await target.PushLoginAsync(cancellationToken);
+                credentials = Credentials(await target.PushLoginAsync(cancellationToken));
             }
             catch (ForgeException e)
             {
                 var why = $"the change is committed on {workspace.Branch} but was not pushed: {e.Message}";
                 return e.Transient ? TaskOutcome.Retry(why) : TaskOutcome.Failed(why);
             }
-            await workspaces.PushAsync(workspace, login is null ? null : PushCredentials.FromToken(login.Token, login.Username), cancellationToken);
+            await workspaces.PushAsync(workspace, credentials, cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new { branch = workspace.Branch, remote = workspace.Repository.Location }), cancellationToken);
             await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed }, cancellationToken);
         }
@@ -112,6 +112,13 @@ public sealed partial class AgentTaskExecutor
             : $"{checkpoint.VerificationSummary}; the change is on branch {workspace.Branch} as a draft pull request";
         return TaskOutcome.NeedsReview(reason, workspace.Branch, pull.Reference) with { DetailsJson = details };
     }
+
+    /// <returns>the credentials of the repository's forge for fetch and push; null on the local forge.</returns>
+    private async Task<PushCredentials?> ForgeCredentialsAsync(string repository, CancellationToken cancellationToken) =>
+        Credentials(await forges.Resolve(repository).PushLoginAsync(cancellationToken));
+
+    private static PushCredentials? Credentials(ForgePushLogin? login) =>
+        login is null ? null : PushCredentials.FromToken(login.Token, login.Username);
 
     private static string PullRequestBody(TaskRecord task, string summary, ExecutionCheckpoint checkpoint, Plan? plan, BudgetTracker budget)
     {

@@ -71,7 +71,9 @@ public sealed partial class AgentTaskExecutor(
             // The model first: a missing key or model name should fail the task before any clone or setup runs.
             model = models.CreateBuild(task, OnFallback(run));
             await run.SetPhaseAsync(TaskPhase.Preparing, cancellationToken);
-            workspace = await workspaces.PrepareAsync(new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title), cancellationToken);
+            // A private repository on a configured forge needs its credentials to be fetched, not only pushed.
+            var credentials = await ForgeCredentialsAsync(task.Repo, cancellationToken);
+            workspace = await workspaces.PrepareAsync(new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title, Credentials: credentials), cancellationToken);
 
             var config = await RepoConfigParser.LoadAsync(workspace.Path, cancellationToken);
             workspace = await ApplyBranchPrefixAsync(workspace, config, cancellationToken);
@@ -144,6 +146,11 @@ public sealed partial class AgentTaskExecutor(
         catch (ModelProviderException e)
         {
             return TaskOutcome.Retry($"the model provider failed: {e.Message}");
+        }
+        catch (ForgeException e)
+        {
+            // The forge refused the credential exchange (a GitHub App's token) or is of a kind not built yet.
+            return e.Transient ? TaskOutcome.Retry(e.Message) : TaskOutcome.Failed(e.Message);
         }
         catch (NightshiftException e) when (e is not LeaseLostException)
         {
