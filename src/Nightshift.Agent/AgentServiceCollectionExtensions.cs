@@ -21,7 +21,7 @@ public static class AgentServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the agent as the task executor (unless another executor was registered first, as tests do), with the
-    /// sandbox, workspaces, the model factory, the local forge, the repository map builder and the subtask scheduler:
+    /// sandbox, workspaces, the model factory, the forges (configured ones by repository host, the local forge otherwise), the repository map builder and the subtask scheduler:
     /// the parallel one (independent subtasks in worktrees of their own, merged) while <c>Agent:Dag:MaxParallelism</c>
     /// is above 1, the sequential one at 1 (register another <see cref="ISubtaskScheduler"/> first to replace it).
     /// Replay cassettes are read from <c>Models:ReplayDirectory</c>, by default the data folder's <c>replay</c> folder.
@@ -40,6 +40,8 @@ public static class AgentServiceCollectionExtensions
             models.ReplayDirectory ??= Path.Combine(NightshiftPaths.ResolveDataDirectory(workspaces.Value.DataDirectory), "replay"));
         services.TryAddSingleton<IAgentModels>(sp => new FactoryAgentModels(sp.GetRequiredService<ChatClientFactory>()));
         services.TryAddSingleton<IForge>(sp => new LocalForge(sp.GetRequiredService<TimeProvider>()));
+        // Configured forges (Forges:*) by repository host; the local forge above for everything else.
+        services.AddNightshiftForges();
         // One map builder for the worker's life: its caches are what keep maps from being rebuilt per task.
         services.TryAddSingleton<RepoMapBuilder>();
         services.AddOptions<DagOptions>().BindConfiguration(DagOptions.SectionName).ValidateOnStart();

@@ -14,6 +14,7 @@ using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Forges;
 using Nightshift.Models.Errors;
 using Nightshift.Sandbox;
 using Nightshift.Workspaces;
@@ -35,7 +36,7 @@ public sealed partial class AgentTaskExecutor(
     ISubtaskWorkspaces subtaskWorkspaces,
     ISandbox sandbox,
     IAgentModels models,
-    IForge forge,
+    IForgeResolver forges,
     RepoMapBuilder repoMaps,
     ISubtaskScheduler scheduler,
     IOptions<AgentOptions> options,
@@ -78,7 +79,7 @@ public sealed partial class AgentTaskExecutor(
                 new PlanPhase(models, _options, _sandbox, _repoMaps, time),
                 new Phases.BuildPhase(BuildAsync),
                 new VerifyPhase(workspaces, _options, _sandbox, _repoMaps),
-                new PublishPhase(workspaces, forge, new TaskCommits(_author), logger),
+                new PublishPhase(workspaces, forges, new TaskCommits(_author), logger),
             ];
             foreach (var phase in phases)
             {
@@ -106,6 +107,11 @@ public sealed partial class AgentTaskExecutor(
         catch (ModelProviderException e)
         {
             return TaskOutcome.Retry($"the model provider failed: {e.Message}");
+        }
+        catch (ForgeException e)
+        {
+            // The forge refused the credential exchange (a GitHub App's token) or is of a kind not built yet.
+            return e.Transient ? TaskOutcome.Retry(e.Message) : TaskOutcome.Failed(e.Message);
         }
         catch (NightshiftException e) when (e is not LeaseLostException)
         {
@@ -138,7 +144,9 @@ public sealed partial class AgentTaskExecutor(
     {
         var task = run.Task;
         var checkpoint = ExecutionCheckpoint.Read(run.Checkpoint);
-        var workspace = await workspaces.PrepareAsync(new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title), cancellationToken);
+        // A private repository on a configured forge needs its credentials to be fetched, not only pushed.
+        var credentials = PublishPhase.Credentials(await forges.Resolve(task.Repo).PushLoginAsync(cancellationToken));
+        var workspace = await workspaces.PrepareAsync(new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title, Credentials: credentials), cancellationToken);
         var config = await RepoConfigParser.LoadAsync(workspace.Path, cancellationToken);
         workspace = await ApplyBranchPrefixAsync(workspace, config, cancellationToken);
         await run.EmitAsync(EventTypes.WorkspaceReady, NightshiftJson.Payload(new WorkspaceReadyPayload(

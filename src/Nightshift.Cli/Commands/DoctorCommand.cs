@@ -4,7 +4,7 @@ namespace Nightshift.Cli.Commands;
 
 /// <summary><c>nightshift doctor</c>: checks what Nightshift needs and says what to fix; exits non-zero on any failure.</summary>
 internal sealed class DoctorCommand(CommandContextFactory contexts, DoctorChecks checks)
-    : NightshiftCommand("doctor", "Check git, bwrap, socat, the sandbox's limits, rg, ctags, the store, the server and model credentials", contexts)
+    : NightshiftCommand("doctor", "Check git, bwrap, socat, the sandbox's limits, rg, ctags, the store, the server, model credentials and each configured forge's credentials", contexts)
 {
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
@@ -20,6 +20,7 @@ internal sealed class DoctorCommand(CommandContextFactory contexts, DoctorChecks
             await DoctorChecks.ServerAsync(context.Client, cancellationToken),
             checks.ModelCredentials(),
         };
+        results.AddRange(await ForgeChecks.RunAsync(context.DataDirectory, TimeProvider.System, cancellationToken));
         var failed = results.Count(r => r.Status == CheckStatus.Fail);
         var output = context.Output;
         if (output.Json)

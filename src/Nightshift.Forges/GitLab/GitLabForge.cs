@@ -130,13 +130,6 @@ public sealed partial class GitLabForge : IForge
         return result;
     }
 
-    /// <remarks>
-    /// Pull request records are moving into the store (issue 19's shared artifacts), after which this member leaves
-    /// <see cref="IForge"/>; GitLab is never asked, so there is nothing to find here.
-    /// </remarks>
-    public Task<PullRequest?> FindAsync(string taskId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<PullRequest?>(null);
-
     /// <summary>Adds a note (comment) to issue <paramref name="issue"/> (its iid, the number people see) of <paramref name="repo"/>.</summary>
     public async Task CommentOnIssueAsync(string repo, long issue, string text, CancellationToken cancellationToken = default)
     {

@@ -125,13 +125,6 @@ public sealed partial class GiteaForge : IForge
         return result;
     }
 
-    /// <remarks>
-    /// Pull request records are moving into the store (issue 19's shared artifacts), after which this member leaves
-    /// <see cref="IForge"/>; Gitea is never asked, so there is nothing to find here.
-    /// </remarks>
-    public Task<PullRequest?> FindAsync(string taskId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<PullRequest?>(null);
-
     /// <summary>Adds a comment to issue (or pull request) number <paramref name="issue"/> of <paramref name="repo"/>.</summary>
     public async Task CommentOnIssueAsync(string repo, long issue, string text, CancellationToken cancellationToken = default)
     {

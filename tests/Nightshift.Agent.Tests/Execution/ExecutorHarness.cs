@@ -27,7 +27,7 @@ internal sealed class ExecutorHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null, IForge? forge = null)
+    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null, IForge? forge = null, ILoggerProvider? logs = null)
     {
         Repo = TempGitRepo.Create();
         Repo.Commit("calculator with a bug", ("calc.mjs", BuggyCalc), ("calc.test.mjs", CalcTest),
@@ -44,7 +44,14 @@ internal sealed class ExecutorHarness : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(l =>
+            {
+                l.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Trace);
+                if (logs is not null)
+                {
+                    l.AddProvider(logs);
+                }
+            })
             .AddNightshiftAgent();
         services.AddSingleton<IAgentModels>(new ScriptedModels(model));
         if (time is not null)

@@ -20,7 +20,7 @@ public sealed class DoctorTests : IDisposable
 
         using var document = JsonDocument.Parse(result.Stdout);
         var checks = document.RootElement.GetProperty("checks").EnumerateArray().ToList();
-        checks.Select(c => c.GetProperty("name").GetString()).ShouldBe(["git", "bwrap", "socat", "limits", "rg", "ctags", "store", "server", "models"]);
+        checks.Select(c => c.GetProperty("name").GetString()).ShouldBe(["git", "bwrap", "socat", "limits", "rg", "ctags", "store", "server", "models", "forges"]);
         checks.ShouldAllBe(c => new[] { "ok", "warn", "fail" }.Contains(c.GetProperty("status").GetString()));
         var anyFail = checks.Any(c => c.GetProperty("status").GetString() == "fail");
         result.ExitCode.ShouldBe(anyFail ? ExitCodes.TaskFailed : ExitCodes.Ok);

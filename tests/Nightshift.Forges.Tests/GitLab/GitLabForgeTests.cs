@@ -596,14 +596,6 @@ public sealed class GitLabForgeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FindAsync_Always_ReturnsNullWithoutAsking()
-    {
-        (await Forge().FindAsync("01JTASKID0000000000000000")).ShouldBeNull();
-
-        _server.Calls.ShouldBeEmpty();
-    }
-
-    [Fact]
     public void PushUsername_Always_IsOauth2()
     {
         GitLabForge.PushUsername().ShouldBe("oauth2");

@@ -381,11 +381,4 @@ public sealed class GiteaForgeTests : IAsyncLifetime
         _log.Entries.ShouldAllBe(e => !e.Message.Contains(_server.Token));
     }
 
-    [Fact]
-    public async Task FindAsync_Always_ReturnsNullWithoutAsking()
-    {
-        (await Forge().FindAsync("01JTASKID0000000000000000")).ShouldBeNull();
-
-        _server.Calls.ShouldBeEmpty();
-    }
 }

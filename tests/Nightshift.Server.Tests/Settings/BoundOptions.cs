@@ -48,6 +48,16 @@ internal static class BoundOptions
     /// </summary>
     public static IEnumerable<Setting> SettingsOf(Type type, string prefix)
     {
+        // A section that is itself a dictionary of named entries (Forges:<name>:Token) documents each entry's keys once.
+        if (type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>)) is { } dictionary
+            && dictionary.GetGenericArguments() is [var keyType, var entryType] && keyType == typeof(string) && !IsLeaf(entryType))
+        {
+            foreach (var nested in SettingsOf(entryType, prefix + ":<name>"))
+            {
+                yield return nested;
+            }
+            yield break;
+        }
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
         {
             if (property.GetIndexParameters().Length > 0)

@@ -21,6 +21,7 @@ public sealed partial class HostFileReadScanTests
         ["src/Nightshift.Cli/Commands/ApproveCommand.cs"] = (1, "the plan file the operator passes with --plan"),
         ["src/Nightshift.Cli/Commands/UpCommand.cs"] = (1, "the operator's token file"),
         ["src/Nightshift.Cli/Connection/ConnectionResolver.cs"] = (1, "the operator's token file, size-checked first"),
+        ["src/Nightshift.Forges/Configuration/ForgeSecretFiles.cs"] = (1, "the operator's forge token and GitHub App key files (Forges:*:TokenFile, PrivateKeyFile): regular files, mode 600, size-checked"),
         ["src/Nightshift.Models/Recording/CassetteWriter.cs"] = (1, "writes (not reads) a cassette the operator asked to record"),
         ["src/Nightshift.Models/Replay/FileStatus.cs"] = (1, "opens a replay cassette from the operator's Models:ReplayDirectory (O_NOFOLLOW|O_NONBLOCK, regular files only, re-checked by inode), never a worktree"),
         ["src/Nightshift.Models/Replay/ReplayChatClient.cs"] = (1, "a replay cassette; where it may come from is the replay setting's business (issue 17 item 7), never a worktree"),

@@ -12,7 +12,7 @@ using Nightshift.Workspaces;
 namespace Nightshift.Agent.Execution.Phases;
 
 /// <summary>Commit, push and pull request, then the task's outcome; each step already done on an earlier attempt is skipped.</summary>
-internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForge forge, TaskCommits commits, ILogger logger) : ITaskPhase
+internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeResolver forges, TaskCommits commits, ILogger logger) : ITaskPhase
 {
     public CheckpointStage? DoneAt => null;
 
@@ -30,6 +30,15 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForge fo
         var checkpoint = attempt.Checkpoint;
         var summary = string.IsNullOrWhiteSpace(checkpoint.Summary) ? task.Title : checkpoint.Summary.Trim();
         var title = Clipping.Clip(summary.Split('\n', 2)[0].Trim(), 72);
+        ForgeTarget target;
+        try
+        {
+            target = forges.Resolve(workspace.Repository.Location);
+        }
+        catch (ForgeException e)
+        {
+            return TaskOutcome.Failed($"the change is on {workspace.Branch} but was not pushed: {e.Message}");
+        }
         if (!checkpoint.Reached(CheckpointStage.Committed))
         {
             var commit = await workspaces.CommitAsync(workspace, commits.Request(attempt, summary), cancellationToken);
@@ -58,7 +67,17 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForge fo
         }
         if (!attempt.Checkpoint.Reached(CheckpointStage.Pushed))
         {
-            await workspaces.PushAsync(workspace, credentials: null, cancellationToken);
+            PushCredentials? credentials;
+            try
+            {
+                credentials = Credentials(await target.PushLoginAsync(cancellationToken));
+            }
+            catch (ForgeException e)
+            {
+                var why = $"the change is committed on {workspace.Branch} but was not pushed: {e.Message}";
+                return e.Transient ? TaskOutcome.Retry(why) : TaskOutcome.Failed(why);
+            }
+            await workspaces.PushAsync(workspace, credentials, cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new BranchPushedPayload(workspace.Branch, workspace.Repository.Location)), cancellationToken);
             await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed }, cancellationToken);
         }
@@ -72,7 +91,7 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForge fo
         PullRequest opened;
         try
         {
-            opened = await forge.OpenAsync(new PullRequestDraft(
+            opened = await target.Forge.OpenAsync(new PullRequestDraft(
                 task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
                 (passed ? "" : "[needs review] ") + title,
                 PullRequestText.Body(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
@@ -81,7 +100,7 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForge fo
         }
         catch (ForgeException e)
         {
-            return PullRequestNotOpened(task, workspace.Branch, e);
+            return PullRequestNotOpened(task, target.Forge.Name, workspace.Branch, e);
         }
         // The store keeps the record and the diff we published (whatever the forge echoes back), so any server can show them.
         var pull = await run.SavePullRequestAsync(opened with { Diff = diff }, cancellationToken);
@@ -107,16 +126,20 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForge fo
     /// forge's reason. The checkpoint stays at the pushed stage, so a retry (automatic for a transient failure, else
     /// <c>nightshift retry</c>) goes straight to opening the pull request: no model call, no rebuild.
     /// </summary>
-    private TaskOutcome PullRequestNotOpened(TaskRecord task, string branch, ForgeException failure)
+    private TaskOutcome PullRequestNotOpened(TaskRecord task, string forge, string branch, ForgeException failure)
     {
-        LogPullRequestNotOpened(logger, task.Id, forge.Name, branch, failure.Status, failure.Message);
+        LogPullRequestNotOpened(logger, task.Id, forge, branch, failure.Status, failure.Message);
         var why = failure.Message.TrimEnd('.', ' ');
         var reason = failure.Transient
-            ? $"branch {branch} was pushed, but the {forge.Name} forge could not open its pull request: {why}. The pull request will be opened on the next attempt without rebuilding; `nightshift retry {task.Id}` does the same once attempts are spent"
-            : $"branch {branch} was pushed, but the {forge.Name} forge refused its pull request: {why}. Fix that, then `nightshift retry {task.Id}` opens the pull request from the pushed branch without rebuilding";
+            ? $"branch {branch} was pushed, but the {forge} forge could not open its pull request: {why}. The pull request will be opened on the next attempt without rebuilding; `nightshift retry {task.Id}` does the same once attempts are spent"
+            : $"branch {branch} was pushed, but the {forge} forge refused its pull request: {why}. Fix that, then `nightshift retry {task.Id}` opens the pull request from the pushed branch without rebuilding";
         var outcome = failure.Transient ? TaskOutcome.Retry(reason) : TaskOutcome.Failed(reason);
         return outcome with { Branch = branch };
     }
+
+    /// <returns>git's login for fetch and push on a configured forge; null on the local forge.</returns>
+    internal static PushCredentials? Credentials(ForgePushLogin? login) =>
+        login is null ? null : PushCredentials.FromToken(login.Token, login.Username);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Task {TaskId}: the {Forge} forge did not open the pull request of pushed branch {Branch} (status {Status}): {Reason}")]
     private static partial void LogPullRequestNotOpened(ILogger logger, string taskId, string forge, string branch, int? status, string reason);
