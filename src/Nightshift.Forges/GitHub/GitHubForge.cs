@@ -190,15 +190,15 @@ public sealed partial class GitHubForge : IForge
 
     private static string Clip(string value, int max) => value.Length > max ? value[..(max - 1)] + "…" : value;
 
-    [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "task {TaskId}: opened pull request #{Number} on {Repository} (draft: {Draft})")]
+    [LoggerMessage(EventId = 7231, Level = LogLevel.Information, Message = "task {TaskId}: opened pull request #{Number} on {Repository} (draft: {Draft})")]
     private static partial void LogOpened(ILogger logger, string taskId, string repository, int number, bool draft);
 
-    [LoggerMessage(EventId = 7202, Level = LogLevel.Information, Message = "task {TaskId}: updated the open pull request #{Number} on {Repository}")]
+    [LoggerMessage(EventId = 7232, Level = LogLevel.Information, Message = "task {TaskId}: updated the open pull request #{Number} on {Repository}")]
     private static partial void LogUpdated(ILogger logger, string taskId, string repository, int number);
 
-    [LoggerMessage(EventId = 7203, Level = LogLevel.Warning, Message = "task {TaskId}: the pull request is open, but its {What} were refused: {Reason}")]
+    [LoggerMessage(EventId = 7233, Level = LogLevel.Warning, Message = "task {TaskId}: the pull request is open, but its {What} were refused: {Reason}")]
     private static partial void LogDecorationFailed(ILogger logger, string taskId, string what, string reason);
 
-    [LoggerMessage(EventId = 7204, Level = LogLevel.Warning, Message = "{Forge}: try {Attempt} in {DelaySeconds} s after: {Reason}")]
+    [LoggerMessage(EventId = 7234, Level = LogLevel.Warning, Message = "{Forge}: try {Attempt} in {DelaySeconds} s after: {Reason}")]
     private static partial void LogRetrying(ILogger logger, string forge, int attempt, double delaySeconds, string reason);
 }

@@ -104,9 +104,11 @@ public abstract partial class StoreComplianceTests
     public async Task Migrate_UsageRowsFromBeforeSubtasks_KeepThemUnattributed()
     {
         var task = await SubmitAsync();
-        // Back to the schema before migration 3, with a usage row written then; opening the store migrates again.
+        // Back to the schema before migration 3, with a usage row written then; opening the store migrates again. The
+        // migrations after 3 go too (the store applies only those above the highest recorded); 4 only adds a table if
+        // missing, so it runs again harmlessly.
         await RawScalarAsync("ALTER TABLE usage DROP COLUMN subtask");
-        await RawScalarAsync("DELETE FROM schema_migrations WHERE version = 3");
+        await RawScalarAsync("DELETE FROM schema_migrations WHERE version >= 3");
         await RawScalarAsync(
             "INSERT INTO usage (task_id, time, attempt, provider, model, input_tokens, output_tokens, cached_tokens, cost_usd) " +
             $"VALUES ('{task.Id}', 0, 1, 'anthropic', 'claude', 70, 30, 0, NULL)");

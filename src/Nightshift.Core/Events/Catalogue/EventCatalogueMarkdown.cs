@@ -127,11 +127,13 @@ public static partial class EventCatalogueMarkdown
         text.Append(summary).Append("\n\n| field | type | meaning |\n|---|---|---|\n");
         foreach (var property in Members(record))
         {
-            var param = doc!.Elements("param").FirstOrDefault(p => string.Equals(p.Attribute("name")?.Value, property.Name, StringComparison.Ordinal));
+            // A positional member is documented by the record's <param>, an init-only one by its own <summary>.
+            var param = doc!.Elements("param").FirstOrDefault(p => string.Equals(p.Attribute("name")?.Value, property.Name, StringComparison.Ordinal))
+                ?? members.GetValueOrDefault($"P:{record.FullName}.{property.Name}")?.Element("summary");
             var meaning = param is null ? "" : Plain(param);
             if (meaning.Length == 0)
             {
-                throw new InvalidOperationException($"{record.Name}.{property.Name} has no <param> doc comment; say what it means");
+                throw new InvalidOperationException($"{record.Name}.{property.Name} has no <param> (or, for a property of its own, <summary>) doc comment; say what it means");
             }
             var omitted = property.GetCustomAttribute<JsonIgnoreAttribute>()?.Condition is JsonIgnoreCondition.WhenWritingNull;
             var nullable = Nullability.Create(property).ReadState == NullabilityState.Nullable;

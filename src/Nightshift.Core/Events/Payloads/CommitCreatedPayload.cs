@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Nightshift.Core.Events.Payloads;
 
 /// <summary>
-/// <c>commit.created</c>: a commit was made for the task. Three shapes, members left out rather than null:
+/// A commit was made for the task. Three shapes, members left out rather than null:
 /// a subtask committed in the task's worktree (<see cref="Commit"/>, <see cref="Branch"/>, <see cref="Files"/>,
 /// <see cref="Subtask"/>); a subtask committed on a branch of its own, to be merged later (<see cref="Commit"/>,
 /// <see cref="Subtask"/>, <see cref="Merged"/> false); the task's final commit (<see cref="Commit"/>,

@@ -1,7 +1,7 @@
 namespace Nightshift.Core.Events.Payloads;
 
 /// <summary>
-/// <c>subtask.completed</c>: a subtask's work is on the task branch (committed there, or merged into it from its own
+/// A subtask's work is on the task branch (committed there, or merged into it from its own
 /// worktree), or it needed no change. Recorded in the task's checkpoint before this event is emitted.
 /// </summary>
 /// <param name="Id">the subtask's id in the plan.</param>

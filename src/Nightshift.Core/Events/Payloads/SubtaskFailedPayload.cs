@@ -1,7 +1,7 @@
 namespace Nightshift.Core.Events.Payloads;
 
 /// <summary>
-/// <c>subtask.failed</c>: a subtask did not finish: the build agent stopped early (a budget, an error), committing its
+/// A subtask did not finish: the build agent stopped early (a budget, an error), committing its
 /// work failed, or its merge conflicted and was not resolved. Recorded in the task's checkpoint before this event.
 /// </summary>
 /// <param name="Id">the subtask's id in the plan.</param>

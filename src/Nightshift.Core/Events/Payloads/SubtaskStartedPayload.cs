@@ -1,7 +1,7 @@
 namespace Nightshift.Core.Events.Payloads;
 
 /// <summary>
-/// <c>subtask.started</c>: the build agent is about to work on one subtask of the task's plan (its worktree is ready).
+/// The build agent is about to work on one subtask of the task's plan (its worktree is ready).
 /// </summary>
 /// <param name="Id">the subtask's id in the plan.</param>
 /// <param name="Title">the subtask's title.</param>
