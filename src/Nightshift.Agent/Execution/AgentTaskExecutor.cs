@@ -77,7 +77,7 @@ public sealed partial class AgentTaskExecutor(
             [
                 new PreparePhase(workspaces, Setup, _options.BaselineWhilePlanning, logger),
                 new PlanPhase(models, _options, _sandbox, _repoMaps, time),
-                new Phases.BuildPhase(BuildAsync),
+                new BuildPhase(BuildAsync),
                 new VerifyPhase(workspaces, _options, _sandbox, _repoMaps),
                 new PublishPhase(workspaces, forges, new TaskCommits(_author), logger),
             ];
@@ -110,7 +110,7 @@ public sealed partial class AgentTaskExecutor(
         }
         catch (ForgeException e)
         {
-            // The forge refused the credential exchange (a GitHub App's token) or is of a kind not built yet.
+            // The forge refused the credential exchange (a GitHub App's token) or could not be reached for it.
             return e.Transient ? TaskOutcome.Retry(e.Message) : TaskOutcome.Failed(e.Message);
         }
         catch (NightshiftException e) when (e is not LeaseLostException)
