@@ -149,6 +149,22 @@ public sealed class GitHubWebhookTests(PostgresCluster cluster) : IClassFixture<
     }
 
     [Fact]
+    public async Task Post_RepositoryTheRepositoryPolicyRefuses_QueuesNothingAndSaysWhy()
+    {
+        // A GitHub Enterprise host with a forge entry, but not in Repositories:AllowedHosts (github.com, gitlab.com, bitbucket.org).
+        await using var hook = await WebhookTestServer.StartAsync(
+            forges: new { work = new { Kind = "github", Host = "ghe.example.com", Token = "test-token-never-used" } });
+
+        using var response = await hook.SendAsync(WebhookTestServer.LabeledIssue(cloneUrl: "https://ghe.example.com/octo-org/hello-world.git"), "d-policy");
+        var receipt = await ReceiptAsync(response);
+
+        receipt.GetProperty("status").GetString().ShouldBe("ignored");
+        receipt.GetProperty("reason").GetString()!.ShouldContain("cannot become a task: repo: repository");
+        receipt.GetProperty("reason").GetString()!.ShouldContain("Repositories:");
+        (await hook.TasksAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Post_PublishedTestVectorBody_PassesTheSignatureAndIsRefusedAsNotJson()
     {
         await using var hook = await WebhookTestServer.StartAsync();

@@ -29,7 +29,7 @@ internal sealed class WebhookTestServer : IAsyncDisposable
 
     public HttpClient Anonymous { get; }
 
-    public static async Task<WebhookTestServer> StartAsync(object? webhookSettings = null, string? database = null, bool withForge = true)
+    public static async Task<WebhookTestServer> StartAsync(object? webhookSettings = null, string? database = null, bool withForge = true, object? forges = null)
     {
         var data = new TempDirectory();
         try
@@ -40,7 +40,7 @@ internal sealed class WebhookTestServer : IAsyncDisposable
             };
             if (withForge)
             {
-                settings["Forges"] = new { github = new { Token = "test-token-never-used" } };
+                settings["Forges"] = forges ?? new { github = new { Token = "test-token-never-used" } };
             }
             await File.WriteAllTextAsync(Path.Combine(data.Path, "appsettings.json"), JsonSerializer.Serialize(settings));
             var server = await RunningServer.StartAsync(o => o.Database = database, dataDirectory: data.Path);
