@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Nightshift.Server.Dashboard;
 using Nightshift.Server.Problems;
+using Nightshift.Server.Webhooks;
 
 namespace Nightshift.Server.Auth;
 
@@ -8,7 +9,7 @@ namespace Nightshift.Server.Auth;
 /// Lets a request through with <c>Authorization: Bearer &lt;token&gt;</c>, or with the dashboard's session cookie for
 /// pages, form posts (which antiforgery also guards) and API reads (the browser's event stream and diff). A browser asking
 /// for a page without either is sent to the sign-in page; everything else gets a 401 problem. The health check, the API
-/// description, the sign-in page and static assets are public.
+/// description, the sign-in page and static assets are public; the webhook routes check the forge's signature themselves.
 /// </summary>
 internal sealed class BearerTokenMiddleware(RequestDelegate next, ApiTokenAuthority tokens, DashboardSession sessions)
 {
@@ -53,5 +54,7 @@ internal sealed class BearerTokenMiddleware(RequestDelegate next, ApiTokenAuthor
         || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
         || path.Equals(SignInLink.Path, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(EmbeddedAssets.RequestPath, StringComparison.OrdinalIgnoreCase)
-        || path.Equals("/favicon.ico", StringComparison.OrdinalIgnoreCase);
+        || path.Equals("/favicon.ico", StringComparison.OrdinalIgnoreCase)
+        // Signed by the forge with the webhook's secret instead, checked by the route itself.
+        || path.StartsWithSegments(WebhooksApi.Prefix, StringComparison.OrdinalIgnoreCase);
 }

@@ -17,6 +17,7 @@ using Nightshift.Server.Metrics;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
 using Nightshift.Server.Repositories;
+using Nightshift.Server.Webhooks;
 using Nightshift.Server.Workers;
 
 namespace Nightshift.Server.Hosting;
@@ -69,6 +70,7 @@ public static class NightshiftHost
         services.AddOptions<SseOptions>().BindConfiguration(SseOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, SseOptionsValidator>());
         services.AddNightshiftRateLimiting();
+        services.AddNightshiftWebhooks();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
@@ -84,6 +86,7 @@ public static class NightshiftHost
         app.MapTasksApi();
         app.MapEventsApi();
         app.MapUsageApi();
+        app.MapWebhooksApi();
         app.MapRazorPages();
         return app;
     }

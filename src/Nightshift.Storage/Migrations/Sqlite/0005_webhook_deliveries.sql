@@ -1,0 +1,12 @@
+-- Every webhook delivery a forge sent that passed its signature check, keyed by the forge's delivery id, so that a
+-- delivery sent twice acts once and reconciliation can tell what was already seen.
+-- Stands alone (one new table, nothing else touched): it may be renumbered to sit after another new migration.
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    forge TEXT NOT NULL,
+    delivery_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    task_id TEXT,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (forge, delivery_id)
+) WITHOUT ROWID;
