@@ -39,7 +39,7 @@ public sealed partial class AgentTaskExecutor
                     ? null
                     : (work, result, token) => workspaces.CommitAsync(work.Workspace, CommitOf(attempt, SubtaskMessage(work.Subtask, result.Summary)), token),
                 ResolveConflict = (conflict, token) => ResolveConflictAsync(attempt, conflict, token),
-                Author = _author,
+                Author = _commits.Author,
             },
             cancellationToken);
 

@@ -49,9 +49,9 @@ public sealed partial class AgentTaskExecutor(
     private readonly TaskSandbox _sandbox = new(sandbox, workspaces, sandboxOptions.Value.Network ?? new NetworkCeilings(), time);
     private readonly RepoMapRenderer _repoMaps = new(
         repoMaps, Path.Combine(NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory), "repomap"), options.Value.RepoMapTokens, logger);
-    private readonly CommitAuthor? _author = options.Value.CommitAuthorName is { } name
+    private readonly TaskCommits _commits = new(options.Value.CommitAuthorName is { } name
         ? new CommitAuthor(name, options.Value.CommitAuthorEmail ?? "nightshift@localhost")
-        : null;
+        : null);
 
     public async Task<TaskOutcome> ExecuteAsync(ITaskRun run, CancellationToken cancellationToken)
     {
@@ -79,7 +79,7 @@ public sealed partial class AgentTaskExecutor(
                 new PlanPhase(models, _options, _sandbox, _repoMaps, time),
                 new BuildPhase(BuildAsync),
                 new VerifyPhase(workspaces, _options, _sandbox, _repoMaps),
-                new PublishPhase(workspaces, forges, new TaskCommits(_author), logger),
+                new PublishPhase(workspaces, forges, _commits, logger),
             ];
             foreach (var phase in phases)
             {
@@ -197,7 +197,7 @@ public sealed partial class AgentTaskExecutor(
     private AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null, string? subtask = null) =>
         _sandbox.BuildAgent(attempt, workspace, role, diff, subtask);
 
-    private CommitRequest CommitOf(TaskAttempt attempt, string message) => new TaskCommits(_author).Request(attempt, message);
+    private CommitRequest CommitOf(TaskAttempt attempt, string message) => _commits.Request(attempt, message);
 
     private static string Clip(string value, int max) => Clipping.Clip(value, max);
 

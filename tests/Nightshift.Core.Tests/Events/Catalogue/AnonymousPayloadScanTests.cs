@@ -5,18 +5,11 @@ namespace Nightshift.Core.Tests.Events.Catalogue;
 /// <summary>Event payloads are named records (src/Nightshift.Core/Events/Payloads), never anonymous objects.</summary>
 public sealed partial class AnonymousPayloadScanTests
 {
-    /// <summary>
-    /// Files still emitting anonymous payloads because they were being restructured in other branches; remove each
-    /// from the list once its payloads use the records.
-    /// </summary>
-    private static readonly string[] NotYetConverted = [];
-
     [Fact]
-    public void Sources_OutsideTheListedFiles_HaveNoAnonymousPayload()
+    public void Sources_Everywhere_HaveNoAnonymousPayload()
     {
         var root = RepoRoot();
         var offenders = new List<string>();
-        var stale = new List<string>(NotYetConverted);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
@@ -24,23 +17,13 @@ public sealed partial class AnonymousPayloadScanTests
             {
                 continue;
             }
-            var found = AnonymousPayload().IsMatch(File.ReadAllText(file));
-            if (NotYetConverted.Contains(relative, StringComparer.Ordinal))
-            {
-                if (found)
-                {
-                    stale.Remove(relative);
-                }
-                continue;
-            }
-            if (found)
+            if (AnonymousPayload().IsMatch(File.ReadAllText(file)))
             {
                 offenders.Add(relative);
             }
         }
 
         offenders.ShouldBeEmpty("these files serialize an anonymous object as an event payload: use (or add) a record in src/Nightshift.Core/Events/Payloads and its EventCatalogue entry");
-        stale.ShouldBeEmpty("these files are listed in AnonymousPayloadScanTests.NotYetConverted but emit no anonymous payload any more (or are gone): remove them from the list");
     }
 
     [Theory]
