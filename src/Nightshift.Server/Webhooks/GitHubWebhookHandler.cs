@@ -115,14 +115,16 @@ internal sealed partial class GitHubWebhookHandler(
     /// <returns>the raw body, or null when it is longer than <paramref name="max"/> bytes.</returns>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > max)
+        if (request.ContentLength > max * 2)
         {
             return null;
         }
-        // This route's own cap replaces the API's (Api:MaxRequestBodyBytes) for this request.
+        // This route's own cap replaces the API's (Api:MaxRequestBodyBytes) for this request. Kestrel's limit is twice
+        // the cap: a body a little over it is read to its end and dropped, so the sender gets its 413 instead of a
+        // connection closed under it; beyond that Kestrel stops reading.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = max;
+            limit.MaxRequestBodySize = max * 2;
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -133,6 +135,10 @@ internal sealed partial class GitHubWebhookHandler(
             {
                 if (buffer.Length + read > max)
                 {
+                    while (await request.Body.ReadAsync(chunk, cancellationToken) > 0)
+                    {
+                        // Dropped: only read so the answer reaches the sender.
+                    }
                     return null;
                 }
                 buffer.Write(chunk, 0, read);
