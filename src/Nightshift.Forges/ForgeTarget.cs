@@ -1,4 +1,5 @@
 using Nightshift.Core.Forges;
+using Nightshift.Forges.Conversation;
 
 namespace Nightshift.Forges;
 
@@ -8,6 +9,9 @@ namespace Nightshift.Forges;
 /// </summary>
 public sealed record ForgeTarget(IForge Forge, ForgeEndpoint? Endpoint, ForgeRepository? Repository)
 {
+    /// <summary>The issue side of the forge (permissions, comments, reviews, check logs); null on the local forge.</summary>
+    public IForgeConversation? Conversation => Forge as IForgeConversation;
+
     /// <returns>the user name and token git answers on push, or null when the repository needs none.</returns>
     public async ValueTask<ForgePushLogin?> PushLoginAsync(CancellationToken cancellationToken = default) =>
         Endpoint is null ? null : new ForgePushLogin(ForgePushLogin.UsernameFor(Endpoint.Kind), await Endpoint.Token.GetAsync(cancellationToken));

@@ -15,6 +15,12 @@ public interface ITaskStore
     /// <returns>the task, or null when no task has this id.</returns>
     Task<TaskRecord?> FindAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The tasks that came from one issue or pull request (<see cref="TaskOrigin.Key"/>), newest first, at most
+    /// <paramref name="limit"/> (1–200).
+    /// </summary>
+    Task<IReadOnlyList<TaskRecord>> FindByOriginAsync(string originKey, int limit = 20, CancellationToken cancellationToken = default);
+
     /// <summary>Newest first, with an opaque cursor for the next page.</summary>
     Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default);
 

@@ -40,6 +40,15 @@ public sealed record NewTask
     /// <summary>Where the task came from: api, cli, dashboard, github, pipeline, …</summary>
     public string Source { get; init; } = "api";
 
+    /// <summary>The issue or pull request on a forge the task came from; null for tasks asked for here.</summary>
+    public TaskOrigin? Origin { get; init; }
+
+    /// <summary>
+    /// The task whose branch and pull request this one continues (a review's follow-up, a failed check's fix): it
+    /// commits on top of that branch and updates the same pull request. Null: a new branch from the base.
+    /// </summary>
+    public string? FollowUpOf { get; init; }
+
     /// <summary>Returns the task with surrounding whitespace trimmed and a title filled in, or throws with every problem found.</summary>
     /// <exception cref="ValidationException">one or more fields are unusable.</exception>
     public NewTask Validated()
@@ -117,6 +126,20 @@ public sealed record NewTask
             Add("source", "must be a short name such as api, cli or github");
         }
 
+        if (Origin is not null)
+        {
+            foreach (var problem in Origin.Problems())
+            {
+                Add("origin", problem);
+            }
+        }
+
+        var followUpOf = string.IsNullOrWhiteSpace(FollowUpOf) ? null : FollowUpOf.Trim();
+        if (followUpOf is not null && !TaskId.LooksValid(followUpOf))
+        {
+            Add("followUpOf", "must be the id of an existing task");
+        }
+
         if (errors.Count > 0)
         {
             throw new ValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
@@ -130,6 +153,7 @@ public sealed record NewTask
             BaseBranch = baseBranch,
             Model = model,
             IdempotencyKey = key,
+            FollowUpOf = followUpOf,
         };
     }
 

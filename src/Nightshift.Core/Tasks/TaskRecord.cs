@@ -25,6 +25,12 @@ public sealed record TaskRecord
 
     public string Source { get; init; } = "api";
 
+    /// <summary>The issue or pull request on a forge the task came from; null for tasks asked for here.</summary>
+    public TaskOrigin? Origin { get; init; }
+
+    /// <summary>The task whose branch and pull request this one continues; null for a task with its own branch.</summary>
+    public string? FollowUpOf { get; init; }
+
     public TaskState Status { get; init; }
 
     public TaskPhase Phase { get; init; }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Nightshift.Core.Errors;
 using Nightshift.Forges;
@@ -27,8 +26,6 @@ internal sealed partial class GitHubWebhookHandler(
 
     public const string EventHeader = "X-GitHub-Event";
 
-    private const int MaxHeaderLength = 100;
-
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
@@ -37,7 +34,7 @@ internal sealed partial class GitHubWebhookHandler(
             return Problems.Problem.NotFound("webhooks from GitHub are off on this server: set Webhooks:GitHub:Secret to the webhook's secret to turn them on (see docs/configuration.md)");
         }
 
-        var body = await ReadBodyAsync(request, settings.MaxBodyBytes, cancellationToken);
+        var body = await WebhookBody.ReadAsync(request, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return Problems.Problem.Create(
@@ -52,8 +49,8 @@ internal sealed partial class GitHubWebhookHandler(
             return Problems.Problem.Create(StatusCodes.Status401Unauthorized, "signature refused", "the delivery is not signed with this server's webhook secret");
         }
 
-        var delivery = Header(request, DeliveryHeader);
-        var eventName = Header(request, EventHeader);
+        var delivery = WebhookBody.Header(request, DeliveryHeader, "GitHub");
+        var eventName = WebhookBody.Header(request, EventHeader, "GitHub");
         var existing = await store.FindDeliveryAsync(Forge, delivery, cancellationToken);
         if (existing is not null)
         {
@@ -110,59 +107,6 @@ internal sealed partial class GitHubWebhookHandler(
             return TypedResults.Accepted((string?)null, new WebhookReceipt(delivery, "ignored", null, reason));
         }
         return TypedResults.Accepted($"/api/v1/tasks/{taskId}", new WebhookReceipt(delivery, "queued", taskId, null));
-    }
-
-    /// <returns>the raw body, or null when it is longer than <paramref name="max"/> bytes.</returns>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > max * 2)
-        {
-            return null;
-        }
-        // This route's own cap replaces the API's (Api:MaxRequestBodyBytes) for this request. Kestrel's limit is twice
-        // the cap: a body a little over it is read to its end and dropped, so the sender gets its 413 instead of a
-        // connection closed under it; beyond that Kestrel stops reading.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = max * 2;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > max)
-                {
-                    while (await request.Body.ReadAsync(chunk, cancellationToken) > 0)
-                    {
-                        // Dropped: only read so the answer reaches the sender.
-                    }
-                    return null;
-                }
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-        return buffer.ToArray();
-    }
-
-    private static string Header(HttpRequest request, string name)
-    {
-        var value = request.Headers[name].FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new ValidationException(name, "is missing; GitHub sends it with every delivery");
-        }
-        if (value.Length > MaxHeaderLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-        {
-            throw new ValidationException(name, $"must be at most {MaxHeaderLength} letters, digits and - _ .");
-        }
-        return value;
     }
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Refused a GitHub webhook delivery from {Remote}: its signature is missing or wrong (check Webhooks:GitHub:Secret against the webhook's secret)")]

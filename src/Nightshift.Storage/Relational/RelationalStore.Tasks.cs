@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Events;
 using Nightshift.Core.Events.Payloads;
+using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
 
 namespace Nightshift.Storage.Relational;
@@ -14,9 +16,11 @@ internal abstract partial class RelationalStore
     private const string InsertTask =
         """
         INSERT INTO tasks (id, repo, instruction, title, base_branch, model, priority, require_plan_approval,
-            idempotency_key, source, status, phase, attempts, max_attempts, created_at, updated_at, run_after, last_seq)
+            idempotency_key, source, status, phase, attempts, max_attempts, created_at, updated_at, run_after, last_seq,
+            origin, origin_key, follow_up_of)
         VALUES (@id, @repo, @instruction, @title, @base, @model, @priority, @approval,
-            @key, @source, 'queued', 'none', 0, @max, @now, @now, @runAfter, @lastSeq)
+            @key, @source, 'queued', 'none', 0, @max, @now, @now, @runAfter, @lastSeq,
+            @origin, @originKey, @followUpOf)
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """;
 
@@ -34,6 +38,8 @@ internal abstract partial class RelationalStore
             ("base", valid.BaseBranch), ("model", valid.Model), ("priority", (long)valid.Priority),
             ("approval", valid.RequirePlanApproval), ("key", valid.IdempotencyKey), ("source", valid.Source),
             ("max", (long)valid.MaxAttempts), ("now", TaskColumns.Ms(now)), ("runAfter", TaskColumns.Ms(runAfter)),
+            ("origin", valid.Origin is null ? null : JsonSerializer.Serialize(valid.Origin, NightshiftJson.Options)),
+            ("originKey", valid.Origin?.Key), ("followUpOf", valid.FollowUpOf),
         ];
         if (CanChainStatements && !Options.GeneralPathOnly
             && await SubmitChainedAsync(args, queued, valid.IdempotencyKey, cancellationToken).ConfigureAwait(false) is { } chained)
@@ -308,6 +314,18 @@ internal abstract partial class RelationalStore
                 row.Id,
                 $"task {row.Id} is {row.Status.ToWire()}; only a task whose plan awaits approval can be {verb}");
         }
+    }
+
+    public async Task<IReadOnlyList<TaskRecord>> FindByOriginAsync(string originKey, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(originKey);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await new DbSession(connection, null).QueryAsync(
+            $"SELECT {TaskColumns.List} FROM tasks WHERE origin_key = @key ORDER BY created_at DESC, id DESC LIMIT @limit",
+            [("key", originKey.ToLowerInvariant()), ("limit", (long)Math.Clamp(limit, 1, 200))],
+            TaskColumns.Read,
+            cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => r.Record)];
     }
 
     private static Task<TaskRow?> FindByKeyAsync(DbSession session, string key, CancellationToken cancellationToken) =>

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Text.Json;
+using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
 
@@ -12,12 +14,12 @@ internal static class TaskColumns
         "id, repo, instruction, title, base_branch, model, priority, require_plan_approval, idempotency_key, source, " +
         "status, phase, attempts, max_attempts, created_at, updated_at, run_after, started_at, finished_at, branch, " +
         "pull_request, plan, input_tokens, output_tokens, cached_tokens, cost_usd, calls, unpriced_calls, last_error, " +
-        "cancel_requested, lease_token, lease_owner, lease_expires_at";
+        "cancel_requested, lease_token, lease_owner, lease_expires_at, origin, follow_up_of";
 
     public const string WithCheckpoint = List + ", checkpoint";
 
     /// <summary>The ordinal just after <see cref="List"/>: the checkpoint, or whatever a query adds.</summary>
-    public const int NextOrdinal = 33;
+    public const int NextOrdinal = 35;
 
     public static TaskRow Read(DbDataReader r) => Read(r, withCheckpoint: false);
 
@@ -54,6 +56,8 @@ internal static class TaskColumns
             CancelRequested = Bool(r, 29),
             LeaseOwner = Text(r, 31),
             LeaseExpiresAt = OptionalTime(r, 32),
+            Origin = Text(r, 33) is { } origin ? JsonSerializer.Deserialize<TaskOrigin>(origin, NightshiftJson.Options) : null,
+            FollowUpOf = Text(r, 34),
         };
         var checkpoint = withCheckpoint ? Text(r, NextOrdinal) : null;
         return new TaskRow(record, Text(r, 30), checkpoint);

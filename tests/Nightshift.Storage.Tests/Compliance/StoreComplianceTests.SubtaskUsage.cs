@@ -105,9 +105,15 @@ public abstract partial class StoreComplianceTests
     {
         var task = await SubmitAsync();
         // Back to the schema before migration 3, with a usage row written then; opening the store migrates again. The
-        // migrations after 3 go too (the store applies only those above the highest recorded); 4 only adds a table if
-        // missing, so it runs again harmlessly.
+        // migrations after 3 go too (the store applies only those above the highest recorded); 4 and 5 only add tables
+        // if missing, so they run again harmlessly, and 6's columns are dropped with 3's.
         await RawScalarAsync("ALTER TABLE usage DROP COLUMN subtask");
+        await RawScalarAsync("DROP INDEX tasks_origin_key");
+        await RawScalarAsync("DROP INDEX tasks_follow_up_of");
+        foreach (var column in new[] { "origin", "origin_key", "follow_up_of" })
+        {
+            await RawScalarAsync($"ALTER TABLE tasks DROP COLUMN {column}");
+        }
         await RawScalarAsync("DELETE FROM schema_migrations WHERE version >= 3");
         await RawScalarAsync(
             "INSERT INTO usage (task_id, time, attempt, provider, model, input_tokens, output_tokens, cached_tokens, cost_usd) " +
