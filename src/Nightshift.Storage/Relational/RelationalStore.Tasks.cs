@@ -228,7 +228,7 @@ internal abstract partial class RelationalStore
         var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var row = await LockAsync(scope, id, cancellationToken).ConfigureAwait(false) ?? throw new TaskNotFoundException(id);
-        if (row.Status is TaskState.Running or TaskState.AwaitingApproval or TaskState.Queued)
+        if (row.Status is TaskState.Running or TaskState.AwaitingApproval or TaskState.AwaitingInput or TaskState.Queued)
         {
             // The state machine allows these to become queued for other reasons (a lost lease, an approval); a person's retry is not one.
             throw new InvalidTransitionException(
