@@ -288,7 +288,7 @@ public sealed partial class GitHubForge : IForgeConversation
             var from = Math.Max(0, read - ring.Length);
             for (var copied = from; copied < read;)
             {
-                var at = (int)((total + copied - from) % ring.Length);
+                var at = (int)((total + copied) % ring.Length);
                 var count = Math.Min(read - copied, ring.Length - at);
                 Buffer.BlockCopy(chunk, copied, ring, at, count);
                 copied += count;
