@@ -11,6 +11,8 @@ internal sealed class TriggerHarness : IAsyncDisposable
 {
     public const string Branch = "nightshift/abcd1234-fix-crash";
 
+    private const string Token = "test-token-never-shown";
+
     private readonly bool _ownsGitHub;
 
     private TriggerHarness(FakeGitHubServer github, bool ownsGitHub, WebhookTestServer hook, GitHubDeliveries deliveries)
@@ -33,9 +35,10 @@ internal sealed class TriggerHarness : IAsyncDisposable
     {
         var owns = github is null;
         github ??= await FakeGitHubServer.StartAsync(TestKit.TestDefaults.TimeoutToken());
+        github.AcceptToken(Token);
         var hook = await WebhookTestServer.StartAsync(
             database: database,
-            forges: new { github = new { Kind = "github", github.Host, ApiUrl = github.ApiUrl.ToString(), Token = "test-token-never-shown" } },
+            forges: new { github = new { Kind = "github", github.Host, ApiUrl = github.ApiUrl.ToString(), Token } },
             shared: shared,
             more: new Dictionary<string, object>
             {

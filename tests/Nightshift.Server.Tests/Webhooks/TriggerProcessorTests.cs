@@ -351,7 +351,7 @@ public sealed class TriggerProcessorTests(PostgresCluster cluster) : IClassFixtu
     public async Task Trigger_ForgeDownAtFirst_IsRetriedAndActsOnce()
     {
         await using var h = await TriggerHarness.StartAsync(shared: new Dictionary<string, object> { ["PermissionCacheSeconds"] = 0 });
-        h.GitHub.Script(new FakeGitHubFailure("GET", $"/repos/{Owner}/{Repo}/collaborators", 502));
+        h.GitHub.Script(new FakeGitHubFailure("GET", $"/repos/{Owner}/{Repo}/collaborators", 502) { Times = 20 });
 
         using var response = await h.Hook.SendAsync(h.Deliveries.LabeledIssue(), "d-down", "issues");
         // The first try fails; the retry waits out its backoff on the real clock, so the record shows the reason meanwhile.
