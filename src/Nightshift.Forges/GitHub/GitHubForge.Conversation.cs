@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Nightshift.Forges.Conversation;
 using Nightshift.Forges.Rest;
@@ -14,7 +15,7 @@ namespace Nightshift.Forges.GitHub;
 /// review comments, reactions, labelled issues, and the logs of Actions jobs. Calls go through the same retry
 /// pipeline and error mapping as the pull request path. Everything posted goes through <see cref="CommentText"/>.
 /// </summary>
-public sealed partial class GitHubForge : IForgeConversation
+public sealed partial class GitHubForge : IForgeConversation, IForgeCommentFeed
 {
     /// <summary>GitHub serves at most this many items a page.</summary>
     public const int MaxPageSize = 100;
@@ -188,6 +189,45 @@ public sealed partial class GitHubForge : IForgeConversation
             },
             cancellationToken);
         return [.. found.OrderBy(c => c.CreatedAt).ThenBy(c => long.Parse(c.Id, CultureInfo.InvariantCulture))];
+    }
+
+    public async Task<IReadOnlyList<ForgeThreadComment>> ListRecentCommentsAsync(
+        ForgeRepository repository, DateTimeOffset since, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        var path = new Uri($"repos/{Segment(repository.Owner)}/{Segment(repository.Name)}/issues/comments", UriKind.Relative);
+        var stamp = since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var found = new List<ForgeThreadComment>();
+        await PageAsync($"listing the recent comments of {repository}", RepositoryNotFound(repository), max,
+            // Octokit adds the paging parameters to the dictionary it is given: a new one for each page.
+            options => _api.GetAll<GitHubIssueComment>(path, new Dictionary<string, string> { ["since"] = stamp, ["sort"] = "created", ["direction"] = "asc" }, options),
+            comment =>
+            {
+                if (comment.CreatedAt >= since && ThreadOf(comment) is { } thread)
+                {
+                    var url = comment.HtmlUrl is { } html && html.IndexOf('#', StringComparison.Ordinal) is var hash and > 0 ? html[..hash] : comment.HtmlUrl ?? "";
+                    found.Add(new ForgeThreadComment(thread, url, CommentOf(comment.Id, comment.User, comment.Body, comment.CreatedAt, comment.HtmlUrl, null, null)));
+                }
+                return found.Count;
+            },
+            cancellationToken);
+        return [.. found.OrderBy(c => c.Comment.CreatedAt).ThenBy(c => long.Parse(c.Comment.Id, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>A pull request's comments have /pull/ in their web address; the API address says /issues/ for both.</summary>
+    private static ForgeThread? ThreadOf(GitHubIssueComment comment)
+    {
+        if (comment.HtmlUrl is { } html && WebThread().Match(html) is { Success: true } web
+            && long.TryParse(web.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return new ForgeThread(web.Groups[1].Value == "pull" ? ForgeThreadKind.PullRequest : ForgeThreadKind.Issue, number);
+        }
+        if (comment.IssueUrl is { } api && ApiThread().Match(api) is { Success: true } issue
+            && long.TryParse(issue.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var issueNumber))
+        {
+            return new ForgeThread(ForgeThreadKind.Issue, issueNumber);
+        }
+        return null;
     }
 
     /// <summary>
@@ -407,6 +447,12 @@ public sealed partial class GitHubForge : IForgeConversation
     {
         public string Body { get; } = body;
     }
+
+    [GeneratedRegex(@"/(issues|pull)/([0-9]{1,18})(?:[#/?]|$)")]
+    private static partial Regex WebThread();
+
+    [GeneratedRegex(@"/issues/([0-9]{1,18})$")]
+    private static partial Regex ApiThread();
 
     [LoggerMessage(EventId = 7240, Level = LogLevel.Information, Message = "{Forge}: commented on {Thread} of {Repository}")]
     private static partial void LogCommented(ILogger logger, string forge, string thread, string repository);

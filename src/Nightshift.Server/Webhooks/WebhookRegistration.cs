@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Nightshift.Server.Webhooks.Reconciliation;
 
 namespace Nightshift.Server.Webhooks;
 
@@ -18,6 +19,7 @@ internal static class WebhookRegistration
         services.AddSingleton<PermissionCache>();
         services.AddSingleton<TriggerProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<TriggerProcessor>());
+        services.AddWebhookReconciliation();
         return services;
     }
 }

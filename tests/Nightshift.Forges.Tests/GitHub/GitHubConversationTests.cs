@@ -607,6 +607,42 @@ public sealed class GitHubConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListRecentCommentsAsync_CommentsOnIssuesAndPullRequests_EachWithItsThreadOldestFirst()
+    {
+        var issue = _github.AddIssue("acme", "calc", "Issue");
+        var pull = _github.AddIssue("acme", "calc", "PR", isPullRequest: true);
+        _github.AddComment("acme", "calc", issue.Number, "alice", "too old", Day.AddMinutes(-5));
+        _github.AddComment("acme", "calc", pull.Number, "bob", "/nightshift rename it", Day.AddMinutes(2));
+        _github.AddComment("acme", "calc", issue.Number, "alice", "/nightshift fix add", Day.AddMinutes(1));
+
+        var comments = await Forge().ListRecentCommentsAsync(_repository, Day, 10, TestDefaults.TimeoutToken());
+
+        comments.Select(c => (c.Thread, c.Comment.Body)).ShouldBe(
+        [
+            (new ForgeThread(ForgeThreadKind.Issue, issue.Number), "/nightshift fix add"),
+            (new ForgeThread(ForgeThreadKind.PullRequest, pull.Number), "/nightshift rename it"),
+        ]);
+        comments[0].ThreadUrl.ShouldEndWith($"acme/calc/issues/{issue.Number}");
+        comments[1].ThreadUrl.ShouldEndWith($"acme/calc/pull/{pull.Number}");
+        var query = _github.Calls.ShouldHaveSingleItem().Query;
+        query.ShouldContain("since=2026-03-01T12%3A00%3A00Z");
+        query.ShouldContain("direction=asc");
+    }
+
+    [Fact]
+    public async Task ListRecentCommentsAsync_ServerErrorOnce_Retried()
+    {
+        var issue = _github.AddIssue("acme", "calc", "Issue");
+        _github.AddComment("acme", "calc", issue.Number, "alice", "hi", Day);
+        _github.Script(new FakeGitHubFailure("GET", "/repos/acme/calc/issues/comments", 500));
+
+        var comments = await Forge().ListRecentCommentsAsync(_repository, Day, 10, TestDefaults.TimeoutToken());
+
+        comments.ShouldHaveSingleItem().Comment.Body.ShouldBe("hi");
+        _github.Calls.Select(c => c.Status).ShouldBe([500, 200]);
+    }
+
+    [Fact]
     public void Conversation_GitHubTarget_IsTheGitHubForge()
     {
         var target = new ForgeTarget(Forge(), null, _repository);

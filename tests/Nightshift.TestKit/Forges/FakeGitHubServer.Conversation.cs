@@ -18,7 +18,7 @@ namespace Nightshift.TestKit.Forges;
 /// <summary>
 /// The issue side of the fake GitHub, from GitHub's REST reference: a collaborator's permission, issues listed with
 /// labels/state/since/sort and paging (pull requests among them, as the real API lists them), issue comments (list
-/// with since and paging, create), pull request review comments (all, one review's, replies), reactions on issues
+/// with since and paging, create; the repository's recent comments), pull request review comments (all, one review's, replies), reactions on issues
 /// and issue comments, and Actions job logs, which answer a redirect to a second server (another port, like GitHub's
 /// log storage host) that records what it was sent.
 /// </summary>
@@ -143,6 +143,15 @@ public sealed partial class FakeGitHubServer
         if (method == "GET" && rest == "/issues")
         {
             return ListIssues(full, query, headers);
+        }
+        if (method == "GET" && rest == "/issues/comments")
+        {
+            if (!TrySince(query, out var since))
+            {
+                return (422, Message("Invalid value for parameter 'since'"));
+            }
+            var all = Comments.Where(c => c.Repository == full && (since is null || c.CreatedAt >= since)).OrderBy(c => c.Id);
+            return (200, Page(all, $"repos/{full}{rest}", query, headers, CommentJson));
         }
         if (IssueCommentsPath().Match(rest) is { Success: true } issueComments)
         {
@@ -273,6 +282,9 @@ public sealed partial class FakeGitHubServer
         return (201, new JsonObject { ["id"] = Interlocked.Increment(ref _nextId), ["content"] = content, ["user"] = UserJson(Login, true) });
     }
 
+    private bool IsPull(string full, long number) =>
+        Issues.Any(i => i.Repository == full && i.Number == number && i.IsPullRequest) || Pulls.Any(p => p.Repository == full && p.Number == number);
+
     private bool ThreadExists(string full, long number) =>
         Issues.Any(i => i.Repository == full && i.Number == number) || Pulls.Any(p => p.Repository == full && p.Number == number);
 
@@ -339,7 +351,8 @@ public sealed partial class FakeGitHubServer
         ["id"] = comment.Id,
         ["body"] = comment.Body,
         ["user"] = UserJson(comment.Author, comment.IsBot),
-        ["html_url"] = $"{ApiUrl}{comment.Repository}/issues/{comment.Number}#issuecomment-{comment.Id}",
+        ["html_url"] = $"{ApiUrl}{comment.Repository}/{(IsPull(comment.Repository, comment.Number) ? "pull" : "issues")}/{comment.Number}#issuecomment-{comment.Id}",
+        ["issue_url"] = $"{ApiUrl}repos/{comment.Repository}/issues/{comment.Number}",
         ["created_at"] = Stamp(comment.CreatedAt),
         ["updated_at"] = Stamp(comment.CreatedAt),
     };
