@@ -295,7 +295,7 @@ public sealed partial class GitLabForge : IForgeConversation
 
     /// <summary>
     /// GitLab marks bot users (project and group access tokens, service accounts) with "bot" where it shows it; where it
-    /// does not, their generated names (project_123_bot_…, group_45_bot_…) give them away.
+    /// does not, their generated names give them away (<see cref="LooksLikeBot"/>).
     /// </summary>
     internal static bool IsBot(JsonElement user)
     {
@@ -307,11 +307,13 @@ public sealed partial class GitLabForge : IForgeConversation
         {
             return true;
         }
-        var name = ForgeJson.String(user, "username") ?? string.Empty;
-        return BotName().IsMatch(name);
+        return LooksLikeBot(ForgeJson.String(user, "username") ?? string.Empty);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:project|group)_\d+_bot(?:_[0-9a-f]+)?\d*$|^(?:service_account|ghost|support-bot|alert-bot)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    /// <summary>A user name GitLab gives only to bots: project_123_bot_…, group_45_bot_…, service_account_…, and its own helpers.</summary>
+    public static bool LooksLikeBot(string username) => BotName().IsMatch(username ?? string.Empty);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:project|group)_\d+_bot(?:_[0-9a-f]+)?\d*$|^service_account_|^(?:ghost|support-bot|alert-bot|visual-review-bot|automation-bot\d*)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex BotName();
 
     private ThreadComment? ToComment(JsonElement note, string? discussionId, RepositoryPath project, ForgeThread thread)

@@ -11,6 +11,9 @@ internal static class WebhookRegistration
         services.AddOptions<GitHubWebhookOptions>().BindConfiguration(GitHubWebhookOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubWebhookOptions>, GitHubWebhookOptionsValidator>());
         services.AddSingleton<GitHubWebhookHandler>();
+        services.AddOptions<GitLabWebhookOptions>().BindConfiguration(GitLabWebhookOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitLabWebhookOptions>, GitLabWebhookOptionsValidator>());
+        services.AddSingleton<GitLabWebhookHandler>();
         return services;
     }
 }
