@@ -78,15 +78,8 @@ internal sealed partial class GitLabWebhookHandler(
             return Problems.Problem.Create(StatusCodes.Status503ServiceUnavailable, "no trigger intake",
                 "this server was built without the webhook intake, so the delivery cannot be recorded; GitLab may send it again later");
         }
+        // The intake logs what it recorded; nothing here is worth a second line.
         var receipt = await intake.AcceptAsync(Forge, delivery, eventName, trigger, ignoredBecause, cancellationToken);
-        if (trigger is null)
-        {
-            LogIgnored(logger, delivery, eventName, ignoredBecause ?? "");
-        }
-        else
-        {
-            LogAccepted(logger, delivery, trigger.Kind, trigger.Repository, receipt.Status);
-        }
         return TypedResults.Accepted(receipt.TaskId is { } task ? $"/api/v1/tasks/{task}" : null, receipt);
     }
 
@@ -124,10 +117,4 @@ internal sealed partial class GitLabWebhookHandler(
 
     [LoggerMessage(EventId = 3320, Level = LogLevel.Warning, Message = "Refused a GitLab webhook delivery from {Remote}: its X-Gitlab-Token is missing or wrong (check Webhooks:GitLab:Secret against the webhook's secret token)")]
     private static partial void LogRefused(ILogger logger, string remote);
-
-    [LoggerMessage(EventId = 3321, Level = LogLevel.Debug, Message = "GitLab delivery {Delivery} ({Event}) asks for nothing: {Reason}")]
-    private static partial void LogIgnored(ILogger logger, string delivery, string @event, string reason);
-
-    [LoggerMessage(EventId = 3322, Level = LogLevel.Information, Message = "GitLab delivery {Delivery}: {Kind} on {Repository}, {Status}")]
-    private static partial void LogAccepted(ILogger logger, string delivery, TriggerKind kind, string repository, string status);
 }
