@@ -394,7 +394,7 @@ public sealed partial class GitLabForge : IForgeConversation
         {
             throw new ArgumentException("a comment needs some text", nameof(body));
         }
-        return GitLabMarkdown.Quiet(ForgeText.Body(body));
+        return GitLabMarkdown.Quiet(body, ForgeText.MaxBodyLength);
     }
 
     private static string Clip(string text)

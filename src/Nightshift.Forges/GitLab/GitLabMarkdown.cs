@@ -1,24 +1,26 @@
 using System.Text;
+using Nightshift.Forges.Conversation;
 
 namespace Nightshift.Forges.GitLab;
 
 /// <summary>
-/// Makes text Nightshift posts on GitLab inert: it is often people's or a model's words quoted back. A mention
-/// (<c>@user</c>, <c>@group</c>, <c>@all</c>) would notify people, and a line starting with <c>/</c> is a quick action
-/// GitLab runs with the token's rights (<c>/merge</c>, <c>/approve</c>, <c>/close</c>). A zero-width space after the
-/// <c>@</c> and before such a <c>/</c> leaves the text reading the same and does neither.
+/// Makes text Nightshift posts on GitLab inert: it is often people's or a model's words quoted back. Mentions are
+/// defused by the shared <see cref="CommentText"/>; on GitLab a line starting with <c>/</c> is also a quick action that
+/// GitLab runs with the token's rights (<c>/merge</c>, <c>/approve</c>, <c>/close</c>), so a zero-width space goes
+/// before such a <c>/</c>: the line reads the same and does nothing.
 /// </summary>
 internal static class GitLabMarkdown
 {
     public const char ZeroWidthSpace = '\u200B';
 
-    public static string Quiet(string text)
+    /// <returns><paramref name="text"/> with mentions defused, control characters dropped, no line a quick action, at most <paramref name="maxChars"/> characters.</returns>
+    public static string Quiet(string text, int maxChars)
     {
-        var builder = new StringBuilder(text.Length + 16);
+        var safe = CommentText.Sanitize(text, maxChars);
+        var builder = new StringBuilder(safe.Length + 16);
         var lineStart = true;
-        for (var i = 0; i < text.Length; i++)
+        foreach (var c in safe)
         {
-            var c = text[i];
             if (lineStart && c is ' ' or '\t')
             {
                 builder.Append(c);
@@ -28,20 +30,10 @@ internal static class GitLabMarkdown
             {
                 builder.Append(ZeroWidthSpace);
             }
-            if (c == '@' && i + 1 < text.Length && IsNameStart(text[i + 1]) && (i == 0 || !IsNameChar(text[i - 1])))
-            {
-                builder.Append('@').Append(ZeroWidthSpace);
-                lineStart = false;
-                continue;
-            }
             builder.Append(c);
-            lineStart = c is '\n' or '\r';
+            lineStart = c == '\n';
         }
-        return builder.ToString();
+        // The spaces added may push the text past the limit: cut again, on the same terms.
+        return builder.Length <= maxChars ? builder.ToString() : CommentText.Sanitize(builder.ToString(), maxChars);
     }
-
-    private static bool IsNameStart(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
-
-    // A word character before '@' makes it an e-mail address, which GitLab does not treat as a mention.
-    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '+';
 }

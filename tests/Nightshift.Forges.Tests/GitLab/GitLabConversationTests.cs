@@ -13,6 +13,7 @@ public sealed class GitLabConversationTests : IAsyncLifetime
 {
     private const string Project = "acme/calc";
     private const string ZeroWidthSpace = "\u200B";
+    private const string ZeroWidthJoiner = "\u200D";
 
     private readonly HttpClient _http = new();
     private readonly InstantDelayClock _clock = new();
@@ -155,7 +156,7 @@ public sealed class GitLabConversationTests : IAsyncLifetime
         await Forge().CommentAsync(Repo(), Issue(42), "Thanks @alice and @all, mail me at me@example.com\n/merge\n  /approve\ntext /close stays");
 
         var body = _server.AllNotes.ShouldHaveSingleItem().Body;
-        body.ShouldBe($"Thanks @{ZeroWidthSpace}alice and @{ZeroWidthSpace}all, mail me at me@example.com\n{ZeroWidthSpace}/merge\n  {ZeroWidthSpace}/approve\ntext /close stays");
+        body.ShouldBe($"Thanks @{ZeroWidthJoiner}alice and @{ZeroWidthJoiner}all, mail me at me@example.com\n{ZeroWidthSpace}/merge\n  {ZeroWidthSpace}/approve\ntext /close stays");
         body.Split('\n').ShouldAllBe(line => !line.TrimStart().StartsWith('/'));
     }
 
@@ -188,7 +189,7 @@ public sealed class GitLabConversationTests : IAsyncLifetime
 
         var body = _server.AllNotes.ShouldHaveSingleItem().Body;
         body.Length.ShouldBeLessThanOrEqualTo(1_000_000);
-        body.ShouldEndWith("(truncated by Nightshift: the full text was longer than the forge accepts)");
+        body.ShouldEndWith(CommentText.CutMarker);
     }
 
     [Fact]
@@ -253,7 +254,7 @@ public sealed class GitLabConversationTests : IAsyncLifetime
 
         var reply = _server.AllNotes.Last();
         reply.DiscussionId.ShouldBe(comment.DiscussionId);
-        reply.Body.ShouldBe($"Renamed to `total` in abc123, @{ZeroWidthSpace}alice.");
+        reply.Body.ShouldBe($"Renamed to `total` in abc123, @{ZeroWidthJoiner}alice.");
         posted.Id.ShouldBe($"{comment.DiscussionId}:{reply.Id}");
         _server.Calls.ShouldContain(c => c.Method == "POST" && c.Path == $"/api/v4/projects/acme%2Fcalc/merge_requests/{iid}/discussions/{comment.DiscussionId}/notes");
     }

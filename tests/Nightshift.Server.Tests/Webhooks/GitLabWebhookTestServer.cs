@@ -26,7 +26,8 @@ internal sealed class GitLabWebhookTestServer : IAsyncDisposable
 
     /// <param name="gitlab">the Webhooks:GitLab section; by default only the secret.</param>
     /// <param name="forges">the Forges section; by default none.</param>
-    public static async Task<GitLabWebhookTestServer> StartAsync(object? gitlab = null, object? forges = null, string? database = null)
+    /// <param name="repositories">the Repositories section; by default none.</param>
+    public static async Task<GitLabWebhookTestServer> StartAsync(object? gitlab = null, object? forges = null, string? database = null, object? repositories = null)
     {
         var data = new TempDirectory();
         try
@@ -35,6 +36,10 @@ internal sealed class GitLabWebhookTestServer : IAsyncDisposable
             if (forges is not null)
             {
                 settings["Forges"] = forges;
+            }
+            if (repositories is not null)
+            {
+                settings["Repositories"] = repositories;
             }
             await File.WriteAllTextAsync(Path.Combine(data.Path, "appsettings.json"), JsonSerializer.Serialize(settings));
             var server = await RunningServer.StartAsync(o => o.Database = database, dataDirectory: data.Path);
