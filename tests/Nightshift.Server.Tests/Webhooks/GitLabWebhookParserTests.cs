@@ -249,7 +249,7 @@ public sealed class GitLabWebhookParserTests
         trigger.CheckId.ShouldBe("381");
         trigger.CheckName.ShouldBe("integration");
         trigger.CheckSummary!.ShouldContain("pipeline #31 failed");
-        trigger.CheckSummary.ShouldContain("job 'integration' in stage 'test' failed (script_failure)");
+        trigger.CheckSummary!.ShouldContain("job 'integration' in stage 'test' failed (script_failure)");
         trigger.Actor.ShouldBe("nightshift-bot");
         trigger.At.ShouldBe(new DateTimeOffset(2026, 3, 4, 12, 45, 10, TimeSpan.Zero));
     }
@@ -416,7 +416,7 @@ public sealed class GitLabWebhookParserTests
         var trigger = Triggered(payload, "Note Hook");
 
         trigger.ThreadTitle.ShouldBe("Crash  /merge");
-        trigger.CommentBody.ShouldNotContain("\0");
+        trigger.CommentBody!.ShouldNotContain("\0");
     }
 
     [Fact]
