@@ -101,7 +101,21 @@ internal sealed partial class TriggerProcessor
             // Not a request to Nightshift, so no refusal is posted: the comment is simply not passed on.
             return TriggerOutcome.Skipped("only people with write access talk to a running task; the comment was not passed on");
         }
-        return new TriggerOutcome("skipped", linked.Id, "passing comments on to a running task comes with the conversation feature (task messages), not in this build");
+        var text = (context.Trigger.CommentBody ?? "").Trim();
+        if (text.Length == 0)
+        {
+            return new TriggerOutcome("skipped", linked.Id, "an empty comment says nothing to the task");
+        }
+        try
+        {
+            var message = new TaskMessage(context.Trigger.Actor, context.Trigger.Forge, Clip(StripControl(text), TaskMessage.MaxTextLength)).Validated();
+            await store.AddMessageAsync(linked.Id, message, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidTransitionException or TaskNotFoundException or ValidationException)
+        {
+            return new TriggerOutcome("skipped", linked.Id, $"the comment could not be passed on to task {linked.Id}: {ex.Message}");
+        }
+        return new TriggerOutcome("forwarded", linked.Id, null);
     }
 
     private async Task<TriggerOutcome> ReviewAsync(TriggerContext context, CancellationToken cancellationToken)
@@ -276,6 +290,9 @@ internal sealed partial class TriggerProcessor
             $"On an issue this starts a task that opens a pull request; on a pull request Nightshift opened, it commits the change on top of it. " +
             $"Only people with write access to the repository can use it.");
     }
+
+    private static string StripControl(string text) =>
+        new([.. text.Where(c => !char.IsControl(c) || c is '\n' or '\r' or '\t')]);
 
     private static string Notice(string text) => $"{NoticeMarker}\n{text}";
 

@@ -42,7 +42,7 @@ internal sealed partial class TriggerProcessor(
     internal static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     internal static readonly TimeSpan RefusalWindow = TimeSpan.FromHours(1);
 
-    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(150, Environment.MachineName.Length + 45)];
+    private readonly string _owner = GitHubTriggerParser.Clip($"{Guid.NewGuid():N}:{Environment.ProcessId}:{Environment.MachineName}", 150);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
