@@ -35,7 +35,7 @@ public sealed class GitLabTriggerTests : IAsyncLifetime
     private Task<GitLabWebhookTestServer> StartAsync() =>
         GitLabWebhookTestServer.StartAsync(
             forges: new { gitlab = new { Kind = "gitlab", Host = _gitlab.Host, ApiUrl = _gitlab.ApiUri.AbsoluteUri, _gitlab.Token } },
-            repositories: new { AllowedHosts = new[] { "127.0.0.1" }, AllowPrivateAddresses = true });
+            repositories: new { AllowedHosts = new[] { "127.0.0.1" }, AllowPrivateAddresses = true, AllowInsecureHttp = true });
 
     /// <summary>The sample delivery, pointed at the fake GitLab.</summary>
     private JsonObject Labelled(string user = "alice")

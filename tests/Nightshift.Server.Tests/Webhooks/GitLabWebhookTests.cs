@@ -34,7 +34,7 @@ public sealed class GitLabWebhookTests
         await using var hook = await GitLabWebhookTestServer.StartAsync();
 
         var answers = new List<string>();
-        foreach (var token in new[] { "wrong-token-of-some-length", null, "", GitLabWebhookTestServer.Secret + " ", GitLabWebhookTestServer.Secret[..^1], new string('x', 5000), GitLabWebhookTestServer.Secret.ToUpperInvariant() })
+        foreach (var token in new[] { "wrong-token-of-some-length", null, "", GitLabWebhookTestServer.Secret + "x", GitLabWebhookTestServer.Secret[..^1], new string('x', 5000), GitLabWebhookTestServer.Secret.ToUpperInvariant() })
         {
             using var response = await hook.SendAsync(Labelled, "e-unauth", token: token);
             response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
