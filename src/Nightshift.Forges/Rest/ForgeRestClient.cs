@@ -64,6 +64,54 @@ internal sealed partial class ForgeRestClient
     /// </summary>
     public async Task<ForgeReply> SendAsync(ForgeRequest request, CancellationToken cancellationToken = default)
     {
+        var (response, token, attempts) = await SendForResponseAsync(request, cancellationToken).ConfigureAwait(false);
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode || (request.Expected?.Contains(status) ?? false))
+            {
+                return await ReadReplyAsync(request, response, token, cancellationToken).ConfigureAwait(false);
+            }
+            var detail = await ReadErrorDetailAsync(response, token, cancellationToken).ConfigureAwait(false);
+            throw FailFor(request, response, detail, attempts);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> for an answer that is not JSON (a job's log) and returns its status and the
+    /// last <paramref name="maxTailBytes"/> bytes of its body; the body is null for one of <see cref="ForgeRequest.Expected"/>.
+    /// Any other outcome throws a <see cref="ForgeException"/>, as <see cref="SendAsync"/> does.
+    /// </summary>
+    public async Task<(int Status, byte[]? Tail)> SendForTailAsync(ForgeRequest request, int maxTailBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTailBytes);
+        var (response, token, attempts) = await SendForResponseAsync(request, cancellationToken).ConfigureAwait(false);
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                try
+                {
+                    return (status, await ReadTailAsync(response, maxTailBytes, cancellationToken).ConfigureAwait(false));
+                }
+                catch (Exception exception) when (NoAnswer(exception, cancellationToken))
+                {
+                    throw Fail(status, null, exception,
+                        $"the connection to {Product} at {Host} broke while reading its answer to {request.What}: {Reason(exception, token)}. Try again later");
+                }
+            }
+            if (request.Expected?.Contains(status) ?? false)
+            {
+                return (status, null);
+            }
+            var detail = await ReadErrorDetailAsync(response, token, cancellationToken).ConfigureAwait(false);
+            throw FailFor(request, response, detail, attempts);
+        }
+    }
+
+    private async Task<(HttpResponseMessage Response, string Token, int Attempts)> SendForResponseAsync(ForgeRequest request, CancellationToken cancellationToken)
+    {
         var token = await _endpoint.Token.GetAsync(cancellationToken).ConfigureAwait(false);
         var uri = new Uri(_apiBase + request.Path);
         var payload = request.Body is null ? null : Encoding.UTF8.GetBytes(request.Body.ToJsonString());
@@ -95,17 +143,7 @@ internal sealed partial class ForgeRestClient
             throw Fail(null, null, exception,
                 $"could not reach {Product} at {Host} to {request.What} after {Attempts(attempts)}{again}: {Reason(exception, token)}. Check that {_endpoint.Name}'s API address ({_apiBase}) is right and reachable from this worker, then publish again");
         }
-
-        using (response)
-        {
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode || (request.Expected?.Contains(status) ?? false))
-            {
-                return await ReadReplyAsync(request, response, token, cancellationToken).ConfigureAwait(false);
-            }
-            var detail = await ReadErrorDetailAsync(response, token, cancellationToken).ConfigureAwait(false);
-            throw FailFor(request, response, detail, attempts);
-        }
+        return (response, token, attempts);
     }
 
     private ResiliencePipeline<HttpResponseMessage> Pipeline(ForgeRequest request)
@@ -217,6 +255,29 @@ internal sealed partial class ForgeRestClient
         {
             return string.Empty;
         }
+    }
+
+    /// <returns>the last <paramref name="limit"/> bytes of the body (all of it when shorter), read within the body timeout.</returns>
+    private static async Task<byte[]> ReadTailAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(BodyReadTimeout);
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+        // Twice the limit: the older half is dropped whenever the buffer fills, so a long log costs one pass and 2×limit memory.
+        var buffer = new byte[(long)limit * 2 > int.MaxValue ? int.MaxValue : limit * 2];
+        var length = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer.AsMemory(length), timeout.Token).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+            if (length == buffer.Length)
+            {
+                Buffer.BlockCopy(buffer, length - limit, buffer, 0, limit);
+                length = limit;
+            }
+        }
+        var start = Math.Max(0, length - limit);
+        return buffer[start..length];
     }
 
     /// <returns>at most <paramref name="limit"/> bytes, and whether that was the whole body.</returns>

@@ -14,6 +14,9 @@ internal static class WebhookRegistration
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TriggerOptions>, TriggerOptionsValidator>());
         services.AddSingleton<GitHubWebhookHandler>();
+        services.AddOptions<GitLabWebhookOptions>().BindConfiguration(GitLabWebhookOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitLabWebhookOptions>, GitLabWebhookOptionsValidator>());
+        services.AddSingleton<GitLabWebhookHandler>();
         services.AddSingleton<TriggerSignal>();
         services.AddSingleton<IWebhookIntake, WebhookIntake>();
         services.AddSingleton<PermissionCache>();

@@ -13,6 +13,8 @@ internal static class WebhooksApi
         var group = app.MapGroup(Prefix).WithTags("webhooks");
         group.MapPost("/github", (HttpRequest request, GitHubWebhookHandler handler, CancellationToken cancellationToken) =>
             handler.HandleAsync(request, cancellationToken)).WithName("GitHubWebhook").DisableAntiforgery();
+        group.MapPost("/gitlab", (HttpRequest request, GitLabWebhookHandler handler, CancellationToken cancellationToken) =>
+            handler.HandleAsync(request, cancellationToken)).WithName("GitLabWebhook").DisableAntiforgery();
         return group;
     }
 }

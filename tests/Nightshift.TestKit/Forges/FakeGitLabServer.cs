@@ -7,14 +7,14 @@ namespace Nightshift.TestKit.Forges;
 /// The few GitLab REST API v4 routes a forge client uses, from GitLab's public API reference: the token in PRIVATE-TOKEN
 /// or "Authorization: Bearer"; projects addressed by id or URL-encoded full path (nested groups); merge requests
 /// (list by source branch and state, create — 409 when the source branch already has an open one, 422 for an unknown
-/// branch — and update); user search by name; issue notes; GET /user and /personal_access_tokens/self.
+/// branch — and update); user search by name; GET /user and /personal_access_tokens/self; and the issue side
+/// (<c>FakeGitLabServer.Conversation.cs</c>): members, issues, notes, discussions, award emoji and job logs.
 /// </summary>
-public sealed class FakeGitLabServer : FakeForgeServer
+public sealed partial class FakeGitLabServer : FakeForgeServer
 {
     private readonly Dictionary<string, Project> _projects = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, long> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<FakeMergeRequest> _mergeRequests = [];
-    private readonly List<ForgeComment> _notes = [];
 
     private FakeGitLabServer(string token) : base(token)
     {
@@ -42,13 +42,14 @@ public sealed class FakeGitLabServer : FakeForgeServer
         }
     }
 
+    /// <summary>The notes on issues, in the order they were made.</summary>
     public IReadOnlyList<ForgeComment> Notes
     {
         get
         {
             lock (Gate)
             {
-                return [.. _notes];
+                return [.. _allNotes.Where(n => n.Noteable == "issues").Select(n => new ForgeComment(n.Project, n.Iid, n.Body))];
             }
         }
     }
@@ -79,11 +80,14 @@ public sealed class FakeGitLabServer : FakeForgeServer
         }
     }
 
-    public void AddIssue(string project, long iid)
+    public FakeGitLabIssue AddIssue(string project, long iid)
     {
         lock (Gate)
         {
             _projects[project].Issues.Add(iid);
+            var issue = new FakeGitLabIssue { Project = project, Iid = iid };
+            _issues.Add(issue);
+            return issue;
         }
     }
 
@@ -186,19 +190,8 @@ public sealed class FakeGitLabServer : FakeForgeServer
                     mr.Labels.Add(label);
                 }
                 return FakeAnswer.Json(200, ToJson(mr, project));
-            case ("POST", 3, "issues") when route[2] == "notes":
-                if (!long.TryParse(route[1], CultureInfo.InvariantCulture, out var iid) || !project.Issues.Contains(iid))
-                {
-                    return FakeAnswer.Message(404, "404 Issue Not Found");
-                }
-                if ((call.Json as JsonObject)?["body"]?.GetValue<string>() is not { Length: > 0 } note)
-                {
-                    return FakeAnswer.Json(400, new JsonObject { ["error"] = "body is missing" });
-                }
-                _notes.Add(new ForgeComment(project.Path, iid, note));
-                return FakeAnswer.Json(201, new JsonObject { ["id"] = _notes.Count, ["body"] = note, ["noteable_iid"] = iid, ["noteable_type"] = "Issue" });
             default:
-                return FakeAnswer.Json(404, new JsonObject { ["error"] = "404 Not Found" });
+                return ConversationRoute(call, project.Path, route);
         }
     }
 
