@@ -217,6 +217,7 @@ public sealed partial class GiteaForge
         await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
         var window = new byte[maxBytes * 2L > int.MaxValue ? int.MaxValue : maxBytes * 2];
         var length = 0;
+        var dropped = false;
         long total = 0;
         int read;
         while (total < MaxLogRead && (read = await stream.ReadAsync(window.AsMemory(length, Math.Min(window.Length - length, 64 * 1024)), timeout.Token).ConfigureAwait(false)) > 0)
@@ -227,11 +228,12 @@ public sealed partial class GiteaForge
             {
                 Buffer.BlockCopy(window, length - maxBytes, window, 0, maxBytes);
                 length = maxBytes;
+                dropped = true;
             }
         }
         var start = Math.Max(0, length - maxBytes);
         // The cut may fall inside a character: skip its continuation bytes rather than show a broken one.
-        while (start < length && start > 0 && (window[start] & 0xC0) == 0x80)
+        while (start < length && (dropped || start > 0) && (window[start] & 0xC0) == 0x80)
         {
             start++;
         }
