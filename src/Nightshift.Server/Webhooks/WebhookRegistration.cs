@@ -11,6 +11,9 @@ internal static class WebhookRegistration
         services.AddOptions<GitHubWebhookOptions>().BindConfiguration(GitHubWebhookOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubWebhookOptions>, GitHubWebhookOptionsValidator>());
         services.AddSingleton<GitHubWebhookHandler>();
+        services.AddOptions<GiteaWebhookOptions>().BindConfiguration(GiteaWebhookOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GiteaWebhookOptions>, GiteaWebhookOptionsValidator>());
+        services.AddSingleton<GiteaWebhookHandler>();
         return services;
     }
 }

@@ -13,6 +13,8 @@ internal static class WebhooksApi
         var group = app.MapGroup(Prefix).WithTags("webhooks");
         group.MapPost("/github", (HttpRequest request, GitHubWebhookHandler handler, CancellationToken cancellationToken) =>
             handler.HandleAsync(request, cancellationToken)).WithName("GitHubWebhook").DisableAntiforgery();
+        group.MapPost("/gitea", (HttpRequest request, GiteaWebhookHandler handler, CancellationToken cancellationToken) =>
+            handler.HandleAsync(request, cancellationToken)).WithName("GiteaWebhook").DisableAntiforgery();
         return group;
     }
 }
