@@ -208,7 +208,7 @@ internal static class GiteaWebhookParser
         var conclusion = Text(job, "conclusion");
         if (action is not "completed" || conclusion is not "failure")
         {
-            return Ignore($"the Actions job ended '{Clip(OneLine(conclusion ?? action ?? ""), 20)}', not in failure");
+            return Ignore($"the Actions job ended '{Clip(OneLine((string.IsNullOrEmpty(conclusion) ? action : conclusion) ?? ""), 20)}', not in failure");
         }
         if (!(payload.TryGetProperty("pull_request", out var pull) && pull.ValueKind == JsonValueKind.Object))
         {
