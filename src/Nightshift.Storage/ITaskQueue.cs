@@ -37,14 +37,17 @@ public interface ITaskQueue
     /// <summary>
     /// Ends the attempt as the outcome says and releases the lease: a final state with its event; a retryable
     /// failure back to the queue with backoff and <c>task.retrying</c> (or <c>failed</c> once attempts are spent);
-    /// waiting for approval; or released untouched (shutdown).
+    /// waiting for approval; waiting for the answer to the agent's question (<c>task.question</c>, the attempt handed
+    /// back); or released untouched (shutdown).
     /// </summary>
     Task<TaskRecord> FinishAsync(Lease lease, TaskOutcome outcome, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The periodic sweep. Returns tasks whose lease expired to the queue (attempts kept, <c>task.retrying</c>,
     /// checkpoint kept), or fails them once their attempts are spent; and ends plans that waited for approval longer
-    /// than <see cref="StoreOptions.ApprovalTimeout"/> as timed_out (<c>task.timed_out</c>). Returns how many tasks it moved.
+    /// than <see cref="StoreOptions.ApprovalTimeout"/> as timed_out (<c>task.timed_out</c>); and gives questions nobody
+    /// answered by their deadline their default answer (<c>task.answered</c>, timedOut), queuing the task to resume.
+    /// Returns how many tasks it moved.
     /// </summary>
     Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken = default);
 

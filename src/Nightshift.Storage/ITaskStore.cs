@@ -21,6 +21,14 @@ public interface ITaskStore
     /// </summary>
     Task<IReadOnlyList<TaskRecord>> FindByOriginAsync(string originKey, int limit = 20, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The tasks whose pull request is the one at <paramref name="reference"/> (its web address) or has
+    /// <paramref name="branch"/> as its head branch (a follow-up keeps its parent's), newest first, at most
+    /// <paramref name="limit"/> (1–200): how a forge's pull request finds the task that opened it. Callers check the
+    /// repository: a branch name alone may repeat across repositories.
+    /// </summary>
+    Task<IReadOnlyList<TaskRecord>> FindByPullRequestAsync(string? reference, string? branch, int limit = 20, CancellationToken cancellationToken = default);
+
     /// <summary>Newest first, with an opaque cursor for the next page.</summary>
     Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default);
 

@@ -18,6 +18,15 @@ public static class EventTypes
     /// <summary>The last attempt failed too: the task is dead, and the payload lists every attempt's reason.</summary>
     public const string TaskDead = "task.dead";
     public const string TaskCheckpoint = "task.checkpoint";
+
+    /// <summary>A person sent the running or queued task a message; the agent reads it at its next model turn.</summary>
+    public const string TaskMessage = "task.message";
+
+    /// <summary>The agent asked a clarifying question; the task waits (awaiting_input) for the answer.</summary>
+    public const string TaskQuestion = "task.question";
+
+    /// <summary>The question was answered (or its wait ran out into the default answer); the task is queued to resume.</summary>
+    public const string TaskAnswered = "task.answered";
     public const string WorkspaceReady = "workspace.ready";
     public const string PlanPartial = "plan.partial";
     public const string PlanReady = "plan.ready";

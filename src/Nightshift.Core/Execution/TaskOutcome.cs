@@ -36,6 +36,22 @@ public sealed record TaskOutcome
     /// <summary>The plan waits for a person; the lease is released until approval.</summary>
     public static TaskOutcome AwaitApproval() => new() { Kind = OutcomeKind.AwaitingApproval };
 
+    /// <summary>The agent's question (<see cref="AwaitInput"/>); null for every other outcome.</summary>
+    public string? Question { get; init; }
+
+    /// <summary>When an unanswered question gives way to <see cref="DefaultAnswer"/>.</summary>
+    public DateTimeOffset? QuestionTimesOutAt { get; init; }
+
+    /// <summary>The answer the task resumes with when nobody answers in time.</summary>
+    public string? DefaultAnswer { get; init; }
+
+    /// <summary>
+    /// The agent asked a person a question: the lease is released and the checkpoint kept until the answer comes (or
+    /// <paramref name="timesOutAt"/> passes and <paramref name="defaultAnswer"/> is taken instead); no attempt is counted.
+    /// </summary>
+    public static TaskOutcome AwaitInput(string question, DateTimeOffset timesOutAt, string defaultAnswer) =>
+        new() { Kind = OutcomeKind.AwaitingInput, Question = question, QuestionTimesOutAt = timesOutAt, DefaultAnswer = defaultAnswer };
+
     /// <summary>Give the task back to the queue untouched (shutdown); no attempt is counted as failed.</summary>
     public static TaskOutcome Release() => new() { Kind = OutcomeKind.Released };
 }
@@ -50,4 +66,5 @@ public enum OutcomeKind
     TimedOut,
     AwaitingApproval,
     Released,
+    AwaitingInput,
 }

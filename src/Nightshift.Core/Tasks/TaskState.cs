@@ -10,6 +10,8 @@ public enum TaskState
     [JsonStringEnumMemberName("running")] Running,
     /// <summary>The plan waits for a person; no worker slot or lease is held meanwhile.</summary>
     [JsonStringEnumMemberName("awaiting_approval")] AwaitingApproval,
+    /// <summary>The agent asked a question and waits for the answer; no worker slot or lease is held meanwhile.</summary>
+    [JsonStringEnumMemberName("awaiting_input")] AwaitingInput,
     [JsonStringEnumMemberName("succeeded")] Succeeded,
     [JsonStringEnumMemberName("failed")] Failed,
     [JsonStringEnumMemberName("cancelled")] Cancelled,

@@ -12,15 +12,17 @@ public static class TaskStateMachine
     {
         // Claimed by a worker, cancelled before it started.
         [TaskState.Queued] = [TaskState.Running, TaskState.Cancelled],
-        // Back to the queue (lease lost, retry with backoff, released on shutdown), to a plan gate, or to an end
+        // Back to the queue (lease lost, retry with backoff, released on shutdown), to a plan gate, to wait for an answer, or to an end
         // (dead once the last attempt failed).
         [TaskState.Running] =
         [
-            TaskState.Queued, TaskState.AwaitingApproval, TaskState.Succeeded, TaskState.Failed,
+            TaskState.Queued, TaskState.AwaitingApproval, TaskState.AwaitingInput, TaskState.Succeeded, TaskState.Failed,
             TaskState.Cancelled, TaskState.TimedOut, TaskState.NeedsReview, TaskState.Dead,
         ],
         // Approved (back to the queue to build), rejected, cancelled, or the approval window closed.
         [TaskState.AwaitingApproval] = [TaskState.Queued, TaskState.Cancelled, TaskState.TimedOut, TaskState.Failed],
+        // Answered (or its question timed out) back to the queue to resume, or cancelled while it waits.
+        [TaskState.AwaitingInput] = [TaskState.Queued, TaskState.Cancelled],
         // A person may retry anything that did not succeed.
         [TaskState.Failed] = [TaskState.Queued],
         [TaskState.Cancelled] = [TaskState.Queued],

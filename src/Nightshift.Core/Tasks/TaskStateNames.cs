@@ -10,6 +10,7 @@ public static class TaskStateNames
         TaskState.Queued => "queued",
         TaskState.Running => "running",
         TaskState.AwaitingApproval => "awaiting_approval",
+        TaskState.AwaitingInput => "awaiting_input",
         TaskState.Succeeded => "succeeded",
         TaskState.Failed => "failed",
         TaskState.Cancelled => "cancelled",

@@ -28,6 +28,8 @@ public sealed partial class GitHubForge : IForge
     private readonly GitHubClient _client;
     private readonly string _forge;
     private readonly Lazy<ResiliencePipeline> _pipeline;
+    private readonly HttpMessageInvoker _raw;
+    private readonly ApiConnection _api;
 
     public GitHubForge(ForgeEndpoint endpoint, HttpMessageHandler handler, TimeProvider time, ILogger logger)
     {
@@ -44,6 +46,8 @@ public sealed partial class GitHubForge : IForge
             new HttpClientAdapter(() => new CallCancellationHandler(handler)),
             new SimpleJsonSerializer());
         _client = new GitHubClient(connection);
+        _raw = new HttpMessageInvoker(handler, disposeHandler: false);
+        _api = new ApiConnection(_client.Connection);
         _pipeline = new Lazy<ResiliencePipeline>(BuildPipeline);
     }
 

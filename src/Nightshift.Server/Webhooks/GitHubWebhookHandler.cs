@@ -2,25 +2,20 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Nightshift.Core.Errors;
 using Nightshift.Forges;
-using Nightshift.Server.Metrics;
-using Nightshift.Server.Repositories;
-using Nightshift.Storage;
 
 namespace Nightshift.Server.Webhooks;
 
 /// <summary>
-/// Verifies, records and acts on one GitHub delivery. It answers at once: the most it does is one store write that
-/// queues a task (the worker does the rest); it never calls the forge.
+/// Verifies one GitHub delivery, reads it into a trigger and hands it to the intake, which records it and answers at
+/// once: nothing here calls the forge or makes a task (the trigger processor does, in the background).
 /// </summary>
 internal sealed partial class GitHubWebhookHandler(
-    INightshiftStore store,
+    IWebhookIntake intake,
     IForgeResolver forges,
-    IRepositoryGate repositoryGate,
-    ServerMetrics metrics,
     IOptions<GitHubWebhookOptions> options,
     ILogger<GitHubWebhookHandler> logger)
 {
-    public const string Forge = "github";
+    public const string Forge = GitHubTriggerParser.Forge;
 
     public const string DeliveryHeader = "X-GitHub-Delivery";
 
@@ -51,13 +46,6 @@ internal sealed partial class GitHubWebhookHandler(
 
         var delivery = WebhookBody.Header(request, DeliveryHeader, "GitHub");
         var eventName = WebhookBody.Header(request, EventHeader, "GitHub");
-        var existing = await store.FindDeliveryAsync(Forge, delivery, cancellationToken);
-        if (existing is not null)
-        {
-            LogDuplicate(logger, delivery);
-            return TypedResults.Accepted((string?)null, new WebhookReceipt(delivery, "duplicate", existing.TaskId, "this delivery was already received"));
-        }
-
         JsonElement payload;
         try
         {
@@ -73,51 +61,11 @@ internal sealed partial class GitHubWebhookHandler(
             throw new ValidationException("body", "must be a JSON object; set the webhook's content type to application/json");
         }
 
-        var decision = GitHubIssueTrigger.Decide(payload, eventName, delivery, settings, forges);
-        string? taskId = null;
-        var reason = decision.IgnoredBecause;
-        if (decision.Task is { } wanted)
-        {
-            try
-            {
-                var task = wanted.Validated();
-                await repositoryGate.EnsureAllowedAsync(task, cancellationToken);
-                // The idempotency key is the delivery: two receipts racing past the check above still make one task.
-                var submitted = await store.SubmitAsync(task, cancellationToken);
-                taskId = submitted.Task.Id;
-                if (submitted.Created)
-                {
-                    metrics.TaskSubmitted();
-                    metrics.EventsAppended();
-                    LogQueued(logger, delivery, taskId, task.Repo);
-                }
-            }
-            catch (ValidationException refused)
-            {
-                reason = $"the issue cannot become a task: {refused.Message}";
-            }
-        }
-
-        await store.RecordDeliveryAsync(
-            new WebhookDelivery(Forge, delivery, eventName, taskId is null ? "ignored" : "queued", taskId, DateTimeOffset.UnixEpoch),
-            cancellationToken);
-        if (taskId is null)
-        {
-            LogIgnored(logger, delivery, eventName, reason ?? "");
-            return TypedResults.Accepted((string?)null, new WebhookReceipt(delivery, "ignored", null, reason));
-        }
-        return TypedResults.Accepted($"/api/v1/tasks/{taskId}", new WebhookReceipt(delivery, "queued", taskId, null));
+        var trigger = GitHubTriggerParser.Parse(payload, eventName, settings, forges, out var ignoredBecause);
+        var receipt = await intake.AcceptAsync(Forge, delivery, eventName, trigger, ignoredBecause, cancellationToken);
+        return TypedResults.Accepted((string?)null, receipt);
     }
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Refused a GitHub webhook delivery from {Remote}: its signature is missing or wrong (check Webhooks:GitHub:Secret against the webhook's secret)")]
     private static partial void LogRefused(ILogger logger, string remote);
-
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "GitHub delivery {Delivery} queued task {TaskId} for {Repo}")]
-    private static partial void LogQueued(ILogger logger, string delivery, string taskId, string repo);
-
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Debug, Message = "GitHub delivery {Delivery} ({Event}) ignored: {Reason}")]
-    private static partial void LogIgnored(ILogger logger, string delivery, string @event, string reason);
-
-    [LoggerMessage(EventId = 3304, Level = LogLevel.Information, Message = "GitHub delivery {Delivery} was already received; nothing done")]
-    private static partial void LogDuplicate(ILogger logger, string delivery);
 }

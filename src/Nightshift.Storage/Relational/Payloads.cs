@@ -17,6 +17,7 @@ internal static class Payloads
         EventTypes.TaskReleased, EventTypes.TaskRetrying, EventTypes.TaskSucceeded, EventTypes.TaskFailed,
         EventTypes.TaskCancelled, EventTypes.TaskTimedOut, EventTypes.TaskNeedsReview, EventTypes.TaskDead, EventTypes.TaskCheckpoint,
         EventTypes.PlanApproved, EventTypes.PlanRejected, EventTypes.PlanAwaitingApproval,
+        EventTypes.TaskMessage, EventTypes.TaskQuestion, EventTypes.TaskAnswered,
     };
 
     public static void EnsureObject(string field, string? json, int maxBytes)

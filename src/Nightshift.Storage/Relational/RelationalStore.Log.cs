@@ -12,4 +12,7 @@ internal abstract partial class RelationalStore
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Task {TaskId} timed out after its plan waited {Waited} for approval")]
     private static partial void LogApprovalTimedOut(ILogger logger, string taskId, string waited);
+
+    [LoggerMessage(EventId = 3390, Level = LogLevel.Information, Message = "Task {TaskId}'s question was not answered in time; it resumes with the default answer")]
+    private static partial void LogQuestionTimedOut(ILogger logger, string taskId);
 }

@@ -239,6 +239,7 @@ internal abstract partial class RelationalStore
         {
             Payloads.EnsureObject("details", outcome.DetailsJson, Options.MaxEventPayloadBytes / 2);
         }
+        ValidateQuestion(outcome);
     }
 
     /// <summary>The finish, in the caller's transaction, after the fence.</summary>
@@ -261,6 +262,9 @@ internal abstract partial class RelationalStore
                 eventType = EventTypes.PlanAwaitingApproval;
                 payload = Payloads.Write(outcome.DetailsJson, new PlanAwaitingApprovalPayload(attempt));
                 changes.AddRange([("phase", TaskPhase.AwaitingApproval.ToWire()), ("awaiting_since", TaskColumns.Ms(now))]);
+                break;
+            case OutcomeKind.AwaitingInput:
+                (target, eventType, payload) = await ParkForAnswerAsync(scope, row, outcome, now, changes, cancellationToken).ConfigureAwait(false);
                 break;
             case OutcomeKind.Released:
                 target = TaskState.Queued;
@@ -327,12 +331,13 @@ internal abstract partial class RelationalStore
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var reclaimed = await ReclaimLeasesInScopeAsync(scope, now, cancellationToken).ConfigureAwait(false);
         var expired = await ExpireApprovalsInScopeAsync(scope, now, cancellationToken).ConfigureAwait(false);
-        if (reclaimed + expired == 0)
+        var unanswered = await ExpireQuestionsInScopeAsync(scope, now, cancellationToken).ConfigureAwait(false);
+        if (reclaimed + expired + unanswered == 0)
         {
             return 0;
         }
         await CommitAsync(scope).ConfigureAwait(false);
-        return reclaimed + expired;
+        return reclaimed + expired + unanswered;
     }
 
     private async Task<int> ReclaimLeasesInScopeAsync(WriteScope scope, DateTimeOffset now, CancellationToken cancellationToken)

@@ -228,7 +228,7 @@ internal abstract partial class RelationalStore
         var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var row = await LockAsync(scope, id, cancellationToken).ConfigureAwait(false) ?? throw new TaskNotFoundException(id);
-        if (row.Status is TaskState.Running or TaskState.AwaitingApproval or TaskState.Queued)
+        if (row.Status is TaskState.Running or TaskState.AwaitingApproval or TaskState.AwaitingInput or TaskState.Queued)
         {
             // The state machine allows these to become queued for other reasons (a lost lease, an approval); a person's retry is not one.
             throw new InvalidTransitionException(
@@ -323,6 +323,24 @@ internal abstract partial class RelationalStore
         var rows = await new DbSession(connection, null).QueryAsync(
             $"SELECT {TaskColumns.List} FROM tasks WHERE origin_key = @key ORDER BY created_at DESC, id DESC LIMIT @limit",
             [("key", originKey.ToLowerInvariant()), ("limit", (long)Math.Clamp(limit, 1, 200))],
+            TaskColumns.Read,
+            cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => r.Record)];
+    }
+
+    public async Task<IReadOnlyList<TaskRecord>> FindByPullRequestAsync(string? reference, string? branch, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        reference = string.IsNullOrEmpty(reference) || reference.Length > NewTask.MaxRepoLength ? null : reference;
+        branch = string.IsNullOrEmpty(branch) || branch.Length > NewTask.MaxBranchLength ? null : branch;
+        if (reference is null && branch is null)
+        {
+            return [];
+        }
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // A missing one is matched against a value no row holds, so one statement serves both.
+        var rows = await new DbSession(connection, null).QueryAsync(
+            $"SELECT {TaskColumns.List} FROM tasks WHERE id IN (SELECT task_id FROM pull_requests WHERE reference = @reference OR branch = @branch) ORDER BY created_at DESC, id DESC LIMIT @limit",
+            [("reference", reference ?? "\u0001none"), ("branch", branch ?? "\u0001none"), ("limit", (long)Math.Clamp(limit, 1, 200))],
             TaskColumns.Read,
             cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(r => r.Record)];

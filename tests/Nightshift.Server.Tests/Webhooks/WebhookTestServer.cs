@@ -29,15 +29,29 @@ internal sealed class WebhookTestServer : IAsyncDisposable
 
     public HttpClient Anonymous { get; }
 
-    public static async Task<WebhookTestServer> StartAsync(object? webhookSettings = null, string? database = null, bool withForge = true, object? forges = null)
+    /// <param name="shared">settings under Webhooks besides GitHub (CommandWord, MaxFixRounds, …).</param>
+    /// <param name="more">other top-level sections (Repositories, …).</param>
+    public static async Task<WebhookTestServer> StartAsync(
+        object? webhookSettings = null,
+        string? database = null,
+        bool withForge = true,
+        object? forges = null,
+        IReadOnlyDictionary<string, object>? shared = null,
+        IReadOnlyDictionary<string, object>? more = null)
     {
         var data = new TempDirectory();
         try
         {
-            var settings = new Dictionary<string, object>
+            var webhooks = new Dictionary<string, object> { ["GitHub"] = webhookSettings ?? new { Secret } };
+            foreach (var (key, value) in shared ?? new Dictionary<string, object>())
             {
-                ["Webhooks"] = new { GitHub = webhookSettings ?? new { Secret } },
-            };
+                webhooks[key] = value;
+            }
+            var settings = new Dictionary<string, object> { ["Webhooks"] = webhooks };
+            foreach (var (key, value) in more ?? new Dictionary<string, object>())
+            {
+                settings[key] = value;
+            }
             if (withForge)
             {
                 settings["Forges"] = forges ?? new { github = new { Token = "test-token-never-used" } };
@@ -99,6 +113,16 @@ internal sealed class WebhookTestServer : IAsyncDisposable
             request.Headers.TryAddWithoutValidation(GitHubSignature.Header, signature == "sign" ? GitHubSignature.Compute(Secret, body) : signature);
         }
         return await Anonymous.SendAsync(request);
+    }
+
+    /// <summary>Waits until the trigger processor has acted on the delivery, and returns its record.</summary>
+    public async Task<WebhookDelivery> ProcessedAsync(string delivery)
+    {
+        WebhookDelivery? kept = null;
+        await TestKit.TestDefaults.WaitUntilAsync(
+            async () => (kept = await Server.Store.FindDeliveryAsync("github", delivery)) is { Outcome: not "accepted" },
+            $"the trigger processor to act on delivery {delivery}");
+        return kept!;
     }
 
     public async Task<IReadOnlyList<TaskRecord>> TasksAsync() => (await Server.Store.ListAsync(new TaskQuery(Limit: TaskQuery.MaxLimit))).Items;

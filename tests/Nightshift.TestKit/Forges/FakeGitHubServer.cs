@@ -19,7 +19,8 @@ namespace Nightshift.TestKit.Forges;
 /// A GitHub REST API on 127.0.0.1 (OS-chosen port) speaking the few routes Nightshift uses, written from GitHub's
 /// public REST reference: pulls (create, list by head, update), issue labels, requested reviewers, the current user,
 /// a GitHub App's installation lookup, its installation token exchange (the JWT's RS256 signature and iat/exp/iss
-/// claims are checked) and the installation's repositories. Every call is recorded; failures (any status with
+/// claims are checked) and the installation's repositories; the issue side (permissions, comments, review comments,
+/// reactions, job logs) is in FakeGitHubServer.Conversation.cs. Every call is recorded; failures (any status with
 /// headers, or a dropped connection) can be scripted per route.
 /// </summary>
 public sealed partial class FakeGitHubServer : IAsyncDisposable
@@ -67,6 +68,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.ApiUrl = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        await server.StartLogHostAsync(cancellationToken);
         return server;
     }
 
@@ -89,6 +91,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await StopLogHostAsync();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -119,7 +122,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         }
         try
         {
-            (status, var answer) = Route(request.Method, path, request.Query, authorization, body);
+            (status, var answer) = Route(request.Method, path, request.Query, authorization, body, context.Response.Headers);
             Calls.Enqueue(new FakeGitHubCall(request.Method, path, request.QueryString.Value ?? "", authorization, body, status));
             await WriteAsync(context, status, answer);
         }
@@ -152,7 +155,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         }
     }
 
-    private (int, JsonNode) Route(string method, string path, IQueryCollection query, string authorization, string body)
+    private (int, JsonNode) Route(string method, string path, IQueryCollection query, string authorization, string body, IHeaderDictionary headers)
     {
         if (method == "POST" && AccessTokens().Match(path) is { Success: true } exchange)
         {
@@ -199,6 +202,10 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
                 var head = query["head"].ToString();
                 var matching = Pulls.Where(p => p.Repository == full && (head.Length == 0 || $"{repo.Groups[1].Value}:{p.Head}" == head)).OrderBy(p => p.Number);
                 return (200, new JsonArray([.. matching.Select(p => PullJson(p, repo.Groups[1].Value))]));
+        }
+        if (RouteConversation(method, full, rest, query, json, headers) is { } conversation)
+        {
+            return conversation;
         }
         if (PullPath().Match(rest) is { Success: true } pullPath
             && Pulls.FirstOrDefault(p => p.Repository == full && p.Number == int.Parse(pullPath.Groups[2].Value, CultureInfo.InvariantCulture)) is { } pull)
