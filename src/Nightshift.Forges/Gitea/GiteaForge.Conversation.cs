@@ -67,7 +67,7 @@ public sealed partial class GiteaForge
         ArgumentNullException.ThrowIfNull(thread);
         var repo = Repository(repository);
         var number = Number(thread.Number, "issue or pull request");
-        var posted = await PostCommentAsync(repo, number, thread.ToString(), CommentText(body), cancellationToken).ConfigureAwait(false);
+        var posted = await PostCommentAsync(repo, number, thread.ToString(), Posted(body), cancellationToken).ConfigureAwait(false);
         LogCommented(_logger, repo.Path, thread.Number);
         return posted;
     }
@@ -77,7 +77,7 @@ public sealed partial class GiteaForge
         var repo = Repository(repository);
         var number = Number(pullRequest, "pull request");
         var id = Id(commentId, "review comment");
-        var text = CommentText(body);
+        var text = Posted(body);
         var comments = await ReviewCommentsAsync(repo, number, null, MaxReviewCommentsSearched, cancellationToken).ConfigureAwait(false);
         var quoted = comments.FirstOrDefault(c => c.Id == id)
             ?? throw new ForgeException($"pull request #{number} of {repo.Path} on Gitea at {_endpoint.Host} has no review comment {id} (among its first {MaxReviewCommentsSearched}): it may have been deleted; answer on the pull request instead");
@@ -387,18 +387,19 @@ public sealed partial class GiteaForge
         var shown = lines.Take(MaxQuotedLines).Select(l => "> " + l);
         var more = lines.Length > MaxQuotedLines ? "\n> …" : "";
         var link = comment.Url is null ? "review comment" : $"[review comment]({comment.Url})";
-        return GiteaMentions.Defuse($"> {comment.Author}'s {link}{where}:\n{string.Join('\n', shown)}{more}");
+        return CommentText.Sanitize($"> {comment.Author}'s {link}{where}:\n{string.Join('\n', shown)}{more}", ForgeText.MaxBodyLength);
     }
 
     private static string Code(string text) => text.Replace('`', '\'');
 
-    private static string CommentText(string body)
+    /// <summary>What Nightshift posts: mentions defused (nobody is pinged), control characters dropped, clipped.</summary>
+    private static string Posted(string body)
     {
         if (string.IsNullOrWhiteSpace(body))
         {
             throw new ArgumentException("a comment needs some text", nameof(body));
         }
-        return ForgeText.Body(GiteaMentions.Defuse(body));
+        return CommentText.Sanitize(body, ForgeText.MaxBodyLength);
     }
 
     private RepositoryPath Repository(ForgeRepository repository)

@@ -126,7 +126,7 @@ public sealed class GiteaConversationTests : IAsyncLifetime
         var body = _server.ThreadComments.ShouldHaveSingleItem().Body;
         body.ShouldNotContain("@alice");
         body.ShouldNotContain("@org");
-        body.ShouldContain("@\u200Balice");
+        body.ShouldContain("@\u200Dalice");
         body.ShouldContain("@ nobody");
         body.ShouldNotContain('\u0007');
         body.ShouldNotContain('\0');
@@ -141,7 +141,7 @@ public sealed class GiteaConversationTests : IAsyncLifetime
 
         var body = _server.ThreadComments.ShouldHaveSingleItem().Body;
         body.Length.ShouldBeLessThanOrEqualTo(1_000_000);
-        body.ShouldEndWith("the full text was longer than the forge accepts)");
+        body.ShouldEndWith(CommentText.CutMarker);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class GiteaConversationTests : IAsyncLifetime
         reply.ReviewId.ShouldBeNull();
         reply.Body.ShouldContain("> bob's [review comment](");
         reply.Body.ShouldContain("on `src/calc.py` line 12");
-        reply.Body.ShouldContain("> Rename this, @\u200Bcarol agrees");
+        reply.Body.ShouldContain("> Rename this, @\u200Dcarol agrees");
         reply.Body.ShouldEndWith("\n\nRenamed it to `add`.");
         reply.Body.ShouldNotContain("And this.");
         posted.Id.ShouldBe(reply.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
