@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Nightshift.Core.Forges;
+using Nightshift.Forges.Conversation;
 using Nightshift.Forges.Rest;
 
 namespace Nightshift.Forges.Gitea;
@@ -12,7 +13,7 @@ namespace Nightshift.Forges.Gitea;
 /// Pull requests on Gitea or Forgejo (the same REST API v1): opened (or the branch's open one updated), as work in
 /// progress ("WIP: " title) when the task was not verified, with the endpoint's labels (resolved to ids) and reviewers.
 /// </summary>
-public sealed partial class GiteaForge : IForge
+public sealed partial class GiteaForge : IForge, IForgeConversation
 {
     /// <summary>Gitea's default WORK_IN_PROGRESS_PREFIXES start with "WIP:"; a pull request so titled cannot be merged.</summary>
     public const string DraftPrefix = "WIP: ";
@@ -32,6 +33,7 @@ public sealed partial class GiteaForge : IForge
 
     private readonly ForgeEndpoint _endpoint;
     private readonly ForgeRestClient _rest;
+    private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly ILogger<GiteaForge> _logger;
 
@@ -40,6 +42,7 @@ public sealed partial class GiteaForge : IForge
         _endpoint = endpoint;
         _time = time;
         _logger = logger;
+        _http = http;
         _rest = new ForgeRestClient(endpoint, http, time, logger, Dialect);
     }
 
@@ -315,6 +318,6 @@ public sealed partial class GiteaForge : IForge
     [LoggerMessage(EventId = 7224, Level = LogLevel.Warning, Message = "{Forge}: Gitea would not ask {Reviewers} to review in {Repository} ({Detail}); reviewers must be collaborators of the repository")]
     private static partial void LogReviewersRefused(ILogger logger, string forge, string reviewers, string repository, string detail);
 
-    [LoggerMessage(EventId = 7225, Level = LogLevel.Information, Message = "Gitea: commented on issue #{Issue} of {Repository}")]
+    [LoggerMessage(EventId = 7225, Level = LogLevel.Information, Message = "Gitea: commented on issue or pull request #{Issue} of {Repository}")]
     private static partial void LogCommented(ILogger logger, string repository, long issue);
 }

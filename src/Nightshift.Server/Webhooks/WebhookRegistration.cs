@@ -17,6 +17,9 @@ internal static class WebhookRegistration
         services.AddOptions<GitLabWebhookOptions>().BindConfiguration(GitLabWebhookOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitLabWebhookOptions>, GitLabWebhookOptionsValidator>());
         services.AddSingleton<GitLabWebhookHandler>();
+        services.AddOptions<GiteaWebhookOptions>().BindConfiguration(GiteaWebhookOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GiteaWebhookOptions>, GiteaWebhookOptionsValidator>());
+        services.AddSingleton<GiteaWebhookHandler>();
         services.AddSingleton<TriggerSignal>();
         services.AddSingleton<IWebhookIntake, WebhookIntake>();
         services.AddSingleton<PermissionCache>();

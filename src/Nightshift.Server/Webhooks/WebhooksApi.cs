@@ -15,6 +15,8 @@ internal static class WebhooksApi
             handler.HandleAsync(request, cancellationToken)).WithName("GitHubWebhook").DisableAntiforgery();
         group.MapPost("/gitlab", (HttpRequest request, GitLabWebhookHandler handler, CancellationToken cancellationToken) =>
             handler.HandleAsync(request, cancellationToken)).WithName("GitLabWebhook").DisableAntiforgery();
+        group.MapPost("/gitea", (HttpRequest request, GiteaWebhookHandler handler, CancellationToken cancellationToken) =>
+            handler.HandleAsync(request, cancellationToken)).WithName("GiteaWebhook").DisableAntiforgery();
         return group;
     }
 }
