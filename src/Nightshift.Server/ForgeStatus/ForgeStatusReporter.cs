@@ -97,7 +97,7 @@ internal sealed partial class ForgeStatusReporter(
                 done = events.Count == 0 ? done : events[^1].Sequence;
                 return;
             }
-            var startOpen = await StartOpenAsync(task.Id, cancellationToken);
+            var startOpen = await StartOpenAsync(task.Id, cursor.LastSequence, cancellationToken);
             var taskUrl = TaskUrl(task.Id);
             foreach (var e in events)
             {
@@ -198,13 +198,15 @@ internal sealed partial class ForgeStatusReporter(
         }
     }
 
-    private async Task<bool> StartOpenAsync(string taskId, CancellationToken cancellationToken)
+    /// <returns>whether the events up to <paramref name="walked"/> told a start and no end after it.</returns>
+    private async Task<bool> StartOpenAsync(string taskId, long walked, CancellationToken cancellationToken)
     {
         long lastStart = 0, lastEnd = 0;
         foreach (var notice in await store.ListNoticesAsync(taskId, cancellationToken))
         {
             var colon = notice.Key.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0 || !long.TryParse(notice.Key.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            // Notices of events past the cursor are being walked again now: the walk itself keeps track of those.
+            if (colon < 0 || !long.TryParse(notice.Key.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq > walked)
             {
                 continue;
             }
