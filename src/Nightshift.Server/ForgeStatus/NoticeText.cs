@@ -22,6 +22,9 @@ internal static partial class NoticeText
 
     private const char ZeroWidthSpace = '\u200B';
 
+    /// <summary>What a path on the server is shown as: where a worktree or data folder is is nobody's business on the forge.</summary>
+    private const string PathPlaceholder = "(path)";
+
     /// <summary>The hidden line that names one notice, so a notice posted just before a crash can be found again.</summary>
     public static string KeyMarker(string taskId, string key) => $"{KeyMarkerStart}{taskId}/{key} -->";
 
@@ -57,7 +60,7 @@ internal static partial class NoticeText
     public static string Code(string? text, int maxLength = 200)
     {
         var clean = new string([.. (text ?? string.Empty).Where(c => !char.IsControl(c) && c != '`')]);
-        clean = HostPath().Replace(SecretRedactor.Redact(clean), "[path]");
+        clean = HostPath().Replace(SecretRedactor.Redact(clean), PathPlaceholder);
         if (clean.Length > maxLength)
         {
             clean = clean[..Cut(clean, maxLength)] + "…";
@@ -99,8 +102,8 @@ internal static partial class NoticeText
             }
         }
         var clean = SecretRedactor.Redact(builder.ToString());
-        clean = HostPath().Replace(clean, "[path]");
-        clean = keepLines ? TooManyBlankLines().Replace(clean, "\n\n").Trim('\n') : Spaces().Replace(clean, " ").Trim();
+        clean = HostPath().Replace(clean, PathPlaceholder);
+        clean = keepLines ? TooManyBlankLines().Replace(clean, "\n\n").Trim() : Spaces().Replace(clean, " ").Trim();
         if (clean.Length > maxLength)
         {
             clean = clean[..Cut(clean, maxLength)] + "…";

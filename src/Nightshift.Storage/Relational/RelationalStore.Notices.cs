@@ -53,7 +53,7 @@ internal abstract partial class RelationalStore
             claimed = await scope.Session.QuerySingleAsync(
                 """
                 UPDATE task_notice_cursors SET lease_owner = @owner, lease_until = @until
-                WHERE task_id = @id AND (lease_until IS NULL OR lease_until <= @now OR lease_owner = @owner)
+                WHERE task_id = @id AND (lease_until IS NULL OR lease_until <= @now)
                   AND (retry_at IS NULL OR retry_at <= @now)
                 RETURNING task_id, last_seq, failures
                 """,
