@@ -13,6 +13,7 @@ using Nightshift.Server.Api;
 using Nightshift.Server.Auth;
 using Nightshift.Server.Dashboard;
 using Nightshift.Server.Events;
+using Nightshift.Server.ForgeStatus;
 using Nightshift.Server.Metrics;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
@@ -71,6 +72,7 @@ public static class NightshiftHost
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SseOptions>, SseOptionsValidator>());
         services.AddNightshiftRateLimiting();
         services.AddNightshiftWebhooks();
+        services.AddNightshiftForgeStatus();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
