@@ -21,7 +21,11 @@ internal abstract partial class RelationalStore
         await ReclaimIfDueAsync(cancellationToken).ConfigureAwait(false);
         if (CanChain(request))
         {
-            return (await ChainAsync(null, null, request, cancellationToken).ConfigureAwait(false)).Claimed;
+            // The one-statement claim never picks a follow-up; with nothing else to run, the general claim below may.
+            if ((await ChainAsync(null, null, request, cancellationToken).ConfigureAwait(false)).Claimed is { } chained)
+            {
+                return chained;
+            }
         }
 
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
