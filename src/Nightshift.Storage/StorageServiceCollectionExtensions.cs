@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Core.Configuration;
+using Nightshift.Core.Execution;
 
 namespace Nightshift.Storage;
 
@@ -34,6 +35,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ITaskStore>(provider => provider.GetRequiredService<INightshiftStore>());
         services.TryAddSingleton<ITaskQueue>(provider => provider.GetRequiredService<INightshiftStore>());
         services.TryAddSingleton<IEventLog>(provider => provider.GetRequiredService<INightshiftStore>());
+        services.TryAddSingleton<IFollowUpSource>(provider => new StoreFollowUpSource(provider.GetRequiredService<INightshiftStore>()));
         return services;
     }
 }

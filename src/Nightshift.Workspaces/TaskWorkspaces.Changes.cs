@@ -74,9 +74,20 @@ public sealed partial class TaskWorkspaces
         var record = RequireRecord(workspace);
         var mirror = Layout.Mirror(record.Key);
         _context.SanitizeMirror(mirror);
-        // base...commit: from where the branch left the base, so a base that moved on since is not shown reversed.
+        // base...commit: from where the branch left the base, so a base that moved on since is not shown reversed. A
+        // follow-up's branch left the base branch long before this task's start, and its pull request shows it all.
+        var from = record.BaseCommit;
+        if (record.PushBranch is not null)
+        {
+            var baseRef = WorkspaceContext.RemoteRefs + record.BaseBranch;
+            var exists = await Git.RunAsync(new GitInvocation(["rev-parse", "--verify", "--quiet", "--end-of-options", baseRef + "^{commit}"]) { GitDir = mirror }, cancellationToken);
+            if (exists.Succeeded)
+            {
+                from = exists.Stdout.Trim();
+            }
+        }
         var diff = await Git.RunCheckedAsync(
-            new GitInvocation(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--binary", "--end-of-options", $"{record.BaseCommit}...{commit}"]) { GitDir = mirror },
+            new GitInvocation(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--binary", "--end-of-options", $"{from}...{commit}"]) { GitDir = mirror },
             $"computing the diff of task {record.TaskId} up to {commit[..12]}",
             cancellationToken);
         return diff.Stdout;

@@ -28,4 +28,9 @@ public sealed partial class TaskWorkspaces
     [LoggerMessage(EventId = 4109, Level = LogLevel.Information, Message = "worktree of task {TaskId} removed ({Path})")]
     private static partial void LogRemoved(ILogger logger, string taskId, string path);
 
+    [LoggerMessage(EventId = 5800, Level = LogLevel.Information, Message = "task {TaskId}: branch {Branch} moved to {RemoteHead} while it worked; merged under its change as {Commit}")]
+    private static partial void LogMovedMerged(ILogger logger, string taskId, string branch, string remoteHead, string commit);
+
+    [LoggerMessage(EventId = 5801, Level = LogLevel.Warning, Message = "task {TaskId}: branch {Branch} moved to {RemoteHead} while it worked and conflicts with its change; not pushed")]
+    private static partial void LogMovedConflict(ILogger logger, string taskId, string branch, string remoteHead);
 }

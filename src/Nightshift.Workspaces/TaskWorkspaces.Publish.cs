@@ -19,7 +19,7 @@ public sealed partial class TaskWorkspaces
         var record = RequireRecord(workspace);
         if (record.HeadCommit is null)
         {
-            throw new WorkspaceException($"task {record.TaskId} has no commit to push on {record.Branch}; commit the change first");
+            throw new WorkspaceException($"task {record.TaskId} has no commit to push on {record.RemoteBranch}; commit the change first");
         }
         var repository = record.Repository;
         var mirror = Layout.Mirror(record.Key);
@@ -28,10 +28,14 @@ public sealed partial class TaskWorkspaces
         if (repository.IsLocal)
         {
             var head = await _context.RemoteHeadAsync(repository, mirror, secrets, cancellationToken);
-            if (head == record.Branch)
+            if (head == record.RemoteBranch)
             {
-                throw new WorkspaceException($"refusing to push {record.Branch} to '{repository}': it is that repository's checked-out branch");
+                throw new WorkspaceException($"refusing to push {record.RemoteBranch} to '{repository}': it is that repository's checked-out branch");
             }
+        }
+        if (record.PushBranch is not null)
+        {
+            record = await CatchUpAsync(record, mirror, secrets, cancellationToken);
         }
 
         List<string> arguments = ["push", "--porcelain", "--no-verify", "--no-recurse-submodules"];
@@ -39,19 +43,81 @@ public sealed partial class TaskWorkspaces
         {
             arguments.Add("--receive-pack=" + _context.LocalRemoteProgram("receive-pack"));
         }
-        // Forced: the branch name is the task's own, and a retried task rebuilds it from the base.
-        arguments.AddRange(["--", repository.Location, $"+{record.HeadCommit}:refs/heads/{record.Branch}"]);
+        // A task's own branch is forced: the name is the task's, and a retried task rebuilds it from the base. A
+        // follow-up's branch is shared with people and earlier tasks, so it only ever fast-forwards.
+        var force = record.PushBranch is null ? "+" : "";
+        arguments.AddRange(["--", repository.Location, $"{force}{record.HeadCommit}:refs/heads/{record.RemoteBranch}"]);
         await WriteFence.CheckAsync(cancellationToken);
         var result = await Git.RunAsync(_context.Remote(repository, mirror, secrets, arguments), cancellationToken);
         if (!result.Succeeded)
         {
+            if (record.PushBranch is not null && result.Stdout.Contains("[rejected]", StringComparison.Ordinal))
+            {
+                throw new WorkspaceException($"pushing {record.RemoteBranch} to '{repository}' was refused because the branch moved again while this task was publishing ({result.Explanation()}); nothing was overwritten: retry the task to start from the branch as it is now");
+            }
             var hint = repository.Kind is RepositoryKind.Https or RepositoryKind.Http or RepositoryKind.Ssh
                 ? "check the worker's push credentials and that they may write to the repository"
                 : "check that the repository accepts pushes";
-            throw new WorkspaceException($"pushing {record.Branch} to '{repository}' failed: {result.Explanation()}; {hint}");
+            throw new WorkspaceException($"pushing {record.RemoteBranch} to '{repository}' failed: {result.Explanation()}; {hint}");
         }
         Layout.WriteRecord(record with { LastUsedAt = Time.GetUtcNow() });
-        LogPushed(Logger, record.TaskId, record.Branch, repository.Location);
+        LogPushed(Logger, record.TaskId, record.RemoteBranch, repository.Location);
+    }
+
+    /// <summary>
+    /// A follow-up's push must fast-forward the branch. When someone pushed to it after the worktree was prepared, their
+    /// commits are merged under ours once (a merge commit with both as parents, built without touching the worktree);
+    /// when the two changes conflict the task fails with the files named, and nothing on the remote changes.
+    /// </summary>
+    private async Task<WorkspaceRecord> CatchUpAsync(WorkspaceRecord record, string mirror, CredentialSetup secrets, CancellationToken cancellationToken)
+    {
+        var repository = record.Repository;
+        var branch = record.RemoteBranch;
+        List<string> fetch = ["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head"];
+        if (repository.IsLocal)
+        {
+            fetch.Add("--upload-pack=" + _context.LocalRemoteProgram("upload-pack"));
+        }
+        fetch.AddRange(["--", repository.Location, $"+refs/heads/{branch}:{WorkspaceContext.RemoteRefs}{branch}"]);
+        string remoteHead;
+        await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), Time, cancellationToken))
+        {
+            var fetched = await Git.RunAsync(_context.Remote(repository, mirror, secrets, fetch), cancellationToken);
+            if (!fetched.Succeeded)
+            {
+                throw new WorkspaceException($"branch {branch} of '{repository}' could not be fetched before pushing on top of it ({fetched.Explanation()}); if it was deleted (its pull request merged or closed), ask for a new task; the work stays on the worktree kept for this task");
+            }
+            remoteHead = (await Git.RunCheckedAsync(
+                new GitInvocation(["rev-parse", "--verify", "--end-of-options", WorkspaceContext.RemoteRefs + branch + "^{commit}"]) { GitDir = mirror },
+                $"reading the head of {branch}", cancellationToken)).Stdout.Trim();
+        }
+        var contained = await Git.RunAsync(new GitInvocation(["merge-base", "--is-ancestor", remoteHead, record.HeadCommit!]) { GitDir = mirror }, cancellationToken);
+        if (contained.ExitCode == 0)
+        {
+            return record;
+        }
+        var merge = await Git.RunAsync(new GitInvocation(["merge-tree", "--write-tree", "--name-only", "--no-messages", record.HeadCommit!, remoteHead]) { GitDir = mirror }, cancellationToken);
+        var lines = merge.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (merge.ExitCode == 1)
+        {
+            var files = string.Join(", ", lines.Skip(1).Take(10).Select(f => RepositoryPolicy.Shown(f)));
+            LogMovedConflict(Logger, record.TaskId, branch, remoteHead);
+            throw new WorkspaceException($"branch {branch} of '{repository}' moved while task {record.TaskId} worked (it is now at {remoteHead[..12]}) and the new commits conflict with this task's change in {files}; nothing was pushed: retry the task to redo it on the branch as it is now");
+        }
+        if (merge.ExitCode != 0 || lines.Length == 0)
+        {
+            throw new WorkspaceException($"merging the new commits of {branch} ({remoteHead[..12]}) under task {record.TaskId}'s change failed: {merge.Explanation()}; retry the task to redo it on the branch as it is now");
+        }
+        var request = new CommitRequest($"Merge the commits pushed to {branch} while the follow-up worked");
+        var message = WorkspaceContext.ComposeMessage(request, record.TaskId);
+        var author = _context.AuthorOf(request);
+        var commit = await _context.CommitTreeAsync(mirror, lines[0].Trim(), [record.HeadCommit!, remoteHead], message, author, $"merging {branch} into task {record.TaskId}'s change", cancellationToken);
+        await WriteFence.CheckAsync(cancellationToken);
+        await Git.RunCheckedAsync(new GitInvocation(["update-ref", "-m", "nightshift: merge the moved branch", "refs/heads/" + record.Branch, commit]) { GitDir = mirror }, $"moving branch {record.Branch}", cancellationToken);
+        var merged = record with { HeadCommit = commit, LastUsedAt = Time.GetUtcNow() };
+        Layout.WriteRecord(merged);
+        LogMovedMerged(Logger, record.TaskId, branch, remoteHead, commit);
+        return merged;
     }
 
     /// <summary>
@@ -92,9 +158,13 @@ public sealed partial class TaskWorkspaces
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(branch);
         var record = RequireRecord(workspace);
-        if (string.Equals(record.Branch, branch, StringComparison.Ordinal))
+        if (string.Equals(record.RemoteBranch, branch, StringComparison.Ordinal))
         {
             return record.ToWorkspace();
+        }
+        if (record.PushBranch is not null)
+        {
+            throw new WorkspaceException($"task {record.TaskId} continues branch {record.PushBranch}, whose name is not the task's to change");
         }
         if (Names.BranchProblem(branch) is { } problem)
         {

@@ -55,6 +55,10 @@ public sealed partial class TaskWorkspaces : ITaskWorkspaces
         {
             throw new ValidationException("baseBranch", $"'{RepositoryPolicy.Shown(request.BaseBranch)}' is not a valid branch name: it {problem}");
         }
+        if (request.ContinueBranch is not null && Names.BranchProblem(request.ContinueBranch) is { } continueProblem)
+        {
+            throw new ValidationException("continueBranch", $"'{RepositoryPolicy.Shown(request.ContinueBranch)}' is not a valid branch name to continue: it {continueProblem}; the earlier task's record is damaged, so ask for a new task instead of a follow-up");
+        }
         var repository = _context.Policy.Resolve(request.Repository);
         Layout.EnsureCreated();
 
@@ -100,8 +104,11 @@ public sealed partial class TaskWorkspaces : ITaskWorkspaces
             }
             var baseBranch = request.BaseBranch
                 ?? await (remoteHead ?? RemoteHeadBranchAsync(repository, mirror, secrets, cancellationToken));
-            var baseCommit = await ResolveBaseAsync(repository, mirror, baseBranch, cancellationToken);
-            var branch = Names.TaskBranch(request.TaskId, request.Title);
+            var continued = request.ContinueBranch;
+            var baseCommit = continued is null
+                ? await ResolveBaseAsync(repository, mirror, baseBranch, cancellationToken)
+                : await ResolveContinuedAsync(repository, mirror, continued, cancellationToken);
+            var branch = continued is null ? Names.TaskBranch(request.TaskId, request.Title) : Names.FollowUpBranch(request.TaskId);
             var path = Layout.Worktree(request.TaskId);
 
             // Leftovers of an attempt that crashed before its record was written.
@@ -114,8 +121,9 @@ public sealed partial class TaskWorkspaces : ITaskWorkspaces
             }
 
             // A spare is a clean checkout of our own, so it is preferred to a parked folder an agent has used.
-            if (!await _pool.TryTakeSpareAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken)
-                && !await _pool.TryAdoptParkedAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken))
+            // A follow-up's branch head is no base other tasks start from, so it takes a fresh checkout.
+            if (continued is not null || (!await _pool.TryTakeSpareAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken)
+                && !await _pool.TryAdoptParkedAsync(mirror, repository.Key, path, branch, baseCommit, cancellationToken)))
             {
                 await Git.RunCheckedAsync(
                     new GitInvocation([.. _context.CheckoutConfig, "worktree", "add", "--quiet", "--no-track", "-B", branch, "--", path, baseCommit]) { GitDir = mirror },
@@ -126,13 +134,17 @@ public sealed partial class TaskWorkspaces : ITaskWorkspaces
             record = new WorkspaceRecord(request.TaskId, repository.Kind, repository.Location, repository.Key, path, WorkspaceContext.AdminName(path, request.TaskId), branch, baseBranch, baseCommit, now)
             {
                 LastUsedAt = now,
+                PushBranch = continued,
             };
             Layout.WriteRecord(record);
             TouchMirror(repository.Key);
         }
         // Outside the lock: the job takes it itself, after this task's checkout is done.
-        _pool.RequestSpares(repository, record.BaseCommit);
-        LogPrepared(Logger, request.TaskId, repository.Location, record.Branch, record.BaseCommit, Time.GetElapsedTime(started).TotalMilliseconds);
+        if (record.PushBranch is null)
+        {
+            _pool.RequestSpares(repository, record.BaseCommit);
+        }
+        LogPrepared(Logger, request.TaskId, repository.Location, record.RemoteBranch, record.BaseCommit, Time.GetElapsedTime(started).TotalMilliseconds);
         return record.ToWorkspace();
     }
 
@@ -213,6 +225,17 @@ public sealed partial class TaskWorkspaces : ITaskWorkspaces
         var names = list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var known = names.Length == 0 ? "it has no branches" : "it has " + string.Join(", ", names.Select(n => RepositoryPolicy.Shown(n)));
         throw new WorkspaceException($"base branch '{RepositoryPolicy.Shown(baseBranch)}' does not exist in '{repository}' ({known}); give an existing branch");
+    }
+
+    /// <summary>The continued branch's head as the remote holds it now: the parent's commits and whatever people pushed on top.</summary>
+    private async Task<string> ResolveContinuedAsync(RepositoryRef repository, string mirror, string branch, CancellationToken cancellationToken)
+    {
+        var result = await Git.RunAsync(new GitInvocation(["rev-parse", "--verify", "--quiet", "--end-of-options", WorkspaceContext.RemoteRefs + branch + "^{commit}"]) { GitDir = mirror }, cancellationToken);
+        if (result.Succeeded)
+        {
+            return result.Stdout.Trim();
+        }
+        throw new WorkspaceException($"branch '{RepositoryPolicy.Shown(branch)}' no longer exists in '{repository}' (deleted, perhaps after its pull request was merged or closed), so there is nothing to follow up; ask for a new task instead");
     }
 
     private void TouchMirror(string key)

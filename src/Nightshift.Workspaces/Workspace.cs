@@ -9,4 +9,11 @@ public sealed record Workspace(
     string Branch,
     string BaseBranch,
     string BaseCommit,
-    RepositoryRef Repository);
+    RepositoryRef Repository)
+{
+    /// <summary>
+    /// True for a follow-up's worktree: <see cref="Branch"/> is an existing branch of the remote, checked out as pushed
+    /// (<see cref="BaseCommit"/> is its head then), and pushes only ever fast-forward it.
+    /// </summary>
+    public bool ContinuesBranch { get; init; }
+}

@@ -10,4 +10,12 @@ public sealed record WorkspaceRequest(
     string Repository,
     string? BaseBranch = null,
     string? Title = null,
-    PushCredentials? Credentials = null);
+    PushCredentials? Credentials = null)
+{
+    /// <summary>
+    /// A follow-up's branch: the worktree checks out this branch as the remote holds it now (commits people pushed on
+    /// top included) instead of a new branch from the base, and the task's commits are pushed on top of it as a
+    /// fast-forward. <see cref="BaseBranch"/> is then the branch its pull request targets.
+    /// </summary>
+    public string? ContinueBranch { get; init; }
+}

@@ -43,7 +43,8 @@ public sealed partial class AgentTaskExecutor(
     IOptions<WorkspaceOptions> workspaceOptions,
     TimeProvider time,
     ILogger<AgentTaskExecutor> logger,
-    IOptions<SandboxOptions> sandboxOptions) : ITaskExecutor
+    IOptions<SandboxOptions> sandboxOptions,
+    IFollowUpSource? followUps = null) : ITaskExecutor
 {
     private readonly AgentOptions _options = options.Value;
     private readonly TaskSandbox _sandbox = new(sandbox, workspaces, sandboxOptions.Value.Network ?? new NetworkCeilings(), time);
@@ -71,7 +72,17 @@ public sealed partial class AgentTaskExecutor(
             // The model first: a missing key or model name should fail the task before any clone or setup runs.
             model = models.CreateBuild(run.Task, ModelFallbackEvents.Emitter(run));
             await run.SetPhaseAsync(TaskPhase.Preparing, cancellationToken);
-            (workspace, attempt) = await StartAttemptAsync(run, model, cancellationToken);
+            FollowUp? followUp = null;
+            if (run.Task.FollowUpOf is not null)
+            {
+                (followUp, var refusal) = await FollowUp.LoadAsync(run.Task, followUps, cancellationToken);
+                if (refusal is not null)
+                {
+                    LogFollowUpRefused(logger, run.Task.Id, refusal);
+                    return TaskOutcome.Failed(refusal);
+                }
+            }
+            (workspace, attempt) = await StartAttemptAsync(run, model, followUp, cancellationToken);
 
             ITaskPhase[] phases =
             [
@@ -140,15 +151,29 @@ public sealed partial class AgentTaskExecutor(
     }
 
     /// <summary>The task's worktree (on the repository's branch prefix), its .nightshift.yml, AGENTS.md, cache and verifier, and the checkpoint it resumes from.</summary>
-    private async Task<(Workspace Workspace, TaskAttempt Attempt)> StartAttemptAsync(ITaskRun run, AgentModel model, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A follow-up's worktree is its parent's branch as the remote holds it now, and its pull request's base branch is
+    /// the base; the branch keeps its name whatever prefix the repository asks for.
+    /// </remarks>
+    private async Task<(Workspace Workspace, TaskAttempt Attempt)> StartAttemptAsync(ITaskRun run, AgentModel model, FollowUp? followUp, CancellationToken cancellationToken)
     {
         var task = run.Task;
         var checkpoint = ExecutionCheckpoint.Read(run.Checkpoint);
         // A private repository on a configured forge needs its credentials to be fetched, not only pushed.
         var credentials = PublishPhase.Credentials(await forges.Resolve(task.Repo).PushLoginAsync(cancellationToken));
-        var workspace = await workspaces.PrepareAsync(new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title, Credentials: credentials), cancellationToken);
+        var request = followUp is null
+            ? new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title, Credentials: credentials)
+            : new WorkspaceRequest(task.Id, task.Repo, followUp.PullRequest.BaseBranch, task.Title, Credentials: credentials) { ContinueBranch = followUp.PullRequest.Branch };
+        var workspace = await workspaces.PrepareAsync(request, cancellationToken);
         var config = await RepoConfigParser.LoadAsync(workspace.Path, cancellationToken);
-        workspace = await ApplyBranchPrefixAsync(workspace, config, cancellationToken);
+        if (followUp is null)
+        {
+            workspace = await ApplyBranchPrefixAsync(workspace, config, cancellationToken);
+        }
+        else
+        {
+            LogFollowingUp(logger, task.Id, followUp.Parent.Id, workspace.Branch, workspace.BaseCommit);
+        }
         await run.EmitAsync(EventTypes.WorkspaceReady, NightshiftJson.Payload(new WorkspaceReadyPayload(
             workspace.Branch, workspace.BaseBranch, workspace.BaseCommit, checkpoint.Stage != CheckpointStage.Prepared || run.Attempt > 1)), cancellationToken);
         if (checkpoint.Stage != CheckpointStage.Prepared)
@@ -169,6 +194,7 @@ public sealed partial class AgentTaskExecutor(
             Model = model,
             // A plan the checkpoint holds is read back; one still waiting for a person is settled by the plan phase.
             Plan = checkpoint.StoredPlan(),
+            FollowUp = followUp,
         };
         return (workspace, attempt);
     }
@@ -203,6 +229,12 @@ public sealed partial class AgentTaskExecutor(
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Task {TaskId} resumes after stage {Stage}")]
     private static partial void LogResumed(ILogger logger, string taskId, string stage);
+
+    [LoggerMessage(EventId = 5810, Level = LogLevel.Warning, Message = "Task {TaskId} cannot run as a follow-up: {Reason}")]
+    private static partial void LogFollowUpRefused(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(EventId = 5811, Level = LogLevel.Information, Message = "Task {TaskId} follows up task {ParentId} on branch {Branch} from its head {Head}")]
+    private static partial void LogFollowingUp(ILogger logger, string taskId, string parentId, string branch, string head);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Releasing the worktree of task {TaskId} failed: {Reason}")]
     private static partial void LogReleaseFailed(ILogger logger, string taskId, string reason);

@@ -16,7 +16,13 @@ internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCh
 
     public ITaskRun Run { get; } = run;
 
-    public TaskRecord Task => Run.Task;
+    private TaskRecord? _prompted;
+
+    /// <summary>The task as its prompts show it: a follow-up's instruction carries the earlier task as context.</summary>
+    public TaskRecord Task => FollowUp is null ? Run.Task : _prompted ??= FollowUp.Prompted(Run.Task);
+
+    /// <summary>The earlier task and pull request a follow-up continues; null for a task on its own branch.</summary>
+    public FollowUp? FollowUp { get; init; }
 
     public Workspace Workspace { get; } = workspace;
 

@@ -21,7 +21,11 @@ internal abstract partial class RelationalStore
         await ReclaimIfDueAsync(cancellationToken).ConfigureAwait(false);
         if (CanChain(request))
         {
-            return (await ChainAsync(null, null, request, cancellationToken).ConfigureAwait(false)).Claimed;
+            // The one-statement claim never picks a follow-up; with nothing else to run, the general claim below may.
+            if ((await ChainAsync(null, null, request, cancellationToken).ConfigureAwait(false)).Claimed is { } chained)
+            {
+                return chained;
+            }
         }
 
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -35,7 +39,8 @@ internal abstract partial class RelationalStore
     {
         var args = new List<(string Name, object? Value)> { ("now", TaskColumns.Ms(now)) };
         var perRepo = "";
-        if (request.MaxRunning is not null || request.MaxRunningPerRepo is not null)
+        var locked = request.MaxRunning is not null || request.MaxRunningPerRepo is not null;
+        if (locked)
         {
             await LockForCapsAsync(scope, cancellationToken).ConfigureAwait(false);
         }
@@ -56,13 +61,27 @@ internal abstract partial class RelationalStore
         }
 
         var candidate = await scope.Session.QuerySingleAsync(
-            $"SELECT t.id, t.attempts FROM tasks t WHERE t.status = 'queued' AND t.run_after <= @now{perRepo} ORDER BY t.priority DESC, t.num LIMIT 1{SkipLockedClause}",
+            $"SELECT t.id, t.attempts, t.repo, t.follow_up_of FROM tasks t WHERE t.status = 'queued' AND t.run_after <= @now{perRepo}{FollowUpFree} ORDER BY t.priority DESC, t.num LIMIT 1{SkipLockedClause}",
             args,
-            r => new Candidate(r.GetString(0), (int)r.GetInt64(1)),
+            r => new Candidate(r.GetString(0), (int)r.GetInt64(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)),
             cancellationToken).ConfigureAwait(false);
         if (candidate is null)
         {
             return null;
+        }
+        if (candidate.FollowUpOf is not null && !locked)
+        {
+            // Two claimers could each pick a different follow-up of one branch; under the lock the second sees the first.
+            await LockForCapsAsync(scope, cancellationToken).ConfigureAwait(false);
+            var busy = Convert.ToInt64(
+                await scope.Session.ScalarAsync(
+                    "SELECT COUNT(*) FROM tasks r WHERE r.status = 'running' AND r.repo = @repo AND (r.follow_up_of IS NOT NULL OR r.id = @parent)",
+                    [("repo", candidate.Repo), ("parent", candidate.FollowUpOf)], cancellationToken).ConfigureAwait(false),
+                CultureInfo.InvariantCulture);
+            if (busy > 0)
+            {
+                return null;
+            }
         }
 
         TaskStateMachine.EnsureCanMove(candidate.Id, TaskState.Queued, TaskState.Running);
@@ -588,7 +607,14 @@ internal abstract partial class RelationalStore
         return request;
     }
 
-    private sealed record Candidate(string Id, int Attempts);
+    /// <summary>
+    /// A follow-up continues a branch other tasks may be writing to: it waits while its parent runs, or any other
+    /// follow-up of the same repository (chains included, without a column naming a chain's root). Other tasks never wait.
+    /// </summary>
+    private const string FollowUpFree =
+        " AND (t.follow_up_of IS NULL OR NOT EXISTS (SELECT 1 FROM tasks r WHERE r.status = 'running' AND r.repo = t.repo AND (r.follow_up_of IS NOT NULL OR r.id = t.follow_up_of)))";
+
+    private sealed record Candidate(string Id, int Attempts, string Repo, string? FollowUpOf);
 
     private sealed record Renewal(DateTimeOffset ExpiresAt, bool CancelRequested);
 }

@@ -41,6 +41,12 @@ internal static class Names
         return slug.Length == 0 ? BranchPrefix + shortId : $"{BranchPrefix}{shortId}-{slug}";
     }
 
+    /// <summary>
+    /// The mirror's local branch of a follow-up's worktree: its own name, outside the <c>nightshift/</c> namespace, so it
+    /// never collides with the continued branch, which the parent's worktree may still have checked out.
+    /// </summary>
+    public static string FollowUpBranch(string taskId) => "nightshift-followup/" + taskId;
+
     /// <summary>Task ids become folder names; only a conservative alphabet is accepted.</summary>
     public static bool IsValidTaskId(string? taskId) =>
         taskId is { Length: > 0 and <= 64 }

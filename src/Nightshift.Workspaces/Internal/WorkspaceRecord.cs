@@ -26,7 +26,16 @@ internal sealed record WorkspaceRecord(
 
     public DateTimeOffset? KeepUntil { get; init; }
 
+    /// <summary>
+    /// A follow-up's branch on the remote, where pushes go (fast-forward only); <see cref="Branch"/> is then a local
+    /// branch of the task's own in the mirror, so the parent's worktree (kept or parked) never shares a ref with it.
+    /// </summary>
+    public string? PushBranch { get; init; }
+
     public RepositoryRef Repository => new(Kind, Location, Key);
 
-    public Workspace ToWorkspace() => new(TaskId, Path, Branch, BaseBranch, BaseCommit, Repository);
+    /// <summary>The branch the task publishes: the follow-up's remote branch, or the task's own.</summary>
+    public string RemoteBranch => PushBranch ?? Branch;
+
+    public Workspace ToWorkspace() => new(TaskId, Path, RemoteBranch, BaseBranch, BaseCommit, Repository) { ContinuesBranch = PushBranch is not null };
 }

@@ -27,7 +27,7 @@ internal sealed class ExecutorHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null, IForge? forge = null, ILoggerProvider? logs = null)
+    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null, IForge? forge = null, ILoggerProvider? logs = null, IFollowUpSource? followUps = null)
     {
         Repo = TempGitRepo.Create();
         Repo.Commit("calculator with a bug", ("calc.mjs", BuggyCalc), ("calc.test.mjs", CalcTest),
@@ -61,6 +61,10 @@ internal sealed class ExecutorHarness : IDisposable
         if (forge is not null)
         {
             services.AddSingleton(forge);
+        }
+        if (followUps is not null)
+        {
+            services.AddSingleton(followUps);
         }
         _services = services.BuildServiceProvider();
     }

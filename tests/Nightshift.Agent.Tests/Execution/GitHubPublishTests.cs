@@ -110,7 +110,39 @@ public sealed class GitHubPublishTests : IAsyncLifetime
         _github.Pulls.ShouldHaveSingleItem().Head.ShouldBe(branch);
     }
 
-    private ExecutorHarness Harness(ScriptedChatClient model)
+    [Fact]
+    public async Task ExecuteAsync_FollowUpOfTheTasksPullRequest_PushesOnTopAndUpdatesTheOnePullRequest()
+    {
+        var followUps = new RecordedFollowUps();
+        var model = FixingModel()
+            .ThenToolCall("edit_file", new { path = "calc.mjs", old_string = "export function mul(a, b) {", new_string = "export function sub(a, b) {\n  return a - b;\n}\n\nexport function mul(a, b) {" })
+            .ThenToolCall("finish", new { summary = "Add sub()" });
+        using var harness = Harness(model, followUps);
+        var repo = _git.UrlOf("acme/calc.git");
+        var parentRun = new RecordingRun(harness.NewTask() with { Repo = repo });
+        var parent = await harness.Executor.ExecuteAsync(parentRun, TestDefaults.TimeoutToken());
+        parent.Kind.ShouldBe(OutcomeKind.Succeeded, parent.Reason);
+        followUps.Finished(parentRun, parent);
+        var parentHead = harness.Repo.RemoteBranch(parent.Branch!)!;
+
+        var task = harness.NewTask("Address the review: add sub(a, b) @octocat") with { Repo = repo, FollowUpOf = parentRun.Task.Id };
+        var run = new RecordingRun(task);
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        outcome.Branch.ShouldBe(parent.Branch);
+        outcome.PullRequest.ShouldBe(parent.PullRequest);
+        harness.Repo.RemoteGit("rev-parse", harness.Repo.RemoteBranch(parent.Branch!) + "^").Trim().ShouldBe(parentHead);
+        var pull = _github.Pulls.ShouldHaveSingleItem();
+        pull.Head.ShouldBe(parent.Branch);
+        pull.Title.ShouldBe(parentRun.PullRequest!.Title);
+        pull.Body.ShouldStartWith(parentRun.PullRequest.Body.TrimEnd());
+        pull.Body.ShouldContain($"## Follow-ups\n\n- `{task.Id}`: `Address the review: add sub(a, b) @octocat` — verified:");
+        run.PullRequest.ShouldNotBeNull().Reference.ShouldBe(parent.PullRequest);
+        _github.Calls.Where(c => c.Method != "GET").ShouldAllBe(c => !c.Body.Contains(Token, StringComparison.Ordinal));
+    }
+
+    private ExecutorHarness Harness(ScriptedChatClient model, RecordedFollowUps? followUps = null)
     {
         var harness = new ExecutorHarness(model, settings =>
         {
@@ -118,7 +150,7 @@ public sealed class GitHubPublishTests : IAsyncLifetime
             settings["Repositories:AllowPrivateAddresses"] = "true";
             settings["Repositories:AllowedHosts:0"] = "127.0.0.1";
             ConfigureForge(settings, _github, _git.Port);
-        }, logs: _logs);
+        }, logs: _logs, followUps: followUps);
         Directory.CreateSymbolicLink(Path.Combine(_served, "acme", "calc.git"), harness.Repo.RemotePath);
         return harness;
     }

@@ -82,7 +82,8 @@ internal sealed class PlanPhase(IAgentModels models, AgentOptions options, TaskS
     {
         var run = attempt.Run;
         var task = attempt.Task;
-        if (PlanningPolicy.SkipReason(options, task.Instruction) is { } skip)
+        // Judged on what was asked, not on the context a follow-up's prompt adds to it.
+        if (PlanningPolicy.SkipReason(options, run.Task.Instruction) is { } skip)
         {
             await run.EmitAsync(EventTypes.PlanSkipped, NightshiftJson.Payload(new PlanSkippedPayload(options.Planning.ToString().ToLowerInvariant(), skip)), cancellationToken);
             return (PlanWire.Single(task.Title, task.Instruction), PlanMode.Single, null);

@@ -30,6 +30,7 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
         var checkpoint = attempt.Checkpoint;
         var summary = string.IsNullOrWhiteSpace(checkpoint.Summary) ? task.Title : checkpoint.Summary.Trim();
         var title = Clipping.Clip(summary.Split('\n', 2)[0].Trim(), 72);
+        var followUp = attempt.FollowUp;
         ForgeTarget target;
         try
         {
@@ -91,16 +92,25 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
         PullRequest opened;
         try
         {
+            // A follow-up updates its parent's pull request (every forge finds the open one by its branch): the title
+            // stays, and the body keeps what was published and gains the follow-up's line.
             opened = await target.Forge.OpenAsync(new PullRequestDraft(
                 task.Id, task.Repo, workspace.Branch, workspace.BaseBranch,
-                (passed ? "" : "[needs review] ") + title,
-                PullRequestText.Body(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget),
+                followUp is null ? (passed ? "" : "[needs review] ") + title : followUp.Title(passed),
+                followUp is null
+                    ? PullRequestText.Body(task, summary, checkpoint, attempt.OneSubtaskMode ? null : attempt.Plan, attempt.Budget)
+                    : followUp.Body(attempt.Run.Task, checkpoint, passed),
                 diff,
                 Draft: !passed), cancellationToken);
         }
         catch (ForgeException e)
         {
             return PullRequestNotOpened(task, target.Forge.Name, workspace.Branch, e);
+        }
+        if (followUp is not null && opened.Forge == followUp.PullRequest.Forge && opened.Reference != followUp.PullRequest.Reference && target.Forge is LocalForge)
+        {
+            // The local forge names a record after the task that opened it; a follow-up's update is still that record.
+            opened = opened with { Reference = followUp.PullRequest.Reference, OpenedAt = followUp.PullRequest.OpenedAt };
         }
         // The store keeps the record and the diff we published (whatever the forge echoes back), so any server can show them.
         var pull = await run.SavePullRequestAsync(opened with { Diff = diff }, cancellationToken);
