@@ -107,7 +107,7 @@ internal static class TaskFollower
             }
             else if (e.Type == EventTypes.TaskQuestion)
             {
-                context.Output.Note($"the agent asked a question (see `nightshift show {TaskId.Short(id)}`); answer it: `nightshift say {TaskId.Short(id)} "..."`");
+                context.Output.Note($"the agent asked a question (see `nightshift show {TaskId.Short(id)}`); answer it: `nightshift say {TaskId.Short(id)} \"...\"`");
             }
         }
     }
