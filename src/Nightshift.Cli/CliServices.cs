@@ -28,6 +28,7 @@ internal static class CliServices
         services.AddSingleton<NightshiftCommand, LogsCommand>();
         services.AddSingleton<NightshiftCommand, CancelCommand>();
         services.AddSingleton<NightshiftCommand, RetryCommand>();
+        services.AddSingleton<NightshiftCommand, SayCommand>();
         services.AddSingleton<NightshiftCommand, ApproveCommand>();
         services.AddSingleton<NightshiftCommand, RejectCommand>();
         services.AddSingleton<NightshiftCommand, DoctorCommand>();

@@ -51,4 +51,16 @@ public sealed class AgentOptions
 
     /// <summary>Failed verification rounds with the same error signature after which the feedback turns to debugging.</summary>
     public int DebugModeAfter { get; set; } = 3;
+
+    /// <summary>
+    /// Clarifying questions the agent may ask one task through the <c>ask</c> tool; past it the tool tells it to proceed
+    /// on its best judgement. 0 offers no <c>ask</c> tool at all (as <c>nightshift run</c> does: nobody could answer).
+    /// </summary>
+    public int MaxQuestions { get; set; } = 3;
+
+    /// <summary>How long a task waits (awaiting_input, holding no worker) for the answer before it resumes with <see cref="DefaultAnswer"/>.</summary>
+    public TimeSpan QuestionTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The answer a task resumes with when nobody answered its question within <see cref="QuestionTimeout"/>.</summary>
+    public string DefaultAnswer { get; set; } = "No answer came; use your best judgement and say in the pull request what you assumed.";
 }

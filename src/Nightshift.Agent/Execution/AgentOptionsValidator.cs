@@ -33,7 +33,17 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             .Range("Agent:PlanAttempts", options.PlanAttempts, 1, 20)
             .Range("Agent:PlanCycleMaxDroppedEdges", options.PlanCycleMaxDroppedEdges, 0, 1_000)
             .Range("Agent:RepoMapTokens", options.RepoMapTokens, 0, 1_000_000)
-            .Range("Agent:DebugModeAfter", options.DebugModeAfter, 1, 100);
+            .Range("Agent:DebugModeAfter", options.DebugModeAfter, 1, 100)
+            .Range("Agent:MaxQuestions", options.MaxQuestions, 0, 20)
+            .Range("Agent:QuestionTimeout", options.QuestionTimeout, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
+        if (string.IsNullOrWhiteSpace(options.DefaultAnswer))
+        {
+            checks.Fail("Agent:DefaultAnswer", "is empty; give the sentence a task resumes with when nobody answers its question, or remove the setting for the default");
+        }
+        else
+        {
+            checks.PlainText("Agent:DefaultAnswer", options.DefaultAnswer, Core.Tasks.TaskMessage.MaxTextLength);
+        }
         if (!Enum.IsDefined(options.Planning))
         {
             checks.Fail("Agent:Planning", $"is {(int)options.Planning}; give auto, always or never");

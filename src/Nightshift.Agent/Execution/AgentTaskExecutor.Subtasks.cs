@@ -43,6 +43,11 @@ public sealed partial class AgentTaskExecutor
             },
             cancellationToken);
 
+        if (attempt.Inbox?.PendingQuestion is not null)
+        {
+            // The attempt stops to wait for the answer; the build is not over, and the subtask that asked is built again.
+            return;
+        }
         var stopped = results.FirstOrDefault(o => !o.Succeeded);
         var stopReason = stopped is null ? null : stopped.Reason ?? $"subtask '{stopped.Id}' did not finish";
         await attempt.UpdateAsync(c => c with
@@ -88,8 +93,12 @@ public sealed partial class AgentTaskExecutor
                 ? Prompts.Task(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap)
                 : Prompts.Subtask(attempt.Task, attempt.AgentsMd, attempt.Config, attempt.RepoMap, plan, subtask, attempt.Checkpoint.Subtasks, isolated)),
         ];
-        var loop = BuildAgent(attempt, workspace, "build", diff, subtask.Id);
+        var loop = BuildAgent(attempt, workspace, "build", diff, subtask.Id, mayAsk: true);
         var result = await loop.RunAsync(conversation, pinned: 2, cancellationToken);
+        if (result.Question is { } question)
+        {
+            return SubtaskResult.Stopped(work, $"the agent asked a question and waits for the answer: {Clip(question.ReplaceLineEndings(" "), 300)}", null, result.Steps);
+        }
         if (result.OutOfScope.Count > 0 || result.Answer is not null)
         {
             await attempt.UpdateAsync(c => c.Declare(result.OutOfScope, result.Answer), cancellationToken);

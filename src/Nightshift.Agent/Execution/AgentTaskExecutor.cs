@@ -88,7 +88,7 @@ public sealed partial class AgentTaskExecutor(
             [
                 new PreparePhase(workspaces, Setup, _options.BaselineWhilePlanning, logger),
                 new PlanPhase(models, _options, _sandbox, _repoMaps, time),
-                new BuildPhase(BuildAsync),
+                new BuildPhase(BuildAsync, _options, time),
                 new VerifyPhase(workspaces, _options, _sandbox, _repoMaps),
                 new PublishPhase(workspaces, forges, _commits, logger),
             ];
@@ -195,6 +195,7 @@ public sealed partial class AgentTaskExecutor(
             // A plan the checkpoint holds is read back; one still waiting for a person is settled by the plan phase.
             Plan = checkpoint.StoredPlan(),
             FollowUp = followUp,
+            Inbox = await TaskInbox.OpenAsync(run, _options.MaxQuestions, cancellationToken),
         };
         return (workspace, attempt);
     }
@@ -220,8 +221,8 @@ public sealed partial class AgentTaskExecutor(
 
     private Task<string?> RenderRepoMapAsync(TaskAttempt attempt, string? commit, CancellationToken cancellationToken) => _repoMaps.RenderAsync(attempt, commit, cancellationToken);
 
-    private AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null, string? subtask = null) =>
-        _sandbox.BuildAgent(attempt, workspace, role, diff, subtask);
+    private AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null, string? subtask = null, bool mayAsk = false) =>
+        _sandbox.BuildAgent(attempt, workspace, role, diff, subtask, mayAsk);
 
     private CommitRequest CommitOf(TaskAttempt attempt, string message) => _commits.Request(attempt, message);
 

@@ -60,6 +60,21 @@ internal sealed class SerializedTaskRun(ITaskRun inner) : ITaskRun, IDisposable
         }
     }
 
+    public bool Converses => inner.Converses;
+
+    public async Task<IReadOnlyList<TaskConversationEntry>> TakeMessagesAsync(long afterSeq, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await inner.TakeMessagesAsync(afterSeq, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose() => _gate.Dispose();
 
     private async Task OneAtATimeAsync(Func<CancellationToken, Task> write, CancellationToken cancellationToken)

@@ -57,6 +57,9 @@ internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCh
     /// <summary>The one-subtask build's conversation, which the verification feedback continues.</summary>
     public List<ChatMessage>? Conversation { get; set; }
 
+    /// <summary>The task's conversation for this attempt's agents; null when nobody can talk to the task (a run without a server).</summary>
+    public TaskInbox? Inbox { get; init; }
+
     public async Task UpdateAsync(Func<ExecutionCheckpoint, ExecutionCheckpoint> change, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);

@@ -27,8 +27,14 @@ internal sealed class TaskSandbox(ISandbox sandbox, ITaskWorkspaces workspaces, 
 
     /// <summary>
     /// The build agent working in <paramref name="workspace"/>, its events under <paramref name="role"/> (build, merge), its
-    /// usage charged to <paramref name="subtask"/> (null: to the task as a whole).
+    /// usage charged to <paramref name="subtask"/> (null: to the task as a whole). It reads the task's messages before each
+    /// turn; with <paramref name="mayAsk"/> it is also offered the <c>ask</c> tool, where someone can answer.
     /// </summary>
-    public AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null, string? subtask = null) =>
-        new(attempt.Model.Client, ToolBox.BuildTools(), Tools(attempt, workspace, "agent", diff), new RunObserver(attempt.Run, role, subtask), attempt.Model.Meter, attempt.Budget, time);
+    public AgentLoop BuildAgent(TaskAttempt attempt, Workspace workspace, string role, IDiffSource? diff = null, string? subtask = null, bool mayAsk = false) =>
+        new(attempt.Model.Client, [.. ToolBox.BuildTools(), .. AskTools(attempt, mayAsk)], Tools(attempt, workspace, "agent", diff), new RunObserver(attempt.Run, role, subtask),
+            attempt.Model.Meter, attempt.Budget, time, attempt.Inbox?.Reader());
+
+    /// <summary>The ask tool, where the task can be answered and allows questions at all.</summary>
+    public static IReadOnlyList<AgentTool> AskTools(TaskAttempt attempt, bool mayAsk) =>
+        mayAsk && attempt.Inbox is { MaxQuestions: > 0 } inbox ? [new AskTool(inbox)] : [];
 }

@@ -7,7 +7,8 @@ namespace Nightshift.Agent.Loop;
 /// <summary>
 /// The build agent's conversation: ask the model, run the tools it calls (in order, each one checked), feed the
 /// results back, until it calls <c>finish</c> or a budget runs out. A refused or malformed tool call goes back to the
-/// model as an error; it never ends the task.
+/// model as an error; it never ends the task. Messages people sent the task meanwhile (<paramref name="inbox"/>) join the
+/// conversation before each model turn; a question asked through <c>ask</c> ends the loop to wait for the answer.
 /// </summary>
 public sealed class AgentLoop(
     IChatClient chat,
@@ -16,7 +17,8 @@ public sealed class AgentLoop(
     IAgentObserver observer,
     IUsageMeter meter,
     BudgetTracker budget,
-    TimeProvider time)
+    TimeProvider time,
+    IAgentInbox? inbox = null)
 {
     private const int MaxTurnsWithoutTools = 3;
     private readonly Dictionary<string, AgentTool> _tools = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
@@ -35,6 +37,11 @@ public sealed class AgentLoop(
             if (budget.Exhausted() is { } reason)
             {
                 return new AgentLoopResult(false, lastText, reason, steps);
+            }
+
+            if (inbox is not null && await inbox.NextAsync(cancellationToken) is { } note)
+            {
+                messages.Add(new ChatMessage(ChatRole.User, note));
             }
 
             var before = ContextCompactor.EstimateTokens(messages);
@@ -76,13 +83,20 @@ public sealed class AgentLoop(
 
             var results = new List<AIContent>();
             ToolResult? finish = null;
+            string? question = null;
             foreach (var call in calls)
             {
                 var result = await InvokeAsync(call, cancellationToken);
                 results.Add(new FunctionResultContent(call.CallId, result.Content));
                 finish ??= result.FinishSummary is null ? null : result;
+                question ??= result.Question;
             }
             messages.Add(new ChatMessage(ChatRole.Tool, results));
+
+            if (question is not null && finish is null)
+            {
+                return new AgentLoopResult(false, lastText, null, steps) { Question = question };
+            }
 
             if (finish is not null)
             {

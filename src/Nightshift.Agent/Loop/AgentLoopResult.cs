@@ -11,4 +11,7 @@ public sealed record AgentLoopResult(bool Finished, string? Summary, string? Sto
 
     /// <summary>The finish call's answer, when the task was a question.</summary>
     public string? Answer { get; init; }
+
+    /// <summary>The question the agent asked through the ask tool: the loop stopped to wait for the answer.</summary>
+    public string? Question { get; init; }
 }

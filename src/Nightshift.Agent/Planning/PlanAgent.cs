@@ -14,7 +14,8 @@ namespace Nightshift.Agent.Planning;
 /// <paramref name="maxSubmissions"/> refusals, <paramref name="maxSteps"/> model calls, a spent budget or a model that
 /// stops without submitting, there is no plan and the caller falls back to one subtask. Responses are streamed so the
 /// subtasks of a submitted plan are announced (<paramref name="onPartial"/>) as soon as the call arrives, before the
-/// plan is checked.
+/// plan is checked. Messages people sent the task (<paramref name="inbox"/>) join before each model turn; with
+/// <paramref name="ask"/> the planner may ask one clarifying question, which ends planning to wait for the answer.
 /// </summary>
 public sealed class PlanAgent(
     IChatClient chat,
@@ -25,7 +26,9 @@ public sealed class PlanAgent(
     TimeProvider time,
     int maxSteps,
     int maxSubmissions,
-    Func<int, int, JsonObject, CancellationToken, Task>? onPartial = null)
+    Func<int, int, JsonObject, CancellationToken, Task>? onPartial = null,
+    IAgentInbox? inbox = null,
+    AgentTool? ask = null)
 {
     private const int MaxTurnsWithoutTools = 2;
     private const int AskModelSteps = 4;
@@ -66,7 +69,7 @@ public sealed class PlanAgent(
     {
         var options = new ChatOptions
         {
-            Tools = [.. _tools.Values, SubmitPlanTool.Instance],
+            Tools = ask is null ? [.. _tools.Values, SubmitPlanTool.Instance] : [.. _tools.Values, SubmitPlanTool.Instance, ask],
             ToolMode = ChatToolMode.Auto,
             AllowMultipleToolCalls = true,
         };
@@ -83,6 +86,11 @@ public sealed class PlanAgent(
             if (steps >= stepLimit)
             {
                 return new PlanAgentResult(null, $"the plan agent made {steps} model calls without submitting a valid plan{Last(lastErrors)}", _submissions, steps);
+            }
+
+            if (inbox is not null && await inbox.NextAsync(cancellationToken) is { } note)
+            {
+                _messages.Add(new ChatMessage(ChatRole.User, note));
             }
 
             var before = ContextCompactor.EstimateTokens(_messages);
@@ -116,12 +124,19 @@ public sealed class PlanAgent(
 
             var results = new List<AIContent>();
             Plan? accepted = null;
+            string? question = null;
             foreach (var call in calls)
             {
                 string content;
                 if (accepted is not null)
                 {
                     content = "not run: the plan was already accepted";
+                }
+                else if (ask is not null && call.Name == ask.Name)
+                {
+                    var asked = await InvokeToolAsync(ask, call, cancellationToken);
+                    question ??= asked.Question;
+                    content = asked.Content;
                 }
                 else if (call.Name == PlanSchema.ToolName)
                 {
@@ -141,6 +156,10 @@ public sealed class PlanAgent(
             if (accepted is not null)
             {
                 return new PlanAgentResult(accepted, null, _submissions, steps);
+            }
+            if (question is not null)
+            {
+                return new PlanAgentResult(null, "the plan agent asked a question", _submissions, steps) { Question = question };
             }
             if (submitted >= submissionLimit && lastErrors is not null)
             {
@@ -194,6 +213,15 @@ public sealed class PlanAgent(
         }
         await observer.ToolResultAsync(call.CallId, call.Name, !parsed.IsValid, content, clock.Elapsed, cancellationToken);
         return (parsed.IsValid ? parsed.Plan : null, content);
+    }
+
+    private async Task<ToolResult> InvokeToolAsync(AgentTool tool, FunctionCallContent call, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await observer.ToolCallAsync(call.CallId, call.Name, ArgumentsJson(call) ?? "{}", cancellationToken);
+        var result = await ToolBox.ExecuteAsync(tool, call, context, cancellationToken);
+        await observer.ToolResultAsync(call.CallId, call.Name ?? "", result.IsError, result.Content, clock.Elapsed, cancellationToken);
+        return result;
     }
 
     private async Task<string> InvokeReadToolAsync(FunctionCallContent call, CancellationToken cancellationToken)

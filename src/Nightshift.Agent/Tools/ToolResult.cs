@@ -14,5 +14,8 @@ public sealed record ToolResult(string Content, bool IsError = false, string? Fi
     /// <summary>Set by the finish tool when the task was a question that needs no change: the answer.</summary>
     public string? Answer { get; init; }
 
+    /// <summary>Set by the ask tool: the question for the person; the agent's attempt stops here and resumes with the answer.</summary>
+    public string? Question { get; init; }
+
     public static ToolResult Error(string message) => new(message, IsError: true);
 }

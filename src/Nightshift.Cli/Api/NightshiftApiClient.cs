@@ -60,6 +60,31 @@ internal sealed class NightshiftApiClient(HttpClient http, ServerConnection conn
         return await ReadTaskAsync(response, cancellationToken);
     }
 
+    /// <summary>GET /tasks/{id}/messages: the question the task waits on (the last one asked), or null.</summary>
+    public async Task<string?> GetWaitingQuestionAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, TaskPath(id) + "/messages", null, cancellationToken);
+        var root = await ReadJsonAsync(response, cancellationToken);
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            throw new ProtocolException("the conversation from the server is not a JSON object with a messages array; is the URL a Nightshift server?");
+        }
+        string? question = null;
+        foreach (var entry in messages.EnumerateArray())
+        {
+            var kind = entry.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+            if (kind == "question" && entry.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+            {
+                question = t.GetString();
+            }
+            else if (kind == "answer")
+            {
+                question = null;
+            }
+        }
+        return question;
+    }
+
     /// <summary>POST /tasks/{id}/{action}; the answer is the task (fetched again when the server sends no body).</summary>
     public async Task<ApiTask> ActAsync(string id, string action, object? body, CancellationToken cancellationToken = default)
     {

@@ -47,6 +47,8 @@ internal static class InProcessRun
             // This process ends with its one task, so a spare worktree made for the next task would only cost a
             // checkout's CPU and disk while the agent works, and be thrown away at exit.
             services.PostConfigure<WorkspaceOptions>(o => o.SpareWorktrees = 0);
+            // Nobody can answer a question here (no server to send the answer to), so the agent is offered no `ask` tool.
+            services.PostConfigure<Nightshift.Agent.Execution.AgentOptions>(o => o.MaxQuestions = 0);
             if (localRoot is not null)
             {
                 // The path given on the command line is allowed for this run only.

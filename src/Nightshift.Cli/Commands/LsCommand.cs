@@ -13,7 +13,7 @@ internal sealed class LsCommand : NightshiftCommand
     public const int DefaultLimit = 20;
     public const int MaxLimit = 1000;
 
-    private readonly Option<string?> status = new("--status", "-s") { Description = "Only tasks with this status (queued, running, awaiting_approval, succeeded, failed, cancelled, timed_out, needs_review, dead)", HelpName = "STATUS" };
+    private readonly Option<string?> status = new("--status", "-s") { Description = "Only tasks with this status (queued, running, awaiting_approval, awaiting_input, succeeded, failed, cancelled, timed_out, needs_review, dead)", HelpName = "STATUS" };
     private readonly Option<string?> repo = new("--repo", "-r") { Description = "Only tasks on this repository", HelpName = "REPO" };
     private readonly Option<int> limit = new("--limit", "-n") { Description = $"How many tasks to show (1..{MaxLimit})", DefaultValueFactory = _ => DefaultLimit, HelpName = "N" };
     private readonly Option<bool> all = new("--all", "-a") { Description = "Every task, page after page (ignores --limit)" };

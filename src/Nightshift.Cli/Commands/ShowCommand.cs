@@ -26,11 +26,12 @@ internal sealed class ShowCommand : NightshiftCommand
             output.WriteJson(task.Json);
             return ExitCodes.Ok;
         }
-        output.Console.Write(Details(task.Task, context.Environment.Time));
+        var question = task.Task.Status == TaskState.AwaitingInput ? await client.GetWaitingQuestionAsync(taskId, cancellationToken) : null;
+        output.Console.Write(Details(task.Task, context.Environment.Time, question));
         return ExitCodes.Ok;
     }
 
-    public static Grid Details(TaskRecord task, TimeProvider time)
+    public static Grid Details(TaskRecord task, TimeProvider time, string? question = null)
     {
         var now = time.GetUtcNow();
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
@@ -52,6 +53,7 @@ internal sealed class ShowCommand : NightshiftCommand
         Row("base", SafeText.Clean(task.BaseBranch, 200));
         Row("model", SafeText.Clean(task.Model, 200));
         Row("priority", task.Priority == 0 ? null : task.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Row("question", question is null ? null : SafeText.Clean(question, 2000) + $"\n(answer it: nightshift say {task.ShortId} \"...\")");
         Row("approval", task.RequirePlanApproval ? "the plan waits for a person" : null);
         Row("attempts", $"{task.Attempts} of {task.MaxAttempts}");
         Row("created", When(task.CreatedAt));

@@ -105,6 +105,10 @@ internal static class TaskFollower
             {
                 context.Output.Note($"the plan waits for approval: `nightshift approve {TaskId.Short(id)}` or `nightshift reject {TaskId.Short(id)}`");
             }
+            else if (e.Type == EventTypes.TaskQuestion)
+            {
+                context.Output.Note($"the agent asked a question (see `nightshift show {TaskId.Short(id)}`); answer it: `nightshift say {TaskId.Short(id)} \"...\"`");
+            }
         }
     }
 

@@ -52,6 +52,12 @@ internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone)
             case "plan.awaiting_approval":
                 Status = "awaiting_approval";
                 break;
+            case "task.question":
+                Status = "awaiting_input";
+                break;
+            case "task.answered":
+                Status = "queued";
+                break;
             case "model.response":
                 InputTokens += Number(data, "inputTokens");
                 OutputTokens += Number(data, "outputTokens");

@@ -85,7 +85,7 @@ internal static class LiveView
     {
         "succeeded" => "green",
         "failed" or "timed_out" or "dead" => "red",
-        "needs_review" or "awaiting_approval" => "yellow",
+        "needs_review" or "awaiting_approval" or "awaiting_input" => "yellow",
         "cancelled" => "grey",
         _ => "blue",
     };

@@ -42,4 +42,17 @@ public interface ITaskRun
     /// store keeps (Storage:MaxDiffBytes) is cut with a marker line. Returns the record as stored.
     /// </summary>
     Task<PullRequest> SavePullRequestAsync(PullRequest pullRequest, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when people can talk to this task while it runs (send messages, answer the agent's questions): a task of a
+    /// server's queue. False (the default) for a run nobody can reach.
+    /// </summary>
+    bool Converses => false;
+
+    /// <summary>
+    /// The task's conversation after <paramref name="afterSeq"/> (messages, questions, answers), oldest first; the messages
+    /// and answers among them are marked delivered. Empty where <see cref="Converses"/> is false.
+    /// </summary>
+    Task<IReadOnlyList<TaskConversationEntry>> TakeMessagesAsync(long afterSeq, CancellationToken cancellationToken = default) =>
+        System.Threading.Tasks.Task.FromResult<IReadOnlyList<TaskConversationEntry>>([]);
 }

@@ -113,6 +113,23 @@ internal sealed class TaskService(INightshiftStore store, IRepositoryGate reposi
         return CountedAsync(id, () => store.ApproveAsync(id, planJson, cancellationToken));
     }
 
+    /// <summary>A person's message to the task, or the answer to its question (see <see cref="ITaskConversationStore.AddMessageAsync"/>).</summary>
+    public Task<TaskRecord> SayAsync(string id, string? text, string author, string source, CancellationToken cancellationToken = default)
+    {
+        EnsureWellFormed(id);
+        if (text is null)
+        {
+            throw new ValidationException("text", "is required: send {\"text\": \"what the task should know\"}");
+        }
+        return CountedAsync(id, () => store.AddMessageAsync(id, new TaskMessage(author, source, text), cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<TaskConversationEntry>> ConversationAsync(string id, CancellationToken cancellationToken = default)
+    {
+        EnsureWellFormed(id);
+        return await store.ListMessagesAsync(id, cancellationToken: cancellationToken);
+    }
+
     public Task<TaskRecord> RejectAsync(string id, string? reason, CancellationToken cancellationToken = default) =>
         CountedAsync(id, () => store.RejectAsync(id, CleanReason(reason), cancellationToken));
 

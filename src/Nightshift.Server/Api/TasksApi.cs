@@ -25,6 +25,8 @@ internal static class TasksApi
         group.MapGet("/{id}/diff", DiffAsync).WithName("GetTaskDiff");
         group.MapGet("/{id}/usage", UsageAsync).WithName("GetTaskUsage");
         group.MapGet("/{id}/pull-request", PullRequestAsync).WithName("GetTaskPullRequest");
+        group.MapPost("/{id}/messages", SayAsync).WithName("SendTaskMessage");
+        group.MapGet("/{id}/messages", ConversationAsync).WithName("GetTaskMessages");
         return group;
     }
 
@@ -82,6 +84,26 @@ internal static class TasksApi
         TaskService tasks,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await tasks.RejectAsync(id, body?.Reason, cancellationToken));
+
+    private static async Task<Results<Accepted<TaskRecord>, ProblemHttpResult>> SayAsync(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] MessageRequest? body,
+        TaskService tasks,
+        CancellationToken cancellationToken)
+    {
+        if (body?.Text is { Length: > TaskMessage.MaxTextLength } text && text.Trim().Length > TaskMessage.MaxTextLength)
+        {
+            return Problem.Create(
+                StatusCodes.Status413PayloadTooLarge,
+                "the message is too long",
+                $"the message is {text.Trim().Length} characters long; at most {TaskMessage.MaxTextLength} are accepted — shorten it, or put long material in the repository and point to it");
+        }
+        var task = await tasks.SayAsync(id, body?.Text, "api", "api", cancellationToken);
+        return TypedResults.Accepted($"/api/v1/tasks/{task.Id}/messages", task);
+    }
+
+    private static async Task<Ok<ConversationResponse>> ConversationAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ConversationResponse(await tasks.ConversationAsync(id, cancellationToken)));
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DiffAsync(
         string id, TaskService tasks, CancellationToken cancellationToken)

@@ -15,6 +15,8 @@ internal sealed record BoardColumn(string Key, string Title, IReadOnlyList<TaskR
             new("queued", "Queued", Where(t => t.Status == TaskState.Queued)),
             new("running", "Running", Where(t => t.Status == TaskState.Running)),
             new("awaiting_approval", "Awaiting approval", Where(t => t.Status == TaskState.AwaitingApproval)),
+            // The agent asked a question; the card's task page shows it and takes the answer.
+            new("awaiting_input", "Awaiting input", Where(t => t.Status == TaskState.AwaitingInput)),
             new("needs_review", "Needs review", Where(t => t.Status == TaskState.NeedsReview)),
             new("succeeded", "Succeeded", Where(t => t.Status == TaskState.Succeeded)),
             new("failed", "Failed or cancelled", Where(t => t.Status is TaskState.Failed or TaskState.Cancelled or TaskState.TimedOut)),

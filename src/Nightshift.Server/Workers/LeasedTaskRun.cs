@@ -104,6 +104,16 @@ internal sealed class LeasedTaskRun(Lease lease, INightshiftStore queue, ServerM
         return stored;
     }
 
+    public bool Converses => true;
+
+    public async Task<IReadOnlyList<TaskConversationEntry>> TakeMessagesAsync(long afterSeq, CancellationToken cancellationToken = default)
+    {
+        EnsureLeaseHeld();
+        var entries = await queue.TakeMessagesAsync(lease, afterSeq, cancellationToken);
+        Progressed();
+        return entries;
+    }
+
     /// <summary>
     /// The <see cref="WriteFence"/> check: throws <see cref="LeaseLostException"/> unless this attempt still holds the
     /// task, asking the store (which also renews the lease) when the worker itself has not given it up.

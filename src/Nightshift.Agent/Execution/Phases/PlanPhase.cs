@@ -101,9 +101,16 @@ internal sealed class PlanPhase(IAgentModels models, AgentOptions options, TaskS
             time,
             options.PlanMaxSteps,
             options.PlanAttempts,
-            (submission, index, subtask, token) => run.EmitAsync(EventTypes.PlanPartial, NightshiftJson.Payload(new PlanPartialPayload(submission, index, subtask)), token));
+            (submission, index, subtask, token) => run.EmitAsync(EventTypes.PlanPartial, NightshiftJson.Payload(new PlanPartialPayload(submission, index, subtask)), token),
+            attempt.Inbox?.Reader(),
+            TaskSandbox.AskTools(attempt, mayAsk: true).FirstOrDefault());
         // The baseline runs beside the plan agent: its failures are in the prompt when they are known by now.
         var result = await agent.PlanAsync(PlanPrompts.Task(task, attempt.AgentsMd, attempt.RepoMap, attempt.Baseline?.Known), cancellationToken);
+        if (result.Question is not null && BuildPhase.AwaitAnswer(attempt, options, time) is { } wait)
+        {
+            // Planning starts over with the answer once the task resumes.
+            return (null, PlanMode.Planned, wait);
+        }
         if (result.Plan is null)
         {
             await run.EmitAsync(EventTypes.PlanFallback, NightshiftJson.Payload(new PlanFallbackPayload(

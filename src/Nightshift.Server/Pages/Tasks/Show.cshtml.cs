@@ -43,6 +43,12 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
 
     public bool CanCancel => !Task.Status.IsTerminal();
 
+    /// <summary>The task's conversation: messages people sent it, its questions and their answers.</summary>
+    public IReadOnlyList<TaskConversationEntry> Conversation { get; private set; } = [];
+
+    /// <summary>A message reaches a queued or running task; a task awaiting_input takes it as its answer.</summary>
+    public bool CanSay => Task.Status is TaskState.Queued or TaskState.Running or TaskState.AwaitingInput;
+
     public bool CanRetry => Task.Status is TaskState.Failed or TaskState.Dead or TaskState.Cancelled or TaskState.TimedOut or TaskState.NeedsReview;
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
@@ -88,6 +94,9 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
 
     public Task<IActionResult> OnPostRejectAsync(string id, [FromForm] string? reason, CancellationToken cancellationToken) =>
         ActAsync(id, () => tasks.RejectAsync(id, reason, cancellationToken), cancellationToken);
+
+    public Task<IActionResult> OnPostSayAsync(string id, [FromForm] string? text, CancellationToken cancellationToken) =>
+        ActAsync(id, () => tasks.SayAsync(id, text ?? "", "dashboard", "dashboard", cancellationToken), cancellationToken);
 
     public Task<IActionResult> OnPostCancelAsync(string id, CancellationToken cancellationToken) =>
         ActAsync(id, () => tasks.CancelAsync(id, "cancelled from the dashboard", cancellationToken), cancellationToken);
@@ -137,6 +146,7 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
             }
         }
         Events = events;
+        Conversation = await store.ListMessagesAsync(id, cancellationToken: cancellationToken);
         Items = Timeline.Build(events, fold: true);
         PlanJson = task.Plan ?? PlanFromEvents.Latest(events);
         Graph = Dashboard.PlanGraph.Build(PlanJson, events, PlanJson is null ? null : await store.ReportTaskUsageAsync(id, cancellationToken));

@@ -1,0 +1,4 @@
+namespace Nightshift.Server.Api;
+
+/// <summary>The body of <c>POST /api/v1/tasks/{id}/messages</c>: what to tell the task (or the answer to its question).</summary>
+public sealed record MessageRequest(string? Text);
