@@ -313,17 +313,6 @@ public sealed class GiteaWebhookTests
         hook.Intake!.Deliveries.ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task Post_NoIntakeRegistered_Is503AndSaysTheDeliveryCanBeRedelivered()
-    {
-        await using var hook = await StartAsync(withIntake: false);
-
-        using var response = await hook.SendAsync(GiteaPayloads.LabelUpdated(), "d-nointake");
-
-        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        (await response.Content.ReadAsStringAsync()).ShouldContain("redelivered");
-    }
-
     [Theory]
     [InlineData("short", "nightshift", 1048576)]
     [InlineData(Secret, "", 1048576)]
