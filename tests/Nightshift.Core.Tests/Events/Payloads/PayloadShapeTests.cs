@@ -27,6 +27,7 @@ public sealed class PayloadShapeTests
         typeof(ToolCallPayload), typeof(ToolResultPayload), typeof(CommandOutputPayload), typeof(ContextCompactedPayload),
         typeof(VerifyStartedPayload), typeof(VerifyBaselinePayload), typeof(VerifyVerdictPayload), typeof(VerifyDebugModePayload),
         typeof(NetworkDecisionPayload), typeof(NetworkCappedPayload), typeof(BranchPushedPayload), typeof(PrOpenedPayload),
+        typeof(TaskMessagePayload), typeof(TaskQuestionPayload), typeof(TaskAnsweredPayload),
         // Pinned against literal JSON in SubtaskPayloadTests.
         typeof(SubtaskStartedPayload), typeof(SubtaskCompletedPayload), typeof(SubtaskFailedPayload), typeof(CommitCreatedPayload),
     ];
@@ -38,6 +39,15 @@ public sealed class PayloadShapeTests
             """{"repo":"https://example.test/r.git","title":"Fix it","priority":5,"source":"cli","runAfter":"2026-03-04T05:06:07.089+00:00"}""");
         Same(new TaskQueuedPayload("/srv/r", null, 0, "api"), """{"repo":"/srv/r","priority":0,"source":"api"}""");
         Same(new TaskQueuedPayload(Retry: true, PreviousStatus: "dead"), """{"retry":true,"previousStatus":"dead"}""");
+    }
+
+    [Fact]
+    public void Conversation_MessageQuestionAnswered_WriteTheAgreedShapes()
+    {
+        Same(new TaskMessagePayload("ada", "api", "use v2\nplease"), """{"author":"ada","source":"api","text":"use v2\nplease"}""");
+        Same(new TaskQuestionPayload("v1 or v2?", When, "use your judgement"), """{"question":"v1 or v2?","timesOutAt":"2026-03-04T05:06:07.089+00:00","defaultAnswer":"use your judgement"}""");
+        Same(new TaskAnsweredPayload("ada", "dashboard", "v2", false), """{"author":"ada","source":"dashboard","answer":"v2","timedOut":false}""");
+        Same(new TaskAnsweredPayload("nightshift", "timeout", "default", true), """{"author":"nightshift","source":"timeout","answer":"default","timedOut":true}""");
     }
 
     [Fact]
