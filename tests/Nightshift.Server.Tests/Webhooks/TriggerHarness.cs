@@ -49,6 +49,7 @@ internal sealed class TriggerHarness : IAsyncDisposable
         {
             return new TriggerHarness(github, false, hook, deliveries);
         }
+        github.AddRepository(GitHubDeliveries.Owner, GitHubDeliveries.Name);
         github.AddIssue(GitHubDeliveries.Owner, GitHubDeliveries.Name, "Crash when the config file is empty", "Steps", number: 42);
         github.AddIssue(GitHubDeliveries.Owner, GitHubDeliveries.Name, "Fix the crash", "Made by Nightshift", isPullRequest: true, author: "nightshift-bot", number: 7);
         github.SetPermission(GitHubDeliveries.Owner, GitHubDeliveries.Name, "octocat", "write");
