@@ -53,7 +53,7 @@ internal static class NoticePlanner
                     }
                 }
                 return notices;
-            case QuestionEvent:
+            case EventTypes.TaskQuestion:
                 return [new($"question:{seq}", NoticeKind.Comment, NoticeText.Comment(Question(task, Parse(e.Data), taskUrl), task.Id, $"question:{seq}"))];
             default:
                 return [];
@@ -64,9 +64,6 @@ internal static class NoticePlanner
     public static bool NeedsHistory(TaskRecord task, TaskEvent e) =>
         e.Type is EventTypes.TaskSucceeded or EventTypes.TaskNeedsReview
         && task.Origin is { Kind: TaskOriginKind.PullRequest, ReviewComments.Count: > 0 };
-
-    /// <summary>The conversation engineer's <c>task.question</c> (data <c>{"question","timesOutAt","defaultAnswer"}</c>).</summary>
-    public const string QuestionEvent = "task.question";
 
     private static string Started(TaskRecord task, string? taskUrl)
     {

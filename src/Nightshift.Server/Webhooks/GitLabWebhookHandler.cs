@@ -11,11 +11,10 @@ namespace Nightshift.Server.Webhooks;
 /// <see cref="TriggerEvent"/> and hands it to the <see cref="IWebhookIntake"/>, which records it and answers at once.
 /// It never calls the forge and never works inline.
 /// </summary>
-/// <param name="intake">where deliveries go; absent from a host built without the trigger processor, and then the route answers 503.</param>
 internal sealed partial class GitLabWebhookHandler(
     IOptions<GitLabWebhookOptions> options,
     ILogger<GitLabWebhookHandler> logger,
-    IWebhookIntake? intake = null)
+    IWebhookIntake intake)
 {
     public const string Forge = GitLabWebhookParser.Forge;
 
@@ -73,11 +72,6 @@ internal sealed partial class GitLabWebhookHandler(
         }
 
         var (trigger, ignoredBecause) = GitLabWebhookParser.Parse(payload, eventName, settings);
-        if (intake is null)
-        {
-            return Problems.Problem.Create(StatusCodes.Status503ServiceUnavailable, "no trigger intake",
-                "this server was built without the webhook intake, so the delivery cannot be recorded; GitLab may send it again later");
-        }
         // The intake logs what it recorded; nothing here is worth a second line.
         var receipt = await intake.AcceptAsync(Forge, delivery, eventName, trigger, ignoredBecause, cancellationToken);
         return TypedResults.Accepted(receipt.TaskId is { } task ? $"/api/v1/tasks/{task}" : null, receipt);

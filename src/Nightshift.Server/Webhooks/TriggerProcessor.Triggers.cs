@@ -77,7 +77,7 @@ internal sealed partial class TriggerProcessor
             await context.Forge.CommentAsync(
                 context.Repository,
                 trigger.Thread,
-                Notice($"Nightshift continues only pull requests it opened, and this one is not among them. To ask for a change here, open an issue and label it `{Plain(github.Value.Label)}`, or post `/{options.Value.CommandWord} <what to do>` on an issue."),
+                Notice($"Nightshift continues only pull requests it opened, and this one is not among them. To ask for a change here, open an issue and label it `{Plain(LabelOf(context.Trigger.Forge))}`, or post `/{options.Value.CommandWord} <what to do>` on an issue."),
                 cancellationToken);
             return TriggerOutcome.Replied("a command on a pull request Nightshift did not open");
         }
@@ -222,7 +222,7 @@ internal sealed partial class TriggerProcessor
             await context.Forge.CommentAsync(
                 context.Repository,
                 trigger.Thread,
-                Notice($"Nightshift did not act on this: {why}. Nothing was started. Someone with write access to the repository can ask instead (the label `{Plain(github.Value.Label)}` on an issue, or a `/{options.Value.CommandWord} <what to do>` comment)."),
+                Notice($"Nightshift did not act on this: {why}. Nothing was started. Someone with write access to the repository can ask instead (the label `{Plain(LabelOf(context.Trigger.Forge))}` on an issue, or a `/{options.Value.CommandWord} <what to do>` comment)."),
                 cancellationToken);
         }
         return TriggerOutcome.Refused(why.Replace("`", "", StringComparison.Ordinal));

@@ -25,6 +25,8 @@ internal sealed partial class TriggerProcessor(
     PermissionCache permissions,
     IOptions<TriggerOptions> options,
     IOptions<GitHubWebhookOptions> github,
+    IOptions<GitLabWebhookOptions> gitlab,
+    IOptions<GiteaWebhookOptions> gitea,
     TimeProvider time,
     ILogger<TriggerProcessor> logger) : BackgroundService
 {
@@ -43,6 +45,14 @@ internal sealed partial class TriggerProcessor(
     internal static readonly TimeSpan RefusalWindow = TimeSpan.FromHours(1);
 
     private readonly string _owner = GitHubTriggerParser.Clip($"{Guid.NewGuid():N}:{Environment.ProcessId}:{Environment.MachineName}", 150);
+
+    /// <summary>The label that asks for a task on <paramref name="forge"/>'s issues, as its webhook settings name it.</summary>
+    private string LabelOf(string forge) => forge switch
+    {
+        "gitlab" => gitlab.Value.Label,
+        "gitea" => gitea.Value.Label,
+        _ => github.Value.Label,
+    };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -230,7 +230,7 @@ public sealed class ForgeStatusReporterTests : IAsyncLifetime
         var task = await _fixture.SubmitAsync();
         var lease = await _fixture.ClaimAsync();
 
-        await _fixture.Store.AppendEventAsync(lease, NoticePlanner.QuestionEvent, """{"question":"Keep the old API @maintainers?","timesOutAt":"2026-01-01T10:00:00Z","defaultAnswer":"keep it"}""");
+        await _fixture.Store.AppendEventAsync(lease, EventTypes.TaskQuestion, """{"question":"Keep the old API @maintainers?","timesOutAt":"2026-01-01T10:00:00Z","defaultAnswer":"keep it"}""");
         await _fixture.Reporter().ReportOnceAsync();
 
         var question = Forge.Comments.Last().Body;
