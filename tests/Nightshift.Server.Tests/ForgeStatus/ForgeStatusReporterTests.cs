@@ -230,7 +230,8 @@ public sealed class ForgeStatusReporterTests : IAsyncLifetime
         var task = await _fixture.SubmitAsync();
         var lease = await _fixture.ClaimAsync();
 
-        await _fixture.Store.AppendEventAsync(lease, EventTypes.TaskQuestion, """{"question":"Keep the old API @maintainers?","timesOutAt":"2026-01-01T10:00:00Z","defaultAnswer":"keep it"}""");
+        // The store writes task.question itself when the attempt parks the task awaiting input.
+        await _fixture.Store.FinishAsync(lease, TaskOutcome.AwaitInput("Keep the old API @maintainers?", new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero), "keep it"));
         await _fixture.Reporter().ReportOnceAsync();
 
         var question = Forge.Comments.Last().Body;
