@@ -106,7 +106,8 @@ public abstract partial class StoreComplianceTests
         var task = await SubmitAsync();
         // Back to the schema before migration 3, with a usage row written then; opening the store migrates again. The
         // migrations after 3 go too (the store applies only those above the highest recorded); 4 and 5 only add tables
-        // if missing, so they run again harmlessly, and 6's and 7's columns are dropped with 3's.
+        // if missing, so they run again harmlessly (so do 8's indexes and tables and 9's tables), and the columns 6, 7
+        // and 8 add are dropped with 3's. A new migration that adds a column must be undone here too.
         await RawScalarAsync("ALTER TABLE usage DROP COLUMN subtask");
         await RawScalarAsync("DROP INDEX ix_tasks_input_due");
         await RawScalarAsync("ALTER TABLE tasks DROP COLUMN input_due_at");
@@ -115,6 +116,11 @@ public abstract partial class StoreComplianceTests
         foreach (var column in new[] { "origin", "origin_key", "follow_up_of" })
         {
             await RawScalarAsync($"ALTER TABLE tasks DROP COLUMN {column}");
+        }
+        await RawScalarAsync("DROP INDEX webhook_deliveries_pending");
+        foreach (var column in new[] { "trigger_json", "state", "attempts", "run_after", "lease_owner", "lease_token", "lease_until", "reason", "updated_at" })
+        {
+            await RawScalarAsync($"ALTER TABLE webhook_deliveries DROP COLUMN {column}");
         }
         await RawScalarAsync("DELETE FROM schema_migrations WHERE version >= 3");
         await RawScalarAsync(
