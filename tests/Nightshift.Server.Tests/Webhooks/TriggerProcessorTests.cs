@@ -205,6 +205,28 @@ public sealed class TriggerProcessorTests(PostgresCluster cluster) : IClassFixtu
     }
 
     [Fact]
+    public async Task Comment_ByAWriterWhileTheTaskAwaitsAnAnswer_AnswersItAndTheTaskResumes()
+    {
+        await using var h = await TriggerHarness.StartAsync();
+        var task = await h.DeliverAsync(h.Deliveries.LabeledIssue(), "d-asking", "issues");
+        var lease = (await h.Store.TryClaimAsync(new Nightshift.Storage.ClaimRequest("test-worker", TimeSpan.FromMinutes(1), null, null)))!;
+        lease.TaskId.ShouldBe(task.TaskId);
+        await h.Store.FinishAsync(lease, Nightshift.Core.Execution.TaskOutcome.AwaitInput("Keep the old flag?", DateTimeOffset.UtcNow.AddHours(1), "keep it"));
+        (await h.Store.FindAsync(task.TaskId!))!.Status.ShouldBe(TaskState.AwaitingInput);
+
+        var kept = await h.DeliverAsync(h.Deliveries.IssueComment("Drop it; nobody uses it.", commentId: 33), "d-answer", "issue_comment");
+
+        kept.Outcome.ShouldBe("forwarded");
+        kept.TaskId.ShouldBe(task.TaskId);
+        var resumed = (await h.Store.FindAsync(task.TaskId!))!;
+        resumed.Status.ShouldBe(TaskState.Queued);
+        var answered = (await h.Store.ReadEventsAsync(task.TaskId!, 0)).Where(e => e.Type == "task.answered").ShouldHaveSingleItem();
+        answered.Data.ShouldContain("Drop it; nobody uses it.");
+        answered.Data.ShouldContain("octocat");
+        answered.Data.ShouldContain("\"timedOut\":false");
+    }
+
+    [Fact]
     public async Task Comment_ByANonWriterWhileTheIssuesTaskIsQueued_IsNotPassedOnAndNotAnswered()
     {
         await using var h = await TriggerHarness.StartAsync();
