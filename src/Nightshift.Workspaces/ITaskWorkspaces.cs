@@ -24,8 +24,11 @@ public interface ITaskWorkspaces
     /// </summary>
     Task<string> DiffAsync(Workspace workspace, string commit, CancellationToken cancellationToken = default);
 
-    /// <summary>Pushes the task's last commit to its branch on the repository's remote.</summary>
-    Task PushAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Pushes the task's last commit to its branch on the repository's remote; a follow-up's push first merges in
+    /// commits others pushed meanwhile (<see cref="PushResult.MergedMovedBranch"/>).
+    /// </summary>
+    Task<PushResult> PushAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default);
 
     /// <summary>Renames the task's branch; the worktree stays checked out on it.</summary>
     Task<Workspace> RenameBranchAsync(Workspace workspace, string branch, CancellationToken cancellationToken = default);

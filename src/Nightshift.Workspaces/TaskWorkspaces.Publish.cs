@@ -13,7 +13,7 @@ public sealed partial class TaskWorkspaces
     /// repository config). The token in <paramref name="credentials"/> reaches git only through the askpass helper's
     /// environment. Refuses when nothing was committed, and never pushes to a local repository's checked-out branch.
     /// </summary>
-    public async Task PushAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default)
+    public async Task<PushResult> PushAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         var record = RequireRecord(workspace);
@@ -33,6 +33,7 @@ public sealed partial class TaskWorkspaces
                 throw new WorkspaceException($"refusing to push {record.RemoteBranch} to '{repository}': it is that repository's checked-out branch");
             }
         }
+        var committed = record.HeadCommit;
         if (record.PushBranch is not null)
         {
             record = await CatchUpAsync(record, mirror, secrets, cancellationToken);
@@ -62,6 +63,7 @@ public sealed partial class TaskWorkspaces
         }
         Layout.WriteRecord(record with { LastUsedAt = Time.GetUtcNow() });
         LogPushed(Logger, record.TaskId, record.RemoteBranch, repository.Location);
+        return new PushResult(record.HeadCommit!, !string.Equals(record.HeadCommit, committed, StringComparison.Ordinal));
     }
 
     /// <summary>

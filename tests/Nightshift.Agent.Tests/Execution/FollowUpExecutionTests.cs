@@ -108,6 +108,47 @@ public sealed class FollowUpExecutionTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_PersonPushesWhileTheFollowUpWorks_MergedInAndDeliveredForReviewNotAsASuccess()
+    {
+        var followUps = new RecordedFollowUps();
+        ExecutorHarness? running = null;
+        string? person = null;
+        var model = Fix(new ScriptedChatClient())
+            .Then(_ =>
+            {
+                // A reviewer pushes to the pull request's branch while the follow-up's agent is at work.
+                var harness = running!;
+                var branch = harness.Repo.RemoteGit("for-each-ref", "--format=%(refname:short)", "refs/heads/nightshift/").Trim();
+                harness.Repo.Git("fetch", "--quiet", "origin", branch);
+                harness.Repo.Git("checkout", "--quiet", "-B", "person", "FETCH_HEAD");
+                harness.Repo.WriteFile("NOTES.md", "pushed during the follow-up\n");
+                harness.Repo.Git("add", "--all");
+                harness.Repo.Git("commit", "--quiet", "-m", "a reviewer's commit");
+                harness.Repo.Git("push", "--quiet", "origin", "HEAD:refs/heads/" + branch);
+                person = harness.Repo.Git("rev-parse", "HEAD").Trim();
+                return ScriptedChatClient.ToolCalls(("edit_file", new { path = "calc.mjs", old_string = "export function mul(a, b) {", new_string = AddSub }, "sub_1"));
+            })
+            .ThenToolCall("finish", new { summary = "Add sub()" });
+        using var harness = new ExecutorHarness(model, followUps: followUps);
+        running = harness;
+        var (parentRun, parent) = await RunAsync(harness, harness.NewTask(), followUps);
+        parent.Kind.ShouldBe(OutcomeKind.Succeeded, parent.Reason);
+
+        var (run, outcome) = await RunAsync(harness, harness.NewTask("Also add sub(a, b)") with { FollowUpOf = parentRun.Task.Id }, followUps);
+
+        // Both changes are on the branch, but the merge of the two was never tested: it is for review, and says why.
+        outcome.Kind.ShouldBe(OutcomeKind.NeedsReview, outcome.Reason);
+        outcome.Reason.ShouldNotBeNull().ShouldContain("merged result was not verified");
+        var head = harness.Repo.RemoteBranch(parent.Branch!)!;
+        harness.Repo.RemoteGit("rev-parse", head + "^2").Trim().ShouldBe(person);
+        harness.RemoteFile(parent.Branch!, "NOTES.md").ShouldBe("pushed during the follow-up\n");
+        harness.RemoteFile(parent.Branch!, "calc.mjs").ShouldContain("export function sub(a, b)");
+        var pull = run.PullRequest.ShouldNotBeNull();
+        pull.Reference.ShouldBe(parentRun.PullRequest!.Reference);
+        pull.Title.ShouldStartWith("[needs review] ");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_ChainOfTwoFollowUps_StaySameBranchAndPullRequestWithALineEach()
     {
         var followUps = new RecordedFollowUps();

@@ -78,9 +78,14 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
                 var why = $"the change is committed on {workspace.Branch} but was not pushed: {e.Message}";
                 return e.Transient ? TaskOutcome.Retry(why) : TaskOutcome.Failed(why);
             }
-            await workspaces.PushAsync(workspace, credentials, cancellationToken);
+            var sent = await workspaces.PushAsync(workspace, credentials, cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new BranchPushedPayload(workspace.Branch, workspace.Repository.Location)), cancellationToken);
-            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed }, cancellationToken);
+            // What was verified is the task's change on the branch as it was; commits pushed meanwhile and merged in
+            // make a result no test ran on, so it is delivered for review, saying why, never as a success.
+            var unverified = sent.MergedMovedBranch
+                ? $"someone pushed to {workspace.Branch} while this task worked; their commits were merged under its change and the merged result was not verified"
+                : null;
+            await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed, StopReason = c.StopReason ?? unverified }, cancellationToken);
         }
 
         checkpoint = attempt.Checkpoint;
