@@ -113,6 +113,7 @@ public abstract partial class StoreComplianceTests
         await RawScalarAsync("ALTER TABLE tasks DROP COLUMN input_due_at");
         await RawScalarAsync("DROP INDEX tasks_origin_key");
         await RawScalarAsync("DROP INDEX tasks_follow_up_of");
+        await RawScalarAsync("DROP INDEX ix_tasks_queue_own");
         foreach (var column in new[] { "origin", "origin_key", "follow_up_of" })
         {
             await RawScalarAsync($"ALTER TABLE tasks DROP COLUMN {column}");
