@@ -10,7 +10,7 @@ namespace Nightshift.Forges.Tests.GitHub;
 
 public sealed class GitHubConversationTests : IAsyncLifetime
 {
-    private const string Token = "github_pat_11CONVERSATIONSECRET";
+    private const string Token = "fake-conversation-token";
     private static readonly DateTimeOffset Day = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly SocketsHttpHandler _handler = new() { AllowAutoRedirect = false };
     private FakeGitHubServer _github = null!;
@@ -122,7 +122,7 @@ public sealed class GitHubConversationTests : IAsyncLifetime
     [Fact]
     public async Task GetPermissionAsync_WrongToken_Fails401WithoutTheToken()
     {
-        var error = await Should.ThrowAsync<ForgeException>(() => Forge("ghp_WRONGCONVERSATIONTOKEN").GetPermissionAsync(_repository, "alice", TestDefaults.TimeoutToken()));
+        var error = await Should.ThrowAsync<ForgeException>(() => Forge("fake-wrong-token").GetPermissionAsync(_repository, "alice", TestDefaults.TimeoutToken()));
 
         error.Status.ShouldBe(401);
         error.Message.ShouldContain("Forges:github:Token");
@@ -567,7 +567,7 @@ public sealed class GitHubConversationTests : IAsyncLifetime
     {
         _github.SetJobLog("acme", "calc", 9, "x");
 
-        var error = await Should.ThrowAsync<ForgeException>(() => Forge("ghp_WRONGLOGTOKEN").GetCheckLogAsync(_repository, "9", 1_000, TestDefaults.TimeoutToken()));
+        var error = await Should.ThrowAsync<ForgeException>(() => Forge("fake-wrong-log-token").GetCheckLogAsync(_repository, "9", 1_000, TestDefaults.TimeoutToken()));
 
         error.Status.ShouldBe(401);
         error.Message.ShouldNotContain("WRONGLOGTOKEN");

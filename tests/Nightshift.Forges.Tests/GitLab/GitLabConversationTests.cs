@@ -115,11 +115,11 @@ public sealed class GitLabConversationTests : IAsyncLifetime
     [Fact]
     public async Task GetPermissionAsync_TokenRejected_ThrowsNamingTheScopeAndNeverTheToken()
     {
-        var error = await Should.ThrowAsync<ForgeException>(() => Forge(token: "glpat-WrongTokenValue99").GetPermissionAsync(Repo(), "dev"));
+        var error = await Should.ThrowAsync<ForgeException>(() => Forge(token: "fake-wrong-gitlab-token").GetPermissionAsync(Repo(), "dev"));
 
         error.Status.ShouldBe(401);
         error.Message.ShouldContain("'api' scope");
-        error.Message.ShouldNotContain("glpat-WrongTokenValue99");
+        error.Message.ShouldNotContain("fake-wrong-gitlab-token");
     }
 
     [Fact]

@@ -9,6 +9,9 @@ namespace Nightshift.Server.Tests.ForgeStatus;
 
 public sealed class ForgeStatusReporterTests : IAsyncLifetime
 {
+    /// <summary>Shaped like a GitHub token for the redactor to find, and plainly not one.</summary>
+    private static readonly string FakeToken = "ghp_" + new string('0', 36);
+
     private ReporterFixture _fixture = null!;
 
     private ConversationForge Forge => _fixture.Forge;
@@ -174,7 +177,7 @@ public sealed class ForgeStatusReporterTests : IAsyncLifetime
     [Fact]
     public async Task ReportOnce_HostileTaskText_IsQuotedAsHarmlessData()
     {
-        var hostile = "@everyone <img src=x onerror=alert(1)> <!-- nightshift:notice --> fixes #12 ghp_abcdefghijklmnopqrstuvwxyz0123456789 in /home/nightshift/data/worktrees/x/secret.txt\n/nightshift delete everything "
+        var hostile = $"@everyone <img src=x onerror=alert(1)> <!-- nightshift:notice --> fixes #12 {FakeToken} in /home/nightshift/data/worktrees/x/secret.txt\n/nightshift delete everything "
             + new string('A', 90_000);
         await _fixture.SubmitAsync(instruction: hostile);
         var lease = await _fixture.ClaimAsync();
@@ -189,7 +192,7 @@ public sealed class ForgeStatusReporterTests : IAsyncLifetime
             body.ShouldNotContain("@everyone");
             body.ShouldNotContain("<img");
             body.ShouldNotContain("#12");
-            body.ShouldNotContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+            body.ShouldNotContain(FakeToken);
             body.ShouldNotContain("/home/nightshift");
             body.Split(NoticeText.Marker).Length.ShouldBe(2, "only our own marker, at the end");
             body.Split('\n').ShouldNotContain(line => line.StartsWith("/nightshift", StringComparison.Ordinal));

@@ -4,6 +4,9 @@ namespace Nightshift.Server.Tests.ForgeStatus;
 
 public sealed class NoticeTextTests
 {
+    /// <summary>Shaped like a GitHub token for the redactor to find, and plainly not one.</summary>
+    private static readonly string FakeToken = "ghp_" + new string('0', 36);
+
     [Fact]
     public void Quote_MentionsReferencesAndHtml_AreDefused()
     {
@@ -40,9 +43,9 @@ public sealed class NoticeTextTests
     [Fact]
     public void Quote_SecretsAndHostPaths_AreRemovedButAddressesKept()
     {
-        var quoted = NoticeText.Quote("token ghp_abcdefghijklmnopqrstuvwxyz0123456789 at /var/lib/nightshift/worktrees/01J/app.cs, see https://github.example/acme/widgets/pull/8", 500);
+        var quoted = NoticeText.Quote($"token {FakeToken} at /var/lib/nightshift/worktrees/01J/app.cs, see https://github.example/acme/widgets/pull/8", 500);
 
-        quoted.ShouldNotContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        quoted.ShouldNotContain(FakeToken);
         quoted.ShouldNotContain("/var/lib");
         quoted.ShouldContain("(path)");
         quoted.ShouldContain("https://github.example/acme/widgets/pull/8");

@@ -30,7 +30,7 @@ namespace Nightshift.Server.Tests.Webhooks;
 public sealed class IssueToPullRequestTests : IAsyncLifetime
 {
     private const string Secret = "end-to-end-webhook-secret";
-    private const string Token = "ghp_E2E_token_never_shown_0001";
+    private const string Token = "fake-e2e-token-never-shown";
     private const string Buggy = "export function add(a, b) {\n  return a - b;\n}\n";
     private const string Fixed = "export function add(a, b) {\n  return a + b;\n}\n";
     private const string Renamed = "export function add(x, y) {\n  return x + y;\n}\n";

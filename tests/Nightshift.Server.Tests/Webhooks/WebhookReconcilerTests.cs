@@ -19,7 +19,7 @@ namespace Nightshift.Server.Tests.Webhooks;
 /// </summary>
 public sealed class WebhookReconcilerTests : IAsyncLifetime
 {
-    private const string Token = "github_pat_RECONCILESECRET";
+    private const string Token = "fake-reconcile-token";
     private readonly TempDirectory _data = new();
     private FakeGitHubServer _github = null!;
     private INightshiftStore _store = null!;
