@@ -5,6 +5,8 @@ using Nightshift.Core.Forges;
 using Nightshift.Forges;
 using Nightshift.Forges.Conversation;
 
+using static Nightshift.Server.Webhooks.WebhookJson;
+
 namespace Nightshift.Server.Webhooks;
 
 /// <summary>
@@ -90,7 +92,7 @@ internal static class GitHubTriggerParser
             Repository = repository.FullName,
             Thread = new ForgeThread(isPullRequest ? ForgeThreadKind.PullRequest : ForgeThreadKind.Issue, Number(issue, "issue.number", "number")),
             ThreadUrl = Url(issue, "issue.html_url", "html_url"),
-            ThreadTitle = OneLine(Required(issue, "issue.title", "title"), MaxNameLength * 2),
+            ThreadTitle = Clip(OneLine(Required(issue, "issue.title", "title")), MaxNameLength * 2),
             ThreadBody = Clip(Text(issue, "body") ?? "", options.MaxInstructionChars),
             Actor = actor,
             ActorIsBot = bot,
@@ -165,7 +167,7 @@ internal static class GitHubTriggerParser
             Repository = repository.FullName,
             Thread = new ForgeThread(ForgeThreadKind.PullRequest, Number(pull, "pull_request.number", "number")),
             ThreadUrl = Url(pull, "pull_request.html_url", "html_url"),
-            ThreadTitle = OneLine(Required(pull, "pull_request.title", "title"), MaxNameLength * 2),
+            ThreadTitle = Clip(OneLine(Required(pull, "pull_request.title", "title")), MaxNameLength * 2),
             ThreadBody = Clip(Text(pull, "body") ?? "", options.MaxInstructionChars),
             Actor = actor,
             ActorIsBot = bot,
@@ -208,7 +210,7 @@ internal static class GitHubTriggerParser
         string summary;
         if (isRun)
         {
-            name = OneLine(Required(check, "check_run.name", "name"), MaxNameLength);
+            name = Clip(OneLine(Required(check, "check_run.name", "name")), MaxNameLength);
             var output = check.TryGetProperty("output", out var o) && o.ValueKind == JsonValueKind.Object ? o : default;
             summary = output.ValueKind == JsonValueKind.Object
                 ? string.Join("\n\n", new[] { Text(output, "title"), Text(output, "summary") }.Where(t => !string.IsNullOrWhiteSpace(t)))
@@ -217,7 +219,7 @@ internal static class GitHubTriggerParser
         else
         {
             var app = check.TryGetProperty("app", out var a) && a.ValueKind == JsonValueKind.Object ? Text(a, "name") : null;
-            name = OneLine(app ?? "check suite", MaxNameLength);
+            name = Clip(OneLine(app ?? "check suite"), MaxNameLength);
             summary = $"the check suite of {name} ended {conclusion}";
         }
         return new TriggerEvent
@@ -320,26 +322,4 @@ internal static class GitHubTriggerParser
         Text(parent, name) is { } text && !string.IsNullOrWhiteSpace(text)
             ? text
             : throw new ValidationException(field, "is missing or not text; send the delivery as GitHub writes it");
-
-    private static string? Text(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string OneLine(string text, int max) =>
-        Clip(new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]).Trim(), max);
-
-    internal static string Clip(string text, int max, string marker = "…")
-    {
-        text = text.Replace('\0', '\uFFFD');
-        if (text.Length <= max)
-        {
-            return text;
-        }
-        var cut = Math.Max(0, max - marker.Length);
-        // Never leave half of a surrogate pair at the cut.
-        if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
-        {
-            cut--;
-        }
-        return text[..cut] + marker;
-    }
 }

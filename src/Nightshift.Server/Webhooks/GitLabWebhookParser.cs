@@ -4,6 +4,8 @@ using Nightshift.Core.Errors;
 using Nightshift.Forges.Conversation;
 using Nightshift.Forges.GitLab;
 
+using static Nightshift.Server.Webhooks.WebhookJson;
+
 namespace Nightshift.Server.Webhooks;
 
 /// <summary>
@@ -372,28 +374,9 @@ internal static class GitLabWebhookParser
             ? child
             : throw new ValidationException(name, "is missing or not an object; send the delivery as GitLab writes it");
 
-    private static string? Text(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
     private static long? Number(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
 
     private static bool Flag(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
-
-    private static string OneLine(string text) => new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]).Trim();
-
-    private static string Clip(string text, int max, string marker = "…")
-    {
-        if (text.Length <= max)
-        {
-            return text;
-        }
-        var cut = Math.Max(0, max - marker.Length);
-        if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
-        {
-            cut--;
-        }
-        return text[..cut] + marker;
-    }
 }

@@ -6,6 +6,8 @@ using Nightshift.Core.Forges;
 using Nightshift.Forges;
 using Nightshift.Forges.Conversation;
 
+using static Nightshift.Server.Webhooks.WebhookJson;
+
 namespace Nightshift.Server.Webhooks;
 
 /// <summary>
@@ -365,31 +367,4 @@ internal static class GiteaWebhookParser
 
     private static DateTimeOffset? Time(JsonElement parent, string name) =>
         Text(parent, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
-
-    private static string? Text(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string OneLine(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            builder.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return builder.ToString().Trim();
-    }
-
-    private static string Clip(string text, int max, string marker = "…")
-    {
-        if (text.Length <= max)
-        {
-            return text;
-        }
-        var cut = Math.Max(0, max - marker.Length);
-        if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
-        {
-            cut--;
-        }
-        return text[..cut] + marker;
-    }
 }

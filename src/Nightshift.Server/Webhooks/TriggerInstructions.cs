@@ -92,7 +92,7 @@ internal static class TriggerInstructions
         var room = Math.Max(100, max - frame.Length - begin.Length - end.Length);
         var body = data.Replace('\0', '\uFFFD').Trim();
         // The end line is kept even when the text is cut, so the frame is never left open.
-        return frame + begin + GitHubTriggerParser.Clip(body, room, CutMarker) + end;
+        return frame + begin + WebhookJson.Clip(body, room, CutMarker) + end;
     }
 
     private static string Name(TriggerEvent trigger) => $"{trigger.Repository}{(trigger.Thread.Kind == ForgeThreadKind.Issue ? " issue" : " pull request")} #{trigger.Thread.Number.ToString(CultureInfo.InvariantCulture)}";

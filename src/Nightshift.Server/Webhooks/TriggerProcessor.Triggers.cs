@@ -321,5 +321,5 @@ internal sealed partial class TriggerProcessor
         return room < 20 ? Clip(line, NewTask.MaxTitleLength) : $"{Clip(line, room)} ({url})";
     }
 
-    private static string Clip(string text, int max) => GitHubTriggerParser.Clip(text, max);
+    private static string Clip(string text, int max) => WebhookJson.Clip(text, max);
 }

@@ -44,7 +44,7 @@ internal sealed partial class TriggerProcessor(
     internal static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     internal static readonly TimeSpan RefusalWindow = TimeSpan.FromHours(1);
 
-    private readonly string _owner = GitHubTriggerParser.Clip($"{Guid.NewGuid():N}:{Environment.ProcessId}:{Environment.MachineName}", 150);
+    private readonly string _owner = WebhookJson.Clip($"{Guid.NewGuid():N}:{Environment.ProcessId}:{Environment.MachineName}", 150);
 
     /// <summary>The label that asks for a task on <paramref name="forge"/>'s issues, as its webhook settings name it.</summary>
     private string LabelOf(string forge) => forge switch
