@@ -10,7 +10,7 @@ namespace Nightshift.Server.Webhooks;
 /// which records it and answers at once; the trigger processor acts on it later. It never calls the forge.
 /// </summary>
 internal sealed partial class GiteaWebhookHandler(
-    IServiceProvider services,
+    IWebhookIntake intake,
     IForgeResolver forges,
     IOptions<GiteaWebhookOptions> options,
     ILogger<GiteaWebhookHandler> logger)
@@ -67,12 +67,6 @@ internal sealed partial class GiteaWebhookHandler(
         }
 
         var (trigger, ignoredBecause) = GiteaWebhookParser.Parse(payload, eventName, eventType, settings, forges.Endpoints);
-        if (services.GetService<IWebhookIntake>() is not { } intake)
-        {
-            LogNoIntake(logger, delivery);
-            return Problems.Problem.Create(StatusCodes.Status503ServiceUnavailable, "triggers not running",
-                "this server verifies Gitea deliveries but has no trigger intake to record them; Gitea shows the delivery as failed and it can be redelivered from the webhook's page once the server is updated");
-        }
         var receipt = await intake.AcceptAsync(Forge, delivery, eventType ?? eventName, trigger, ignoredBecause, cancellationToken);
         if (trigger is null)
         {
@@ -95,7 +89,4 @@ internal sealed partial class GiteaWebhookHandler(
 
     [LoggerMessage(EventId = 3332, Level = LogLevel.Debug, Message = "Gitea delivery {Delivery} ({Event}) asks for nothing: {Reason}")]
     private static partial void LogIgnored(ILogger logger, string delivery, string @event, string reason);
-
-    [LoggerMessage(EventId = 3333, Level = LogLevel.Error, Message = "Gitea delivery {Delivery} verified but not recorded: no IWebhookIntake is registered on this server")]
-    private static partial void LogNoIntake(ILogger logger, string delivery);
 }
