@@ -14,4 +14,12 @@ public interface IEventLog
     /// once the task is in a final state and every event has been yielded; otherwise it runs until cancelled.
     /// </summary>
     IAsyncEnumerable<TaskEvent> FollowEventsAsync(string taskId, long afterSequence, bool untilFinished, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The ids of tasks that get new events from now on: appended by this server, or (PostgreSQL) by any server of the
+    /// fleet, until cancelled. A hint, not a log: ids may repeat, and <c>*</c> means some may have been missed (a slow
+    /// reader, a lost notification channel), so look at everything. A consumer that must not miss an event keeps its own
+    /// cursor per task and reads the log itself; this only tells it when and where to look.
+    /// </summary>
+    IAsyncEnumerable<string> WatchEventActivityAsync(CancellationToken cancellationToken = default);
 }

@@ -35,6 +35,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ITaskStore>(provider => provider.GetRequiredService<INightshiftStore>());
         services.TryAddSingleton<ITaskQueue>(provider => provider.GetRequiredService<INightshiftStore>());
         services.TryAddSingleton<IEventLog>(provider => provider.GetRequiredService<INightshiftStore>());
+        services.TryAddSingleton<Outbound.IOutboundStore>(provider => provider.GetRequiredService<INightshiftStore>());
         services.TryAddSingleton<IFollowUpSource>(provider => new StoreFollowUpSource(provider.GetRequiredService<INightshiftStore>()));
         return services;
     }

@@ -27,6 +27,9 @@ internal abstract partial class RelationalStore
         return events;
     }
 
+    public IAsyncEnumerable<string> WatchEventActivityAsync(CancellationToken cancellationToken = default) =>
+        EventSignals.WatchAsync(cancellationToken);
+
     public async IAsyncEnumerable<TaskEvent> FollowEventsAsync(
         string taskId,
         long afterSequence,
