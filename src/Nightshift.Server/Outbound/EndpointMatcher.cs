@@ -4,12 +4,14 @@ using Nightshift.Storage.Outbound;
 
 namespace Nightshift.Server.Outbound;
 
-/// <summary>Whether an endpoint wants an event: its event-type filter, its repository filter, and nothing from before it was made.</summary>
+/// <summary>
+/// Whether an endpoint wants an event: its event-type filter, its repository filter, and nothing from before it was
+/// made. A disabled endpoint still gets its deliveries made; they wait until it is enabled again.
+/// </summary>
 internal static class EndpointMatcher
 {
     public static bool Matches(OutboundEndpoint endpoint, TaskRecord task, TaskEvent taskEvent) =>
-        endpoint.Active
-        && taskEvent.Time >= endpoint.CreatedAt
+        taskEvent.Time >= endpoint.CreatedAt
         && MatchesType(endpoint.EventTypes, taskEvent.Type)
         && MatchesRepository(endpoint.Repositories, task.Repo);
 

@@ -86,7 +86,8 @@ internal sealed partial class OutboxFanOut(
             return taskIds.Count;
         }
         // Listed after the events were read, so an endpoint made before any of them was written is in the list.
-        var endpoints = (await store.ListEndpointsAsync(cancellationToken)).Where(e => e.Active).ToList();
+        // Disabled endpoints too: their deliveries wait for them instead of being lost.
+        var endpoints = await store.ListEndpointsAsync(cancellationToken);
         var root = publicAddress.Url;
         var made = 0;
         foreach (var (cursor, task, events) in claimed)

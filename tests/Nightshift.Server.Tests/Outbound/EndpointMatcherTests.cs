@@ -51,8 +51,8 @@ public sealed class EndpointMatcherTests
         EndpointMatcher.Matches(Endpoint([], []), Task(), Event("task.succeeded", Made.AddSeconds(-1))).ShouldBeFalse();
 
     [Fact]
-    public void Matches_InactiveEndpoint_DoesNotMatch() =>
-        EndpointMatcher.Matches(Endpoint([], [], active: false), Task(), Event("task.succeeded")).ShouldBeFalse();
+    public void Matches_DisabledEndpoint_StillMatchesSoItsDeliveriesWait() =>
+        EndpointMatcher.Matches(Endpoint([], [], active: false), Task(), Event("task.succeeded")).ShouldBeTrue();
 
     [Fact]
     public void Matches_TypeAndRepositoryBothFit_Matches() =>
