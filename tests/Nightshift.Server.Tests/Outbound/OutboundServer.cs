@@ -45,7 +45,7 @@ internal sealed class OutboundServer : IAsyncDisposable
     public Task<OutboundEndpoint> AddEndpointAsync(Uri url, IReadOnlyList<string>? eventTypes = null) =>
         Store.CreateEndpointAsync(new NewOutboundEndpoint(OutboundChannel.Webhook, url.AbsoluteUri, [], "test receiver", eventTypes ?? [], [], OutboundTestData.SecretOne, MaxInFlight: 8));
 
-    /// <summary>Submits a task, claims it and writes <paramref name="messages"/> more events (task.message) to its log.</summary>
+    /// <summary>Submits a task, claims it and writes <paramref name="messages"/> more events (tool.call) to its log.</summary>
     /// <returns>the task's id and the sequence of its last event.</returns>
     public async Task<(string TaskId, long LastSequence)> TaskWithEventsAsync(int messages, string instruction = "Say hello\nto everyone")
     {
@@ -55,7 +55,7 @@ internal sealed class OutboundServer : IAsyncDisposable
         long last = 0;
         for (var i = 0; i < messages; i++)
         {
-            last = await Store.AppendEventAsync(lease, "task.message", JsonSerializer.Serialize(new { text = $"message {i}" }));
+            last = await Store.AppendEventAsync(lease, "tool.call", JsonSerializer.Serialize(new { tool = "read", i }));
         }
         return (submitted.Task.Id, last);
     }
