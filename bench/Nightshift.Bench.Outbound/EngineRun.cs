@@ -35,9 +35,13 @@ internal static class EngineRun
         try
         {
             var store = app.Services.GetRequiredService<INightshiftStore>();
-            await store.CreateEndpointAsync(new NewOutboundEndpoint(OutboundChannel.Webhook, receiver.Url.AbsoluteUri, [], "bench", [], [], secret, MaxInFlight: maxInFlight));
+            var endpoint = await store.CreateEndpointAsync(new NewOutboundEndpoint(OutboundChannel.Webhook, receiver.Url.AbsoluteUri, [], "bench", [], [], secret, MaxInFlight: maxInFlight));
 
-            // Throughput: many tasks' events at once; each task's deliveries go in order, tasks side by side.
+            // Throughput: many tasks' events, made into deliveries while the endpoint is disabled (they wait), then the
+            // endpoint enabled; the rate is counted from the first arrival to the last, so it is the sending alone.
+            await store.UpdateEndpointAsync(endpoint.Id, new OutboundEndpointPatch(Active: false));
+            // The fan-out only runs while some endpoint is active: one that wants no event keeps it running.
+            await store.CreateEndpointAsync(new NewOutboundEndpoint(OutboundChannel.Webhook, receiver.Url.AbsoluteUri, [], "keeps the fan-out on", ["bench.none"], [], secret));
             var before = receiver.Count;
             var clock = Stopwatch.StartNew();
             var leases = new List<Lease>();
@@ -55,10 +59,23 @@ internal static class EngineRun
             }
             var appended = clock.Elapsed;
             var expected = tasks * (eventsPerTask + 2);
+            while ((await store.CountDeliveriesAsync()).GetValueOrDefault(OutboundDeliveryState.Pending) < expected)
+            {
+                if (clock.Elapsed > TimeSpan.FromMinutes(5))
+                {
+                    throw new TimeoutException("the events were not all made into deliveries within 5 minutes");
+                }
+                await Task.Delay(10);
+            }
+            var fannedOut = clock.Elapsed;
+            var taskIds = leases.Select(l => l.TaskId).ToHashSet(StringComparer.Ordinal);
+            await store.UpdateEndpointAsync(endpoint.Id, new OutboundEndpointPatch(Active: true));
             await receiver.WaitForAsync(() => receiver.Count - before >= expected, TimeSpan.FromMinutes(10));
-            var perSecond = expected / clock.Elapsed.TotalSeconds;
+            var arrivals = receiver.Arrivals.Where(a => taskIds.Contains(a.Key[..a.Key.IndexOf('/', StringComparison.Ordinal)])).Select(a => a.Value).ToList();
+            var sending = Stopwatch.GetElapsedTime(arrivals.Min(), arrivals.Max());
+            var perSecond = (expected - 1) / sending.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name}: {expected} deliveries ({tasks} tasks × {eventsPerTask + 2} events) in {clock.Elapsed.TotalSeconds:F2} s (events written in {appended.TotalSeconds:F2} s)"));
+                $"  {name}: {expected} events ({tasks} tasks × {eventsPerTask + 2}) written in {appended.TotalSeconds:F2} s ({expected / appended.TotalSeconds:N0}/s), all made into deliveries {(fannedOut - appended).TotalSeconds:F2} s later; sent in {sending.TotalSeconds:F2} s"));
 
             // Latency: one event at a time, from its append to its arrival at the receiver.
             await store.SubmitAsync(new NewTask { Repo = "https://git.example.com/bench/app", Instruction = "bench latency" });

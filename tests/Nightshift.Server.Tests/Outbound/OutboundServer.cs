@@ -22,7 +22,8 @@ internal sealed class OutboundServer : IAsyncDisposable
     public INightshiftStore Store => Server.Store;
 
     /// <param name="retrySchedule">the waits of Outbound:RetrySchedule.</param>
-    public static async Task<OutboundServer> StartAsync(string dataDirectory, IReadOnlyList<TimeSpan> retrySchedule, TimeSpan? timeout = null)
+    /// <param name="database">a PostgreSQL connection string for a fleet; null for SQLite in the data folder.</param>
+    public static async Task<OutboundServer> StartAsync(string dataDirectory, IReadOnlyList<TimeSpan> retrySchedule, TimeSpan? timeout = null, string? database = null)
     {
         var settings = new Dictionary<string, object>
         {
@@ -37,7 +38,7 @@ internal sealed class OutboundServer : IAsyncDisposable
             ["Webhooks"] = new Dictionary<string, object> { ["Status"] = new Dictionary<string, object> { ["Enabled"] = false } },
         };
         await File.WriteAllTextAsync(Path.Combine(dataDirectory, "appsettings.json"), JsonSerializer.Serialize(settings));
-        return new OutboundServer(await RunningServer.StartAsync(dataDirectory: dataDirectory));
+        return new OutboundServer(await RunningServer.StartAsync(configure: o => o.Database = database, dataDirectory: dataDirectory));
     }
 
     public static IReadOnlyList<TimeSpan> Schedule(params double[] seconds) => [.. seconds.Select(TimeSpan.FromSeconds)];
