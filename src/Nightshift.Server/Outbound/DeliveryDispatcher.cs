@@ -51,7 +51,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _planner = new RetryPlanner(_options.EffectiveRetrySchedule, jitter);
+        _planner = new RetryPlanner(_options.EffectiveRetrySchedule(), jitter);
         Lease = (_options.Timeout * 2) + TimeSpan.FromMinutes(1);
     }
 

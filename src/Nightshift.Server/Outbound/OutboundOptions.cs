@@ -42,6 +42,6 @@ internal sealed class OutboundOptions
     /// <summary>Deliveries this server sends at once, over all endpoints.</summary>
     public int MaxConcurrency { get; set; } = 32;
 
-    /// <summary>The schedule in use.</summary>
-    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule is { Count: > 0 } ? RetrySchedule : DefaultRetrySchedule;
+    /// <summary>The schedule in use (a method, so the settings reference does not take it for a setting).</summary>
+    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule() => RetrySchedule is { Count: > 0 } ? RetrySchedule : DefaultRetrySchedule;
 }

@@ -57,8 +57,8 @@ public sealed class OutboundOptionsValidatorTests
     [Fact]
     public void EffectiveRetrySchedule_NoneOrEmpty_IsTheDefault()
     {
-        new OutboundOptions().EffectiveRetrySchedule.ShouldBe(OutboundOptions.DefaultRetrySchedule);
-        new OutboundOptions { RetrySchedule = [] }.EffectiveRetrySchedule.ShouldBe(OutboundOptions.DefaultRetrySchedule);
-        new OutboundOptions { RetrySchedule = [TimeSpan.FromSeconds(1)] }.EffectiveRetrySchedule.ShouldBe([TimeSpan.FromSeconds(1)]);
+        new OutboundOptions().EffectiveRetrySchedule().ShouldBe(OutboundOptions.DefaultRetrySchedule);
+        new OutboundOptions { RetrySchedule = [] }.EffectiveRetrySchedule().ShouldBe(OutboundOptions.DefaultRetrySchedule);
+        new OutboundOptions { RetrySchedule = [TimeSpan.FromSeconds(1)] }.EffectiveRetrySchedule().ShouldBe([TimeSpan.FromSeconds(1)]);
     }
 }

@@ -31,7 +31,7 @@ public sealed class OutboundPostgresTests(PostgresCluster cluster) : IClassFixtu
             }
             return Task.CompletedTask;
         };
-        var schedule = OutboundServer.Schedule([0, .. Enumerable.Repeat(0.2, 30)]);
+        var schedule = OutboundServer.Schedule([0, .. Enumerable.Repeat(0.2, 19)]);
         var first = await OutboundServer.StartAsync(dataA.Path, schedule, database: database);
         await using var second = await OutboundServer.StartAsync(dataB.Path, schedule, database: database);
         var endpoint = await first.AddEndpointAsync(receiver.Url);
