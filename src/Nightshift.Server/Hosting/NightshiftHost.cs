@@ -15,6 +15,7 @@ using Nightshift.Server.Dashboard;
 using Nightshift.Server.Events;
 using Nightshift.Server.ForgeStatus;
 using Nightshift.Server.Metrics;
+using Nightshift.Server.Outbound;
 using Nightshift.Server.Outbound.Api;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
@@ -74,6 +75,7 @@ public static class NightshiftHost
         services.AddNightshiftRateLimiting();
         services.AddNightshiftWebhooks();
         services.AddNightshiftForgeStatus();
+        services.AddOutbound(builder.Configuration);
         services.AddNightshiftOutboundApi();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
