@@ -36,7 +36,7 @@ public sealed class OutboundOptionsValidatorTests
         var result = Validate(new OutboundOptions { RetrySchedule = [TimeSpan.Zero, TimeSpan.FromSeconds(-1), TimeSpan.FromDays(30)] });
 
         result.FailureMessage!.ShouldContain("Outbound:RetrySchedule:1");
-        result.FailureMessage.ShouldContain("Outbound:RetrySchedule:2");
+        result.FailureMessage!.ShouldContain("Outbound:RetrySchedule:2");
     }
 
     [Fact]
@@ -49,9 +49,9 @@ public sealed class OutboundOptionsValidatorTests
         var result = Validate(new OutboundOptions { Timeout = TimeSpan.Zero, SweepInterval = TimeSpan.Zero, PollInterval = TimeSpan.FromDays(1), MaxConcurrency = 0 });
 
         result.FailureMessage!.ShouldContain("Outbound:Timeout");
-        result.FailureMessage.ShouldContain("Outbound:SweepInterval");
-        result.FailureMessage.ShouldContain("Outbound:PollInterval");
-        result.FailureMessage.ShouldContain("Outbound:MaxConcurrency");
+        result.FailureMessage!.ShouldContain("Outbound:SweepInterval");
+        result.FailureMessage!.ShouldContain("Outbound:PollInterval");
+        result.FailureMessage!.ShouldContain("Outbound:MaxConcurrency");
     }
 
     [Fact]

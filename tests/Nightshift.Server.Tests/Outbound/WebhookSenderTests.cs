@@ -137,7 +137,7 @@ public sealed class WebhookSenderTests
         result.StatusCode.ShouldBe(status);
         if (expected == SendStatus.Delivered)
         {
-            result.Error.ShouldBeNull();
+            result.Error!.ShouldBeNull();
         }
         else
         {
@@ -167,8 +167,8 @@ public sealed class WebhookSenderTests
         result.Status.ShouldBe(SendStatus.Refused);
         result.StatusCode.ShouldBe(302);
         result.Error!.ShouldContain("redirects are not followed");
-        result.Error.ShouldContain("final URL");
-        result.Error.ShouldNotContain("fake-secret-token");
+        result.Error!.ShouldContain("final URL");
+        result.Error!.ShouldNotContain("fake-secret-token");
         first.Received.Count.ShouldBe(1);
         second.Received.ShouldBeEmpty();
     }
@@ -314,7 +314,7 @@ public sealed class WebhookSenderTests
 
         result.Status.ShouldBe(SendStatus.Refused);
         result.Error!.ShouldContain("loopback");
-        result.Error.ShouldContain("Outbound:AllowedHosts");
+        result.Error!.ShouldContain("Outbound:AllowedHosts");
         receiver.Received.ShouldBeEmpty();
     }
 

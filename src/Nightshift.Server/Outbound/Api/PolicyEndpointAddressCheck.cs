@@ -1,11 +1,11 @@
+using Nightshift.Core.Network;
+
 namespace Nightshift.Server.Outbound.Api;
 
-/// <summary>
-/// MERGE POINT (obsend): the SSRF rule is <c>Nightshift.Core.Network.OutboundAddressPolicy.CheckUrl</c>, registered by
-/// <c>OutboundRegistration</c>. Until that is merged this refuses nothing at creation; the connect-time guard still
-/// refuses every forbidden address when a delivery is sent.
-/// </summary>
-internal sealed class PolicyEndpointAddressCheck : IEndpointAddressCheck
+/// <summary>The SSRF rule of <see cref="OutboundAddressPolicy"/> (built from <c>Outbound:AllowedHosts</c>), applied to a URL without DNS.</summary>
+internal sealed class PolicyEndpointAddressCheck(OutboundAddressPolicy policy) : IEndpointAddressCheck
 {
-    public string? RefusalFor(string url) => null;
+    public string? RefusalFor(string url) => policy.CheckUrl(url) is { } refusal ? $"'{Clip(url)}' is refused: {refusal}" : null;
+
+    private static string Clip(string url) => url.Length <= 100 ? url : url[..100] + "…";
 }
