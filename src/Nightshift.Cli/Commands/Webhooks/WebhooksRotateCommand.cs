@@ -62,7 +62,7 @@ internal sealed class WebhooksRotateCommand : NightshiftCommand
                 'd' => amount * 86400,
                 _ => null,
             };
-            if (seconds is not { } s || s > MaxRetireDays * 86400.0)
+            if (seconds is not { } s || !double.IsFinite(s) || s > MaxRetireDays * 86400.0)
             {
                 return null;
             }
