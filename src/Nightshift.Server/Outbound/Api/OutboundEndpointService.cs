@@ -49,15 +49,14 @@ internal sealed partial class OutboundEndpointService(
         LooksLikeId(id) ? await store.GetEndpointAsync(id, cancellationToken) : null;
 
     /// <returns>the endpoint as changed, or null when unknown.</returns>
-    /// <exception cref="EndpointConflictException">the endpoint is declared in the configuration and the change is more than switching it on or off.</exception>
+    /// <exception cref="EndpointConflictException">the endpoint is declared in the configuration.</exception>
     public async Task<OutboundEndpoint?> UpdateAsync(string id, OutboundEndpointPatch patch, CancellationToken cancellationToken = default)
     {
         if (await GetAsync(id, cancellationToken) is not { } endpoint)
         {
             return null;
         }
-        var onlyActive = patch with { Active = null } == new OutboundEndpointPatch();
-        if (endpoint.ManagedBy == OutboundEndpoint.ManagedByConfig && !onlyActive)
+        if (endpoint.ManagedBy == OutboundEndpoint.ManagedByConfig)
         {
             throw ConfigManaged(endpoint, "changed");
         }
@@ -212,7 +211,7 @@ internal sealed partial class OutboundEndpointService(
 
     private static EndpointConflictException ConfigManaged(OutboundEndpoint endpoint, string what) => new(
         "the endpoint is declared in the configuration",
-        $"endpoint {endpoint.Id} comes from the server's configuration (Notifications:*), so it can only be {what} there; through the API it can only be switched on or off (\"active\")");
+        $"endpoint {endpoint.Id} comes from the server's configuration (Notifications:*), so it can only be {what} there: edit the setting and restart the server");
 
     [LoggerMessage(EventId = 3430, Level = LogLevel.Information, Message = "Outbound endpoint {EndpointId} ({Channel}) added")]
     private static partial void LogCreated(ILogger logger, string endpointId, string channel);

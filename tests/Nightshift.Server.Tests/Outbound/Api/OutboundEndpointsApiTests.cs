@@ -208,7 +208,7 @@ public sealed class OutboundEndpointsApiTests
     }
 
     [Fact]
-    public async Task ConfiguredEndpoint_ChangeOrDelete_Returns409_ButItCanBeSwitchedOff()
+    public async Task ConfiguredEndpoint_ChangeSwitchOffRotateOrDelete_Returns409SayingWhereToChangeIt()
     {
         await using var server = await OutboundApiServer.StartAsync();
         await server.Store.SyncConfiguredEndpointsAsync(
@@ -217,14 +217,16 @@ public sealed class OutboundEndpointsApiTests
         ]);
 
         using var change = await server.Client.PatchAsJsonAsync("/api/v1/webhooks/team-mail", new { description = "mine now" });
-        using var delete = await server.Client.DeleteAsync("/api/v1/webhooks/team-mail");
         using var off = await server.Client.PatchAsJsonAsync("/api/v1/webhooks/team-mail", new { active = false });
+        using var delete = await server.Client.DeleteAsync("/api/v1/webhooks/team-mail");
+        using var shown = await server.Client.GetAsync("/api/v1/webhooks/team-mail");
 
         (await ApiCalls.ShouldBeProblemAsync(change, HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("configuration");
+        await ApiCalls.ShouldBeProblemAsync(off, HttpStatusCode.Conflict);
         await ApiCalls.ShouldBeProblemAsync(delete, HttpStatusCode.Conflict);
-        off.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ApiCalls.ReadJsonAsync(shown)).GetProperty("managedBy").GetString().ShouldBe("config");
         var stored = (await server.Store.GetEndpointAsync("team-mail"))!;
-        stored.Active.ShouldBeFalse();
+        stored.Active.ShouldBeTrue();
         stored.Description.ShouldBe("team mail");
     }
 
