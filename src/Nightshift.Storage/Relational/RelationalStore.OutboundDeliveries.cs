@@ -22,11 +22,26 @@ internal abstract partial class RelationalStore
     private static string Claimable(string alias) =>
         $"(({alias}.state = 'pending' AND {alias}.next_attempt_at <= @now) OR ({alias}.state = 'sending' AND {alias}.lease_until <= @now))";
 
-    /// <summary>No earlier delivery of the same task to the same endpoint is still waiting or being sent.</summary>
-    private static string HeadOfChain(string alias) =>
-        $"""
-        NOT EXISTS (SELECT 1 FROM outbound_deliveries p
-            WHERE p.endpoint_id = {alias}.endpoint_id AND p.task_id = {alias}.task_id AND p.num < {alias}.num AND p.state IN ('pending', 'sending'))
+    /// <summary>
+    /// Named subqueries: <c>room</c>, what each active endpoint may still start under its MaxInFlight (live leases
+    /// count, lapsed ones do not); <c>heads</c>, the first pending or sending delivery of each (endpoint, task) chain of
+    /// endpoints with room, which alone may go (a delivered or dead one holds nothing back). Both read the index on
+    /// (state, endpoint_id, task_id, num): a full endpoint's backlog and every finished row are never touched.
+    /// MATERIALIZED: computed once per statement (SQLite would otherwise run heads again for every row joined with it).
+    /// </summary>
+    private const string RoomAndHeads =
+        """
+        room AS MATERIALIZED (
+            SELECT e.id AS endpoint_id, e.max_in_flight - (
+                SELECT COUNT(*) FROM outbound_deliveries s
+                WHERE s.endpoint_id = e.id AND s.state = 'sending' AND s.lease_until > @now) AS free
+            FROM outbound_endpoints e WHERE e.active = 1
+        ),
+        heads AS MATERIALIZED (
+            SELECT MIN(c.num) AS num FROM outbound_deliveries c
+            WHERE c.state IN ('pending', 'sending') AND c.endpoint_id IN (SELECT endpoint_id FROM room WHERE free > 0)
+            GROUP BY c.endpoint_id, c.task_id
+        )
         """;
 
     /// <summary>Serialises outbound claims across processes where row locks cannot make the in-flight count exact.</summary>
@@ -134,27 +149,23 @@ internal abstract partial class RelationalStore
         await using (var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false))
         {
             await LockForOutboundClaimAsync(scope, cancellationToken).ConfigureAwait(false);
-            // room: what each active endpoint may still start under its MaxInFlight (live leases count, lapsed ones do
-            // not); due: the claimable heads of their (endpoint, task) chains, ranked per endpoint oldest first; an
-            // endpoint gives at most its room. The outer WHERE repeats the test, so a row another claimer took is left.
+            // The heads that are claimable, ranked per endpoint oldest first; an endpoint gives at most its room. The outer
+            // WHERE repeats the test, so a row another claimer took meanwhile is left; written as a CASE so that SQLite
+            // finds the rows by num instead of reading every pending row through the state index.
             claimed = await scope.Session.QueryAsync(
                 $"""
-                WITH room AS (
-                    SELECT e.id AS endpoint_id, e.max_in_flight - (
-                        SELECT COUNT(*) FROM outbound_deliveries s
-                        WHERE s.endpoint_id = e.id AND s.state = 'sending' AND s.lease_until > @now) AS free
-                    FROM outbound_endpoints e WHERE e.active = 1
-                ),
+                WITH {RoomAndHeads},
                 due AS (
                     SELECT d.num, r.free, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.num) AS place
-                    FROM outbound_deliveries d JOIN room r ON r.endpoint_id = d.endpoint_id
-                    WHERE r.free > 0 AND {Claimable("d")} AND {HeadOfChain("d")}
+                    FROM heads h JOIN outbound_deliveries d ON d.num = h.num JOIN room r ON r.endpoint_id = d.endpoint_id
+                    WHERE {Claimable("d")}
                 ),
                 picked AS (
                     SELECT num FROM due WHERE place <= free ORDER BY num LIMIT @max
                 )
                 UPDATE outbound_deliveries SET state = 'sending', lease_owner = @owner, lease_until = @until
-                WHERE num IN (SELECT num FROM picked) AND {Claimable("outbound_deliveries")}
+                WHERE num IN (SELECT num FROM picked)
+                  AND CASE state WHEN 'pending' THEN next_attempt_at <= @now WHEN 'sending' THEN lease_until <= @now ELSE FALSE END
                 RETURNING {OutboundDeliveryColumns}
                 """,
                 [("now", now), ("owner", owner), ("until", now + leaseMs), ("max", (long)max)],
@@ -249,15 +260,10 @@ internal abstract partial class RelationalStore
         // endpoint's room (and is itself claimable again) when its lease lapses, if its owner has not finished it first.
         var value = await new DbSession(connection, null).ScalarAsync(
             $"""
-            WITH room AS (
-                SELECT e.id AS endpoint_id, e.max_in_flight - (
-                    SELECT COUNT(*) FROM outbound_deliveries s
-                    WHERE s.endpoint_id = e.id AND s.state = 'sending' AND s.lease_until > @now) AS free
-                FROM outbound_endpoints e WHERE e.active = 1
-            )
+            WITH {RoomAndHeads}
             SELECT MIN(t) FROM (
-                SELECT MIN(d.next_attempt_at) AS t FROM outbound_deliveries d JOIN room r ON r.endpoint_id = d.endpoint_id
-                WHERE r.free > 0 AND d.state = 'pending' AND {HeadOfChain("d")}
+                SELECT MIN(d.next_attempt_at) AS t FROM heads h JOIN outbound_deliveries d ON d.num = h.num
+                WHERE d.state = 'pending'
                 UNION ALL
                 SELECT MIN(d.lease_until) AS t FROM outbound_deliveries d JOIN room r ON r.endpoint_id = d.endpoint_id
                 WHERE d.state = 'sending'

@@ -106,7 +106,7 @@ public abstract partial class StoreComplianceTests
         var task = await SubmitAsync();
         // Back to the schema before migration 3, with a usage row written then; opening the store migrates again. The
         // migrations after 3 go too (the store applies only those above the highest recorded); 4 and 5 only add tables
-        // if missing, so they run again harmlessly (so do 8's indexes and tables and 9's tables), and the columns 6, 7
+        // if missing, so they run again harmlessly (so do 8's indexes and tables, 9's tables and 11's tables and indexes), and the columns 6, 7
         // and 8 add are dropped with 3's. A new migration that adds a column must be undone here too.
         await RawScalarAsync("ALTER TABLE usage DROP COLUMN subtask");
         await RawScalarAsync("DROP INDEX ix_tasks_input_due");

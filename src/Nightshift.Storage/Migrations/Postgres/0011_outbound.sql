@@ -62,11 +62,10 @@ CREATE TABLE IF NOT EXISTS outbound_deliveries (
     lease_until bigint
 );
 
--- The claim's pick: due pending rows by time; a delivery's predecessors of the same task to the same endpoint; the
--- live leases counted against an endpoint's MaxInFlight; an endpoint's deliveries newest first.
-CREATE INDEX IF NOT EXISTS ix_outbound_deliveries_due ON outbound_deliveries (state, next_attempt_at);
-CREATE INDEX IF NOT EXISTS ix_outbound_deliveries_chain ON outbound_deliveries (endpoint_id, task_id, num);
-CREATE INDEX IF NOT EXISTS ix_outbound_deliveries_sending ON outbound_deliveries (endpoint_id, lease_until) WHERE state = 'sending';
+-- The claim's pick reads the pending and sending rows by state and endpoint (finished rows, the bulk over time, sit
+-- apart under their own states): each (endpoint, task) chain's head is its smallest num there, an endpoint's live
+-- leases are its sending rows; counts by state read the same index. Listing walks an endpoint's rows newest first.
+CREATE INDEX IF NOT EXISTS ix_outbound_deliveries_state ON outbound_deliveries (state, endpoint_id, task_id, num);
 CREATE INDEX IF NOT EXISTS ix_outbound_deliveries_endpoint ON outbound_deliveries (endpoint_id, num);
 
 CREATE TABLE IF NOT EXISTS outbound_attempts (
