@@ -63,7 +63,10 @@ public sealed class OutboundAddressPolicy
         }
         if (trimmed.Contains('/', StringComparison.Ordinal))
         {
-            return IPNetwork.TryParse(trimmed, out _)
+            // IPNetwork takes "10.0.0.1/8" as 10.0.0.0/8; a range with host bits set is more likely a typo than meant.
+            return IPNetwork.TryParse(trimmed, out var network)
+                && IPAddress.TryParse(trimmed[..trimmed.IndexOf('/', StringComparison.Ordinal)], out var start)
+                && start.Equals(network.BaseAddress)
                 ? null
                 : "is not a CIDR range; write it as an address and a prefix length with the host bits zero, such as 10.1.0.0/16 or fd00::/8";
         }

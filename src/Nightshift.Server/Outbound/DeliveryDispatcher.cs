@@ -30,6 +30,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly ConcurrentDictionary<string, (OutboundEndpoint? Endpoint, DateTimeOffset FetchedAt)> _endpoints = new(StringComparer.Ordinal);
     private int _running;
+    private int _disposed;
 
     public DeliveryDispatcher(
         INightshiftStore store,
@@ -72,6 +73,11 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
 
     public override void Dispose()
     {
+        // Registered both as itself and as a hosted service, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _sends.Cancel();
         _sends.Dispose();
         base.Dispose();

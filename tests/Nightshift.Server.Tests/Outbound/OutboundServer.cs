@@ -22,7 +22,8 @@ internal sealed class OutboundServer : IAsyncDisposable
     public INightshiftStore Store => Server.Store;
 
     /// <param name="retrySchedule">the waits of Outbound:RetrySchedule.</param>
-    public static async Task<OutboundServer> StartAsync(string dataDirectory, IReadOnlyList<TimeSpan> retrySchedule, TimeSpan? timeout = null)
+    /// <param name="database">a PostgreSQL connection string for a fleet; null for SQLite in the data folder.</param>
+    public static async Task<OutboundServer> StartAsync(string dataDirectory, IReadOnlyList<TimeSpan> retrySchedule, TimeSpan? timeout = null, string? database = null)
     {
         var settings = new Dictionary<string, object>
         {
@@ -37,7 +38,7 @@ internal sealed class OutboundServer : IAsyncDisposable
             ["Webhooks"] = new Dictionary<string, object> { ["Status"] = new Dictionary<string, object> { ["Enabled"] = false } },
         };
         await File.WriteAllTextAsync(Path.Combine(dataDirectory, "appsettings.json"), JsonSerializer.Serialize(settings));
-        return new OutboundServer(await RunningServer.StartAsync(dataDirectory: dataDirectory));
+        return new OutboundServer(await RunningServer.StartAsync(configure: o => o.Database = database, dataDirectory: dataDirectory));
     }
 
     public static IReadOnlyList<TimeSpan> Schedule(params double[] seconds) => [.. seconds.Select(TimeSpan.FromSeconds)];
@@ -45,7 +46,7 @@ internal sealed class OutboundServer : IAsyncDisposable
     public Task<OutboundEndpoint> AddEndpointAsync(Uri url, IReadOnlyList<string>? eventTypes = null) =>
         Store.CreateEndpointAsync(new NewOutboundEndpoint(OutboundChannel.Webhook, url.AbsoluteUri, [], "test receiver", eventTypes ?? [], [], OutboundTestData.SecretOne, MaxInFlight: 8));
 
-    /// <summary>Submits a task, claims it and writes <paramref name="messages"/> more events (task.message) to its log.</summary>
+    /// <summary>Submits a task, claims it and writes <paramref name="messages"/> more events (tool.call) to its log.</summary>
     /// <returns>the task's id and the sequence of its last event.</returns>
     public async Task<(string TaskId, long LastSequence)> TaskWithEventsAsync(int messages, string instruction = "Say hello\nto everyone")
     {
@@ -55,7 +56,7 @@ internal sealed class OutboundServer : IAsyncDisposable
         long last = 0;
         for (var i = 0; i < messages; i++)
         {
-            last = await Store.AppendEventAsync(lease, "task.message", JsonSerializer.Serialize(new { text = $"message {i}" }));
+            last = await Store.AppendEventAsync(lease, "tool.call", JsonSerializer.Serialize(new { tool = "read", i }));
         }
         return (submitted.Task.Id, last);
     }

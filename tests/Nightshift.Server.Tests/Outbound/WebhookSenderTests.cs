@@ -37,9 +37,36 @@ public sealed class WebhookSenderTests
     {
         var signature = WebhookSigner.Sign([OutboundTestData.SecretOne, "whsec_%%%not-base64%%%", OutboundTestData.SecretTwo], "msg_x", DateTimeOffset.UnixEpoch, "{}");
 
-        signature.Split(' ').Length.ShouldBe(2);
+        signature.Split(' ').Distinct().Count().ShouldBe(2);
         signature.Split(' ').ShouldAllBe(s => s.StartsWith("v1,", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Sign_SeveralSecrets_RepeatsTheFirstSignatureLastForThePackageVerifier()
+    {
+        var timestamp = DateTimeOffset.UtcNow;
+        var parts = WebhookSigner.Sign([OutboundTestData.SecretOne, OutboundTestData.SecretTwo], "msg_x", timestamp, "{}").Split(' ');
+        var headers = new HeaderDictionary
+        {
+            ["webhook-id"] = "msg_x",
+            ["webhook-timestamp"] = timestamp.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["webhook-signature"] = $"{parts[0]} {parts[1]}",
+        };
+
+        parts.Length.ShouldBe(3);
+        parts[2].ShouldBe(parts[0]);
+        // Why the repeat: without it the package's verifier skips the last signature, so the newest secret fails.
+        new StandardWebhook(OutboundTestData.SecretOne).Verify("{}", headers);
+        Should.Throw<WebhookVerificationException>(() => new StandardWebhook(OutboundTestData.SecretTwo).Verify("{}", headers));
+    }
+
+    [Fact]
+    public void Sign_OneSecret_IsOneSignature() =>
+        WebhookSigner.Sign([OutboundTestData.SecretOne], "msg_x", DateTimeOffset.UnixEpoch, "{}").Split(' ').Length.ShouldBe(1);
+
+    [Fact]
+    public void Sign_NoUsableSecret_IsEmpty() =>
+        WebhookSigner.Sign(["whsec_***", ""], "msg_x", DateTimeOffset.UnixEpoch, "{}").ShouldBeEmpty();
 
     [Fact]
     public async Task SendAsync_TwoActiveSecrets_ReceiverVerifiesWithEitherAndSeesTheHeaders()
@@ -64,7 +91,7 @@ public sealed class WebhookSenderTests
         got.Headers.UserAgent.ToString().ShouldBe(WebhookSender.UserAgent);
         long.Parse(got.Headers["webhook-timestamp"].ToString(), System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBeInRange(now.ToUnixTimeSeconds() - 5, now.ToUnixTimeSeconds() + 5);
-        got.Headers["webhook-signature"].ToString().Split(' ').Length.ShouldBe(2);
+        got.Headers["webhook-signature"].ToString().Split(' ').Distinct().Count().ShouldBe(2);
         new StandardWebhook(OutboundTestData.SecretOne).Verify(got.Body, got.Headers);
         new StandardWebhook(OutboundTestData.SecretTwo).Verify(got.Body, got.Headers);
         var stranger = "whsec_" + Convert.ToBase64String(Encoding.ASCII.GetBytes("some-other-fake-secret-for-tests"));
