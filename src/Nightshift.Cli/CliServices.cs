@@ -34,6 +34,7 @@ internal static class CliServices
         services.AddSingleton<NightshiftCommand, DoctorCommand>();
         services.AddSingleton<NightshiftCommand, RunCommand>();
         services.AddSingleton<NightshiftCommand, DemoCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.Webhooks.WebhooksCommand>();
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

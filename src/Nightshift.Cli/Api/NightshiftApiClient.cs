@@ -11,7 +11,7 @@ using Nightshift.Core.Tasks;
 namespace Nightshift.Cli.Api;
 
 /// <summary>The HTTP API under <c>/api/v1</c>, turned into typed calls and the CLI's own exceptions.</summary>
-internal sealed class NightshiftApiClient(HttpClient http, ServerConnection connection)
+internal sealed partial class NightshiftApiClient(HttpClient http, ServerConnection connection)
 {
     /// <summary>Plain requests are short; only the event stream is allowed to stay open.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);

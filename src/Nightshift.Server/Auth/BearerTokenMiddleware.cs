@@ -56,5 +56,5 @@ internal sealed class BearerTokenMiddleware(RequestDelegate next, ApiTokenAuthor
         || path.StartsWithSegments(EmbeddedAssets.RequestPath, StringComparison.OrdinalIgnoreCase)
         || path.Equals("/favicon.ico", StringComparison.OrdinalIgnoreCase)
         // Signed by the forge with the webhook's secret instead, checked by the route itself.
-        || path.StartsWithSegments(WebhooksApi.Prefix, StringComparison.OrdinalIgnoreCase);
+        || WebhooksApi.IsForgeRoute(path);
 }

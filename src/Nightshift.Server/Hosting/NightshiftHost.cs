@@ -16,6 +16,7 @@ using Nightshift.Server.Events;
 using Nightshift.Server.ForgeStatus;
 using Nightshift.Server.Metrics;
 using Nightshift.Server.Outbound;
+using Nightshift.Server.Outbound.Api;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
 using Nightshift.Server.Repositories;
@@ -75,6 +76,7 @@ public static class NightshiftHost
         services.AddNightshiftWebhooks();
         services.AddNightshiftForgeStatus();
         services.AddOutbound(builder.Configuration);
+        services.AddNightshiftOutboundApi();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
@@ -91,6 +93,7 @@ public static class NightshiftHost
         app.MapEventsApi();
         app.MapUsageApi();
         app.MapWebhooksApi();
+        app.MapOutboundWebhooksApi();
         app.MapRazorPages();
         return app;
     }

@@ -8,6 +8,13 @@ internal static class WebhooksApi
 {
     public const string Prefix = "/webhooks";
 
+    private static readonly string[] ForgeRoutes = ["/github", "/gitlab", "/gitea"];
+
+    /// <summary>Exactly the forge routes: <c>/webhooks</c> itself is the dashboard's (signed-in) page of outbound endpoints.</summary>
+    public static bool IsForgeRoute(PathString path) =>
+        path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase, out var rest)
+        && ForgeRoutes.Any(route => rest.Equals(route, StringComparison.OrdinalIgnoreCase));
+
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("webhooks");

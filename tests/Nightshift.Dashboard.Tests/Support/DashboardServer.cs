@@ -48,9 +48,14 @@ internal sealed partial class DashboardServer : IAsyncDisposable
 
     public INightshiftStore Store => App.Services.GetRequiredService<INightshiftStore>();
 
-    public static async Task<DashboardServer> StartAsync(bool hold = false, string? database = null, bool runWorker = true)
+    /// <param name="appSettingsJson">when given, the data folder's <c>appsettings.json</c>.</param>
+    public static async Task<DashboardServer> StartAsync(bool hold = false, string? database = null, bool runWorker = true, string? appSettingsJson = null)
     {
         var data = NewDataFolder();
+        if (appSettingsJson is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(data, "appsettings.json"), appSettingsJson);
+        }
         var app = NightshiftHost.BuildServer(Options(data, database, runWorker), services =>
         {
             services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
