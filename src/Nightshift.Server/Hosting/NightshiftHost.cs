@@ -15,6 +15,7 @@ using Nightshift.Server.Dashboard;
 using Nightshift.Server.Events;
 using Nightshift.Server.ForgeStatus;
 using Nightshift.Server.Metrics;
+using Nightshift.Server.Outbound.Notifications;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
 using Nightshift.Server.Repositories;
@@ -73,6 +74,7 @@ public static class NightshiftHost
         services.AddNightshiftRateLimiting();
         services.AddNightshiftWebhooks();
         services.AddNightshiftForgeStatus();
+        services.AddNightshiftNotifications();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
