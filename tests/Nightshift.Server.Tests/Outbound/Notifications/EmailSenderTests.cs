@@ -33,14 +33,14 @@ public sealed class EmailSenderTests
         message.From.Mailboxes.Single().Address.ShouldBe("nightshift@example.com");
         message.MessageId.ShouldBe("msg_2fakeDeliveryId000000001@example.com");
         message.Headers[EmailComposer.TaskHeader].ShouldBe(NotificationSamples.TaskId);
-        message.TextBody.ShouldContain("Status: failed");
-        message.TextBody.ShouldContain("Repository: " + NotificationSamples.Repo);
-        message.TextBody.ShouldContain("Branch: nightshift/fix-login");
-        message.TextBody.ShouldContain("Pull request: " + NotificationSamples.PullRequestUrl);
-        message.TextBody.ShouldContain("Task: " + NotificationSamples.TaskUrl);
-        message.TextBody.ShouldContain("LoginTests.Submit_EmptyPassword_ShowsError");
-        message.HtmlBody.ShouldContain($"<a href=\"{NotificationSamples.TaskUrl}\">");
-        message.HtmlBody.ShouldContain($"<a href=\"{NotificationSamples.PullRequestUrl}\">");
+        message.TextBody!.ShouldContain("Status: failed");
+        message.TextBody!.ShouldContain("Repository: " + NotificationSamples.Repo);
+        message.TextBody!.ShouldContain("Branch: nightshift/fix-login");
+        message.TextBody!.ShouldContain("Pull request: " + NotificationSamples.PullRequestUrl);
+        message.TextBody!.ShouldContain("Task: " + NotificationSamples.TaskUrl);
+        message.TextBody!.ShouldContain("LoginTests.Submit_EmptyPassword_ShowsError");
+        message.HtmlBody!.ShouldContain($"<a href=\"{NotificationSamples.TaskUrl}\">");
+        message.HtmlBody!.ShouldContain($"<a href=\"{NotificationSamples.PullRequestUrl}\">");
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class EmailSenderTests
         result.Status.ShouldBe(SendStatus.Delivered, result.Error);
         var message = sink.Received.ShouldHaveSingleItem().Message;
         message.Subject.ShouldBe("[Nightshift] succeeded: Fix the login page (acme/web)");
-        message.TextBody.ShouldNotContain("not shown");
+        message.TextBody!.ShouldNotContain("not shown");
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class EmailSenderTests
         message.Bcc.ShouldBeEmpty();
         message.Headers.Contains("Bcc").ShouldBeFalse();
         message.Subject.ShouldBe("[Nightshift] failed: Fix it Bcc: attacker@evil.example (acme/web)");
-        message.Subject.Any(char.IsControl).ShouldBeFalse();
+        message.Subject!.Any(char.IsControl).ShouldBeFalse();
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class EmailSenderTests
                 taskUrl: "javascript:alert(1)")),
             TestDefaults.TimeoutToken());
 
-        var html = sink.Received.ShouldHaveSingleItem().Message.HtmlBody;
+        var html = sink.Received.ShouldHaveSingleItem().Message.HtmlBody!;
         html.ShouldNotContain("<script>");
         html.ShouldNotContain("<img");
         html.ShouldNotContain("<a href=\"javascript:");
@@ -115,9 +115,9 @@ public sealed class EmailSenderTests
             TestDefaults.TimeoutToken());
 
         var message = sink.Received.ShouldHaveSingleItem().Message;
-        message.Subject.Length.ShouldBeLessThanOrEqualTo(EmailComposer.MaxSubjectLength);
+        message.Subject!.Length.ShouldBeLessThanOrEqualTo(EmailComposer.MaxSubjectLength);
         message.Subject.ShouldEndWith("… (acme/web)");
-        message.TextBody.Length.ShouldBeLessThan(5_000);
+        message.TextBody!.Length.ShouldBeLessThan(5_000);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class EmailSenderTests
 
         result.Status.ShouldBe(SendStatus.Refused);
         result.Error!.ShouldContain("Notifications:Email:Username/Password");
-        result.Error.ShouldNotContain(FakePassword);
+        result.Error!.ShouldNotContain(FakePassword);
         (result.ResponseExcerpt ?? "").ShouldNotContain(FakePassword);
         sink.Received.ShouldBeEmpty();
     }

@@ -137,7 +137,7 @@ public sealed class SlackSenderTests
         result.Status.ShouldBe(SendStatus.Refused);
         result.ResponseExcerpt!.ShouldNotContain("fakeTokenNotReal");
         result.Error!.ShouldNotContain("fakeTokenNotReal");
-        result.ResponseExcerpt.ShouldContain("[webhook address]");
+        result.ResponseExcerpt!.ShouldContain("[webhook address]");
     }
 
     [Fact]
