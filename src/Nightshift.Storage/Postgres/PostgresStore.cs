@@ -15,9 +15,10 @@ internal sealed class PostgresStore : RelationalStore
     public const string WorkChannel = "nightshift_work";
     public const string EventsChannel = "nightshift_events";
 
-    // Arbitrary fixed keys for pg_advisory_xact_lock: one for schema changes, one for capped claims.
+    // Arbitrary fixed keys for pg_advisory_xact_lock: one for schema changes, one for capped claims, one for outbound claims.
     private const long MigrationLockKey = 0x4E53_0001;
     private const long CapsLockKey = 0x4E53_0002;
+    private const long OutboundClaimLockKey = 0x4E53_0003;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _listenSource;
@@ -148,6 +149,13 @@ internal sealed class PostgresStore : RelationalStore
 
     protected override Task LockForCapsAsync(WriteScope scope, CancellationToken cancellationToken) =>
         scope.Session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", CapsLockKey)], cancellationToken);
+
+    /// <summary>
+    /// Outbound claims count each endpoint's live leases against its MaxInFlight, which two concurrent transactions
+    /// could both pass; one at a time across the fleet keeps the count exact (a claim is one short statement).
+    /// </summary>
+    protected override Task LockForOutboundClaimAsync(WriteScope scope, CancellationToken cancellationToken) =>
+        scope.Session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", OutboundClaimLockKey)], cancellationToken);
 
     protected override Task LockForMigrationAsync(WriteScope scope, CancellationToken cancellationToken) =>
         scope.Session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", MigrationLockKey)], cancellationToken);
