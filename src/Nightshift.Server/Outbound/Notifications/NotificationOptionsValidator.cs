@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Nightshift.Core.Configuration;
@@ -11,7 +12,7 @@ namespace Nightshift.Server.Outbound.Notifications;
 /// Checks the <c>Notifications</c> section when the host starts. Messages name the setting and never repeat a secret
 /// (the SMTP password, the chat webhook's address).
 /// </summary>
-internal sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
+internal sealed partial class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
 {
     public const int MaxRecipientLists = 100;
     public const int MaxLabelLength = 40;
@@ -76,7 +77,7 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
             var setting = $"{prefix}Recipients:{Shown(label)}";
             if (!IsLabel(label))
             {
-                checks.Fail(setting, $"has a name that is not 1 to {MaxLabelLength} letters, digits, '-' or '_'; name each list like api-team (it becomes the endpoint id email-<name>)");
+                checks.Fail(setting, $"has a name that is not 1 to {MaxLabelLength} letters, digits or '-'; name each list like api-team (it becomes the endpoint id email-<name>)");
             }
             if (list is null)
             {
@@ -146,24 +147,29 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
         foreach (var type in events)
         {
             var trimmed = type?.Trim() ?? "";
-            if (trimmed != NotificationOptions.AllEvents && !EventTypes.IsWellFormed(trimmed) && !IsPrefixFilter(trimmed))
+            if (trimmed != NotificationOptions.AllEvents && !(StoreFilter().IsMatch(trimmed) && (EventTypes.IsWellFormed(trimmed) || IsPrefixFilter(trimmed))))
             {
                 checks.Fail(setting, $"has '{Shown(type)}', which is not an event type; give names such as task.failed, a prefix such as task.*, or * alone for every event");
             }
         }
     }
 
+    /// <summary>The shape the store accepts for an event filter (no digits).</summary>
+    [GeneratedRegex(@"^[a-z_]+(\.[a-z_]+)*(\.\*)?\z")]
+    private static partial Regex StoreFilter();
+
     private static bool IsPrefixFilter(string filter) =>
         filter.Length is > 2 and <= OutboundEndpoint.MaxFilterLength && filter.EndsWith(".*", StringComparison.Ordinal)
         && filter[..^2].All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
 
     internal static bool IsLabel(string label) =>
-        label.Length is > 0 and <= MaxLabelLength && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        label.Length is > 0 and <= MaxLabelLength && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 
     /// <summary>One address, optionally with a display name; no lists, groups, routes or control characters.</summary>
     internal static bool IsMailbox(string? text, bool allowName)
     {
-        if (string.IsNullOrWhiteSpace(text) || text.Length > (allowName ? 320 : OutboundEndpoint.MaxRecipientLength) || text.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(text) || text.Length > (allowName ? 320 : OutboundEndpoint.MaxRecipientLength) || text.Any(char.IsControl)
+            || (!allowName && text.Trim().Any(c => char.IsWhiteSpace(c) || c is '<' or '>' or ',' or ';' or '"')))
         {
             return false;
         }

@@ -78,6 +78,7 @@ public sealed class NotificationOptionsValidatorTests
     [InlineData("dev@")]
     [InlineData(" ")]
     [InlineData("undisclosed-recipients:;")]
+    [InlineData("\"dev\"@example.com")]
     public void Validate_MalformedRecipient_FailsNamingTheList(string address)
     {
         var options = Configured();
@@ -145,6 +146,7 @@ public sealed class NotificationOptionsValidatorTests
     [Theory]
     [InlineData("api team")]
     [InlineData("api/team")]
+    [InlineData("api_team")]
     [InlineData("a-name-that-is-far-too-long-for-an-endpoint-id")]
     public void Validate_BadListName_Fails(string label)
     {
@@ -172,6 +174,7 @@ public sealed class NotificationOptionsValidatorTests
     [InlineData("Task Failed")]
     [InlineData("task.*.*")]
     [InlineData("task")]
+    [InlineData("task2.failed")]
     [InlineData("")]
     public void Validate_MalformedEvent_Fails(string type)
     {
