@@ -94,7 +94,7 @@ public sealed class ConfiguredEndpointSyncTests
     }
 
     [Fact]
-    public async Task Services_ServerHost_HasOneSenderForEmailAndOneForChat()
+    public void Services_ServerHost_HasOneSenderForEmailAndOneForChat()
     {
         using var host = new SenderHost();
 
@@ -102,7 +102,6 @@ public sealed class ConfiguredEndpointSyncTests
 
         channels.Count(c => c == OutboundChannel.Email).ShouldBe(1);
         channels.Count(c => c == OutboundChannel.Slack).ShouldBe(1);
-        await Task.CompletedTask;
     }
 
     private static void WriteSettings(string dataDirectory, object notifications) =>
