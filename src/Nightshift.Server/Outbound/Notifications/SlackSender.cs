@@ -10,10 +10,20 @@ namespace Nightshift.Server.Outbound.Notifications;
 /// answers <c>no_service</c>) are gone; any other answer is refused. The webhook's address carries its token, so no
 /// error or excerpt repeats it.
 /// </summary>
-internal sealed partial class SlackSender(IHttpClientFactory clients, TimeProvider time, ILogger<SlackSender> logger) : IOutboundSender
+internal sealed partial class SlackSender(IHttpClientFactory clients, IConfiguration configuration, TimeProvider time, ILogger<SlackSender> logger) : IOutboundSender
 {
     /// <summary>Bytes of an answer read for the excerpt; the rest is left unread.</summary>
     public const int MaxAnswerBytes = 4 * 1024;
+
+    /// <summary>The longest <c>Retry-After</c> passed on.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
+
+    /// <summary>The bound on one attempt when <c>Outbound:Timeout</c> is not set (the same default as the webhook sender's).</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>The outbound client has no timeout of its own: each sender bounds its attempt, reading the answer included.</summary>
+    private TimeSpan Timeout =>
+        configuration.GetValue<TimeSpan?>("Outbound:Timeout") is { } value && value > TimeSpan.Zero ? value : DefaultTimeout;
 
     public OutboundChannel Channel => OutboundChannel.Slack;
 
@@ -34,11 +44,14 @@ internal sealed partial class SlackSender(IHttpClientFactory clients, TimeProvid
         };
         var client = clients.CreateClient(OutboundHttp.ClientName);
         var host = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
+        var timeout = Timeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var code = (int)response.StatusCode;
-            var excerpt = Scrub(await ReadExcerptAsync(response, cancellationToken), endpoint.Url);
+            var excerpt = Scrub(await ReadExcerptAsync(response, deadline.Token), endpoint.Url);
             if (code is >= 200 and < 300)
             {
                 LogSent(logger, delivery.Id, delivery.TaskId, endpoint.Id);
@@ -60,7 +73,15 @@ internal sealed partial class SlackSender(IHttpClientFactory clients, TimeProvid
         }
         catch (OperationCanceledException)
         {
-            return Result(SendStatus.Retryable, null, $"the chat webhook at {host} did not answer in time; it is tried again", null);
+            return Result(SendStatus.Retryable, null, $"the chat webhook at {host} did not answer within {timeout.TotalSeconds:0.#} s (Outbound:Timeout); it is tried again", null);
+        }
+        catch (Exception ex) when (RefusedByTheGuard(ex) is { } refusal)
+        {
+            return Result(SendStatus.Refused, null, $"not sent to the chat webhook at {host}: {Scrub(NotificationText.OneLine(refusal, 500), endpoint.Url)}", null);
+        }
+        catch (IOException ex)
+        {
+            return Result(SendStatus.Retryable, null, $"the connection to the chat webhook at {host} failed ({Scrub(NotificationText.OneLine(ex.Message, 300), endpoint.Url)}); it is tried again", null);
         }
         catch (HttpRequestException ex)
         {
@@ -76,11 +97,27 @@ internal sealed partial class SlackSender(IHttpClientFactory clients, TimeProvid
         }
     }
 
+    /// <summary>
+    /// The SSRF guard's refusal (Core/Network's <c>OutboundAddressRefusedException</c>, an <see cref="IOException"/>),
+    /// wherever it sits in the chain: an address the guard refuses stays refused, so it is no retry.
+    /// </summary>
+    private static string? RefusedByTheGuard(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is IOException && inner.GetType().Name == "OutboundAddressRefusedException")
+            {
+                return inner.Message;
+            }
+        }
+        return null;
+    }
+
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
         var wait = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
-        return wait is { } value ? (value < TimeSpan.Zero ? TimeSpan.Zero : value) : null;
+        return wait is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, 0, MaxRetryAfter.Ticks)) : null;
     }
 
     private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)

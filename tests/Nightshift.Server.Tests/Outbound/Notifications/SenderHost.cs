@@ -18,11 +18,13 @@ internal sealed class SenderHost : IDisposable
     private readonly TempDirectory _data = new();
     private readonly WebApplication _app;
 
-    public SenderHost(object? settings = null)
+    public SenderHost(object? settings = null, TimeSpan? outboundTimeout = null)
     {
         var merged = new Dictionary<string, object?>
         {
-            ["Outbound"] = new { AllowedHosts = new[] { "127.0.0.1" } },
+            ["Outbound"] = outboundTimeout is { } timeout
+                ? new { AllowedHosts = new[] { "127.0.0.1" }, Timeout = timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture) }
+                : new { AllowedHosts = new[] { "127.0.0.1" } },
         };
         if (settings is not null)
         {

@@ -141,6 +141,38 @@ public sealed class SlackSenderTests
     }
 
     [Fact]
+    public async Task SendAsync_ReceiverNeverAnswers_IsRetryableAfterOutboundTimeout()
+    {
+        var never = new TaskCompletionSource();
+        await using var receiver = await StubHttpServer.StartAsync(context => never.Task.WaitAsync(context.RequestAborted));
+        using var host = new SenderHost(outboundTimeout: TimeSpan.FromMilliseconds(300));
+
+        var result = await host.Sender(OutboundChannel.Slack).SendAsync(
+            NotificationSamples.Slack(WebhookUrl(receiver)), NotificationSamples.Delivery(NotificationSamples.Payload()), TestDefaults.TimeoutToken());
+
+        result.Status.ShouldBe(SendStatus.Retryable);
+        result.Error!.ShouldContain("Outbound:Timeout");
+    }
+
+    [Fact]
+    public async Task SendAsync_Answer503WithAHugeRetryAfter_IsCappedAtADay()
+    {
+        await using var receiver = await StubHttpServer.StartAsync(context =>
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "999999999";
+            return Task.CompletedTask;
+        });
+        using var host = new SenderHost();
+
+        var result = await host.Sender(OutboundChannel.Slack).SendAsync(
+            NotificationSamples.Slack(WebhookUrl(receiver)), NotificationSamples.Delivery(NotificationSamples.Payload()), TestDefaults.TimeoutToken());
+
+        result.Status.ShouldBe(SendStatus.Retryable);
+        result.RetryAfter.ShouldBe(SlackSender.MaxRetryAfter);
+    }
+
+    [Fact]
     public async Task SendAsync_NobodyListening_IsRetryableWithoutTheToken()
     {
         using var host = new SenderHost();
