@@ -21,13 +21,14 @@ internal sealed partial class EmailSender(IOptions<NotificationOptions> options,
     public async Task<SendResult> SendAsync(OutboundEndpoint endpoint, OutboundDelivery delivery, CancellationToken cancellationToken)
     {
         var settings = options.Value.Email;
+        // Another server of the fleet may have the SMTP settings this one lacks: worth another try, not a dead letter.
         if (string.IsNullOrEmpty(settings.Host))
         {
-            return Refused("Notifications:Email:Host is not set, so no mail can be sent; set the SMTP server (and Notifications:Email:From) in the server's settings, then redeliver");
+            return Failed(SendStatus.Retryable, null, "this server has no Notifications:Email:Host, so it cannot send mail; set the SMTP server (and Notifications:Email:From) in its settings, or let another server send it", null);
         }
         if (string.IsNullOrEmpty(settings.From) || !MailboxAddress.TryParse(settings.From, out var from))
         {
-            return Refused("Notifications:Email:From is not set to an email address, so no mail can be sent; set it in the server's settings, then redeliver");
+            return Failed(SendStatus.Retryable, null, "this server has no Notifications:Email:From, so it cannot send mail; set the sender in its settings, or let another server send it", null);
         }
         var to = new List<MailboxAddress>();
         foreach (var recipient in endpoint.Recipients)

@@ -232,14 +232,14 @@ public sealed class EmailSenderTests
     }
 
     [Fact]
-    public async Task SendAsync_NoSmtpHostConfigured_IsRefusedNamingTheSetting()
+    public async Task SendAsync_ThisServerHasNoSmtpHost_IsRetryableNamingTheSetting()
     {
         var sender = new EmailSender(Options.Create(new NotificationOptions()), NullLogger<EmailSender>.Instance);
 
         var result = await sender.SendAsync(
             NotificationSamples.Email("dev@example.com"), NotificationSamples.Delivery(NotificationSamples.Payload()), TestDefaults.TimeoutToken());
 
-        result.Status.ShouldBe(SendStatus.Refused);
+        result.Status.ShouldBe(SendStatus.Retryable);
         result.Error!.ShouldContain("Notifications:Email:Host");
     }
 
