@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nightshift.Storage;
 using Nightshift.Storage.Outbound;
 
 namespace Nightshift.Server.Outbound.Notifications;
@@ -8,8 +9,13 @@ namespace Nightshift.Server.Outbound.Notifications;
 /// settings file shows at the next start, and a list removed from it goes away (with its deliveries). Endpoints made
 /// through the API are untouched.
 /// </summary>
+/// <remarks>
+/// Takes the store as <see cref="INightshiftStore"/>: the container disposes what a factory registration hands out, and
+/// <see cref="IOutboundStore"/> is registered as a factory over the same instance, so resolving it would have the store
+/// disposed twice at shutdown (which the PostgreSQL store's listener does not survive).
+/// </remarks>
 internal sealed partial class ConfiguredEndpointSync(
-    IOutboundStore store,
+    INightshiftStore store,
     IOptions<NotificationOptions> options,
     ILogger<ConfiguredEndpointSync> logger) : IHostedService
 {
