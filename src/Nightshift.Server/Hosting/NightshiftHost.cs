@@ -17,6 +17,7 @@ using Nightshift.Server.ForgeStatus;
 using Nightshift.Server.Metrics;
 using Nightshift.Server.Outbound;
 using Nightshift.Server.Outbound.Api;
+using Nightshift.Server.Outbound.Notifications;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
 using Nightshift.Server.Repositories;
@@ -77,6 +78,7 @@ public static class NightshiftHost
         services.AddNightshiftForgeStatus();
         services.AddOutbound(builder.Configuration);
         services.AddNightshiftOutboundApi();
+        services.AddNightshiftNotifications();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
