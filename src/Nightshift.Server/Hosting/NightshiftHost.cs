@@ -18,6 +18,7 @@ using Nightshift.Server.Metrics;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
 using Nightshift.Server.Repositories;
+using Nightshift.Server.Streaming;
 using Nightshift.Server.Webhooks;
 using Nightshift.Server.Workers;
 
@@ -73,6 +74,7 @@ public static class NightshiftHost
         services.AddNightshiftRateLimiting();
         services.AddNightshiftWebhooks();
         services.AddNightshiftForgeStatus();
+        services.AddNightshiftStream();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
@@ -87,6 +89,7 @@ public static class NightshiftHost
         app.MapHealthApi();
         app.MapTasksApi();
         app.MapEventsApi();
+        app.MapNightshiftStream();
         app.MapUsageApi();
         app.MapWebhooksApi();
         app.MapRazorPages();
