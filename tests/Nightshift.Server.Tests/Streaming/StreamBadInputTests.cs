@@ -77,14 +77,14 @@ public sealed class StreamBadInputTests
     [InlineData("{not json", "not JSON")]
     [InlineData("[1,2,3]", "JSON array")]
     [InlineData("\"subscribe\"", "JSON string")]
-    [InlineData("{}", "no \\\"op\\\"")]
+    [InlineData("{}", "no \"op\"")]
     [InlineData("{\"op\":\"explode\"}", "unknown op 'explode'")]
-    [InlineData("{\"op\":42}", "no \\\"op\\\"")]
+    [InlineData("{\"op\":42}", "no \"op\"")]
     [InlineData("{\"op\":\"subscribe\"}", "exactly one of")]
     [InlineData("{\"op\":\"subscribe\",\"all\":true,\"repository\":\"r\"}", "exactly one of")]
-    [InlineData("{\"op\":\"subscribe\",\"all\":false}", "\\\"all\\\" must be true")]
-    [InlineData("{\"op\":\"subscribe\",\"repository\":\"\"}", "\\\"repository\\\" must be")]
-    [InlineData("{\"op\":\"subscribe\",\"repository\":\"a\\u0000b\"}", "\\\"repository\\\" must be")]
+    [InlineData("{\"op\":\"subscribe\",\"all\":false}", "\"all\" must be true")]
+    [InlineData("{\"op\":\"subscribe\",\"repository\":\"\"}", "\"repository\" must be")]
+    [InlineData("{\"op\":\"subscribe\",\"repository\":\"a\\u0000b\"}", "\"repository\" must be")]
     [InlineData("{\"op\":\"subscribe\",\"tasks\":{}}", "names no task")]
     [InlineData("{\"op\":\"subscribe\",\"tasks\":[\"x\"]}", "must be an object")]
     [InlineData("{\"op\":\"subscribe\",\"tasks\":{\"../../etc/passwd\":0}}", "is not a task id")]
@@ -93,7 +93,7 @@ public sealed class StreamBadInputTests
     [InlineData("{\"op\":\"subscribe\",\"tasks\":{\"01hzzzzzzzzzzzzzzzzzzzzzzz\":1.5}}", "whole number from 0")]
     [InlineData("{\"op\":\"subscribe\",\"tasks\":{\"01hzzzzzzzzzzzzzzzzzzzzzzz\":99999999999999999999}}", "whole number from 0")]
     [InlineData("{\"op\":\"subscribe\",\"task\":{}}", "unknown field 'task'")]
-    [InlineData("{\"op\":\"ping\",\"id\":{\"a\":1}}", "\\\"id\\\" must be")]
+    [InlineData("{\"op\":\"ping\",\"id\":{\"a\":1}}", "\"id\" must be")]
     [InlineData("{\"op\":\"ping\",\"x\":[[[[[[[[[[[[1]]]]]]]]]]]}", "not JSON")]
     public async Task Send_MalformedMessage_AnswersAnErrorAndKeepsTheConnection(string message, string expected)
     {
@@ -103,7 +103,7 @@ public sealed class StreamBadInputTests
         await client.SendAsync(message);
         var error = await client.ReceiveTypeAsync("error");
 
-        error.GetProperty("message").GetRawText().ShouldContain(expected);
+        error.GetProperty("message").GetString()!.ShouldContain(expected);
         (await client.RoundTripAsync()).ShouldBeEmpty();
     }
 
