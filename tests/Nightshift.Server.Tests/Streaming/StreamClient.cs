@@ -107,6 +107,18 @@ internal sealed class StreamClient : IAsyncDisposable
         while (await ReceiveAsync(token) is not null)
         {
         }
+        if (Socket.State == WebSocketState.CloseReceived)
+        {
+            // Answer the close as a well-behaved client does, so the server can let the connection go at once.
+            try
+            {
+                await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", token);
+            }
+            catch (WebSocketException)
+            {
+                // The server did not wait for the answer.
+            }
+        }
         return (Socket.CloseStatus, Socket.CloseStatusDescription);
     }
 

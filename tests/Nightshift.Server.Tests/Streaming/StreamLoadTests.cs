@@ -100,7 +100,7 @@ public sealed class StreamLoadTests(ITestOutputHelper output)
             Enumerable.Range(0, 2 * Ticks).Select(tracker.ReceivedBy).ShouldAllBe(count => count == Clients);
             // Loose on purpose (a shared CI machine); the figures are in bench/Nightshift.Bench.Server.
             p99With.ShouldBeLessThan(Math.Max(10 * p99Without, 5_000));
-            hub.Connections.ShouldBe(Clients);
+            await TestDefaults.WaitUntilAsync(() => hub.Connections == Clients, "only the slow client's connection is gone");
         }
         finally
         {
