@@ -135,10 +135,17 @@ internal sealed partial class StreamConnection
         {
             lock (_lock)
             {
-                var wanted = _follows.ContainsKey(taskId)
-                    || _allSince is not null
-                    || (repository is not null && _repositories.ContainsKey(repository));
-                if (!wanted)
+                if (_follows.TryGetValue(taskId, out var follow))
+                {
+                    if (follow.Running)
+                    {
+                        // The running pump reads these events anyway; only its end must look once more. Settling it
+                        // here spares a thousand connections of one busy task a wake-up per event.
+                        follow.Dirty = true;
+                        return;
+                    }
+                }
+                else if (_allSince is null && (repository is null || !_repositories.ContainsKey(repository)))
                 {
                     return;
                 }
