@@ -50,14 +50,15 @@ internal static partial class StreamApi
                 "WebSocket from another site",
                 "a connection signed in with the dashboard's cookie must come from this server's own pages; other programs send 'Authorization: Bearer <token>'");
         }
+        var logger = loggers.CreateLogger(typeof(StreamConnection));
         if (!hub.TryEnter())
         {
+            LogRefused(logger, options.Value.MaxConnections);
             return Problem.Create(
                 StatusCodes.Status503ServiceUnavailable,
                 "Too many stream connections",
                 $"this server holds at most {options.Value.MaxConnections} stream connections (Stream:MaxConnections); try again later or raise the setting");
         }
-        var logger = loggers.CreateLogger(typeof(StreamConnection));
         try
         {
             var settings = options.Value;
@@ -96,6 +97,9 @@ internal static partial class StreamApi
             || !string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)
             || !string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase);
     }
+
+    [LoggerMessage(EventId = 3465, Level = LogLevel.Warning, Message = "Refused a stream connection: {MaxConnections} are open (Stream:MaxConnections)")]
+    private static partial void LogRefused(ILogger logger, int maxConnections);
 
     [LoggerMessage(EventId = 3460, Level = LogLevel.Debug, Message = "Opened a stream connection ({Connections} open)")]
     private static partial void LogOpened(ILogger logger, int connections);

@@ -203,6 +203,21 @@ public sealed class StreamTests
     }
 
     [Fact]
+    public async Task Stream_ServerStopping_ClosesConnectionsWith1001()
+    {
+        var server = await StartAsync();
+        await using var client = await StreamClient.ConnectAsync(server);
+        (await client.RoundTripAsync()).ShouldBeEmpty();
+
+        var stopping = server.DisposeAsync().AsTask();
+        var (status, reason) = await client.ReceiveCloseAsync();
+        await stopping;
+
+        status.ShouldBe(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable);
+        reason.ShouldBe("server stopping");
+    }
+
+    [Fact]
     public async Task Stream_Ping_AnswersPongWithTheId()
     {
         await using var server = await StartAsync();
