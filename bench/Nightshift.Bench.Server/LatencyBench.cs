@@ -16,7 +16,8 @@ namespace Nightshift.Bench.Server;
 
 /// <summary>
 /// For each client count: one task whose executor emits timestamped events at a steady pace while N SSE clients follow it;
-/// each client notes how long every event took from EmitAsync to its own read.
+/// each client notes how long every event took from EmitAsync to its own read. The same again with N WebSocket clients
+/// of <c>GET /api/v1/stream</c>, each subscribed to the task by id, in the same run.
 /// </summary>
 internal static class LatencyBench
 {
@@ -49,17 +50,21 @@ internal static class LatencyBench
             var token = File.ReadAllText(NightshiftPaths.TokenFile(data)).Trim();
             var metrics = app.Services.GetRequiredService<ServerMetrics>();
             var store = app.Services.GetRequiredService<INightshiftStore>();
-            Console.WriteLine($"SSE publish-to-client latency: {EventsPerRun} events per run, one every {Interval.TotalMilliseconds} ms, store {store.Dialect}");
-            Console.WriteLine($"{"clients",8} {"samples",8} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"p99/base",9}");
+            Console.WriteLine($"SSE and WebSocket publish-to-client latency: {EventsPerRun} events per run, one every {Interval.TotalMilliseconds} ms, store {store.Dialect}");
+            Console.WriteLine($"{"clients",12} {"samples",8} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"p99/base",9}");
 
             var baseline = await RunBaselineAsync(url, token, store, executor);
             Print("baseline", baseline, baseline);
             foreach (var clients in clientCounts)
             {
-                var latencies = await RunSseAsync(url, token, metrics, executor, clients);
-                Print(clients.ToString(System.Globalization.CultureInfo.InvariantCulture), latencies, baseline);
+                var count = clients.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var sse = await RunSseAsync(url, token, metrics, executor, clients);
+                Print("sse " + count, sse, baseline);
+                var webSocket = await RunWebSocketAsync(url, token, executor, clients);
+                Print("ws " + count, webSocket, baseline);
             }
             Console.WriteLine("baseline: one in-process IEventLog.FollowEventsAsync reader on the same store (no HTTP).");
+            Console.WriteLine("sse N: N clients of GET /api/v1/tasks/{id}/events; ws N: N WebSocket clients of GET /api/v1/stream subscribed to the task.");
         }
         finally
         {
@@ -75,7 +80,7 @@ internal static class LatencyBench
         baseline.Sort();
         var p99 = Percentiles.Of(latencies, 99);
         Console.WriteLine(
-            $"{label,8} {latencies.Count,8} {Percentiles.Of(latencies, 50),8:0.00} {p99,8:0.00} {latencies[^1],8:0.00} {p99 / Percentiles.Of(baseline, 99),9:0.0}x");
+            $"{label,12} {latencies.Count,8} {Percentiles.Of(latencies, 50),8:0.00} {p99,8:0.00} {latencies[^1],8:0.00} {p99 / Percentiles.Of(baseline, 99),9:0.0}x");
     }
 
     private static async Task<string> SubmitAsync(HttpClient client)
@@ -125,6 +130,25 @@ internal static class LatencyBench
         executor.Open();
         var all = await Task.WhenAll(readers);
         return [.. all.SelectMany(l => l)];
+    }
+
+    private static async Task<List<double>> RunWebSocketAsync(string url, string token, BenchExecutor executor, int clients)
+    {
+        using var client = NewClient(url, token, 4);
+        executor.Close();
+        var id = await SubmitAsync(client);
+        var sockets = await WebSocketClients.ConnectAsync(url, token, id, clients);
+        try
+        {
+            var readers = sockets.Select(s => Task.Run(() => WebSocketClients.FollowAsync(s))).ToList();
+            executor.Open();
+            var all = await Task.WhenAll(readers);
+            return [.. all.SelectMany(l => l)];
+        }
+        finally
+        {
+            await WebSocketClients.CloseAllAsync(sockets);
+        }
     }
 
     private static async Task<List<double>> FollowAsync(HttpClient client, string id)

@@ -1,6 +1,6 @@
 using Nightshift.Bench.Server;
 
-// Nightshift.Bench.Server: SSE publish-to-client latency (p50/p99 at 1, 100 and 1,000 clients) against an in-process
+// Nightshift.Bench.Server: SSE and WebSocket publish-to-client latency (p50/p99 at 1, 100 and 1,000 clients) against an in-process
 // store follower as the baseline, and the resident memory of an idle server against an empty ASP.NET Core app.
 // Child modes (started by this program itself): --idle-server DIR, --idle-baseline.
 return args switch

@@ -5,8 +5,11 @@ using Nightshift.Core.Events;
 
 namespace Nightshift.Server.Events;
 
-/// <summary>One event, formatted once as its complete SSE frame: <c>id:</c>, <c>event:</c>, one <c>data:</c> line, blank line.</summary>
-internal readonly record struct SseFrame(long Sequence, ReadOnlyMemory<byte> Bytes)
+/// <summary>
+/// One event, formatted once as its complete SSE frame: <c>id:</c>, <c>event:</c>, one <c>data:</c> line, blank line;
+/// with the event itself, which the WebSocket stream formats its own way.
+/// </summary>
+internal readonly record struct SseFrame(long Sequence, ReadOnlyMemory<byte> Bytes, TaskEvent Event)
 {
     public static SseFrame From(TaskEvent taskEvent)
     {
@@ -21,7 +24,7 @@ internal readonly record struct SseFrame(long Sequence, ReadOnlyMemory<byte> Byt
             EventJson.Write(json, taskEvent);
         }
         WriteAscii(buffer, "\n\n");
-        return new SseFrame(taskEvent.Sequence, buffer.WrittenMemory);
+        return new SseFrame(taskEvent.Sequence, buffer.WrittenMemory, taskEvent);
     }
 
     private static void WriteAscii(IBufferWriter<byte> buffer, string text)

@@ -21,6 +21,7 @@ using Nightshift.Server.Outbound.Notifications;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
 using Nightshift.Server.Repositories;
+using Nightshift.Server.Streaming;
 using Nightshift.Server.Webhooks;
 using Nightshift.Server.Workers;
 
@@ -79,6 +80,7 @@ public static class NightshiftHost
         services.AddOutbound(builder.Configuration);
         services.AddNightshiftOutboundApi();
         services.AddNightshiftNotifications();
+        services.AddNightshiftStream();
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
@@ -93,6 +95,7 @@ public static class NightshiftHost
         app.MapHealthApi();
         app.MapTasksApi();
         app.MapEventsApi();
+        app.MapNightshiftStream();
         app.MapUsageApi();
         app.MapWebhooksApi();
         app.MapOutboundWebhooksApi();
