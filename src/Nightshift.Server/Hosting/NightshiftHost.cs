@@ -17,6 +17,7 @@ using Nightshift.Server.ForgeStatus;
 using Nightshift.Server.Metrics;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
+using Nightshift.Server.Telemetry;
 using Nightshift.Server.Repositories;
 using Nightshift.Server.Webhooks;
 using Nightshift.Server.Workers;
@@ -76,6 +77,7 @@ public static class NightshiftHost
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
+        TelemetryRegistration.Add(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -106,6 +108,7 @@ public static class NightshiftHost
         AddConfiguration(builder.Configuration, options);
         // A worker host always runs the worker, whatever RunWorker says.
         AddCommon(builder.Services, options, runWorker: true, configureServices);
+        TelemetryRegistration.Add(builder);
         return builder.Build();
     }
 
