@@ -37,6 +37,9 @@ internal sealed partial class QueueDepthGauge : IDisposable
         _meter.CreateObservableGauge("nightshift.queue.depth", Observe, "{task}", "Tasks queued and waiting for a worker (counted up to 1000).");
     }
 
+    /// <summary>The meter the gauge is published on (for tests to listen to this host's gauge only).</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>Completes when the sample a collection started has been taken (for tests).</summary>
     internal Task? Sampling { get; private set; }
 
