@@ -59,7 +59,7 @@ public sealed class CommandTelemetryTests(Jail jail) : IClassFixture<Jail>
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument == NightshiftInstruments.SandboxKills)
+                if (instrument.Meter.Name == NightshiftTelemetry.MeterName && instrument.Name == "nightshift.sandbox.kills")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

@@ -77,13 +77,16 @@ internal sealed class JsonLogFormatter : ConsoleFormatter
 
     private void WriteState(Utf8JsonWriter json, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
+        // The template is the code's own constant text; the values it names are redacted below.
+        if (values.FirstOrDefault(p => p.Key == OriginalFormat).Value is string template)
+        {
+            json.WriteString("template", Clip(template));
+        }
         var written = false;
         foreach (var (key, value) in values)
         {
             if (key == OriginalFormat)
             {
-                // The template is the code's own constant text; the values it names are redacted below.
-                json.WriteString("template", Clip(value as string ?? ""));
                 continue;
             }
             if (!written)
