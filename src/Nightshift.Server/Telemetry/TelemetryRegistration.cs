@@ -54,6 +54,7 @@ internal static class TelemetryRegistration
                 .AddSource(Sources)
                 .AddAspNetCoreInstrumentation()
                 .AddNpgsql()
+                .AddProcessor(new UnparentedQueryFilter())
                 .AddOtlpExporter())
             .WithMetrics(metrics => metrics
                 .AddMeter(Sources)
