@@ -125,7 +125,7 @@ public sealed class ChatClientFactory : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.IsReplay)
         {
-            return Pipeline(ReplayChatClient.Load(_replay, spec.Model)).Build();
+            return Pipeline(ReplayChatClient.Load(_replay, spec.Model), spec).Build();
         }
         var (client, endpoint) = spec.Provider switch
         {
@@ -138,7 +138,7 @@ public sealed class ChatClientFactory : IDisposable
             ModelProviders.OpenAICompatible => CreateGenericCompatible(spec),
             _ => throw new ModelConfigurationException($"unknown model provider '{spec.Provider}': use one of {string.Join(", ", ModelProviders.All)}"),
         };
-        var builder = Pipeline(client);
+        var builder = Pipeline(client, spec);
         if (_recorder.Value is { } recorder)
         {
             builder.Use(inner => new RecordingChatClient(inner, recorder, spec, TimeProvider));
@@ -177,9 +177,11 @@ public sealed class ChatClientFactory : IDisposable
     }
 
     // The first middleware added is the outermost: telemetry and logging see every call as the caller made it.
-    private ChatClientBuilder Pipeline(IChatClient client) =>
+    // Usage telemetry sits inside OpenTelemetry's middleware so that the model call's span is current when it prices it.
+    private ChatClientBuilder Pipeline(IChatClient client, ModelSpec spec) =>
         new ChatClientBuilder(client)
             .UseOpenTelemetry(_loggerFactory, TelemetrySourceName)
+            .Use(inner => new UsageTelemetryChatClient(inner, Meter, spec, TelemetrySourceName))
             .UseLogging(_loggerFactory);
 
     private List<ModelSpec> Resolve(string? modelOverride, string variable, string? configured, string setting, IReadOnlyList<ModelSpec> fallbacks)

@@ -118,6 +118,22 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
 
     public async Task<CommandResult> RunAsync(CommandSpec spec, CancellationToken cancellationToken = default)
     {
+        using var activity = CommandTelemetry.Start(spec);
+        try
+        {
+            var result = await RunCommandAsync(spec, cancellationToken).ConfigureAwait(false);
+            CommandTelemetry.Finished(activity, result);
+            return result;
+        }
+        catch (Exception exception)
+        {
+            CommandTelemetry.Failed(activity, exception);
+            throw;
+        }
+    }
+
+    private async Task<CommandResult> RunCommandAsync(CommandSpec spec, CancellationToken cancellationToken)
+    {
         var command = SpecValidator.Prepare(spec, _options);
         cancellationToken.ThrowIfCancellationRequested();
         if (_options.RequireCgroupLimits && !CgroupLimitsInForce)

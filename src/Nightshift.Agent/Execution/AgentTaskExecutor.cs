@@ -14,6 +14,7 @@ using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Telemetry;
 using Nightshift.Forges;
 using Nightshift.Models.Errors;
 using Nightshift.Sandbox;
@@ -82,7 +83,10 @@ public sealed partial class AgentTaskExecutor(
                     return TaskOutcome.Failed(refusal);
                 }
             }
-            (workspace, attempt) = await StartAttemptAsync(run, model, followUp, cancellationToken);
+            using (NightshiftActivities.Source.StartActivity(NightshiftActivities.Workspace))
+            {
+                (workspace, attempt) = await StartAttemptAsync(run, model, followUp, cancellationToken);
+            }
 
             ITaskPhase[] phases =
             [
@@ -98,6 +102,7 @@ public sealed partial class AgentTaskExecutor(
                 {
                     continue;
                 }
+                using var span = NightshiftActivities.Source.StartActivity(SpanName(phase));
                 if (await phase.RunAsync(attempt, cancellationToken) is { } outcome)
                 {
                     keepWorktree = outcome.Kind != OutcomeKind.Succeeded;
@@ -212,6 +217,16 @@ public sealed partial class AgentTaskExecutor(
             : workspace.Branch;
         return await workspaces.RenameBranchAsync(workspace, prefix + name, cancellationToken);
     }
+
+    private static string SpanName(ITaskPhase phase) => phase switch
+    {
+        PreparePhase => NightshiftActivities.Prepare,
+        PlanPhase => NightshiftActivities.Plan,
+        BuildPhase => NightshiftActivities.Build,
+        VerifyPhase => NightshiftActivities.Verify,
+        PublishPhase => NightshiftActivities.Publish,
+        _ => "task." + phase.GetType().Name,
+    };
 
     private RepositorySetup Setup => new(_sandbox, _options.SetupTimeout);
 

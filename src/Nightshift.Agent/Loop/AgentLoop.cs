@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Nightshift.Agent.Tools;
+using Nightshift.Core.Telemetry;
 
 namespace Nightshift.Agent.Loop;
 
@@ -107,15 +108,28 @@ public sealed class AgentLoop(
 
     private async Task<ToolResult> InvokeAsync(FunctionCallContent call, CancellationToken cancellationToken)
     {
+        using var activity = NightshiftActivities.Source.StartActivity(
+            NightshiftActivities.ToolCall(KnownTool(call)), ActivityKind.Internal);
+        activity?.SetTag(NightshiftActivities.OperationTag, "execute_tool");
+        activity?.SetTag(NightshiftActivities.ToolNameTag, Clip(call.Name));
+        activity?.SetTag(NightshiftActivities.ToolCallIdTag, Clip(call.CallId));
         var started = Stopwatch.GetTimestamp();
         var argumentsJson = SafeArgumentsJson(call);
         await observer.ToolCallAsync(call.CallId, call.Name, argumentsJson, cancellationToken);
         var result = _tools.TryGetValue(call.Name ?? "", out var tool)
             ? await ToolBox.ExecuteAsync(tool, call, context, cancellationToken)
             : ToolResult.Error($"there is no tool named '{Clip(call.Name)}'; the tools are: {string.Join(", ", _tools.Keys)}");
+        if (result.IsError)
+        {
+            // The tool's message can quote the worktree; the span says only that the call was refused or failed.
+            activity?.SetStatus(ActivityStatusCode.Error, "the tool call returned an error");
+        }
         await observer.ToolResultAsync(call.CallId, call.Name ?? "", result.IsError, result.Content, Stopwatch.GetElapsedTime(started), cancellationToken);
         return result;
     }
+
+    // A span's name is bounded: a name the model made up is not one of the tools.
+    private string? KnownTool(FunctionCallContent call) => _tools.ContainsKey(call.Name ?? "") ? call.Name : null;
 
     private static string SafeArgumentsJson(FunctionCallContent call)
     {

@@ -20,6 +20,7 @@ using Nightshift.Server.Outbound.Api;
 using Nightshift.Server.Outbound.Notifications;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
+using Nightshift.Server.Telemetry;
 using Nightshift.Server.Repositories;
 using Nightshift.Server.Streaming;
 using Nightshift.Server.Webhooks;
@@ -84,6 +85,7 @@ public static class NightshiftHost
         services.AddOpenApi();
         services.AddNightshiftDashboard(options.DataDirectory);
         AddCommon(services, options, options.RunWorker, configureServices);
+        TelemetryRegistration.Add(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -116,6 +118,7 @@ public static class NightshiftHost
         AddConfiguration(builder.Configuration, options);
         // A worker host always runs the worker, whatever RunWorker says.
         AddCommon(builder.Services, options, runWorker: true, configureServices);
+        TelemetryRegistration.Add(builder);
         return builder.Build();
     }
 

@@ -4,6 +4,7 @@ using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Tasks;
 using Nightshift.Server.Metrics;
+using Nightshift.Server.Telemetry;
 using Nightshift.Storage;
 
 namespace Nightshift.Server.Workers;
@@ -111,6 +112,7 @@ internal sealed partial class WorkerService(
         metrics.TaskStarted();
         metrics.EventsAppended();
         LogClaimed(logger, lease.TaskId, lease.Attempt, lease.WorkerId);
+        using var span = TaskRunTelemetry.Claimed(lease, timeProvider.GetUtcNow());
 
         var run = new LeasedTaskRun(lease, store, metrics, timeProvider);
         using var executorStop = new CancellationTokenSource();
@@ -176,6 +178,7 @@ internal sealed partial class WorkerService(
             // Another worker may own the task now: whatever this attempt would write could overwrite its work.
             LogLeaseLost(logger, lease.TaskId);
             metrics.TaskFinished("abandoned");
+            TaskRunTelemetry.Ended(span, TaskRunTelemetry.Abandoned, timeProvider.GetUtcNow() - run.StartedAt);
             if (!execution.IsCompleted)
             {
                 _ = ObserveLateAsync(execution);
@@ -199,6 +202,7 @@ internal sealed partial class WorkerService(
             _ = ObserveLateAsync(execution);
         }
 
+        TaskRunTelemetry.Ended(span, TaskRunTelemetry.OutcomeName(outcome.Kind), timeProvider.GetUtcNow() - run.StartedAt);
         return await FinishAsync(lease, outcome, stoppingToken.IsCancellationRequested ? null : request);
     }
 
