@@ -27,6 +27,8 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
 
     protected ILogger Logger { get; } = logger;
 
+    private int _disposed;
+
     internal EventSignals EventSignals { get; } = new();
 
     internal WorkSignal WorkSignal => _work;
@@ -116,6 +118,11 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes what each of the store's interface registrations returned: the same store, more than once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await DisposeCoreAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
