@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.Options;
+using Nightshift.Core.Network;
 using Nightshift.Storage.Outbound;
 
 namespace Nightshift.Server.Outbound.Notifications;
@@ -10,7 +12,7 @@ namespace Nightshift.Server.Outbound.Notifications;
 /// answers <c>no_service</c>) are gone; any other answer is refused. The webhook's address carries its token, so no
 /// error or excerpt repeats it.
 /// </summary>
-internal sealed partial class SlackSender(IHttpClientFactory clients, IConfiguration configuration, TimeProvider time, ILogger<SlackSender> logger) : IOutboundSender
+internal sealed partial class SlackSender(IHttpClientFactory clients, IOptions<OutboundOptions> options, TimeProvider time, ILogger<SlackSender> logger) : IOutboundSender
 {
     /// <summary>Bytes of an answer read for the excerpt; the rest is left unread.</summary>
     public const int MaxAnswerBytes = 4 * 1024;
@@ -18,12 +20,8 @@ internal sealed partial class SlackSender(IHttpClientFactory clients, IConfigura
     /// <summary>The longest <c>Retry-After</c> passed on.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
 
-    /// <summary>The bound on one attempt when <c>Outbound:Timeout</c> is not set (the same default as the webhook sender's).</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
-
-    /// <summary>The outbound client has no timeout of its own: each sender bounds its attempt, reading the answer included.</summary>
-    private TimeSpan Timeout =>
-        configuration.GetValue<TimeSpan?>("Outbound:Timeout") is { } value && value > TimeSpan.Zero ? value : DefaultTimeout;
+    /// <summary>The outbound client has no timeout of its own: each sender bounds its attempt (<c>Outbound:Timeout</c>), reading the answer included.</summary>
+    private TimeSpan Timeout => options.Value.Timeout;
 
     public OutboundChannel Channel => OutboundChannel.Slack;
 
@@ -98,14 +96,14 @@ internal sealed partial class SlackSender(IHttpClientFactory clients, IConfigura
     }
 
     /// <summary>
-    /// The SSRF guard's refusal (Core/Network's <c>OutboundAddressRefusedException</c>, an <see cref="IOException"/>),
+    /// The SSRF guard's refusal (<see cref="OutboundAddressRefusedException"/>),
     /// wherever it sits in the chain: an address the guard refuses stays refused, so it is no retry.
     /// </summary>
     private static string? RefusedByTheGuard(Exception exception)
     {
         for (var inner = exception; inner is not null; inner = inner.InnerException)
         {
-            if (inner is IOException && inner.GetType().Name == "OutboundAddressRefusedException")
+            if (inner is OutboundAddressRefusedException)
             {
                 return inner.Message;
             }
