@@ -8,14 +8,16 @@ namespace Nightshift.Cli.Output;
 
 /// <summary>
 /// <c>nightshift ls</c>'s table: plain columns that fit a given width. ID, status, age and cost are never cut; the title
-/// takes the room left and is cut with "…", the repository is shortened to its last two path parts first.
+/// takes the room left and is cut with "…"; the repository reads as its last two path parts, is cut too, and is left
+/// out when even then the line would not fit.
 /// </summary>
 internal static class TaskTable
 {
     private const string Gap = "  ";
     private const int MinTitle = 10;
-    private const int MinRepo = 8;
+    private const int MinRepo = 12;
     private const int ComfortableTitle = 24;
+    private const int Hidden = -1;
 
     private static readonly string[] Headers = ["ID", "STATUS", "TITLE", "REPO", "CREATED", "COST"];
     private const int Title = 2;
@@ -35,11 +37,23 @@ internal static class TaskTable
         }).ToList();
 
         var widths = Headers.Select((header, i) => rows.Select(r => r[i].GetCellWidth()).Prepend(header.Length).Max()).ToArray();
+        var naturalTitle = widths[Title];
         var excess = widths.Sum() + (Gap.Length * (widths.Length - 1)) - Math.Max(width, 1);
-        // The title gives way first down to a comfortable width, then the repository, then the title again.
+        // The title gives way first down to a comfortable width, then the repository; if that is not enough the
+        // repository column goes (the title is worth more), and the title takes back what that freed, or gives more way.
         excess = Shrink(widths, Title, ComfortableTitle, excess);
         excess = Shrink(widths, Repo, MinRepo, excess);
-        Shrink(widths, Title, MinTitle, excess);
+        if (excess > 0)
+        {
+            excess -= widths[Repo] + Gap.Length;
+            widths[Repo] = Hidden;
+        }
+        excess = Shrink(widths, Title, MinTitle, excess);
+        excess = Shrink(widths, Title, 1, excess);
+        if (excess < 0)
+        {
+            widths[Title] = Math.Min(naturalTitle, widths[Title] - excess);
+        }
 
         var lines = new List<string>(rows.Count + 1) { Line(Headers, widths) };
         lines.AddRange(rows.Select(r => Line(r, widths)));
@@ -85,13 +99,18 @@ internal static class TaskTable
     private static string Line(string[] cells, int[] widths)
     {
         var line = new StringBuilder();
-        for (var i = 0; i < cells.Length; i++)
+        var last = Array.FindLastIndex(widths, w => w != Hidden);
+        for (var i = 0; i <= last; i++)
         {
+            if (widths[i] == Hidden)
+            {
+                continue;
+            }
             var cell = Fit(cells[i], widths[i]);
             line.Append(cell);
-            if (i < cells.Length - 1)
+            if (i < last)
             {
-                line.Append(' ', widths[i] - cell.GetCellWidth()).Append(Gap);
+                line.Append(' ', Math.Max(0, widths[i] - cell.GetCellWidth())).Append(Gap);
             }
         }
         return line.ToString();
