@@ -67,7 +67,7 @@ internal static class TaskTable
         {
             return "";
         }
-        var path = repo.Trim().TrimEnd('/');
+        var path = repo.Trim();
         var scheme = path.IndexOf("://", StringComparison.Ordinal);
         if (scheme >= 0)
         {

