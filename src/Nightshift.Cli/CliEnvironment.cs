@@ -14,6 +14,9 @@ internal sealed record CliEnvironment
     /// <summary>True when stdout is a terminal: live displays and colours are used only then.</summary>
     public bool OutputIsTerminal { get; init; }
 
+    /// <summary>The terminal's width in columns when stdout is one and it can be read.</summary>
+    public int? TerminalWidth { get; init; }
+
     public Func<string, string?> GetVariable { get; init; } = _ => null;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -27,6 +30,23 @@ internal sealed record CliEnvironment
         Error = Console.Error,
         In = Console.In,
         OutputIsTerminal = !Console.IsOutputRedirected,
+        TerminalWidth = Console.IsOutputRedirected ? null : ReadTerminalWidth(),
         GetVariable = Environment.GetEnvironmentVariable,
     };
+
+    private static int? ReadTerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth is > 0 and var width ? width : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
 }

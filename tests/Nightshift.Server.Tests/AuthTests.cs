@@ -23,7 +23,8 @@ public sealed class AuthTests
         token.ShouldStartWith("ns_");
         token.Length.ShouldBe(3 + 43);
         File.GetUnixFileMode(tokenFile).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        firstOutput.ToString().ShouldBe($"API token: {token} (saved to {tokenFile}){Environment.NewLine}");
+        firstOutput.ToString().ShouldBe($"API token: a new one was generated and saved in {tokenFile} (readable by you only){Environment.NewLine}");
+        firstOutput.ToString().ShouldNotContain(token);
         secondOutput.ToString().ShouldBeEmpty();
         File.ReadAllText(tokenFile).Trim().ShouldBe(token);
         first.IsValid(token).ShouldBeTrue();

@@ -19,6 +19,9 @@ internal sealed class CommandContext(
 
     public CliEnvironment Environment => environment;
 
+    /// <summary>--all-events: bookkeeping events are shown to people too (the JSON stream always has them).</summary>
+    public bool AllEvents => parseResult.GetValue(options.AllEvents);
+
     public ParseResult ParseResult => parseResult;
 
     /// <summary>The token given with --token, if any (for `up`, the token the server should accept).</summary>

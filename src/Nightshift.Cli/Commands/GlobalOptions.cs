@@ -40,12 +40,18 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<bool> AllEvents { get; } = new("--all-events")
+    {
+        Description = "Show bookkeeping events too (task.checkpoint, model.request, plan.partial, network.allowed) in the live view and logs; --json always has every event",
+        Recursive = true,
+    };
+
     public GlobalOptions()
     {
         Format.AcceptOnlyFromAmong("text", "json");
     }
 
-    public IEnumerable<Option> All => [Data, Json, Format, Server, Token];
+    public IEnumerable<Option> All => [Data, Json, Format, Server, Token, AllEvents];
 
     public OutputFormat FormatOf(ParseResult parseResult) =>
         parseResult.GetValue(Json) || string.Equals(parseResult.GetValue(Format), "json", StringComparison.OrdinalIgnoreCase)

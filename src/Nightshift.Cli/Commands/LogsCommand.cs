@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
+using Nightshift.Core.Events;
 
 namespace Nightshift.Cli.Commands;
 
@@ -57,7 +58,7 @@ internal sealed class LogsCommand : NightshiftCommand
             return ExitCodes.Ok;
         }
         var zone = context.Environment.Time.LocalTimeZone;
-        foreach (var e in events)
+        foreach (var e in events.Where(e => context.AllEvents || !EventSummary.IsBookkeeping(e.Type)))
         {
             output.Text(EventFormatter.Line(e, zone));
         }

@@ -3,11 +3,11 @@ using System.Text.Json;
 using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Tasks;
-using Spectre.Console;
+using Nightshift.Core.Text;
 
 namespace Nightshift.Cli.Commands;
 
-/// <summary><c>nightshift ls</c>: tasks, newest first, as a table (or a JSON array).</summary>
+/// <summary><c>nightshift ls</c>: tasks, newest first, as a table that fits the terminal (80 columns when piped), or a JSON array.</summary>
 internal sealed class LsCommand : NightshiftCommand
 {
     public const int DefaultLimit = 20;
@@ -73,31 +73,14 @@ internal sealed class LsCommand : NightshiftCommand
                 : "no tasks match");
             return ExitCodes.Ok;
         }
-        output.Console.Write(Table(tasks.Select(t => t.Task), context.Environment.Time.GetUtcNow(), output.Live));
+        foreach (var line in TaskTable.Lines(tasks.Select(t => t.Task), context.Environment.Time.GetUtcNow(), output.Width))
+        {
+            output.Text(line);
+        }
         if (cursor is not null && !everything)
         {
             output.Note($"showing the newest {tasks.Count}; more with --limit N or --all");
         }
         return ExitCodes.Ok;
-    }
-
-    public static Table Table(IEnumerable<TaskRecord> tasks, DateTimeOffset now, bool terminal)
-    {
-        var table = new Table().Border(terminal ? TableBorder.Rounded : TableBorder.None);
-        foreach (var column in new[] { "ID", "STATUS", "TITLE", "REPO", "CREATED", "COST" })
-        {
-            table.AddColumn(new TableColumn(column).NoWrap());
-        }
-        foreach (var task in tasks)
-        {
-            table.AddRow(
-                Markup.Escape(task.ShortId),
-                Markup.Escape(TaskFormatter.Status(task)),
-                Markup.Escape(SafeText.Clean(task.Title, 60)),
-                Markup.Escape(SafeText.Clean(task.Repo, 60)),
-                Markup.Escape(TaskFormatter.Age(task.CreatedAt, now)),
-                Markup.Escape(TaskFormatter.Cost(task.Usage)));
-        }
-        return table;
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Text;
+using Nightshift.Core.Usage;
 using Spectre.Console;
 
 namespace Nightshift.Cli.Commands;
@@ -61,7 +63,7 @@ internal sealed class ShowCommand : NightshiftCommand
         Row("finished", When(task.FinishedAt));
         Row("worker", SafeText.Clean(task.LeaseOwner, 200));
         Row("usage", task.Usage.Calls == 0 ? "no model calls yet" : TaskFormatter.Tokens(task.Usage));
-        Row("cost", task.Usage.Calls == 0 ? null : TaskFormatter.Cost(task.Usage) + (task.Usage.CostComplete ? "" : $"  ({task.Usage.UnpricedCalls} calls without a known price)"));
+        Row("cost", task.Usage.Calls == 0 ? null : CostText.Format(task.Usage) + (task.Usage.CostComplete ? "" : $"  ({task.Usage.UnpricedCalls} calls without a known price)"));
         Row("branch", SafeText.Clean(task.Branch, 200));
         Row("pull request", SafeText.Clean(task.PullRequest, 500));
         Row("error", SafeText.Clean(task.LastError, 2000));

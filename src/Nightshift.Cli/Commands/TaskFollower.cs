@@ -2,6 +2,8 @@ using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Events;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Text;
+using Nightshift.Core.Usage;
 
 namespace Nightshift.Cli.Commands;
 
@@ -35,7 +37,7 @@ internal static class TaskFollower
         {
             if (output.Live)
             {
-                var state = new LiveState(start.Task, zone);
+                var state = new LiveState(start.Task, zone, context.AllEvents);
                 await LiveView.RunAsync(output.Console, state, Hint(context, id, events), time, cancellationToken);
             }
             else
@@ -46,7 +48,7 @@ internal static class TaskFollower
                     {
                         output.WriteJsonLine(new EventLine(e.Seq, e.Type, e.Time, e.Data));
                     }
-                    else
+                    else if (context.AllEvents || !EventSummary.IsBookkeeping(e.Type))
                     {
                         output.Text(EventFormatter.Line(e, zone));
                     }
@@ -78,7 +80,7 @@ internal static class TaskFollower
         var line = $"task {task.ShortId} {task.Status.ToWire()}{duration}";
         if (task.Usage.Calls > 0)
         {
-            line += $" · {TaskFormatter.Tokens(task.Usage)} · {TaskFormatter.Cost(task.Usage)}";
+            line += $" · {TaskFormatter.Tokens(task.Usage)} · cost {CostText.Format(task.Usage)}";
         }
         if (task.Branch is not null)
         {

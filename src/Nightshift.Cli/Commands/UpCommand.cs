@@ -26,12 +26,18 @@ internal sealed class UpCommand : NightshiftCommand
 
     private readonly Option<string[]> allowRepo = AllowRepoOption.Create();
 
+    private readonly Option<bool> printToken = new("--print-token")
+    {
+        Description = "Print the dashboard's sign-in link (it holds the API token) even when stdout is not a terminal",
+    };
+
     public UpCommand(CommandContextFactory contexts) : base("up", "Run the server: API, dashboard and a worker, on the embedded store", contexts)
     {
         Options.Add(urls);
         Options.Add(workers);
         Options.Add(verbose);
         Options.Add(allowRepo);
+        Options.Add(printToken);
     }
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
@@ -67,7 +73,9 @@ internal sealed class UpCommand : NightshiftCommand
         else
         {
             output.Text($"API: {url}/api/v1 — send 'Authorization: Bearer <token>'; " + (tokenFile is null ? "the token is the one given with --token" : $"the token is in {tokenFile}"));
-            output.Text(DashboardLine(url, options.Token, tokenFile));
+            // stdout of a service or a redirected run is kept in journals and files: the link with the token goes only to a person's terminal.
+            var showLink = context.Environment.OutputIsTerminal || parse.GetValue(printToken);
+            output.Text(DashboardLine(url, options.Token, tokenFile, showLink));
             output.Text($"data: {options.DataDirectory} · worker slots: {(options.RunWorker ? slots : 0)}");
             if (options.RunWorker && app.Services.GetService(typeof(Sandbox.BubblewrapSandbox)) is Sandbox.BubblewrapSandbox sandbox)
             {
@@ -82,8 +90,15 @@ internal sealed class UpCommand : NightshiftCommand
     }
 
     /// <summary>A link that signs a browser in at once; the token rides in the fragment, which no server or proxy log sees.</summary>
-    private static string DashboardLine(string url, string? explicitToken, string? tokenFile)
+    private static string DashboardLine(string url, string? explicitToken, string? tokenFile, bool showLink)
     {
+        if (!showLink)
+        {
+            var where = tokenFile is null ? "the token given with --token"
+                : File.Exists(tokenFile) ? $"the token in {tokenFile}"
+                : "the token configured as Auth:Token";
+            return $"dashboard: {url}/ — sign in with {where} (a sign-in link is printed only to a terminal, or with --print-token)";
+        }
         var token = explicitToken;
         if (token is null && tokenFile is not null && File.Exists(tokenFile))
         {

@@ -32,7 +32,13 @@ internal sealed class CliOutput
         }
     }
 
+    /// <summary>Columns for plain text output when piped or redirected: what a reader or a log viewer shows without wrapping.</summary>
+    public const int PipedWidth = 80;
+
     public OutputFormat Format { get; }
+
+    /// <summary>How wide text may be: the terminal's width, or <see cref="PipedWidth"/> when stdout is not a terminal.</summary>
+    public int Width => environment.OutputIsTerminal ? environment.TerminalWidth ?? Console.Profile.Width : PipedWidth;
 
     public bool Json => Format == OutputFormat.Json;
 

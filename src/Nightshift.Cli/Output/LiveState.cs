@@ -1,14 +1,19 @@
-using System.Globalization;
 using System.Text.Json;
 using Nightshift.Cli.Api;
+using Nightshift.Core.Events;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Text;
+using Nightshift.Core.Usage;
 
 namespace Nightshift.Cli.Output;
 
 /// <summary>What the live view shows, folded from the events as they arrive.</summary>
-internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone)
+internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone, bool allEvents = false)
 {
     public const int RecentEvents = 8;
+
+    // A price the server sends beyond this is not believed (and keeps the sum far from decimal's limit).
+    private const decimal MaxCallCostUsd = 1_000_000m;
 
     private readonly Queue<string> recent = new();
 
@@ -61,9 +66,10 @@ internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone)
             case "model.response":
                 InputTokens += Number(data, "inputTokens");
                 OutputTokens += Number(data, "outputTokens");
-                if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("costUsd", out var cost) && cost.ValueKind == JsonValueKind.Number)
+                if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("costUsd", out var cost) && cost.ValueKind == JsonValueKind.Number
+                    && cost.TryGetDecimal(out var usd) && usd >= 0m && usd <= MaxCallCostUsd)
                 {
-                    CostUsd += cost.GetDecimal();
+                    CostUsd += usd;
                 }
                 else
                 {
@@ -77,6 +83,10 @@ internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone)
                     FinishedAt ??= e.Time;
                 }
                 break;
+        }
+        if (!allEvents && EventSummary.IsBookkeeping(e.Type))
+        {
+            return;
         }
         recent.Enqueue(EventFormatter.Line(e, zone));
         while (recent.Count > RecentEvents)
@@ -97,7 +107,10 @@ internal sealed class LiveState(TaskRecord task, TimeZoneInfo zone)
         CostIncomplete = !final.Usage.CostComplete;
     }
 
-    public string Cost => (CostIncomplete && CostUsd > 0 ? "≥ $" : "$") + CostUsd.ToString("0.00##", CultureInfo.InvariantCulture);
+    public string Cost => CostText.Format(CostUsd, complete: !CostIncomplete);
+
+    /// <summary>The phase worth showing: only while the task runs (a finished or waiting task is in none).</summary>
+    public string? ShownPhase => Status == "running" && Phase is { Length: > 0 } phase && phase != "none" ? phase : null;
 
     private static string? Text(JsonElement data, string name) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Nightshift.Cli.Api;
+using Nightshift.Core.Text;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -72,7 +73,8 @@ internal static class LiveView
         var elapsed = state.StartedAt is { } started ? TaskFormatter.Duration((state.FinishedAt ?? now) - started) : "not started";
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Markup("[bold]task[/]"), new Markup($"{Markup.Escape(task.ShortId)}  {Markup.Escape(SafeText.Clean(task.Title, 100))}"));
-        grid.AddRow(new Markup("[bold]status[/]"), new Markup($"[{Colour(state.Status)}]{Markup.Escape(state.Status)}[/]  phase {Markup.Escape(state.Phase)}"));
+        var phase = state.ShownPhase is { } shown ? $"  phase {Markup.Escape(shown)}" : "";
+        grid.AddRow(new Markup("[bold]status[/]"), new Markup($"[{Colour(state.Status)}]{Markup.Escape(state.Status)}[/]{phase}"));
         grid.AddRow(new Markup("[bold]elapsed[/]"), new Text(elapsed));
         grid.AddRow(
             new Markup("[bold]tokens[/]"),

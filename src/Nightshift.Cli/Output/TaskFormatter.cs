@@ -12,12 +12,6 @@ internal static class TaskFormatter
             ? $"{task.Status.ToWire()} ({task.Phase.ToWire()})"
             : task.Status.ToWire();
 
-    public static string Cost(UsageTotals usage) => usage.Calls == 0
-        ? "-"
-        : usage.UnpricedCalls == usage.Calls
-            ? "cost unknown (no price for this model)"
-            : (usage.CostComplete ? "$" : "≥ $") + usage.CostUsd.ToString("0.00##", CultureInfo.InvariantCulture);
-
     public static string Tokens(UsageTotals usage) =>
         string.Create(CultureInfo.InvariantCulture, $"{usage.InputTokens:N0} in / {usage.OutputTokens:N0} out / {usage.CachedTokens:N0} cached ({usage.Calls} calls)");
 

@@ -91,7 +91,8 @@ internal sealed class ApiTokenAuthority
         WriteOwnerOnly(tokenFile, fresh + "\n");
         var freshHash = Hash(fresh);
         WriteHashFile(hashFile, freshHash);
-        console?.WriteLine($"API token: {fresh} (saved to {tokenFile})");
+        // Console output often ends up in a journal: say where the token is, never the token itself.
+        console?.WriteLine($"API token: a new one was generated and saved in {tokenFile} (readable by you only)");
         return new ApiTokenAuthority(freshHash, where, configured: false);
     }
 

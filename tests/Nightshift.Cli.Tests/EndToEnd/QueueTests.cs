@@ -48,6 +48,25 @@ public sealed class QueueTests(QueueOnlyServer server) : IClassFixture<QueueOnly
     }
 
     [Fact]
+    public async Task Ls_Piped_IsATableOf80ColumnsWithTheLongTitleCut()
+    {
+        var id = await SubmitAsync("Rewrite the settings loader so that every option is validated on start and the errors name the setting and what to do about it");
+
+        var result = await server.CliAsync("ls", "--limit", "200");
+
+        result.ExitCode.ShouldBe(ExitCodes.Ok, result.ToString());
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.ShouldAllBe(l => l.Length <= 80);
+        var header = lines[0];
+        header.ShouldStartWith("ID  ");
+        var row = lines.Single(l => l.StartsWith(id[^8..], StringComparison.Ordinal));
+        row.ShouldContain("Rewrite the settings");
+        row.ShouldContain("…");
+        row[header.IndexOf("STATUS", StringComparison.Ordinal)..].ShouldStartWith("queued ");
+        row[header.IndexOf("COST", StringComparison.Ordinal)..].ShouldBe("$0.00");
+    }
+
+    [Fact]
     public async Task Submit_SameIdempotencyKey_ReturnsTheFirstTask()
     {
         var key = Guid.NewGuid().ToString("n");

@@ -17,6 +17,11 @@ public sealed class UpCommandTests
         await TestKit.TestDefaults.WaitUntilAsync(() => server.Output.Contains("token", StringComparison.OrdinalIgnoreCase), "up prints where the token is");
         await TestKit.TestDefaults.WaitUntilAsync(() => server.Output.Contains("sandbox limits: ", StringComparison.Ordinal), "up says which sandbox limits are in force");
         server.Output.ShouldContain("rlimits");
+        // stdout is redirected here, as under a service manager: where the token is, never the token or a link holding it.
+        server.Output.ShouldContain(Path.Combine(server.DataDirectory, "token"));
+        server.Output.ShouldNotContain(server.Token);
+        server.Output.ShouldNotContain("#token=");
+        server.Output.ShouldContain("--print-token");
 
         var run = await CliProcess.RunAsync(["submit", "--repo", "https://github.com/example/app", "fix the bug", "--follow", .. data]);
 
@@ -26,6 +31,18 @@ public sealed class UpCommandTests
 
         (await server.StopAsync()).ShouldBe(0, server.Output);
         File.Exists(Path.Combine(server.DataDirectory, "server.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Up_PrintTokenWithStdoutRedirected_PrintsTheSignInLink()
+    {
+        await using var server = await ServerProcess.StartAsync(CliProcess.DllPath, ["up", "--urls", "http://127.0.0.1:0", "--data", "{data}", "--workers", "0", "--print-token"]);
+
+        await TestKit.TestDefaults.WaitUntilAsync(() => server.Output.Contains("dashboard: ", StringComparison.Ordinal), "up prints the dashboard line");
+
+        server.Output.ShouldContain("/signin#token=" + Uri.EscapeDataString(server.Token));
+        // The server's own first-start line says where the new token went, not what it is.
+        server.Output.Split('\n').Count(l => l.Contains(server.Token, StringComparison.Ordinal)).ShouldBe(1);
     }
 
     [Fact]
