@@ -1,6 +1,7 @@
 using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Text;
 
 namespace Nightshift.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Text;
 using Spectre.Console;
 
 namespace Nightshift.Cli.Commands;

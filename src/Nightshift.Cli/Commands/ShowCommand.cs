@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Text;
 using Spectre.Console;
 
 namespace Nightshift.Cli.Commands;

@@ -2,6 +2,7 @@ using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Events;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Text;
 
 namespace Nightshift.Cli.Commands;
 

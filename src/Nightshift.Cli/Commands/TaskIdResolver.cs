@@ -1,4 +1,5 @@
 using Nightshift.Cli.Api;
+using Nightshift.Core.Text;
 
 namespace Nightshift.Cli.Commands;
 
@@ -52,7 +53,7 @@ internal static class TaskIdResolver
         var id = (input ?? "").Trim().ToLowerInvariant();
         if ((id.Length != FullLength && id.Length != ShortLength) || !id.All(char.IsAsciiLetterOrDigit))
         {
-            var shown = Output.SafeText.Clean(input, 40);
+            var shown = SafeText.Clean(input, 40);
             throw new UsageException($"'{shown}' is not a task id: give the {FullLength}-character id or its last {ShortLength} characters, as `nightshift ls` shows them");
         }
         return id;

@@ -3,6 +3,7 @@ using Nightshift.Cli.Api;
 using Nightshift.Cli.Output;
 using Nightshift.Core.Configuration;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Text;
 using Nightshift.Storage;
 
 namespace Nightshift.Cli.Doctor;

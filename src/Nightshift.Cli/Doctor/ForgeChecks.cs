@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nightshift.Cli.Output;
+using Nightshift.Core.Text;
 using Nightshift.Forges;
 using Nightshift.Forges.Configuration;
 using Nightshift.Server.Hosting;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Nightshift.Cli.Api;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Text;
 
 namespace Nightshift.Cli.Output;
 

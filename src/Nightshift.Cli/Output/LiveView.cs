@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Nightshift.Cli.Api;
+using Nightshift.Core.Text;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

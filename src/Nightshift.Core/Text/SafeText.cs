@@ -1,16 +1,19 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Nightshift.Cli.Output;
+namespace Nightshift.Core.Text;
 
 /// <summary>
-/// Text from the server (titles, command output, model text) can carry terminal escape sequences;
-/// it is flattened to printable characters before it reaches a terminal.
+/// Text from a task (titles, command output, model text) can carry terminal escape sequences, bidirectional overrides
+/// and line breaks; it is flattened to one line of printable characters before it reaches a terminal or a one-line
+/// summary (<see cref="Events.EventSummary"/>).
 /// </summary>
-internal static partial class SafeText
+public static partial class SafeText
 {
+    /// <summary>One line of printable text, at most <paramref name="maxChars"/> long (cut with "…").</summary>
     public static string Clean(string? text, int maxChars = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxChars, 1);
         if (string.IsNullOrEmpty(text))
         {
             return "";

@@ -1,6 +1,6 @@
-using Nightshift.Cli.Output;
+using Nightshift.Core.Text;
 
-namespace Nightshift.Cli.Tests.Output;
+namespace Nightshift.Core.Tests.Text;
 
 public sealed class SafeTextTests
 {
