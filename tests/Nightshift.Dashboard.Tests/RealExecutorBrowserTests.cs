@@ -55,7 +55,7 @@ public sealed partial class RealExecutorBrowserTests(BrowserFixture browser) : I
             await Assertions.Expect(node.Locator(".node-usage")).ToHaveTextAsync(new Regex(@"^30 tokens · (\$0\.\d{2,4}|< \$0\.0001)$"));
         }
         await Assertions.Expect(page.Locator("li.ev[data-type='subtask.completed']")).ToHaveCountAsync(2);
-        await Assertions.Expect(page.Locator("li.ev[data-type='commit.created']").First).ToContainTextAsync(new Regex("[0-9a-f]{10} · subtask fix-add"));
+        await Assertions.Expect(page.Locator("li.ev[data-type='commit.created']").First).ToContainTextAsync(new Regex(@"[0-9a-f]{12} on \S+ for fix-add"));
         await Assertions.Expect(page.Locator("li.ev[data-type='verify.baseline']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("li.ev[data-type='verify.passed']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#verify-baseline")).ToContainTextAsync("passed");

@@ -58,7 +58,7 @@ public sealed class TimelineTests
 
         var item = Timeline.Build([new TaskEvent("t", 1, When, EventTypes.CommitCreated, data)], fold: true).ShouldHaveSingleItem();
 
-        item.Summary.ShouldBe("0123456789 · subtask s1 · ns/t");
+        item.Summary.ShouldBe("0123456789ab on ns/t for s1 (1 file)");
     }
 
     [Fact]
