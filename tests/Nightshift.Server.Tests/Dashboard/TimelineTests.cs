@@ -129,7 +129,8 @@ public sealed class TimelineTests
             [Event(1, EventTypes.ModelResponse, new ModelResponsePayload("build", 1, "local", "llama", 10, 5, 0, 0m, false, 0, 10, null))],
             fold: true).ShouldHaveSingleItem();
 
-        item.Summary!.ShouldContain("cost unknown");
+        item.Summary.ShouldNotBeNull();
+        item.Summary.ShouldContain("cost unknown");
         item.Summary.ShouldNotContain("$");
     }
 
