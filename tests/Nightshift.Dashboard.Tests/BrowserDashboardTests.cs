@@ -32,18 +32,18 @@ public sealed class BrowserDashboardTests(BrowserFixture browser) : IClassFixtur
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/tasks/[0-9A-Za-z]+$"));
         await server.Executor.Holding.WaitAsync(TestDefaults.Timeout);
         await Assertions.Expect(page.Locator("#task-status")).ToHaveAttributeAsync("data-status", "running");
-        await Assertions.Expect(page.Locator("[data-subtask=parse]")).ToHaveAttributeAsync("data-state", "done");
-        await Assertions.Expect(page.Locator("[data-subtask=report]")).ToHaveAttributeAsync("data-state", "running");
+        await Assertions.Expect(page.Locator("#plan-dag [data-subtask=parse]")).ToHaveAttributeAsync("data-state", "done");
+        await Assertions.Expect(page.Locator("#plan-dag [data-subtask=report]")).ToHaveAttributeAsync("data-state", "running");
         await page.EvaluateAsync("() => window.__sameDocument = true");
 
         server.Executor.Release();
 
         await Assertions.Expect(page.Locator("#task-status")).ToHaveAttributeAsync("data-status", "succeeded");
         (await page.EvaluateAsync<bool>("() => window.__sameDocument === true")).ShouldBeTrue("the page reloaded instead of updating live");
-        await Assertions.Expect(page.Locator("[data-subtask=report]")).ToHaveAttributeAsync("data-state", "done");
+        await Assertions.Expect(page.Locator("#plan-dag [data-subtask=report]")).ToHaveAttributeAsync("data-state", "done");
         await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("3 passed in 0.02s");
         await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("$0.0125");
-        await Assertions.Expect(page.Locator("#task-cost")).ToHaveTextAsync("$0.0250");
+        await Assertions.Expect(page.Locator("#task-cost")).ToHaveTextAsync("$0.025");
         await Assertions.Expect(page.Locator("li.ev[data-type='tool.call']")).ToContainTextAsync("read_file");
         await Assertions.Expect(page.Locator("li.ev[data-type='tool.call'] details.result")).ToHaveCountAsync(1);
         await BrowserFixture.ScreenshotAsync(page, "task-succeeded-1280-light");
@@ -64,7 +64,7 @@ public sealed class BrowserDashboardTests(BrowserFixture browser) : IClassFixtur
 
         await Assertions.Expect(page.Locator("[data-column=succeeded]").Locator($"li[data-task='{id}']")).ToBeVisibleAsync();
         (await page.EvaluateAsync<bool>("() => window.__sameDocument === true")).ShouldBeTrue();
-        await Assertions.Expect(card).ToContainTextAsync("$0.0250");
+        await Assertions.Expect(card).ToContainTextAsync("$0.025");
         await BrowserFixture.ScreenshotAsync(page, "board-1280-dark");
     }
 
@@ -151,12 +151,82 @@ public sealed class BrowserDashboardTests(BrowserFixture browser) : IClassFixtur
         await BrowserFixture.ScreenshotAsync(page, "diff-1280-light");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Usage" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#total-cost")).ToHaveTextAsync("$0.0250");
+        await Assertions.Expect(page.Locator("#total-cost")).ToHaveTextAsync("$0.025");
         await Assertions.Expect(page.Locator("#table-model")).ToContainTextAsync("scripted/dash-model");
         await Assertions.Expect(page.Locator("#table-repo")).ToContainTextAsync("https://github.com/example/app");
         await Assertions.Expect(page.Locator("#total-success")).ToHaveTextAsync("100 %");
         await Assertions.Expect(page.Locator("#chart-day")).ToBeVisibleAsync();
+        // Lines only over time; models and repositories are categories, so bars.
+        (await ChartTypesAsync(page, "chart-day")).ShouldBe("line:line,line");
+        (await ChartTypesAsync(page, "chart-day-tasks")).ShouldBe("line:line,line");
+        (await ChartTypesAsync(page, "chart-model")).ShouldBe("bar:bar,bar");
+        (await ChartTypesAsync(page, "chart-repo")).ShouldBe("bar:bar,bar");
         await BrowserFixture.ScreenshotAsync(page, "usage-1280-light");
+    }
+
+    [Theory]
+    [InlineData(1280, "light")]
+    [InlineData(1280, "dark")]
+    [InlineData(375, "light")]
+    [InlineData(375, "dark")]
+    public async Task SucceededTask_EachWidthAndScheme_ShowsCostsVerificationAndNoBookkeepingOrSidewaysScroll(int width, string scheme)
+    {
+        await using var server = await DashboardServer.StartAsync();
+        var id = await server.SubmitAsync("Return 2");
+        await server.WaitForStatusAsync(id, "succeeded");
+        await using var context = await browser.NewContextAsync(width, scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light);
+        var page = await SignedInPageAsync(context, server);
+        await Assertions.Expect(page.Locator($"li.card[data-task='{id}']")).ToContainTextAsync("$0.025");
+        await AssertNoSidewaysScrollAsync(page, "the board");
+        await BrowserFixture.ScreenshotAsync(page, $"board-{width}-{scheme}");
+
+        await page.GotoAsync($"{server.Url}/tasks/{id}");
+        // A finished task shows its state, not the phase it was last in.
+        await Assertions.Expect(page.Locator("#task-status")).ToHaveTextAsync("succeeded");
+        await Assertions.Expect(page.Locator("#task-cost")).ToHaveTextAsync("$0.025");
+        await Assertions.Expect(page.Locator("li.ev[data-type='model.response']").First).ToContainTextAsync("$0.0125");
+        await Assertions.Expect(page.Locator("#plan-dag [data-subtask=parse] .node-usage")).ToHaveTextAsync("1500 tokens · $0.0125");
+
+        var baseline = page.Locator("#verify-baseline");
+        await Assertions.Expect(baseline).ToHaveCountAsync(1);
+        await Assertions.Expect(baseline).ToContainTextAsync("1 test already failing");
+        await Assertions.Expect(baseline).ToContainTextAsync(DashboardExecutor.LegacyTest);
+        await Assertions.Expect(baseline).ToContainTextAsync("ran " + DashboardExecutor.TestCommand);
+        var rounds = page.Locator("#verification li.round");
+        await Assertions.Expect(rounds).ToHaveCountAsync(2);
+        await Assertions.Expect(rounds.Nth(0)).ToHaveAttributeAsync("data-outcome", "failed");
+        await Assertions.Expect(rounds.Nth(0)).ToContainTextAsync("Round 1: failed");
+        await Assertions.Expect(rounds.Nth(0)).ToContainTextAsync("1 failed, 3 passed");
+        await Assertions.Expect(rounds.Nth(0).Locator(".new-failures")).ToHaveTextAsync(DashboardExecutor.BrokenTest);
+        await Assertions.Expect(rounds.Nth(1)).ToContainTextAsync("Round 2: passed");
+        await Assertions.Expect(rounds.Nth(1).Locator(".pre-existing")).ToContainTextAsync("declared out of scope: " + DashboardExecutor.LegacyReason);
+        (await rounds.Nth(1).TextContentAsync())!.ShouldContain(" s · ran " + DashboardExecutor.TestCommand);
+
+        var checkpoint = page.Locator("li.ev[data-type='task.checkpoint']");
+        await Assertions.Expect(checkpoint).ToHaveCountAsync(1);
+        await Assertions.Expect(checkpoint).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("li.ev[data-type='model.request']").First).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("li.ev[data-type='verify.failed'] .ev-summary")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(page, "the task page");
+        var wide = width > 600;
+        await Assertions.Expect(page.Locator(wide ? "#plan-dag" : "#plan-dag-narrow")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(wide ? "#plan-dag-narrow" : "#plan-dag")).ToBeHiddenAsync();
+        var last = await page.Locator((wide ? "#plan-dag" : "#plan-dag-narrow") + " [data-subtask=report]").BoundingBoxAsync();
+        last.ShouldNotBeNull();
+        (last.X + last.Width).ShouldBeLessThanOrEqualTo(width, "the plan's last node is cut at the right");
+        await BrowserFixture.ScreenshotAsync(page, $"task-{width}-{scheme}");
+
+        await page.GetByLabel("Show bookkeeping events").CheckAsync();
+        await Assertions.Expect(checkpoint).ToBeVisibleAsync();
+        await Assertions.Expect(checkpoint).ToContainTextAsync("checkpoint saved");
+        await page.GetByLabel("Show bookkeeping events").UncheckAsync();
+        await Assertions.Expect(checkpoint).ToBeHiddenAsync();
+
+        await page.GotoAsync($"{server.Url}/usage");
+        await Assertions.Expect(page.Locator("#total-cost")).ToHaveTextAsync("$0.025");
+        await Assertions.Expect(page.Locator("#table-repo tbody td.num").First).ToHaveTextAsync("$0.025");
+        await AssertNoSidewaysScrollAsync(page, "the usage page");
+        await BrowserFixture.ScreenshotAsync(page, $"usage-{width}-{scheme}");
     }
 
     [Fact]
@@ -200,6 +270,19 @@ public sealed class BrowserDashboardTests(BrowserFixture browser) : IClassFixtur
         page.Url.ShouldNotContain(server.Token);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Board" })).ToBeVisibleAsync();
     }
+
+    /// <summary>The page is no wider than the window: nothing to scroll sideways to, nothing cut.</summary>
+    private static async Task AssertNoSidewaysScrollAsync(IPage page, string what)
+    {
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        overflow.ShouldBeLessThanOrEqualTo(0, $"{what} scrolls sideways by {overflow} px");
+    }
+
+    /// <summary>"chartType:datasetType,…" of the Chart.js chart drawn on a canvas.</summary>
+    private static Task<string> ChartTypesAsync(IPage page, string canvas) =>
+        page.EvaluateAsync<string>(
+            "id => { const c = window.Chart.getChart(document.getElementById(id)); return c.config.type + ':' + c.data.datasets.map(d => d.type || c.config.type).join(','); }",
+            canvas);
 
     [Fact]
     public async Task WithoutJavaScript_BoardAndTaskPageStillRender()

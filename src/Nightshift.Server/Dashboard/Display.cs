@@ -1,6 +1,5 @@
 using System.Globalization;
 using Nightshift.Core.Tasks;
-using Nightshift.Core.Usage;
 
 namespace Nightshift.Server.Dashboard;
 
@@ -12,11 +11,6 @@ internal static class Display
         TaskState.Running when task.Phase != TaskPhase.None => $"running · {task.Phase.ToWire()}",
         _ => task.Status.ToWire().Replace('_', ' '),
     };
-
-    public static string Cost(decimal usd, bool complete = true) =>
-        (complete ? "" : "≥ ") + "$" + usd.ToString(usd >= 1m ? "0.00" : "0.0000", CultureInfo.InvariantCulture);
-
-    public static string Cost(UsageTotals usage) => Cost(usage.CostUsd, usage.CostComplete);
 
     public static string Tokens(long tokens) => tokens switch
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Nightshift.Core.Events;
+using Nightshift.Core.Usage;
 
 namespace Nightshift.Server.Dashboard;
 
@@ -51,7 +52,7 @@ internal static class Timeline
         {
             data = default;
         }
-        var item = new TimelineItem(e.Sequence, e.Time, e.Type, Kind(e.Type), Title(e.Type, data));
+        var item = new TimelineItem(e.Sequence, e.Time, e.Type, Kind(e.Type), Title(e.Type, data)) { Bookkeeping = EventSummary.IsBookkeeping(e.Type) };
         return e.Type switch
         {
             EventTypes.ModelResponse => item with
@@ -82,27 +83,18 @@ internal static class Timeline
                 MergeKey = "cmd-" + Slug((Text(data, "purpose") ?? "") + ":" + (Text(data, "command") ?? "")),
                 Lines = Lines(data),
             },
-            EventTypes.VerifyStarted => item with { Summary = Join(Bool(data, "baseline") ? "baseline" : Number(data, "round") is { } r ? $"round {r}" : null, Strings(data, "commands")) },
-            EventTypes.VerifyPassed or EventTypes.VerifyFailed or EventTypes.VerifyBaseline => item with
+            // Everything else reads as the CLI reads it, one line, with the payload folded under it.
+            _ => item with
             {
-                Summary = Join(Number(data, "round") is { } r ? $"round {r}" : null, Text(data, "summary")),
-                DetailsLabel = Strings(data, "newFailures") is { } f ? "new failures" : null,
-                Details = Strings(data, "newFailures", "\n"),
+                Summary = Describe(e.Type, data),
+                DetailsLabel = "data",
+                Details = IsEmpty(data) ? null : PrettyJson(e.Data),
             },
-            EventTypes.SubtaskStarted or EventTypes.SubtaskCompleted or EventTypes.SubtaskFailed => item with
-            {
-                Summary = Join(SubtaskId(data), Text(data, "title"), Text(data, "reason")),
-            },
-            EventTypes.PrOpened => item with { Summary = Join(Text(data, "reference") ?? Text(data, "url"), Text(data, "title"), Bool(data, "draft") ? "draft" : null) },
-            EventTypes.BranchPushed => item with { Summary = Text(data, "branch") },
-            EventTypes.CommitCreated => item with
-            {
-                Summary = Join(Text(data, "commit") is { } sha ? sha[..Math.Min(10, sha.Length)] : null, Text(data, "subtask") is { } s ? $"subtask {s}" : null, Text(data, "branch")),
-            },
-            EventTypes.TaskPhase => item with { Summary = Text(data, "phase") },
-            _ => item with { Summary = Text(data, "reason") ?? Text(data, "summary"), DetailsLabel = "data", Details = IsEmpty(data) ? null : PrettyJson(e.Data) },
         };
     }
+
+    private static string? Describe(string type, JsonElement data) =>
+        EventSummary.Describe(type, data) is { Length: > 0 } line ? line : null;
 
     public static string? SubtaskId(JsonElement data) => Text(data, "subtaskId") ?? Text(data, "id");
 
@@ -132,8 +124,9 @@ internal static class Timeline
     {
         var model = Join(Text(data, "provider"), Text(data, "model"))?.Replace(" · ", "/", StringComparison.Ordinal);
         var cost = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("costUsd", out var c) && c.ValueKind == JsonValueKind.Number
-            ? Display.Cost(c.GetDecimal())
-            : "cost unknown";
+            && c.TryGetDecimal(out var usd) && usd >= 0m && !(data.TryGetProperty("costKnown", out var known) && known.ValueKind == JsonValueKind.False)
+            ? CostText.Dollars(usd)
+            : "cost " + CostText.Unknown;
         return Join(
             Text(data, "role"),
             model,
@@ -169,15 +162,6 @@ internal static class Timeline
 
     private static bool Bool(JsonElement data, string name) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
-
-    private static string? Strings(JsonElement data, string name, string separator = ", ")
-    {
-        if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
-        {
-            return null;
-        }
-        return string.Join(separator, value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()));
-    }
 
     private static bool IsEmpty(JsonElement data) => data.ValueKind != JsonValueKind.Object || !data.EnumerateObject().Any();
 

@@ -8,6 +8,9 @@ internal sealed record TimelineItem(long Sequence, DateTimeOffset Time, string T
 {
     public string? Summary { get; init; }
 
+    /// <summary>An event kept for the record rather than for people (a checkpoint); hidden on the page unless asked for.</summary>
+    public bool Bookkeeping { get; init; }
+
     public string? DetailsLabel { get; init; }
 
     public string? Details { get; init; }

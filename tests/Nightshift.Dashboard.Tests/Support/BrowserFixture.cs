@@ -4,7 +4,7 @@ namespace Nightshift.Dashboard.Tests.Support;
 
 /// <summary>
 /// One headless Debian Chromium per test class, driven by Playwright's bundled driver; no browser is ever downloaded.
-/// Screenshots land in TestResults/screenshots under the test output folder.
+/// Screenshots land in artifacts/screenshots under the test output folder (git-ignored), kept as the run's artifacts.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -14,7 +14,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots");
 
     public async Task InitializeAsync()
     {

@@ -1,4 +1,5 @@
 using Nightshift.Core.Events;
+using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
 using Nightshift.Core.Serialization;
@@ -10,13 +11,18 @@ namespace Nightshift.Dashboard.Tests.Support;
 /// <summary>
 /// Emits what the real agent emits, in its shapes: a plan of two subtasks (waiting for approval when the task asks for
 /// it), model calls with usage and cost (the build's charged to subtask <c>parse</c>), tool calls with results, command output, a verification round, and a pull
-/// request with a diff on the forge. It holds before finishing until <see cref="Release"/>, so a test can watch the task
+/// request with a diff on the forge. Verification: a baseline on which <see cref="LegacyTest"/> already fails, a
+/// checkpoint (bookkeeping), round 1 failing <see cref="BrokenTest"/>, round 2 passing with the legacy test declared out of scope. It holds before finishing until <see cref="Release"/>, so a test can watch the task
 /// while it runs.
 /// </summary>
 internal sealed class DashboardExecutor(IForge forge) : ITaskExecutor
 {
     public const string Plan = """{"subtasks":[{"id":"parse","title":"Parse the input","description":"Read the file","depends_on":[],"priority":1,"files":["src/app.py"],"acceptance":["reads it"]},{"id":"report","title":"Write the report","description":"Print it","depends_on":["parse"],"priority":0,"files":[],"acceptance":[]}]}""";
     public const decimal CostPerCall = 0.0125m;
+    public const string TestCommand = "pytest -q";
+    public const string LegacyTest = "tests/test_legacy.py::test_network";
+    public const string LegacyReason = "needs the network, which the sandbox does not give";
+    public const string BrokenTest = "tests/test_app.py::test_answer";
     public const string Diff = "diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1,2 +1,2 @@\n def main():\n-    return 1\n+    return 2\n";
 
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,6 +56,9 @@ internal sealed class DashboardExecutor(IForge forge) : ITaskExecutor
             }
         }
 
+        await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new VerifyStartedPayload(true, null, [TestCommand])), cancellationToken);
+        await run.EmitAsync(EventTypes.VerifyBaseline, NightshiftJson.Payload(new VerifyBaselinePayload(false, [LegacyTest])), cancellationToken);
+        await run.CheckpointAsync("""{"stage":"planned"}""", cancellationToken);
         await run.SetPhaseAsync(TaskPhase.Building, cancellationToken);
         await run.EmitAsync(EventTypes.SubtaskStarted, NightshiftJson.Payload(new { subtaskId = "parse", title = "Parse the input" }), cancellationToken);
         await ModelCallAsync(run, "build", 2, "parse", cancellationToken);
@@ -67,8 +76,10 @@ internal sealed class DashboardExecutor(IForge forge) : ITaskExecutor
         await run.EmitAsync(EventTypes.CommandOutput, NightshiftJson.Payload(new { purpose = "test", command = "pytest -q", lines = new[] { "collected 3 items", "3 passed in 0.02s" } }), cancellationToken);
         await run.EmitAsync(EventTypes.SubtaskCompleted, NightshiftJson.Payload(new { subtaskId = "report" }), cancellationToken);
         await run.SetPhaseAsync(TaskPhase.Verifying, cancellationToken);
-        await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new { baseline = false, round = 1, commands = new[] { "pytest -q" } }), cancellationToken);
-        await run.EmitAsync(EventTypes.VerifyPassed, NightshiftJson.Payload(new { round = 1, summary = "3 passed", newFailures = Array.Empty<string>() }), cancellationToken);
+        await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new VerifyStartedPayload(false, 1, [TestCommand])), cancellationToken);
+        await run.EmitAsync(EventTypes.VerifyFailed, NightshiftJson.Payload(new VerifyVerdictPayload(1, "1 failed, 3 passed", [BrokenTest], [LegacyTest], [], false)), cancellationToken);
+        await run.EmitAsync(EventTypes.VerifyStarted, NightshiftJson.Payload(new VerifyStartedPayload(false, 2, [TestCommand])), cancellationToken);
+        await run.EmitAsync(EventTypes.VerifyPassed, NightshiftJson.Payload(new VerifyVerdictPayload(2, "3 passed", [], [LegacyTest], [new OutOfScopeEntry(LegacyTest, LegacyReason)], false)), cancellationToken);
         await run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
         var branch = $"nightshift/{run.Task.ShortId}";
         var opened = await forge.OpenAsync(new PullRequestDraft(run.Task.Id, run.Task.Repo, branch, "main", run.Task.Title, "body", Diff, Draft: false), cancellationToken);

@@ -58,7 +58,7 @@ public sealed class TimelineTests
 
         var item = Timeline.Build([new TaskEvent("t", 1, When, EventTypes.CommitCreated, data)], fold: true).ShouldHaveSingleItem();
 
-        item.Summary.ShouldBe("0123456789 · subtask s1 · ns/t");
+        item.Summary.ShouldBe("0123456789ab on ns/t for s1 (1 file)");
     }
 
     [Fact]
@@ -81,6 +81,57 @@ public sealed class TimelineTests
         var item = Timeline.Build([new TaskEvent("t", 1, When, EventTypes.CommitCreated, data)], fold: true).ShouldHaveSingleItem();
 
         item.Type.ShouldBe(EventTypes.CommitCreated);
+    }
+
+    [Fact]
+    public void Build_CheckpointRecord_IsBookkeepingWithALineAndItsJsonFolded()
+    {
+        var item = Timeline.Build([Event(1, EventTypes.TaskCheckpoint, new TaskCheckpointPayload(2048))], fold: true).ShouldHaveSingleItem();
+
+        item.Bookkeeping.ShouldBeTrue();
+        item.Summary.ShouldBe(EventSummary.Describe(EventTypes.TaskCheckpoint, System.Text.Json.JsonDocument.Parse("""{"bytes":2048}""").RootElement));
+        item.Summary!.ShouldContain("checkpoint");
+        item.DetailsLabel.ShouldBe("data");
+        item.Details!.ShouldContain("\"bytes\": 2048");
+    }
+
+    [Theory]
+    [InlineData(EventTypes.VerifyFailed)]
+    [InlineData(EventTypes.SubtaskStarted)]
+    [InlineData(EventTypes.PrOpened)]
+    [InlineData(EventTypes.ToolCall)]
+    [InlineData(EventTypes.ModelResponse)]
+    public void Build_EventsForPeople_AreNotBookkeeping(string type)
+    {
+        var item = Timeline.Build([new TaskEvent("t", 1, When, type, "{}")], fold: true).ShouldHaveSingleItem();
+
+        item.Bookkeeping.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Build_VerdictRecord_ReadsAsOneLineWithTheJsonUnderIt()
+    {
+        var item = Timeline.Build(
+            [Event(1, EventTypes.VerifyFailed, new VerifyVerdictPayload(2, "1 failed, 3 passed", ["t_new"], [], [], false))],
+            fold: true).ShouldHaveSingleItem();
+
+        item.Summary.ShouldNotBeNullOrWhiteSpace();
+        item.Summary.ShouldNotContain("\n");
+        item.Summary.ShouldNotContain("{");
+        item.Kind.ShouldBe("bad");
+        item.Details!.ShouldContain("\"newFailures\"");
+    }
+
+    [Fact]
+    public void Build_ModelResponseWithUnknownPrice_SaysCostUnknown()
+    {
+        var item = Timeline.Build(
+            [Event(1, EventTypes.ModelResponse, new ModelResponsePayload("build", 1, "local", "llama", 10, 5, 0, 0m, false, 0, 10, null))],
+            fold: true).ShouldHaveSingleItem();
+
+        item.Summary.ShouldNotBeNull();
+        item.Summary.ShouldContain("cost unknown");
+        item.Summary.ShouldNotContain("$");
     }
 
     private static TaskEvent Event<T>(long seq, string type, T payload) => new("t", seq, When, type, NightshiftJson.Payload(payload));

@@ -25,6 +25,9 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
 
     public Dashboard.PlanGraph? Graph { get; private set; }
 
+    /// <summary>The same plan top to bottom, shown instead of <see cref="Graph"/> on narrow screens.</summary>
+    public Dashboard.PlanGraph? NarrowGraph { get; private set; }
+
     public string? PlanJson { get; private set; }
 
     public string? ActionError { get; private set; }
@@ -39,7 +42,8 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
 
     public long LastSequence => Events.Count == 0 ? 0 : Events[^1].Sequence;
 
-    public IEnumerable<TaskEvent> Verification => Events.Where(e => e.Type is EventTypes.VerifyPassed or EventTypes.VerifyFailed or EventTypes.VerifyBaseline);
+    /// <summary>The baseline once and each verification round, from the <c>verify.*</c> events.</summary>
+    public VerificationReport Verification => VerificationReport.Build(Events, Task.Status.IsTerminal());
 
     public bool CanCancel => !Task.Status.IsTerminal();
 
@@ -149,7 +153,9 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
         Conversation = await store.ListMessagesAsync(id, cancellationToken: cancellationToken);
         Items = Timeline.Build(events, fold: true);
         PlanJson = task.Plan ?? PlanFromEvents.Latest(events);
-        Graph = Dashboard.PlanGraph.Build(PlanJson, events, PlanJson is null ? null : await store.ReportTaskUsageAsync(id, cancellationToken));
+        var usage = PlanJson is null ? null : await store.ReportTaskUsageAsync(id, cancellationToken);
+        Graph = Dashboard.PlanGraph.Build(PlanJson, events, usage);
+        NarrowGraph = Dashboard.PlanGraph.Build(PlanJson, events, usage, narrow: true);
         return true;
     }
 

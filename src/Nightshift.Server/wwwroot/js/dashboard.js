@@ -183,17 +183,19 @@
       return new window.Chart(canvas, config);
     }
 
+    // Lines only where the axis is time (per day); categories (models, repositories) get bars.
     ["day", "model", "repo"].forEach(function (key) {
       var report = reports[key];
       if (!report || report.rows.length === 0) { return; }
+      var overTime = key === "day";
       var labels = report.rows.map(function (r) { return r.key || "(no model chosen)"; });
       show("chart-" + key, {
-        type: "bar",
+        type: overTime ? "line" : "bar",
         data: {
           labels: labels,
           datasets: [
-            { label: "cost (USD)", data: report.rows.map(function (r) { return r.costUsd; }), backgroundColor: color("--accent"), yAxisID: "cost" },
-            { label: "tokens", type: "line", data: report.rows.map(function (r) { return r.inputTokens + r.outputTokens; }), borderColor: color("--good"), backgroundColor: color("--good"), yAxisID: "tokens" }
+            { label: "cost (USD)", data: report.rows.map(function (r) { return r.costUsd; }), borderColor: color("--accent"), backgroundColor: color("--accent"), yAxisID: "cost" },
+            { label: "tokens", data: report.rows.map(function (r) { return r.inputTokens + r.outputTokens; }), borderColor: color("--good"), backgroundColor: color("--good"), yAxisID: "tokens" }
           ]
         },
         options: {
@@ -203,12 +205,12 @@
       });
       if (key === "day") {
         show("chart-day-tasks", {
-          type: "bar",
+          type: "line",
           data: {
             labels: labels,
             datasets: [
-              { label: "tasks finished", data: report.rows.map(function (r) { return r.tasksFinished; }), backgroundColor: color("--run"), yAxisID: "tasks" },
-              { label: "success rate (%)", type: "line", data: report.rows.map(function (r) { return r.successRate === null ? null : r.successRate * 100; }), borderColor: color("--good"), backgroundColor: color("--good"), yAxisID: "rate" }
+              { label: "tasks finished", data: report.rows.map(function (r) { return r.tasksFinished; }), borderColor: color("--run"), backgroundColor: color("--run"), yAxisID: "tasks" },
+              { label: "success rate (%)", data: report.rows.map(function (r) { return r.successRate === null ? null : r.successRate * 100; }), borderColor: color("--good"), backgroundColor: color("--good"), yAxisID: "rate" }
             ]
           },
           options: {
