@@ -138,6 +138,6 @@ public sealed class NewTaskTests
     public void Validated_TitleWithANewline_IsRefused()
     {
         Should.Throw<ValidationException>(() => (Valid() with { Title = "one\ntwo" }).Validated())
-            .Errors.ShouldContainKey("title");
+            .Errors.Keys.ShouldContain("title");
     }
 }
