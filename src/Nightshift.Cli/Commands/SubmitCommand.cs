@@ -18,7 +18,7 @@ internal sealed class SubmitCommand : NightshiftCommand
     };
 
     private readonly Option<string> repo = new("--repo", "-r") { Description = "Repository URL or local path", Required = true, HelpName = "REPO" };
-    private readonly Option<string?> title = new("--title") { Description = "Short title (default: the instruction's first line)", HelpName = "TITLE" };
+    private readonly Option<string?> title = new("--title") { Description = "Short title (default: the instruction's first sentence or line, at most 80 characters)", HelpName = "TITLE" };
     private readonly Option<string?> baseBranch = new("--base") { Description = "Branch to start from (default: the repository's default branch)", HelpName = "BRANCH" };
     private readonly Option<string?> model = new("--model", "-m") { Description = "Model as provider/model, e.g. anthropic/claude-sonnet-4-5", HelpName = "MODEL" };
     private readonly Option<int?> priority = new("--priority") { Description = $"Higher runs first ({NewTask.MinPriority}..{NewTask.MaxPriority})", HelpName = "N" };

@@ -157,17 +157,8 @@ public sealed record NewTask
         };
     }
 
-    /// <summary>First line of the instruction, cut at a word boundary to fit a title.</summary>
-    public static string DeriveTitle(string instruction)
-    {
-        var firstLine = instruction.Split('\n', 2)[0].Trim();
-        if (firstLine.Length <= 80)
-        {
-            return firstLine;
-        }
-        var cut = firstLine.LastIndexOf(' ', 79);
-        return (cut > 40 ? firstLine[..cut] : firstLine[..79]) + "…";
-    }
+    /// <summary>The title a task gets when none is given: see <see cref="TaskTitles.Derive"/>.</summary>
+    public static string DeriveTitle(string instruction) => TaskTitles.Derive(instruction);
 
     public static bool IsSafeBranchName(string name) =>
         name.Length is > 0 and <= MaxBranchLength

@@ -9,6 +9,10 @@ internal abstract partial class RelationalStore
 {
     private const long MsPerDay = 86_400_000;
 
+    /// <summary>The provider/model of a task's first recorded model call; null when it made none.</summary>
+    private const string FirstCallModel =
+        "(SELECT f.provider || '/' || f.model FROM usage f WHERE f.task_id = t.id ORDER BY f.num LIMIT 1)";
+
     public async Task<UsageReport> ReportUsageAsync(UsageReportQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -26,7 +30,9 @@ internal abstract partial class RelationalStore
         var (usageKey, taskKey) = query.GroupBy switch
         {
             UsageGrouping.Day => ($"u.time / {MsPerDay}", $"t.finished_at / {MsPerDay}"),
-            UsageGrouping.Model => ("u.provider || '/' || u.model", "COALESCE(t.model, '')"),
+            // A task counts under the model it ran with: the model of its first recorded call (so a task that used the
+            // server's default is counted under that model), else the model it asked for, if it never made a call.
+            UsageGrouping.Model => ("u.provider || '/' || u.model", $"COALESCE({FirstCallModel}, t.model, '')"),
             UsageGrouping.Repo => ("t.repo", "t.repo"),
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.GroupBy, "unknown grouping"),
         };

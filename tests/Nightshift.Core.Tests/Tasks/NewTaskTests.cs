@@ -110,4 +110,34 @@ public sealed class NewTaskTests
         title.Length.ShouldBeLessThanOrEqualTo(80);
         title.ShouldEndWith("word…");
     }
+
+    [Fact]
+    public void Validated_NoTitle_DerivesOneFromTheInstruction()
+    {
+        var task = (Valid() with { Instruction = "Three steps:\n1. add a README\n2. add a licence", Title = null }).Validated();
+
+        task.Title.ShouldBe("Three steps: add a README");
+    }
+
+    [Fact]
+    public void Validated_TitleGiven_KeepsItTrimmed()
+    {
+        var task = (Valid() with { Instruction = "Three steps:\n1. add a README", Title = "  Tidy the repository  " }).Validated();
+
+        task.Title.ShouldBe("Tidy the repository");
+    }
+
+    [Fact]
+    public void Validated_TitleTooLong_IsRefused()
+    {
+        Should.Throw<ValidationException>(() => (Valid() with { Title = new string('t', NewTask.MaxTitleLength + 1) }).Validated())
+            .Errors["title"][0].ShouldContain("at most 200 characters");
+    }
+
+    [Fact]
+    public void Validated_TitleWithANewline_IsRefused()
+    {
+        Should.Throw<ValidationException>(() => (Valid() with { Title = "one\ntwo" }).Validated())
+            .Errors.Keys.ShouldContain("title");
+    }
 }
