@@ -1,3 +1,4 @@
+using Nightshift.Core.Text;
 using System.CommandLine;
 using System.Text.Json;
 using Nightshift.Cli.Output;

@@ -1,3 +1,4 @@
+using Nightshift.Core.Text;
 using System.CommandLine;
 using Nightshift.Cli.Output;
 
