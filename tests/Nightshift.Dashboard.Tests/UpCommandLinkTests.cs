@@ -5,13 +5,13 @@ using Nightshift.TestKit.Cli;
 
 namespace Nightshift.Dashboard.Tests;
 
-/// <summary>The link <c>nightshift up</c> prints, as a real process.</summary>
+/// <summary>The link <c>nightshift up --print-token</c> prints (its output is not a terminal here), as a real process.</summary>
 public sealed partial class UpCommandLinkTests
 {
     [Fact]
     public async Task Up_PrintsASignInLinkWhoseTokenIsTheServersAndStaysOutOfTheRequest()
     {
-        await using var server = await ServerProcess.StartAsync(CliProcess.DllPath, ["up", "--urls", "http://127.0.0.1:0", "--data", "{data}", "--workers", "0"]);
+        await using var server = await ServerProcess.StartAsync(CliProcess.DllPath, ["up", "--urls", "http://127.0.0.1:0", "--data", "{data}", "--workers", "0", "--print-token"]);
         await TestDefaults.WaitUntilAsync(() => server.Output.Contains("dashboard: ", StringComparison.Ordinal), "up prints the dashboard link");
 
         var link = new Uri(DashboardLine().Match(server.Output).Groups[1].Value);
