@@ -1,7 +1,8 @@
 // Platform overhead per agent step (then whole tasks per minute, see EndToEnd.cs) with a zero-latency scripted model: the agent loop (argument checks, tool dispatch,
 // context bookkeeping) plus the events and usage it writes to a real SQLite store, beside the bare tool calls alone.
 // Modes: `dotnet run -c Release --project bench/Nightshift.Bench.Agent -- [STEPS]` (both), `-- e2e [N]` (tasks per minute),
-// `-- plan [N]` (task start to the first plan.partial, N tasks, default 20; see FirstPlan.cs).
+// `-- plan [N]` (task start to the first plan.partial, N tasks, default 20; see FirstPlan.cs), `-- disk [FILES]` (one
+// limits.task.disk check on a tree of FILES files, default 100000, beside du; see DiskWalk.cs).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -26,6 +27,11 @@ if (args.Length > 0 && args[0] == "e2e")
 if (args.Length > 0 && args[0] == "plan")
 {
     await FirstPlan.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
+    return;
+}
+if (args.Length > 0 && args[0] == "disk")
+{
+    await DiskWalk.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
     return;
 }
 var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 400;

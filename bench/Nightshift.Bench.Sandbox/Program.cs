@@ -13,6 +13,13 @@ using Nightshift.Sandbox;
 const int Runs = 200;
 const double GoalP95Ms = 25;
 
+// `-- proxy [runs]`: the egress proxy's request latency instead (direct, blind tunnel, intercepted tunnel).
+if (args is ["proxy", ..])
+{
+    await ProxyLatency.RunAsync(args.Length > 1 && int.TryParse(args[1], out var proxyRuns) && proxyRuns > 0 ? proxyRuns : Runs);
+    return 0;
+}
+
 var runs = args.Length > 0 && int.TryParse(args[0], out var n) && n > 0 ? n : Runs;
 var worktree = Directory.CreateTempSubdirectory("nightshift-bench-worktree-").FullName;
 var otherWorktree = Directory.CreateTempSubdirectory("nightshift-bench-worktree-").FullName;

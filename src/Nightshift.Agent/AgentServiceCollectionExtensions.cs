@@ -8,6 +8,7 @@ using Nightshift.Agent.RepoMap;
 using Nightshift.Core.Configuration;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
+using Nightshift.Core.Teams;
 using Nightshift.Forges;
 using Nightshift.Models;
 using Nightshift.Models.Selection;
@@ -38,7 +39,8 @@ public static class AgentServiceCollectionExtensions
         services.AddNightshiftModels();
         services.AddOptions<ModelOptions>().PostConfigure<IOptions<WorkspaceOptions>>((models, workspaces) =>
             models.ReplayDirectory ??= Path.Combine(NightshiftPaths.ResolveDataDirectory(workspaces.Value.DataDirectory), "replay"));
-        services.TryAddSingleton<IAgentModels>(sp => new FactoryAgentModels(sp.GetRequiredService<ChatClientFactory>()));
+        // An organisation's own provider keys (IOrgSecrets, when the host registers it) take the configured keys' place for its tasks.
+        services.TryAddSingleton<IAgentModels>(sp => new FactoryAgentModels(sp.GetRequiredService<ChatClientFactory>(), sp.GetService<IOrgSecrets>()));
         services.TryAddSingleton<IForge>(sp => new LocalForge(sp.GetRequiredService<TimeProvider>()));
         // Configured forges (Forges:*) by repository host; the local forge above for everything else.
         services.AddNightshiftForges();

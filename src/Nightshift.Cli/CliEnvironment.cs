@@ -11,6 +11,9 @@ internal sealed record CliEnvironment
 
     public TextReader In { get; init; } = TextReader.Null;
 
+    /// <summary>True when stdin is a terminal (a person typing): a question can be asked, and a secret is asked for with a prompt that does not echo.</summary>
+    public bool InputIsTerminal { get; init; }
+
     /// <summary>True when stdout is a terminal: live displays and colours are used only then.</summary>
     public bool OutputIsTerminal { get; init; }
 
@@ -29,6 +32,7 @@ internal sealed record CliEnvironment
         Out = Console.Out,
         Error = Console.Error,
         In = Console.In,
+        InputIsTerminal = !Console.IsInputRedirected,
         OutputIsTerminal = !Console.IsOutputRedirected,
         TerminalWidth = Console.IsOutputRedirected ? null : ReadTerminalWidth(),
         GetVariable = Environment.GetEnvironmentVariable,

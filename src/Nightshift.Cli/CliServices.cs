@@ -26,6 +26,7 @@ internal static class CliServices
         services.AddSingleton<NightshiftCommand, LsCommand>();
         services.AddSingleton<NightshiftCommand, ShowCommand>();
         services.AddSingleton<NightshiftCommand, LogsCommand>();
+        services.AddSingleton<NightshiftCommand, CommandsCommand>();
         services.AddSingleton<NightshiftCommand, CancelCommand>();
         services.AddSingleton<NightshiftCommand, RetryCommand>();
         services.AddSingleton<NightshiftCommand, SayCommand>();
@@ -35,6 +36,14 @@ internal static class CliServices
         services.AddSingleton<NightshiftCommand, RunCommand>();
         services.AddSingleton<NightshiftCommand, DemoCommand>();
         services.AddSingleton<NightshiftCommand, Commands.Webhooks.WebhooksCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.Whoami.WhoamiCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.Token.TokenCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.User.UserCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.Audit.AuditCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.Org.OrgCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.Secret.SecretCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.Cache.CacheCommand>();
+        services.AddSingleton<NightshiftCommand, Commands.Pipeline.PipelineCommand>();
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

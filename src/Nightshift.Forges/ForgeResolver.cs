@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Core.Forges;
+using Nightshift.Core.Teams;
 using Nightshift.Forges.Configuration;
 using Nightshift.Forges.Gitea;
 using Nightshift.Forges.GitHub;
@@ -22,14 +23,17 @@ public sealed class ForgeResolver : IForgeResolver, IDisposable
     private readonly HttpMessageHandler _handler;
     private readonly bool _ownsHandler;
     private readonly ConcurrentDictionary<string, Lazy<ForgeTarget>> _targets = new(StringComparer.Ordinal);
+    private readonly IOrgSecrets? _orgSecrets;
     private readonly List<IDisposable> _owned = [];
 
     /// <param name="local">the forge of repositories no entry names.</param>
     /// <param name="handler">the HTTP transport to the forges; by default one of its own.</param>
-    public ForgeResolver(IForge local, IOptions<ForgesOptions> options, TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? handler = null)
+    /// <param name="orgSecrets">organisations' own forge tokens; null when the host keeps none.</param>
+    public ForgeResolver(IForge local, IOptions<ForgesOptions> options, TimeProvider time, ILoggerFactory loggers, HttpMessageHandler? handler = null, IOrgSecrets? orgSecrets = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _local = local;
+        _orgSecrets = orgSecrets;
         _time = time;
         _loggers = loggers;
         _ownsHandler = handler is null;
@@ -60,6 +64,24 @@ public sealed class ForgeResolver : IForgeResolver, IDisposable
             return new ForgeTarget(CreateClient(narrowed), narrowed, parsed);
         })).Value;
         return target with { Repository = parsed };
+    }
+
+    public ForgeTarget Resolve(string repository, string orgId)
+    {
+        var target = Resolve(repository);
+        if (_orgSecrets is null || target.Endpoint is not { } endpoint || target.Repository is not { } parsed || endpoint.Kind == ForgeKind.Local)
+        {
+            return target;
+        }
+        // A client per organisation and entry (and repository for an App), whose credential is the organisation's token
+        // when it has one and the entry's own otherwise, looked up at each use so a change applies without a restart.
+        var key = $"{orgId}\n{endpoint.Name}" + (endpoint.Token is GitHubAppToken ? $"\n{parsed.Owner}/{parsed.Name}".ToLowerInvariant() : "");
+        var scoped = _targets.GetOrAdd("org\n" + key, _ => new Lazy<ForgeTarget>(() =>
+        {
+            var owned = endpoint with { Token = new OrgForgeToken(_orgSecrets, orgId, OrgForgeToken.SecretName(endpoint.Kind), endpoint.Token) };
+            return new ForgeTarget(CreateClient(owned), owned, parsed);
+        })).Value;
+        return scoped with { Repository = parsed };
     }
 
     public async Task<ForgeCheck> CheckAsync(ForgeEndpoint endpoint, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nightshift.Core.Forges;
+using Nightshift.Core.Teams;
 using Nightshift.Forges.Configuration;
 
 namespace Nightshift.Forges;
@@ -22,7 +23,8 @@ public static class ForgesServiceCollectionExtensions
             sp.GetRequiredService<IForge>(),
             sp.GetRequiredService<IOptions<ForgesOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            orgSecrets: sp.GetService<IOrgSecrets>()));
         return services;
     }
 }

@@ -120,22 +120,31 @@ public sealed class ChatClientFactory : IDisposable
     public IChatClient Create(string model) => Create(ModelSpec.Parse(model));
 
     /// <summary>A client for one model: the provider's adapter inside this factory's middleware pipeline.</summary>
-    public IChatClient Create(ModelSpec spec)
+    public IChatClient Create(ModelSpec spec) => Create(spec, null);
+
+    /// <summary>
+    /// A client for one model whose provider's key is <paramref name="apiKeys"/>' entry for it (by provider name, e.g. an
+    /// organisation's own key) when there is one, else the configured key. The keys given are redacted like the
+    /// configured ones.
+    /// </summary>
+    public IChatClient Create(ModelSpec spec, IReadOnlyDictionary<string, string>? apiKeys)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.IsReplay)
         {
             return Pipeline(ReplayChatClient.Load(_replay, spec.Model), spec).Build();
         }
+        var key = apiKeys is not null && apiKeys.TryGetValue(spec.Provider, out var given) && !string.IsNullOrWhiteSpace(given) ? given.Trim() : null;
+        var secrets = key is null ? _secrets : [.. _secrets, key];
         var (client, endpoint) = spec.Provider switch
         {
-            ModelProviders.Anthropic => CreateAnthropic(spec),
+            ModelProviders.Anthropic => CreateAnthropic(spec, key, secrets),
             ModelProviders.OpenAI => CreateOpenAICompatible(spec, ModelEnvironmentVariables.OpenAIApiKey, required: true,
-                ModelEnvironmentVariables.OpenAIBaseUrl, DefaultOpenAIBaseUrl),
+                ModelEnvironmentVariables.OpenAIBaseUrl, DefaultOpenAIBaseUrl, key, secrets),
             ModelProviders.Gemini => CreateOpenAICompatible(spec, ModelEnvironmentVariables.GeminiApiKey, required: true,
-                ModelEnvironmentVariables.GeminiBaseUrl, DefaultGeminiBaseUrl),
-            ModelProviders.Ollama => CreateOllama(spec),
-            ModelProviders.OpenAICompatible => CreateGenericCompatible(spec),
+                ModelEnvironmentVariables.GeminiBaseUrl, DefaultGeminiBaseUrl, key, secrets),
+            ModelProviders.Ollama => CreateOllama(spec, secrets),
+            ModelProviders.OpenAICompatible => CreateGenericCompatible(spec, key, secrets),
             _ => throw new ModelConfigurationException($"unknown model provider '{spec.Provider}': use one of {string.Join(", ", ModelProviders.All)}"),
         };
         var builder = Pipeline(client, spec);
@@ -145,7 +154,7 @@ public sealed class ChatClientFactory : IDisposable
         }
         return builder
             .Use(inner => new AnsweringModelChatClient(inner, spec, client.GetService<ChatClientMetadata>()?.ProviderUri))
-            .Use(inner => new ProviderErrorChatClient(inner, spec, endpoint, _secrets))
+            .Use(inner => new ProviderErrorChatClient(inner, spec, endpoint, secrets))
             .Build();
     }
 
@@ -153,14 +162,17 @@ public sealed class ChatClientFactory : IDisposable
     /// One client over several models: each is asked in order while the previous one fails for good.
     /// <paramref name="onFallback"/> hears of every switch (the agent emits <c>model.fallback</c>).
     /// </summary>
-    public IChatClient CreateChain(IReadOnlyList<ModelSpec> chain, Action<ModelFallback>? onFallback = null)
+    public IChatClient CreateChain(IReadOnlyList<ModelSpec> chain, Action<ModelFallback>? onFallback = null) => CreateChain(chain, onFallback, null);
+
+    /// <summary>As <see cref="CreateChain(IReadOnlyList{ModelSpec}, Action{ModelFallback}?)"/>, with <paramref name="apiKeys"/> by provider name taking the configured keys' place.</summary>
+    public IChatClient CreateChain(IReadOnlyList<ModelSpec> chain, Action<ModelFallback>? onFallback, IReadOnlyDictionary<string, string>? apiKeys)
     {
         ArgumentNullException.ThrowIfNull(chain);
         if (chain.Count == 0)
         {
             throw new ModelConfigurationException("the model chain is empty: name at least one provider/model");
         }
-        var clients = chain.Select(spec => (spec, Create(spec))).ToList();
+        var clients = chain.Select(spec => (spec, Create(spec, apiKeys))).ToList();
         return clients.Count == 1 ? clients[0].Item2 : new FallbackChatClient(clients, onFallback, _loggerFactory.CreateLogger<ChatClientFactory>());
     }
 
@@ -234,30 +246,31 @@ public sealed class ChatClientFactory : IDisposable
         }
     }
 
-    private (IChatClient, ProviderEndpoint) CreateAnthropic(ModelSpec spec)
+    private (IChatClient, ProviderEndpoint) CreateAnthropic(ModelSpec spec, string? givenKey, IReadOnlyList<string> secrets)
     {
-        var key = RequireKey(spec, ModelEnvironmentVariables.AnthropicApiKey);
+        var key = givenKey ?? RequireKey(spec, ModelEnvironmentVariables.AnthropicApiKey);
         var baseUrl = BaseUrl(ModelEnvironmentVariables.AnthropicBaseUrl, _environment.Get(ModelEnvironmentVariables.AnthropicBaseUrl) ?? DefaultAnthropicBaseUrl);
         var endpoint = new ProviderEndpoint(spec.Provider, ModelEnvironmentVariables.AnthropicApiKey, ModelEnvironmentVariables.AnthropicBaseUrl);
         var client = new AnthropicClient(new ClientOptions
         {
             ApiKey = key,
             BaseUrl = baseUrl.ToString().TrimEnd('/'),
-            HttpClient = HttpClientFor(endpoint),
+            HttpClient = HttpClientFor(endpoint, secrets),
             MaxRetries = 0,
             Timeout = SdkTimeout,
         });
         return (client.AsIChatClient(spec.Model, Options.AnthropicMaxOutputTokens), endpoint);
     }
 
-    private (IChatClient, ProviderEndpoint) CreateOpenAICompatible(ModelSpec spec, string keyVariable, bool required, string baseUrlVariable, string defaultBaseUrl)
+    private (IChatClient, ProviderEndpoint) CreateOpenAICompatible(
+        ModelSpec spec, string keyVariable, bool required, string baseUrlVariable, string defaultBaseUrl, string? givenKey, IReadOnlyList<string> secrets)
     {
-        var key = required ? RequireKey(spec, keyVariable) : _environment.Get(keyVariable);
+        var key = givenKey ?? (required ? RequireKey(spec, keyVariable) : _environment.Get(keyVariable));
         var baseUrl = BaseUrl(baseUrlVariable, _environment.Get(baseUrlVariable) ?? defaultBaseUrl);
-        return OpenAIClient(spec, key, baseUrl, new ProviderEndpoint(spec.Provider, keyVariable, baseUrlVariable));
+        return OpenAIClient(spec, key, baseUrl, new ProviderEndpoint(spec.Provider, keyVariable, baseUrlVariable), secrets);
     }
 
-    private (IChatClient, ProviderEndpoint) CreateOllama(ModelSpec spec)
+    private (IChatClient, ProviderEndpoint) CreateOllama(ModelSpec spec, IReadOnlyList<string> secrets)
     {
         var host = _environment.Get(ModelEnvironmentVariables.OllamaHost) ?? DefaultOllamaHost;
         if (!host.Contains("://", StringComparison.Ordinal))
@@ -265,25 +278,25 @@ public sealed class ChatClientFactory : IDisposable
             host = "http://" + host;
         }
         var baseUrl = BaseUrl(ModelEnvironmentVariables.OllamaHost, host.TrimEnd('/') + "/v1");
-        return OpenAIClient(spec, null, baseUrl, new ProviderEndpoint(spec.Provider, null, ModelEnvironmentVariables.OllamaHost));
+        return OpenAIClient(spec, null, baseUrl, new ProviderEndpoint(spec.Provider, null, ModelEnvironmentVariables.OllamaHost), secrets);
     }
 
-    private (IChatClient, ProviderEndpoint) CreateGenericCompatible(ModelSpec spec)
+    private (IChatClient, ProviderEndpoint) CreateGenericCompatible(ModelSpec spec, string? givenKey, IReadOnlyList<string> secrets)
     {
         var raw = _environment.Get(ModelEnvironmentVariables.OpenAICompatibleBaseUrl) ?? Options.OpenAICompatibleBaseUrl
             ?? throw new ModelConfigurationException(
                 $"{spec} needs the server's base URL: set {ModelEnvironmentVariables.OpenAICompatibleBaseUrl} (e.g. http://127.0.0.1:8000/v1 for vLLM, http://127.0.0.1:1234/v1 for LM Studio, https://openrouter.ai/api/v1) or Models:OpenAICompatibleBaseUrl");
-        var key = _environment.Get(ModelEnvironmentVariables.OpenAICompatibleApiKey) ?? Options.OpenAICompatibleApiKey;
+        var key = givenKey ?? _environment.Get(ModelEnvironmentVariables.OpenAICompatibleApiKey) ?? Options.OpenAICompatibleApiKey;
         return OpenAIClient(spec, key, BaseUrl(ModelEnvironmentVariables.OpenAICompatibleBaseUrl, raw),
-            new ProviderEndpoint(spec.Provider, ModelEnvironmentVariables.OpenAICompatibleApiKey, ModelEnvironmentVariables.OpenAICompatibleBaseUrl));
+            new ProviderEndpoint(spec.Provider, ModelEnvironmentVariables.OpenAICompatibleApiKey, ModelEnvironmentVariables.OpenAICompatibleBaseUrl), secrets);
     }
 
-    private (IChatClient, ProviderEndpoint) OpenAIClient(ModelSpec spec, string? key, Uri baseUrl, ProviderEndpoint endpoint)
+    private (IChatClient, ProviderEndpoint) OpenAIClient(ModelSpec spec, string? key, Uri baseUrl, ProviderEndpoint endpoint, IReadOnlyList<string> secrets)
     {
         var options = new OpenAIClientOptions
         {
             Endpoint = baseUrl,
-            Transport = new HttpClientPipelineTransport(HttpClientFor(endpoint)),
+            Transport = new HttpClientPipelineTransport(HttpClientFor(endpoint, secrets)),
             RetryPolicy = new ClientRetryPolicy(0),
             NetworkTimeout = SdkTimeout,
         };
@@ -296,9 +309,9 @@ public sealed class ChatClientFactory : IDisposable
         return (new CompactToolCallsChatClient(chatClient.AsIChatClient()), endpoint);
     }
 
-    private HttpClient HttpClientFor(ProviderEndpoint endpoint)
+    private HttpClient HttpClientFor(ProviderEndpoint endpoint, IReadOnlyList<string> secrets)
     {
-        var handler = new ResilienceHandler(endpoint, _pipelines, _secrets, _loggerFactory.CreateLogger<ResilienceHandler>())
+        var handler = new ResilienceHandler(endpoint, _pipelines, secrets, _loggerFactory.CreateLogger<ResilienceHandler>())
         {
             InnerHandler = _transport,
         };

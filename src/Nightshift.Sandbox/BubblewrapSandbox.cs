@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Nightshift.Core.Configuration;
 using Nightshift.Sandbox.Internal;
 using Nightshift.Sandbox.Network;
+using Nightshift.Sandbox.Network.Interception;
 
 namespace Nightshift.Sandbox;
 
@@ -30,6 +31,7 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     private readonly Lazy<LauncherPool> _launchers;
     private readonly Lazy<ReadyJailPool?> _readyJails;
     private readonly Lazy<IEgressPolicy> _egressPolicy;
+    private readonly Lazy<EgressTrust> _egressTrust;
     private int _readyJailsUsed;
 
     public BubblewrapSandbox(IOptions<SandboxOptions> options, ILogger<BubblewrapSandbox> logger, TimeProvider? time = null)
@@ -56,6 +58,8 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         });
         _egressPolicy = new Lazy<IEgressPolicy>(() => new PublicInternetPolicy(
             [.. (_options.Egress?.AllowPrivate ?? []).Select(entry => EgressAllowance.TryParse(entry, out _)).OfType<EgressAllowance>()]));
+        // The CA is made (or read) at the first networked command, not at start: most workers may never need it.
+        _egressTrust = new Lazy<EgressTrust>(() => EgressTrust.Load(_options.Egress ?? new EgressOptions(), _options.StateDirectory, _etcFolder.Value, _time), LazyThreadSafetyMode.PublicationOnly);
         _launchers = new Lazy<LauncherPool>(() =>
         {
             var folder = Path.Join(_options.StateDirectory ?? Path.Join(NightshiftPaths.ResolveDataDirectory(null), "sandbox"), "launch");
@@ -162,10 +166,10 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
             PrepareCache(command.CachePath);
         }
 
-        await using var egress = command.Network == NetworkPolicy.On ? StartEgress(spec) : null;
+        await using var egress = command.Network.IsNetworked() ? StartEgress(spec) : null;
         if (egress is not null)
         {
-            command = command with { EgressFolder = egress.Folder };
+            command = command with { EgressFolder = egress.Folder, CaBundle = _egressTrust.Value.BundlePath };
         }
         var (outcome, limitHit) = await RunJailedAsync(command, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
         if (outcome.ExitCode == 1 && outcome.Stderr.StartsWith("bwrap: ", StringComparison.Ordinal))
@@ -194,7 +198,7 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
     {
         var pool = _readyJails.Value;
         // A networked jail mounts its own command's proxy socket, so it cannot be set up before the command is known.
-        if (pool is null || command.Network == NetworkPolicy.On)
+        if (pool is null || command.Network.IsNetworked())
         {
             return await RunInNewJailAsync(command, bwrap, etcFolder, cancellationToken).ConfigureAwait(false);
         }
@@ -241,7 +245,7 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
             }
             cancellationToken.ThrowIfCancellationRequested();
             var outcome = await ProcessRunner.RunAsync(jail.Process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
-            return (outcome, ClassifyLimit(outcome, jail.Cgroups));
+            return (outcome with { CpuTime = jail.Cgroups?.CpuTime() }, ClassifyLimit(outcome, jail.Cgroups));
         }
         finally
         {
@@ -273,7 +277,7 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
             }
             cancellationToken.ThrowIfCancellationRequested();
             var outcome = await ProcessRunner.RunAsync(launcher.Process, command, _options, _time, ex => LogCallbackFailed(ex), killTree: false, cancellationToken).ConfigureAwait(false);
-            return (outcome, ClassifyLimit(outcome, launcher.Cgroups));
+            return (outcome with { CpuTime = launcher.Cgroups?.CpuTime() }, ClassifyLimit(outcome, launcher.Cgroups));
         }
         finally
         {
@@ -362,13 +366,27 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         var folder = Directory.CreateTempSubdirectory("nightshift-egress-").FullName;
         try
         {
-            var proxy = EgressProxy.Start(Path.Join(folder, Path.GetFileName(SandboxPaths.ProxySocket)), spec.EgressPolicy ?? _egressPolicy.Value, _options.Egress ?? new EgressOptions(), spec.OnNetwork, _logger);
+            var trust = LoadEgressTrust();
+            var proxy = EgressProxy.Start(Path.Join(folder, Path.GetFileName(SandboxPaths.ProxySocket)), spec.EgressPolicy ?? _egressPolicy.Value, _options.Egress ?? new EgressOptions(), spec.OnNetwork, _logger,
+                new EgressInterception(trust.Authority, trust.Upstream, spec.EgressCredentials));
             return new EgressSession(folder, proxy);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
             Directory.Delete(folder, recursive: true);
             throw new SandboxUnavailableException($"could not start the egress proxy for a networked command: {ex.Message}; check that the temporary folder ({Path.GetTempPath()}) is writable", ex);
+        }
+    }
+
+    private EgressTrust LoadEgressTrust()
+    {
+        try
+        {
+            return _egressTrust.Value;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+        {
+            throw new SandboxUnavailableException($"could not load or make the egress CA (Sandbox:Egress:CaFolder) or read Sandbox:Egress:UpstreamCaFile: {ex.Message}; check that the folder is the worker's own and writable, and that the file holds PEM certificates", ex);
         }
     }
 
@@ -432,7 +450,10 @@ public sealed partial class BubblewrapSandbox : ISandbox, IDisposable
         {
             LimitHit = limit,
             Signal = SignalOf(outcome.ExitCode),
+            CpuTime = outcome.CpuTime,
             Sandboxed = sandboxed,
+            StdoutBytes = outcome.StdoutBytes,
+            StderrBytes = outcome.StderrBytes,
         };
 
     // bubblewrap and bash both report a child killed by signal N as exit code 128 + N.

@@ -37,6 +37,12 @@ public sealed record CommandSpec
     /// </summary>
     public Network.IEgressPolicy? EgressPolicy { get; init; }
 
+    /// <summary>
+    /// Credentials the egress proxy adds to this networked command's requests to their hosts (see
+    /// <see cref="Network.EgressCredential"/>); never visible inside the jail.
+    /// </summary>
+    public IReadOnlyList<Network.EgressCredential> EgressCredentials { get; init; } = [];
+
     /// <summary>Extra variables; only names allowed by <see cref="SandboxOptions.AllowedEnvironment"/> are accepted.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -21,6 +21,12 @@ public sealed class SandboxOptions
     // A copy: the configuration binder sets properties on the object it finds, and must never change the shared default.
     public SandboxLimits DefaultLimits { get; set; } = SandboxLimits.Default with { };
 
+    /// <summary>
+    /// The most a repository's <c>.nightshift.yml</c> <c>limits:</c> may ask for, per command and per task; unset fields
+    /// keep the defaults above as the maxima (see <see cref="SandboxMaxLimits"/>).
+    /// </summary>
+    public SandboxMaxLimits MaxLimits { get; set; } = new();
+
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The longest timeout a spec may ask for.</summary>

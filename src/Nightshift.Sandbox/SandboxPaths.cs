@@ -20,4 +20,10 @@ public static class SandboxPaths
 
     /// <summary>The egress proxy's Unix socket inside a networked jail.</summary>
     public const string ProxySocket = ProxyFolder + "/egress.sock";
+
+    /// <summary>
+    /// The CA bundle inside a networked jail: the system's roots plus the installation's egress CA, which signs the
+    /// certificates the proxy shows for the hosts it intercepts. SSL_CERT_FILE and its siblings name it.
+    /// </summary>
+    public const string CaBundle = "/etc/ssl/nightshift/ca-bundle.pem";
 }

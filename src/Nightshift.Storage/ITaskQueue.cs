@@ -31,7 +31,10 @@ public interface ITaskQueue
     /// <summary>Adds a model call's usage to the task's totals and keeps the record.</summary>
     Task RecordUsageAsync(Lease lease, UsageRecord usage, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores the task's plan (JSON object).</summary>
+    /// <summary>
+    /// Stores the task's plan (JSON object). A plan's <c>summary</c> becomes the title while the title is still the one derived
+    /// from the instruction (or the previous plan's summary); a title a person gave is kept. Approving an edited plan does the same.
+    /// </summary>
     Task SetPlanAsync(Lease lease, string planJson, CancellationToken cancellationToken = default);
 
     /// <summary>

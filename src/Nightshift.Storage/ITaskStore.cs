@@ -15,6 +15,9 @@ public interface ITaskStore
     /// <returns>the task, or null when no task has this id.</returns>
     Task<TaskRecord?> FindAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>The task, only when it belongs to <paramref name="orgId"/>: another organisation's task is as absent as a missing one.</summary>
+    Task<TaskRecord?> FindInOrgAsync(string orgId, string id, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// The tasks that came from one issue or pull request (<see cref="TaskOrigin.Key"/>), newest first, at most
     /// <paramref name="limit"/> (1–200).

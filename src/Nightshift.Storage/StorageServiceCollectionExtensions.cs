@@ -36,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ITaskQueue>(provider => provider.GetRequiredService<INightshiftStore>());
         services.TryAddSingleton<IEventLog>(provider => provider.GetRequiredService<INightshiftStore>());
         services.TryAddSingleton<Outbound.IOutboundStore>(provider => provider.GetRequiredService<INightshiftStore>());
+        services.TryAddSingleton<Pipelines.IPipelineStore>(provider => provider.GetRequiredService<INightshiftStore>());
         services.TryAddSingleton<IFollowUpSource>(provider => new StoreFollowUpSource(provider.GetRequiredService<INightshiftStore>()));
         return services;
     }

@@ -30,11 +30,25 @@ public interface ITaskWorkspaces
     /// </summary>
     Task<PushResult> PushAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Points <paramref name="branch"/> on the remote at the commit the task's worktree started from (the head of the
+    /// branch it continues), forced: a pipeline run's per-step publishing branch, which must be named
+    /// <c>&lt;continued branch&gt;--NAME</c>. Returns that commit.
+    /// </summary>
+    Task<string> PublishCopyAsync(Workspace workspace, string branch, PushCredentials? credentials = null, CancellationToken cancellationToken = default);
+
     /// <summary>Renames the task's branch; the worktree stays checked out on it.</summary>
     Task<Workspace> RenameBranchAsync(Workspace workspace, string branch, CancellationToken cancellationToken = default);
 
     /// <summary>The task's own cache folder for its jails, created on first use; it lives as long as the task's worktree.</summary>
     string TaskCacheFolder(Workspace workspace);
+
+    /// <summary>
+    /// What the repository's setup left in the worktree: the files git does not track (ignored ones included) and the
+    /// tracked files it changed. Null when this implementation cannot tell, and setup is then never cached.
+    /// </summary>
+    Task<SetupCache.SetupOutput?> SetupOutputAsync(Workspace workspace, CancellationToken cancellationToken = default) =>
+        Task.FromResult<SetupCache.SetupOutput?>(null);
 
     /// <summary>Ends the task's use of its worktree: kept for a while with <paramref name="keep"/>, otherwise removed (or parked for reuse) now.</summary>
     Task ReleaseAsync(Workspace workspace, bool keep = false, CancellationToken cancellationToken = default);

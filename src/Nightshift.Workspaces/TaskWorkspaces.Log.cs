@@ -33,4 +33,10 @@ public sealed partial class TaskWorkspaces
 
     [LoggerMessage(EventId = 5801, Level = LogLevel.Warning, Message = "task {TaskId}: branch {Branch} moved to {RemoteHead} while it worked and conflicts with its change; not pushed")]
     private static partial void LogMovedConflict(ILogger logger, string taskId, string branch, string remoteHead);
+
+    [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "run branch {Branch} does not exist yet; it starts from the head of {BaseBranch}")]
+    private static partial void LogBranchCreatedFromBase(ILogger logger, string branch, string baseBranch);
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "task {TaskId}: run branch {Branch} moved again before its push (try {Attempt}); merging and pushing again")]
+    private static partial void LogSharedBranchMovedAgain(ILogger logger, string taskId, string branch, int attempt);
 }

@@ -8,6 +8,9 @@ namespace Nightshift.Workspaces;
 
 public sealed partial class TaskWorkspaces
 {
+    /// <summary>How many times a push to a pipeline run's shared branch is tried when parallel steps keep moving it.</summary>
+    private const int MaxSharedBranchPushes = 4;
+
     /// <summary>
     /// Pushes the task's last commit to its branch on the remote URL from the policy record (never one from any
     /// repository config). The token in <paramref name="credentials"/> reaches git only through the askpass helper's
@@ -34,25 +37,41 @@ public sealed partial class TaskWorkspaces
             }
         }
         var committed = record.HeadCommit;
-        if (record.PushBranch is not null)
+        // A pipeline run's branch is shared by parallel steps: one that pushed between our catch-up and our push is
+        // merged under our commit once more, a few times at most.
+        var tries = record.CreateIfMissing ? MaxSharedBranchPushes : 1;
+        for (var attempt = 1; ; attempt++)
         {
-            record = await CatchUpAsync(record, mirror, secrets, cancellationToken);
-        }
+            if (record.PushBranch is not null)
+            {
+                record = await CatchUpAsync(record, mirror, secrets, cancellationToken);
+            }
 
-        List<string> arguments = ["push", "--porcelain", "--no-verify", "--no-recurse-submodules"];
-        if (repository.IsLocal)
-        {
-            arguments.Add("--receive-pack=" + _context.LocalRemoteProgram("receive-pack"));
-        }
-        // A task's own branch is forced: the name is the task's, and a retried task rebuilds it from the base. A
-        // follow-up's branch is shared with people and earlier tasks, so it only ever fast-forwards.
-        var force = record.PushBranch is null ? "+" : "";
-        arguments.AddRange(["--", repository.Location, $"{force}{record.HeadCommit}:refs/heads/{record.RemoteBranch}"]);
-        await WriteFence.CheckAsync(cancellationToken);
-        var result = await Git.RunAsync(_context.Remote(repository, mirror, secrets, arguments), cancellationToken);
-        if (!result.Succeeded)
-        {
-            if (record.PushBranch is not null && result.Stdout.Contains("[rejected]", StringComparison.Ordinal))
+            List<string> arguments = ["push", "--porcelain", "--no-verify", "--no-recurse-submodules"];
+            if (repository.IsLocal)
+            {
+                arguments.Add("--receive-pack=" + _context.LocalRemoteProgram("receive-pack"));
+            }
+            // A task's own branch is forced: the name is the task's, and a retried task rebuilds it from the base. A
+            // follow-up's (or a run's) branch is shared with people and other tasks, so it only ever fast-forwards.
+            var force = record.PushBranch is null ? "+" : "";
+            arguments.AddRange(["--", repository.Location, $"{force}{record.HeadCommit}:refs/heads/{record.RemoteBranch}"]);
+            await WriteFence.CheckAsync(cancellationToken);
+            var result = await Git.RunAsync(_context.Remote(repository, mirror, secrets, arguments), cancellationToken);
+            if (result.Succeeded)
+            {
+                break;
+            }
+            // Two steps creating the run's branch at once: the later one's update of the new ref fails on the remote.
+            var rejected = record.PushBranch is not null && (result.Stdout.Contains("[rejected]", StringComparison.Ordinal)
+                || (record.CreateIfMissing && (result.Stdout.Contains("[remote rejected]", StringComparison.Ordinal)
+                    || result.Stderr.Contains("cannot lock ref", StringComparison.Ordinal))));
+            if (rejected && attempt < tries)
+            {
+                LogSharedBranchMovedAgain(Logger, record.TaskId, record.RemoteBranch, attempt);
+                continue;
+            }
+            if (rejected)
             {
                 throw new WorkspaceException($"pushing {record.RemoteBranch} to '{repository}' was refused because the branch moved again while this task was publishing ({result.Explanation()}); nothing was overwritten: retry the task to start from the branch as it is now");
             }
@@ -85,6 +104,11 @@ public sealed partial class TaskWorkspaces
         await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), Time, cancellationToken))
         {
             var fetched = await Git.RunAsync(_context.Remote(repository, mirror, secrets, fetch), cancellationToken);
+            if (!fetched.Succeeded && record.CreateIfMissing && !await RemoteHasBranchAsync(repository, mirror, secrets, branch, cancellationToken))
+            {
+                // The run's first push creates the branch; a step that creates it meanwhile makes ours a rejected push, tried again.
+                return record;
+            }
             if (!fetched.Succeeded)
             {
                 throw new WorkspaceException($"branch {branch} of '{repository}' could not be fetched before pushing on top of it ({fetched.Explanation()}); if it was deleted (its pull request merged or closed), ask for a new task; the work stays on the worktree kept for this task");
@@ -110,7 +134,9 @@ public sealed partial class TaskWorkspaces
         {
             throw new WorkspaceException($"merging the new commits of {branch} ({remoteHead[..12]}) under task {record.TaskId}'s change failed: {merge.Explanation()}; retry the task to redo it on the branch as it is now");
         }
-        var request = new CommitRequest($"Merge the commits pushed to {branch} while the follow-up worked");
+        var request = new CommitRequest(record.CreateIfMissing
+            ? $"Merge the commits other steps pushed to {branch} while this step worked"
+            : $"Merge the commits pushed to {branch} while the follow-up worked");
         var message = WorkspaceContext.ComposeMessage(request, record.TaskId);
         var author = _context.AuthorOf(request);
         var commit = await _context.CommitTreeAsync(mirror, lines[0].Trim(), [record.HeadCommit!, remoteHead], message, author, $"merging {branch} into task {record.TaskId}'s change", cancellationToken);
@@ -120,6 +146,61 @@ public sealed partial class TaskWorkspaces
         Layout.WriteRecord(merged);
         LogMovedMerged(Logger, record.TaskId, branch, remoteHead, commit);
         return merged;
+    }
+
+    public async Task<string> PublishCopyAsync(Workspace workspace, string branch, PushCredentials? credentials = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(branch);
+        var record = RequireRecord(workspace);
+        if (Names.BranchProblem(branch) is { } problem)
+        {
+            throw new ValidationException("branch", $"'{RepositoryPolicy.Shown(branch)}' is not a valid branch name: it {problem}");
+        }
+        // Only a branch named after the continued one (<run branch>--<step>) is ever overwritten: never the base or another's.
+        if (record.PushBranch is null || !branch.StartsWith(record.RemoteBranch + "--", StringComparison.Ordinal))
+        {
+            throw new WorkspaceException($"task {record.TaskId} may copy only a branch it continues, and only onto a branch named after it ({record.PushBranch ?? record.Branch}--NAME); {RepositoryPolicy.Shown(branch)} is not one it may overwrite");
+        }
+        var repository = record.Repository;
+        var mirror = Layout.Mirror(record.Key);
+        _context.SanitizeMirror(mirror);
+        var secrets = CredentialSetup.From(credentials);
+        if (repository.IsLocal && await _context.RemoteHeadAsync(repository, mirror, secrets, cancellationToken) == branch)
+        {
+            throw new WorkspaceException($"refusing to push {branch} to '{repository}': it is that repository's checked-out branch");
+        }
+        List<string> arguments = ["push", "--porcelain", "--no-verify", "--no-recurse-submodules"];
+        if (repository.IsLocal)
+        {
+            arguments.Add("--receive-pack=" + _context.LocalRemoteProgram("receive-pack"));
+        }
+        arguments.AddRange(["--", repository.Location, $"+{record.BaseCommit}:refs/heads/{branch}"]);
+        await WriteFence.CheckAsync(cancellationToken);
+        var result = await Git.RunAsync(_context.Remote(repository, mirror, secrets, arguments), cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new WorkspaceException($"pushing {branch} to '{repository}' failed: {result.Explanation()}; check that the worker may write to the repository");
+        }
+        LogPushed(Logger, record.TaskId, branch, repository.Location);
+        return record.BaseCommit;
+    }
+
+    /// <summary>True when the remote has <paramref name="branch"/>; asked without fetching it.</summary>
+    private async Task<bool> RemoteHasBranchAsync(RepositoryRef repository, string mirror, CredentialSetup secrets, string branch, CancellationToken cancellationToken)
+    {
+        List<string> arguments = ["ls-remote", "--heads"];
+        if (repository.IsLocal)
+        {
+            arguments.Add("--upload-pack=" + _context.LocalRemoteProgram("upload-pack"));
+        }
+        arguments.AddRange(["--", repository.Location, "refs/heads/" + branch]);
+        var result = await Git.RunAsync(_context.Remote(repository, mirror, secrets, arguments), cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new WorkspaceException($"asking '{repository}' whether branch {branch} exists failed: {result.Explanation()}; check that the repository exists and that the worker may read it");
+        }
+        return result.Stdout.Split('\n').Any(line => line.EndsWith("\trefs/heads/" + branch, StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -107,8 +107,9 @@ public sealed partial class TaskWorkspaces : ITaskWorkspaces
             var continued = request.ContinueBranch;
             var baseCommit = continued is null
                 ? await ResolveBaseAsync(repository, mirror, baseBranch, cancellationToken)
-                : await ResolveContinuedAsync(repository, mirror, continued, cancellationToken);
-            var branch = continued is null ? Names.TaskBranch(request.TaskId, request.Title) : Names.FollowUpBranch(request.TaskId);
+                : await ResolveContinuedAsync(repository, mirror, continued, request.CreateIfMissing ? baseBranch : null, cancellationToken);
+            var branch = continued is null ? Names.TaskBranch(request.TaskId, request.Title)
+                : request.CreateIfMissing ? Names.StepBranch(request.TaskId) : Names.FollowUpBranch(request.TaskId);
             var path = Layout.Worktree(request.TaskId);
 
             // Leftovers of an attempt that crashed before its record was written.
@@ -135,6 +136,7 @@ public sealed partial class TaskWorkspaces : ITaskWorkspaces
             {
                 LastUsedAt = now,
                 PushBranch = continued,
+                CreateIfMissing = continued is not null && request.CreateIfMissing,
             };
             Layout.WriteRecord(record);
             TouchMirror(repository.Key);
@@ -227,13 +229,22 @@ public sealed partial class TaskWorkspaces : ITaskWorkspaces
         throw new WorkspaceException($"base branch '{RepositoryPolicy.Shown(baseBranch)}' does not exist in '{repository}' ({known}); give an existing branch");
     }
 
-    /// <summary>The continued branch's head as the remote holds it now: the parent's commits and whatever people pushed on top.</summary>
-    private async Task<string> ResolveContinuedAsync(RepositoryRef repository, string mirror, string branch, CancellationToken cancellationToken)
+    /// <summary>
+    /// The continued branch's head as the remote holds it now: the parent's (or earlier steps') commits and whatever
+    /// people pushed on top. When the remote has no such branch and <paramref name="createFrom"/> is given, the head of
+    /// that base branch: the first push creates the branch.
+    /// </summary>
+    private async Task<string> ResolveContinuedAsync(RepositoryRef repository, string mirror, string branch, string? createFrom, CancellationToken cancellationToken)
     {
         var result = await Git.RunAsync(new GitInvocation(["rev-parse", "--verify", "--quiet", "--end-of-options", WorkspaceContext.RemoteRefs + branch + "^{commit}"]) { GitDir = mirror }, cancellationToken);
         if (result.Succeeded)
         {
             return result.Stdout.Trim();
+        }
+        if (createFrom is not null)
+        {
+            LogBranchCreatedFromBase(Logger, branch, createFrom);
+            return await ResolveBaseAsync(repository, mirror, createFrom, cancellationToken);
         }
         throw new WorkspaceException($"branch '{RepositoryPolicy.Shown(branch)}' no longer exists in '{repository}' (deleted, perhaps after its pull request was merged or closed), so there is nothing to follow up; ask for a new task instead");
     }

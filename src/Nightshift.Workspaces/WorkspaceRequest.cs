@@ -18,4 +18,12 @@ public sealed record WorkspaceRequest(
     /// fast-forward. <see cref="BaseBranch"/> is then the branch its pull request targets.
     /// </summary>
     public string? ContinueBranch { get; init; }
+
+    /// <summary>
+    /// With <see cref="ContinueBranch"/>: when the remote has no such branch yet, the worktree starts from
+    /// <see cref="BaseBranch"/>'s head and the first push creates it (a pipeline run's branch). Without it a missing
+    /// branch is an error, as a follow-up of a deleted branch must be. Also a push that finds the branch moved (a
+    /// parallel step pushed first) merges it under the task's commit and tries again, instead of giving up at once.
+    /// </summary>
+    public bool CreateIfMissing { get; init; }
 }

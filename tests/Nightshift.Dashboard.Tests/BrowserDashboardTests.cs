@@ -262,7 +262,7 @@ public sealed class BrowserDashboardTests(BrowserFixture browser) : IClassFixtur
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
         await page.GetByLabel("API token").FillAsync("ns_wrong-token-wrong-token-wrong");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#token-error")).ToContainTextAsync("not this server's API token");
+        await Assertions.Expect(page.Locator("#token-error")).ToContainTextAsync("not one this server knows");
         await BrowserFixture.ScreenshotAsync(page, "signin-refused-1280-light");
 
         await page.GotoAsync(Nightshift.Server.Auth.SignInLink.WithToken(server.Url, server.Token));
@@ -306,5 +306,33 @@ public sealed class BrowserDashboardTests(BrowserFixture browser) : IClassFixtur
         await page.GetByRole(AriaRole.Link, new() { Name = "View the diff" }).ClickAsync();
         await Assertions.Expect(page.Locator("#diff-plain .line.add")).ToContainTextAsync("return 2");
         await BrowserFixture.ScreenshotAsync(page, "diff-no-js-1280-light");
+    }
+
+    [Fact]
+    public async Task TaskPage_CommandsRecorded_CommandsSectionListsThemEscaped()
+    {
+        await using var server = await DashboardServer.StartAsync(runWorker: false);
+        var id = await server.SubmitAsync("Run some commands");
+        var lease = await server.Store.TryClaimAsync(new Nightshift.Storage.ClaimRequest("test-worker:1:0", TimeSpan.FromMinutes(5))) ?? throw new InvalidOperationException("not claimed");
+        var started = DateTimeOffset.UtcNow;
+        await server.Store.RecordCommandAsync(lease, new("setup", null, "pip install -r requirements.txt", "", "on", 0, null, null, started, TimeSpan.FromSeconds(12), 2_048, 0,
+            [new("registry.example.org", 443, true, 3, "public address"), new("169.254.169.254", 80, false, 1, "link-local address")]));
+        await server.Store.RecordCommandAsync(lease, new("agent", null, "echo '<script>window.__pwned=1</script>' \u001b[2J\n\u202eevil", "", "off", 137, 9, "timeout", started, TimeSpan.FromMinutes(2), 10, 5, []));
+        await using var context = await browser.NewContextAsync();
+        var page = await SignedInPageAsync(context, server);
+
+        await page.GotoAsync($"{server.Url}/tasks/{id}");
+
+        var rows = page.Locator("#commands-table tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("pip install -r requirements.txt");
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("3 allowed, 1 refused");
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("2 KB");
+        await Assertions.Expect(rows.Nth(1)).ToHaveAttributeAsync("data-failed", "true");
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("timeout (137)");
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("<script>window.__pwned=1</script>");
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("\\x1b[2J\\n\\u202eevil");
+        await Assertions.Expect(page.Locator("#commands-totals")).ToContainTextAsync("2 commands, 1 failed");
+        (await page.EvaluateAsync<bool>("() => window.__pwned === undefined")).ShouldBeTrue("a command line ran as script on the task page");
     }
 }

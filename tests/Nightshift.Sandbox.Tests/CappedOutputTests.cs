@@ -26,4 +26,18 @@ public sealed class CappedOutputTests
         output.Truncated.ShouldBeTrue();
         output.ToString().ShouldBe("abcde\n… [nightshift: 16 characters of output omitted] …\nvwxyz");
     }
+
+    [Fact]
+    public void Append_SurrogatePairSplitBetweenReads_CountsItsFourBytesOnce()
+    {
+        var output = new CappedOutput(4);
+        var emoji = "😀";
+
+        output.Append(emoji.AsSpan(0, 1));
+        output.Append(emoji.AsSpan(1, 1));
+        output.Append("abcdefgh");
+
+        output.Bytes.ShouldBe(4 + 8);
+        output.Truncated.ShouldBeTrue();
+    }
 }

@@ -95,6 +95,33 @@ public abstract class LimitTests(Jail jail)
     }
 
     [Fact]
+    public async Task RunAsync_BusyChildren_CpuTimeOfTheWholeJailReported()
+    {
+        jail.Sandbox.Cgroups.CpuParent.ShouldNotBeNull("this host has a writable cpuacct (v1) or delegated v2 cgroup, which accounts a jail's CPU time");
+        using var worktree = new TempFolder();
+
+        // Two children spin for 0.6 s of CPU each (RLIMIT_CPU-free busy loops bounded by their own clock).
+        var busy = "python3 -c 'import time\nt = time.process_time()\nwhile time.process_time() - t < 0.6: pass'";
+        var result = await jail.ShellAsync(worktree, $"{busy} & {busy}; wait");
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        var cpu = result.CpuTime.ShouldNotBeNull();
+        cpu.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.2));
+        cpu.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task RunAsync_IdleCommand_CpuTimeNearZero()
+    {
+        jail.Sandbox.Cgroups.CpuParent.ShouldNotBeNull("this host has a writable cpuacct (v1) or delegated v2 cgroup");
+        using var worktree = new TempFolder();
+
+        var result = await jail.ShellAsync(worktree, "sleep 1");
+
+        result.CpuTime.ShouldNotBeNull().ShouldBeLessThan(TimeSpan.FromSeconds(0.5));
+    }
+
+    [Fact]
     public async Task RunAsync_Timeout_KillsWholeTreeIncludingDetachedChildren()
     {
         using var worktree = new TempFolder();

@@ -21,6 +21,30 @@ public abstract class OutputTests(Jail jail)
     }
 
     [Fact]
+    public async Task RunAsync_OutputOverCap_CountsEveryByteOfBothStreams()
+    {
+        using var worktree = new TempFolder();
+        var stdoutBytes = Enumerable.Range(1, 100000).Sum(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 1);
+
+        var result = await jail.ShellAsync(worktree, "seq 1 100000; printf 'é€😀' >&2", s => s with { MaxOutputChars = 1000 });
+
+        result.Truncated.ShouldBeTrue();
+        result.StdoutBytes.ShouldBe(stdoutBytes);
+        result.StderrBytes.ShouldBe(2 + 3 + 4);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoOutput_CountsZeroBytes()
+    {
+        using var worktree = new TempFolder();
+
+        var result = await jail.ShellAsync(worktree, "true");
+
+        result.StdoutBytes.ShouldBe(0);
+        result.StderrBytes.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task RunAsync_OutputUnderCap_NotTruncated()
     {
         using var worktree = new TempFolder();

@@ -12,10 +12,10 @@ public sealed class ProxyHarness : IAsyncDisposable
 {
     private readonly TempFolder _folder = new("nightshift-proxy-test-");
 
-    public ProxyHarness(EgressOptions? options = null, IEgressPolicy? policy = null)
+    public ProxyHarness(EgressOptions? options = null, IEgressPolicy? policy = null, Network.Interception.EgressInterception? interception = null, Microsoft.Extensions.Logging.ILogger? logger = null, Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? resolve = null)
     {
         Options = options ?? new EgressOptions();
-        Proxy = EgressProxy.Start(_folder.File("proxy.sock"), policy ?? PublicInternetPolicy.Strict, Options, Decisions.Enqueue, NullLogger.Instance);
+        Proxy = EgressProxy.Start(_folder.File("proxy.sock"), policy ?? PublicInternetPolicy.Strict, Options, Decisions.Enqueue, logger ?? NullLogger.Instance, interception, resolve ?? System.Net.Dns.GetHostAddressesAsync);
     }
 
     public EgressOptions Options { get; }

@@ -8,7 +8,12 @@ public sealed class ParkedWorktreeTests
     [Fact]
     public async Task PrepareAsync_AfterARelease_ReusesTheFolderButRestoresExactlyTheBaseTree()
     {
-        using var h = Harness.Create(workspaces: o => o.MaxParkedWorktrees = 2);
+        // No spares: a ready spare is preferred to a parked folder, and this test is about the parked one.
+        using var h = Harness.Create(workspaces: o =>
+        {
+            o.MaxParkedWorktrees = 2;
+            o.SpareWorktrees = 0;
+        });
         h.Repo.Commit("files", ("src/keep.txt", "keep\n"), ("src/plain.txt", "plain\n"), ("src/gone.txt", "gone\n"), ("tool.sh", "#!/bin/sh\n"), ("lib/x.txt", "tracked\n"));
         var first = await h.PrepareAsync("one");
         var outside = h.Repo.NewFolder("outside");

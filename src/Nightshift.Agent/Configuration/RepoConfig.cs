@@ -22,6 +22,18 @@ public sealed record RepoConfig
     /// </summary>
     public RepoNetwork Network { get; init; } = RepoNetwork.Unstated;
 
+    /// <summary>
+    /// The lock files and manifests (paths from the root) whose content keys the setup cache; null: the well-known lock
+    /// files found at the root; empty (<c>cache: none</c>): setup is never cached.
+    /// </summary>
+    public IReadOnlyList<string>? Cache { get; init; }
+
+    /// <summary>
+    /// The resource limits the repository asks for per command (per phase) and per task; never more than the operator's
+    /// maxima (Sandbox:MaxLimits).
+    /// </summary>
+    public RepoLimits Limits { get; init; } = RepoLimits.Unstated;
+
     public string? BranchPrefix { get; init; }
 
     public bool? RequirePlanApproval { get; init; }

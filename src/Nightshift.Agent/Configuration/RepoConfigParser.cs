@@ -1,3 +1,5 @@
+using Nightshift.Sandbox;
+using Nightshift.Sandbox.Network;
 using Nightshift.Workspaces.Files;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -15,7 +17,7 @@ public static class RepoConfigParser
     private const int MaxCommands = 50;
     private const int MaxCommandLength = 4_000;
 
-    private static readonly string[] Keys = ["setup", "test", "build", "lint", "network", "branch_prefix", "require_plan_approval"];
+    private static readonly string[] Keys = ["setup", "test", "build", "lint", "network", "cache", "branch_prefix", "require_plan_approval", "limits"];
 
     /// <summary>Reads the file at the worktree's root, or returns <see cref="RepoConfig.Empty"/> when there is none.</summary>
     public static async Task<RepoConfig> LoadAsync(string worktree, CancellationToken cancellationToken = default)
@@ -95,8 +97,10 @@ public static class RepoConfigParser
                 "build" => config with { Build = Commands(key, value) },
                 "lint" => config with { Lint = Commands(key, value) },
                 "network" => config with { Network = Network(value) },
+                "cache" => config with { Cache = CacheFiles(value) },
                 "branch_prefix" => config with { BranchPrefix = BranchPrefix(value) },
                 "require_plan_approval" => config with { RequirePlanApproval = Boolean(key, value) },
+                "limits" => config with { Limits = RepoLimitsParser.Parse(value) },
                 _ => throw new RepoConfigException(
                     $"{FileName} line {keyNode.Start.Line}: unknown key '{Clip(key)}'; the keys are {string.Join(", ", Keys)}"),
             };
@@ -143,7 +147,7 @@ public static class RepoConfigParser
 
     private static RepoNetwork Network(YamlNode node)
     {
-        const string Shapes = "'network' must be off, setup or on, or a map of setup, agent and verify to on or off (for example `network: {setup: on, agent: off, verify: off}`)";
+        const string Shapes = "'network' must be off, setup or on, or a map of setup, agent and verify to off, allowlist or on, with the hosts of allowlist in allow and presets (for example `network: {setup: allowlist, agent: off, verify: off, allow: [\"GET,HEAD docs.example.org\"], presets: [npm]}`)";
         if (node is YamlScalarNode scalar)
         {
             return scalar.Value?.Trim().ToLowerInvariant() switch
@@ -159,18 +163,137 @@ public static class RepoConfigParser
             throw new RepoConfigException($"{FileName} line {node.Start.Line}: {Shapes}");
         }
         var network = RepoNetwork.Unstated;
+        List<HostRule>? rules = null;
         foreach (var (keyNode, value) in map.Children)
         {
             var phase = (keyNode as YamlScalarNode)?.Value ?? "";
-            network = phase switch
+            switch (phase)
             {
-                "setup" => network with { Setup = Boolean("network.setup", value) },
-                "agent" => network with { Agent = Boolean("network.agent", value) },
-                "verify" => network with { Verify = Boolean("network.verify", value) },
-                _ => throw new RepoConfigException($"{FileName} line {keyNode.Start.Line}: unknown network phase '{Clip(phase)}'; the phases are setup, agent and verify"),
-            };
+                case "setup":
+                    network = network with { Setup = PhasePolicy("network.setup", value) };
+                    break;
+                case "agent":
+                    network = network with { Agent = PhasePolicy("network.agent", value) };
+                    break;
+                case "verify":
+                    network = network with { Verify = PhasePolicy("network.verify", value) };
+                    break;
+                case "allow":
+                    rules ??= [];
+                    foreach (var (text, line) in Strings("network.allow", value, NetworkCeilings.MaxRules))
+                    {
+                        var rule = HostRule.TryParse(text, out var why)
+                            ?? throw new RepoConfigException($"{FileName} line {line}: network.allow entry '{Clip(text)}' {why}");
+                        if (!rules.Contains(rule))
+                        {
+                            rules.Add(rule);
+                        }
+                    }
+                    break;
+                case "presets":
+                    rules ??= [];
+                    foreach (var (text, line) in Strings("network.presets", value, HostPresets.Names.Count))
+                    {
+                        var preset = HostPresets.Rules(text)
+                            ?? throw new RepoConfigException($"{FileName} line {line}: network.presets entry {HostPresets.WhyUnknown(Clip(text))}");
+                        foreach (var rule in preset)
+                        {
+                            if (!rules.Contains(rule))
+                            {
+                                rules.Add(rule);
+                            }
+                        }
+                    }
+                    break;
+                default:
+                    throw new RepoConfigException($"{FileName} line {keyNode.Start.Line}: unknown network key '{Clip(phase)}'; the keys are setup, agent, verify, allow and presets");
+            }
         }
-        return network;
+        var allowlisted = new[] { ("setup", network.Setup), ("agent", network.Agent), ("verify", network.Verify) }.Where(p => p.Item2 == NetworkPolicy.Allowlist).Select(p => p.Item1).ToList();
+        if (allowlisted.Count > 0 && (rules?.Count ?? 0) == 0)
+        {
+            throw new RepoConfigException($"{FileName} line {node.Start.Line}: network.{allowlisted[0]} is allowlist, but network.allow and network.presets name no host; list the hosts it needs, like `allow: [registry.example.org]` or `presets: [npm]`");
+        }
+        return network with { Allow = rules };
+    }
+
+    private static NetworkPolicy PhasePolicy(string key, YamlNode node) =>
+        (node as YamlScalarNode)?.Value?.Trim().ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" => NetworkPolicy.On,
+            "false" or "no" or "off" => NetworkPolicy.Off,
+            "allowlist" => NetworkPolicy.Allowlist,
+            _ => throw new RepoConfigException($"{FileName} line {node.Start.Line}: '{key}' must be off, allowlist or on"),
+        };
+
+    /// <summary>A string or a list of strings, each with its line; at most <paramref name="max"/>.</summary>
+    private static List<(string Text, long Line)> Strings(string key, YamlNode node, int max)
+    {
+        IEnumerable<YamlNode> items = node switch
+        {
+            YamlScalarNode scalar => [scalar],
+            YamlSequenceNode sequence => sequence.Children,
+            _ => throw new RepoConfigException($"{FileName} line {node.Start.Line}: '{key}' must be a list of strings"),
+        };
+        var strings = new List<(string, long)>();
+        foreach (var item in items)
+        {
+            if (item is not YamlScalarNode { Value: { } text })
+            {
+                throw new RepoConfigException($"{FileName} line {item.Start.Line}: each '{key}' entry must be a string");
+            }
+            strings.Add((text, item.Start.Line));
+        }
+        if (strings.Count > max)
+        {
+            throw new RepoConfigException($"{FileName}: '{key}' lists {strings.Count} entries; at most {max} are read");
+        }
+        return strings;
+    }
+
+    /// <summary>
+    /// <c>cache:</c> a path or list of paths of lock files from the repository's root (plain names and folders, no
+    /// '..', not absolute), or <c>none</c>. Whether each is a regular file is checked when the key is made, through RepoFiles.
+    /// </summary>
+    private static IReadOnlyList<string> CacheFiles(YamlNode node)
+    {
+        const int MaxFiles = 50;
+        const int MaxPathLength = 300;
+        if (IsNone(node))
+        {
+            return [];
+        }
+        IEnumerable<YamlNode> items = node switch
+        {
+            YamlScalarNode scalar => [scalar],
+            YamlSequenceNode sequence => sequence.Children,
+            _ => throw new RepoConfigException($"{FileName} line {node.Start.Line}: 'cache' must be a lock file path or a list of them (for example `cache: [package-lock.json]`), or none"),
+        };
+        var files = new List<string>();
+        foreach (var item in items)
+        {
+            var text = (item as YamlScalarNode)?.Value?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                throw new RepoConfigException($"{FileName} line {item.Start.Line}: each 'cache' entry must be a file path from the repository's root, like package-lock.json");
+            }
+            var parts = text.Split('/');
+            if (text.Length > MaxPathLength || text.StartsWith('/') || text.Any(c => char.IsControl(c) || c == '\\')
+                || parts.Any(p => p is "" or "." or ".."))
+            {
+                throw new RepoConfigException(
+                    $"{FileName} line {item.Start.Line}: 'cache' entry '{Clip(text)}' must be a plain path inside the repository (like web/package-lock.json: no leading '/', no '.' or '..' parts, at most {MaxPathLength} characters)");
+            }
+            if (!files.Contains(text, StringComparer.Ordinal))
+            {
+                files.Add(text);
+            }
+        }
+        if (files.Count > MaxFiles)
+        {
+            throw new RepoConfigException($"{FileName}: 'cache' lists {files.Count} files; at most {MaxFiles} are allowed");
+        }
+        return files;
     }
 
     private static string BranchPrefix(YamlNode node)

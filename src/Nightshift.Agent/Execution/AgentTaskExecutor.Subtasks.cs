@@ -75,7 +75,7 @@ public sealed partial class AgentTaskExecutor
         {
             diff = new SubtaskDiffSource(subtaskWorkspaces, new SubtaskWorkspace(workspace.TaskId, subtask.Id, workspace.Path, workspace.Branch, workspace.BaseCommit));
             // A fresh checkout lacks what setup made in the task's worktree (installed packages, generated files).
-            if (await SetupAsync(attempt.Config, workspace, attempt.Cache, run, cancellationToken) is { } setupFailure)
+            if (await Setup.RunAsync(attempt, workspace, subtask.Id, cancellationToken) is { } setupFailure)
             {
                 return SubtaskResult.Stopped(work, $"setup in its own worktree failed: {setupFailure.Reason}");
             }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nightshift.Agent.Budgets;
 using Nightshift.Agent.Configuration;
 using Nightshift.Agent.Execution.Phases;
 using Nightshift.Agent.Loop;
@@ -12,13 +13,17 @@ using Nightshift.Core.Events;
 using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
+using Nightshift.Core.Pipelines;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Teams;
 using Nightshift.Core.Telemetry;
 using Nightshift.Forges;
 using Nightshift.Models.Errors;
 using Nightshift.Sandbox;
+using Nightshift.Sandbox.Network;
 using Nightshift.Workspaces;
+using Nightshift.Workspaces.SetupCache;
 using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Agent.Execution;
@@ -45,10 +50,21 @@ public sealed partial class AgentTaskExecutor(
     TimeProvider time,
     ILogger<AgentTaskExecutor> logger,
     IOptions<SandboxOptions> sandboxOptions,
-    IFollowUpSource? followUps = null) : ITaskExecutor
+    IFollowUpSource? followUps = null,
+    IModelCallBudget? budgets = null,
+    SetupCacheStore? setupCache = null,
+    IOrgSecrets? orgSecrets = null) : ITaskExecutor
 {
+    // Every model call of the task goes through these models, so the organisation's budgets are checked before each.
+    private readonly IAgentModels _models = budgets is null ? models : new BudgetedAgentModels(models, budgets);
     private readonly AgentOptions _options = options.Value;
-    private readonly TaskSandbox _sandbox = new(sandbox, workspaces, sandboxOptions.Value.Network ?? new NetworkCeilings(), time);
+    private readonly TaskSandbox _sandbox = new(sandbox, workspaces, sandboxOptions.Value.Network ?? new NetworkCeilings(), time, logger,
+        new EgressCredentialResolver(sandboxOptions.Value.Egress?.Credentials ?? [], orgSecrets)) 
+    {
+        Options = sandboxOptions.Value,
+        AllowPrivate = [.. (sandboxOptions.Value.Egress?.AllowPrivate ?? []).Select(entry => EgressAllowance.TryParse(entry, out _)).OfType<EgressAllowance>()],
+    };
+    private readonly CachedSetup? _cachedSetup = setupCache is null ? null : new CachedSetup(setupCache, workspaces, time, sandboxOptions.Value.ToolchainPaths, logger);
     private readonly RepoMapRenderer _repoMaps = new(
         repoMaps, Path.Combine(NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory), "repomap"), options.Value.RepoMapTokens, logger);
     private readonly TaskCommits _commits = new(options.Value.CommitAuthorName is { } name
@@ -62,16 +78,51 @@ public sealed partial class AgentTaskExecutor(
         return await ExecuteSerializedAsync(serialized, cancellationToken);
     }
 
-    private async Task<TaskOutcome> ExecuteSerializedAsync(ITaskRun run, CancellationToken cancellationToken)
+    private async Task<TaskOutcome> ExecuteSerializedAsync(SerializedTaskRun run, CancellationToken cancellationToken)
     {
+        // The repository's task limits are known once its .nightshift.yml is read; the time limit counts from here.
+        using var watch = new TaskLimitWatch(time, time.GetTimestamp(), () => run.Phase, cancellationToken);
+        _sandbox.Watch(run, watch);
+        TaskOutcome outcome;
+        try
+        {
+            outcome = await ExecuteWatchedAsync(run, watch, cancellationToken);
+        }
+        catch (OperationCanceledException) when (watch.Breach is not null && !cancellationToken.IsCancellationRequested)
+        {
+            outcome = TaskOutcome.Failed("stopped at a task limit");
+        }
+        // A step that turned the stop into an error of its own (a cancelled git command, say) still ended at the limit.
+        if (watch.Breach is { } breach && !cancellationToken.IsCancellationRequested && outcome.Kind is OutcomeKind.Failed or OutcomeKind.RetryableFailure)
+        {
+            LogTaskLimitPassed(logger, run.Task.Id, breach.Limit, breach.Phase);
+            return breach.ToOutcome();
+        }
+        return outcome;
+    }
+
+    private async Task<TaskOutcome> ExecuteWatchedAsync(ITaskRun run, TaskLimitWatch watch, CancellationToken attemptToken)
+    {
+        var cancellationToken = watch.Token;
         Workspace? workspace = null;
         TaskAttempt? attempt = null;
         AgentModel? model = null;
         var keepWorktree = true;
         try
         {
+            // A command step or a run's pull request needs no model, so no model key either.
+            if (run.Task.RunStep is { Kind: not RunTaskKind.Agent } step)
+            {
+                await run.SetPhaseAsync(TaskPhase.Preparing, cancellationToken);
+                workspace = await PrepareStepWorkspaceAsync(run, step, cancellationToken);
+                var stepOutcome = step.Kind == RunTaskKind.Command
+                    ? await new CommandStepExecutor(workspaces, _sandbox, Setup, _commits, forges, _options.VerificationTimeout, logger).RunAsync(run, step, workspace, watch, cancellationToken)
+                    : await RunPullRequestStepAsync(run, step, workspace, watch, cancellationToken);
+                keepWorktree = stepOutcome.Kind != OutcomeKind.Succeeded;
+                return stepOutcome;
+            }
             // The model first: a missing key or model name should fail the task before any clone or setup runs.
-            model = models.CreateBuild(run.Task, ModelFallbackEvents.Emitter(run));
+            model = await _models.CreateBuildAsync(run.Task, ModelFallbackEvents.Emitter(run), cancellationToken);
             await run.SetPhaseAsync(TaskPhase.Preparing, cancellationToken);
             FollowUp? followUp = null;
             if (run.Task.FollowUpOf is not null)
@@ -87,11 +138,12 @@ public sealed partial class AgentTaskExecutor(
             {
                 (workspace, attempt) = await StartAttemptAsync(run, model, followUp, cancellationToken);
             }
+            await ApplyLimitsAsync(run, attempt.Config, watch, cancellationToken);
 
             ITaskPhase[] phases =
             [
                 new PreparePhase(workspaces, Setup, _options.BaselineWhilePlanning, logger),
-                new PlanPhase(models, _options, _sandbox, _repoMaps, time),
+                new PlanPhase(_models, _options, _sandbox, _repoMaps, time),
                 new BuildPhase(BuildAsync, _options, time),
                 new VerifyPhase(workspaces, _options, _sandbox, _repoMaps),
                 new PublishPhase(workspaces, forges, _commits, logger),
@@ -111,14 +163,20 @@ public sealed partial class AgentTaskExecutor(
             }
             throw new InvalidOperationException("the publish phase always ends the attempt with an outcome");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (attemptToken.IsCancellationRequested)
         {
             return run.StopReason switch
             {
                 StopReason.CancelRequested => TaskOutcome.Cancelled("cancelled while it was running"),
                 StopReason.Shutdown => TaskOutcome.Release(),
-                _ => throw new OperationCanceledException(cancellationToken),
+                _ => throw new OperationCanceledException(attemptToken),
             };
+        }
+        catch (BudgetExhaustedException e)
+        {
+            // No model call was made; another attempt would stop at the same check.
+            LogBudgetExhausted(logger, run.Task.Id, run.Task.OrgId, e.Exhaustion.KindName, e.Exhaustion.LimitUsd, e.Exhaustion.SpentUsd);
+            return e.Exhaustion.ToOutcome();
         }
         catch (ModelProviderException e)
         {
@@ -136,6 +194,7 @@ public sealed partial class AgentTaskExecutor(
         }
         finally
         {
+            _sandbox.ForgetCredentials(run.Task.Id);
             if (attempt is not null)
             {
                 await attempt.DisposeAsync();
@@ -165,13 +224,20 @@ public sealed partial class AgentTaskExecutor(
         var task = run.Task;
         var checkpoint = ExecutionCheckpoint.Read(run.Checkpoint);
         // A private repository on a configured forge needs its credentials to be fetched, not only pushed.
-        var credentials = PublishPhase.Credentials(await forges.Resolve(task.Repo).PushLoginAsync(cancellationToken));
-        var request = followUp is null
+        var credentials = PublishPhase.Credentials(await forges.Resolve(task.Repo, task.OrgId).PushLoginAsync(cancellationToken));
+        var request = task.RunStep is { } step
+            ? StepRequest(task, step, credentials)
+            : followUp is null
             ? new WorkspaceRequest(task.Id, task.Repo, task.BaseBranch, task.Title, Credentials: credentials)
             : new WorkspaceRequest(task.Id, task.Repo, followUp.PullRequest.BaseBranch, task.Title, Credentials: credentials) { ContinueBranch = followUp.PullRequest.Branch };
         var workspace = await workspaces.PrepareAsync(request, cancellationToken);
         var config = await RepoConfigParser.LoadAsync(workspace.Path, cancellationToken);
-        if (followUp is null)
+        if (task.RunStep is not null)
+        {
+            // A run's branch keeps its name whatever prefix the repository asks for.
+            LogStepOnBranch(logger, task.Id, task.RunStep.Step, task.RunStep.RunId, workspace.Branch, workspace.BaseCommit);
+        }
+        else if (followUp is null)
         {
             workspace = await ApplyBranchPrefixAsync(workspace, config, cancellationToken);
         }
@@ -185,6 +251,8 @@ public sealed partial class AgentTaskExecutor(
         {
             LogResumed(logger, task.Id, WireNameJsonConverter<CheckpointStage>.ToWire(checkpoint.Stage));
         }
+        // Before any command runs: a credential the organisation lacks ends the task here, naming what to add.
+        await _sandbox.PrepareCredentialsAsync(config, task, cancellationToken);
         // The task's own cache: a shared one would let one task's jail poison what a later task installs.
         var cache = workspaces.TaskCacheFolder(workspace);
         var verification = VerificationDetector.Detect(workspace.Path, config, cancellationToken);
@@ -194,8 +262,9 @@ public sealed partial class AgentTaskExecutor(
             AgentsMd = await AgentInstructions.ReadAsync(workspace.Path, _options.MaxInstructionsChars, cancellationToken),
             Cache = cache,
             Verification = verification,
-            Verifier = new Verifier(_sandbox.Runner(run, workspace, cache, "verify", _sandbox.Network(config, RepoNetworkPhase.Verify)), verification, _options.VerificationTimeout),
-            Budget = new BudgetTracker(_options.Budget, time),
+            Verifier = new Verifier(_sandbox.Runner(run, workspace, cache, _sandbox.Phase(config, task, "verify", RepoNetworkPhase.Verify)), verification,
+                _sandbox.Limits(config).Timeout(RepoNetworkPhase.Verify) ?? _options.VerificationTimeout),
+            Budget = new BudgetTracker(StepBudget(_options.Budget, task.RunStep), time),
             Model = model,
             // A plan the checkpoint holds is read back; one still waiting for a person is settled by the plan phase.
             Plan = checkpoint.StoredPlan(),
@@ -204,6 +273,49 @@ public sealed partial class AgentTaskExecutor(
         };
         return (workspace, attempt);
     }
+
+    /// <summary>
+    /// Holds the attempt to the repository's task limits from here on, and says so when .nightshift.yml asked for more
+    /// than the operator's Sandbox:MaxLimits allow (those limits run at the maximum).
+    /// </summary>
+    private async Task ApplyLimitsAsync(ITaskRun run, RepoConfig config, TaskLimitWatch watch, CancellationToken cancellationToken)
+    {
+        var limits = _sandbox.Limits(config);
+        watch.Apply(limits.Limits.Task, run.Task.RunStep?.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+        if (limits.Capped.Count > 0)
+        {
+            await run.EmitAsync(EventTypes.LimitsCapped, NightshiftJson.Payload(new LimitsCappedPayload(limits.Capped, limits.CappedMessage())), cancellationToken);
+        }
+    }
+
+    /// <summary>A pipeline step's worktree: the run's branch as the remote holds it, created from the base when missing (but never for the run's pull request).</summary>
+    private static WorkspaceRequest StepRequest(TaskRecord task, RunStepTask step, PushCredentials? credentials) =>
+        new(task.Id, task.Repo, task.BaseBranch, task.Title, Credentials: credentials)
+        {
+            ContinueBranch = step.Branch,
+            CreateIfMissing = step.Kind != RunTaskKind.PullRequest,
+        };
+
+    private async Task<Workspace> PrepareStepWorkspaceAsync(ITaskRun run, RunStepTask step, CancellationToken cancellationToken)
+    {
+        var task = run.Task;
+        var credentials = PublishPhase.Credentials(await forges.Resolve(task.Repo, task.OrgId).PushLoginAsync(cancellationToken));
+        var workspace = await workspaces.PrepareAsync(StepRequest(task, step, credentials), cancellationToken);
+        LogStepOnBranch(logger, task.Id, step.Step, step.RunId, workspace.Branch, workspace.BaseCommit);
+        await run.EmitAsync(EventTypes.WorkspaceReady, NightshiftJson.Payload(new WorkspaceReadyPayload(
+            workspace.Branch, workspace.BaseBranch, workspace.BaseCommit, run.Checkpoint is not null || run.Attempt > 1)), cancellationToken);
+        return workspace;
+    }
+
+    private Task<TaskOutcome> RunPullRequestStepAsync(ITaskRun run, RunStepTask step, Workspace workspace, TaskLimitWatch watch, CancellationToken cancellationToken)
+    {
+        watch.Apply(RepoTaskLimits.Unstated, step.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+        return new PullRequestStepExecutor(workspaces, forges, logger).RunAsync(run, step, workspace, cancellationToken);
+    }
+
+    /// <summary>The agent's budget, its cost capped at a pipeline step's <c>max_cost_usd</c> when that is lower.</summary>
+    internal static AgentBudget StepBudget(AgentBudget budget, RunStepTask? step) =>
+        step?.MaxCostUsd is { } max && max < budget.MaxCostUsd ? budget with { MaxCostUsd = max } : budget;
 
     /// <summary>The task's branch under the repository's <c>branch_prefix</c> (already checked by the parser), when it asks for one.</summary>
     private async Task<Workspace> ApplyBranchPrefixAsync(Workspace workspace, RepoConfig config, CancellationToken cancellationToken)
@@ -228,11 +340,7 @@ public sealed partial class AgentTaskExecutor(
         _ => "task." + phase.GetType().Name,
     };
 
-    private RepositorySetup Setup => new(_sandbox, _options.SetupTimeout);
-
-    // What the subtask work (AgentTaskExecutor.Subtasks.cs) shares with the phases.
-    private Task<TaskOutcome?> SetupAsync(RepoConfig config, Workspace workspace, string cache, ITaskRun run, CancellationToken cancellationToken) =>
-        Setup.RunAsync(config, workspace, cache, run, cancellationToken);
+    private RepositorySetup Setup => new(_sandbox, _options.SetupTimeout, _cachedSetup);
 
     private Task<string?> RenderRepoMapAsync(TaskAttempt attempt, string? commit, CancellationToken cancellationToken) => _repoMaps.RenderAsync(attempt, commit, cancellationToken);
 
@@ -252,6 +360,15 @@ public sealed partial class AgentTaskExecutor(
     [LoggerMessage(EventId = 5811, Level = LogLevel.Information, Message = "Task {TaskId} follows up task {ParentId} on branch {Branch} from its head {Head}")]
     private static partial void LogFollowingUp(ILogger logger, string taskId, string parentId, string branch, string head);
 
+    [LoggerMessage(EventId = 3600, Level = LogLevel.Warning, Message = "Task {TaskId} of organisation {OrgId} stopped before a model call: its {Kind} budget of {LimitUsd} USD is used up ({SpentUsd} USD spent)")]
+    private static partial void LogBudgetExhausted(ILogger logger, string taskId, string orgId, string kind, decimal limitUsd, decimal spentUsd);
+
+    [LoggerMessage(EventId = 6230, Level = LogLevel.Warning, Message = "Task {TaskId} passed its repository's {Limit} limit while {Phase} and was stopped")]
+    private static partial void LogTaskLimitPassed(ILogger logger, string taskId, string limit, string phase);
+
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Releasing the worktree of task {TaskId} failed: {Reason}")]
     private static partial void LogReleaseFailed(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(EventId = 6305, Level = LogLevel.Information, Message = "Task {TaskId} is step {Step} of run {RunId}, on branch {Branch} from {Head}")]
+    private static partial void LogStepOnBranch(ILogger logger, string taskId, string step, string runId, string branch, string head);
 }

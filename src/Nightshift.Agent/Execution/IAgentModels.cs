@@ -13,6 +13,17 @@ public interface IAgentModels
 
     /// <summary>The plan model (NIGHTSHIFT_PLAN_MODEL, Models:PlanModel); by default the build model.</summary>
     AgentModel CreatePlan(TaskRecord task, Action<ModelFallback>? onFallback) => CreateBuild(task, onFallback);
+
+    /// <summary>
+    /// The build model, for the executor: may look up what the task's organisation configured (its own provider key)
+    /// before building the client. By default <see cref="CreateBuild"/>.
+    /// </summary>
+    ValueTask<AgentModel> CreateBuildAsync(TaskRecord task, Action<ModelFallback>? onFallback, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(CreateBuild(task, onFallback));
+
+    /// <summary>The plan model, as <see cref="CreateBuildAsync"/> is the build model. By default <see cref="CreatePlan"/>.</summary>
+    ValueTask<AgentModel> CreatePlanAsync(TaskRecord task, Action<ModelFallback>? onFallback, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(CreatePlan(task, onFallback));
 }
 
 /// <summary>A chat client and the meter that prices its responses.</summary>

@@ -35,8 +35,14 @@ internal sealed class SerializedTaskRun(ITaskRun inner) : ITaskRun, IDisposable
         }
     }
 
-    public Task SetPhaseAsync(TaskPhase phase, CancellationToken cancellationToken = default) =>
-        OneAtATimeAsync(token => inner.SetPhaseAsync(phase, token), cancellationToken);
+    /// <summary>The phase last set through this run (none before the first).</summary>
+    public TaskPhase Phase { get; private set; }
+
+    public Task SetPhaseAsync(TaskPhase phase, CancellationToken cancellationToken = default)
+    {
+        Phase = phase;
+        return OneAtATimeAsync(token => inner.SetPhaseAsync(phase, token), cancellationToken);
+    }
 
     public Task CheckpointAsync(string checkpointJson, CancellationToken cancellationToken = default) =>
         OneAtATimeAsync(token => inner.CheckpointAsync(checkpointJson, token), cancellationToken);
@@ -59,6 +65,9 @@ internal sealed class SerializedTaskRun(ITaskRun inner) : ITaskRun, IDisposable
             _gate.Release();
         }
     }
+
+    public Task RecordCommandAsync(CommandAuditEntry entry, CancellationToken cancellationToken = default) =>
+        OneAtATimeAsync(token => inner.RecordCommandAsync(entry, token), cancellationToken);
 
     public bool Converses => inner.Converses;
 

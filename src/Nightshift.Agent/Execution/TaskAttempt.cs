@@ -10,7 +10,7 @@ using Nightshift.Workspaces;
 namespace Nightshift.Agent.Execution;
 
 /// <summary>What one attempt at a task carries from phase to phase; the checkpoint is saved through here, one writer at a time.</summary>
-internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCheckpoint checkpoint) : IAsyncDisposable
+internal sealed class TaskAttempt(ITaskRun run, Workspace workspace, ExecutionCheckpoint checkpoint) : IAsyncDisposable, ISetupAttempt
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 

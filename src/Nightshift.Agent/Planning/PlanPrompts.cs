@@ -14,6 +14,7 @@ internal static class PlanPrompts
         agent will carry out one after another in a git worktree of the user's repository, each committed on its own.
         You can only read: list_files, read_file and search. Look at what you need to plan well, not at everything.
         Then call `submit_plan` once with the plan:
+        - summary: one short line saying what the whole change does, like a good commit subject; it becomes the task's title;
         - each subtask is one coherent change with a short slug id, a one-line title, a description of what to change
           and why, the files it will touch, and acceptance criteria someone can check;
         - depends_on lists the subtasks that must be finished first; dependencies must not form a cycle;

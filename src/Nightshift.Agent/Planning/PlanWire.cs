@@ -29,7 +29,13 @@ public static class PlanWire
                 ["acceptance"] = Strings(s.Acceptance),
             });
         }
-        return new JsonObject { ["subtasks"] = subtasks }.ToJsonString();
+        var json = new JsonObject();
+        if (plan.Summary is not null)
+        {
+            json["summary"] = plan.Summary;
+        }
+        json["subtasks"] = subtasks;
+        return json.ToJsonString();
     }
 
     /// <summary>The whole instruction as one subtask: what runs when there is no plan (skipped, or the planner failed).</summary>

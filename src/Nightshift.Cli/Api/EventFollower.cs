@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Nightshift.Core.Events;
 using Nightshift.Core.Tasks;
 
 namespace Nightshift.Cli.Api;
@@ -11,12 +12,38 @@ internal static class EventFollower
 {
     public const int MaxReconnects = 5;
 
-    public static async IAsyncEnumerable<ApiEvent> FollowAsync(
+    public static IAsyncEnumerable<ApiEvent> FollowAsync(
         NightshiftApiClient client,
         string taskId,
         long after,
         TimeProvider time,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        FollowAsync(client, new EventStreamSource(
+            "the event stream",
+            (last, ct) => client.StreamEventsAsync(taskId, last, ct),
+            e => e.IsFinal,
+            async ct => (await TryGetStatusAsync(client, taskId, ct))?.IsTerminal() == true,
+            (last, ct) => client.GetEventsAsync(taskId, last, 1000, ct)), after, time, cancellationToken);
+
+    /// <summary>Follows a pipeline run's own events (<c>run.*</c>, <c>step.*</c>) until its final event, the same way.</summary>
+    public static IAsyncEnumerable<ApiEvent> FollowRunAsync(
+        NightshiftApiClient client,
+        string runId,
+        TimeProvider time,
+        CancellationToken cancellationToken = default) =>
+        FollowAsync(client, new EventStreamSource(
+            "the run's event stream",
+            (last, ct) => client.StreamRunEventsAsync(runId, last, ct),
+            e => e.Type is EventTypes.RunSucceeded or EventTypes.RunNeedsReview or EventTypes.RunFailed or EventTypes.RunCancelled,
+            async ct => await TryGetRunStateAsync(client, runId, ct) is "succeeded" or "needs_review" or "failed" or "cancelled",
+            (last, ct) => client.GetRunEventsAsync(runId, last, 1000, ct)), 0, time, cancellationToken);
+
+    private static async IAsyncEnumerable<ApiEvent> FollowAsync(
+        NightshiftApiClient client,
+        EventStreamSource source,
+        long after,
+        TimeProvider time,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = after;
         var failures = 0;
@@ -24,7 +51,7 @@ internal static class EventFollower
         {
             var sawFinal = false;
             Exception? dropped = null;
-            var events = client.StreamEventsAsync(taskId, last, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var events = source.Stream(last, cancellationToken).GetAsyncEnumerator(cancellationToken);
             try
             {
                 while (true)
@@ -50,7 +77,7 @@ internal static class EventFollower
                     }
                     last = next.Seq;
                     failures = 0;
-                    sawFinal |= next.IsFinal;
+                    sawFinal |= source.IsFinal(next);
                     yield return next;
                 }
             }
@@ -62,32 +89,40 @@ internal static class EventFollower
             {
                 yield break;
             }
-            if (dropped is null)
+            // The server ends the stream after the final event; anything else (restart, proxy timeout) is a drop.
+            if (dropped is null && await source.HasEndedAsync(cancellationToken))
             {
-                // The server ends the stream after the final event; anything else (restart, proxy timeout) is a drop.
-                var status = await TryGetStatusAsync(client, taskId, cancellationToken);
-                if (status?.IsTerminal() == true)
+                // The final event may have been appended between the stream's end and this look: fetch what is left.
+                foreach (var rest in await source.RestAsync(last, cancellationToken))
                 {
-                    // The final event may have been appended between the stream's end and this look: fetch what is left.
-                    foreach (var rest in await client.GetEventsAsync(taskId, last, 1000, cancellationToken))
+                    if (rest.Seq > last)
                     {
-                        if (rest.Seq > last)
-                        {
-                            last = rest.Seq;
-                            yield return rest;
-                        }
+                        last = rest.Seq;
+                        yield return rest;
                     }
-                    yield break;
                 }
+                yield break;
             }
             failures++;
             if (failures > MaxReconnects)
             {
                 throw dropped as ServerUnreachableException
-                    ?? new ServerUnreachableException(client.Connection.BaseUrl, client.Connection.UrlSource, $"the event stream dropped {MaxReconnects} times in a row", dropped);
+                    ?? new ServerUnreachableException(client.Connection.BaseUrl, client.Connection.UrlSource, $"{source.What} dropped {MaxReconnects} times in a row", dropped);
             }
             var pause = TimeSpan.FromMilliseconds(Math.Min(3000, 200 * (1 << failures)));
             await Task.Delay(pause, time, cancellationToken);
+        }
+    }
+
+    private static async Task<string?> TryGetRunStateAsync(NightshiftApiClient client, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Commands.Webhooks.WebhookJson.Text(await client.GetRunAsync(runId, cancellationToken), "state");
+        }
+        catch (ServerUnreachableException)
+        {
+            return null;
         }
     }
 

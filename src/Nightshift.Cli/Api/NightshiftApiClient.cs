@@ -110,9 +110,13 @@ internal sealed partial class NightshiftApiClient(HttpClient http, ServerConnect
     }
 
     /// <summary>Follows the SSE stream from after <paramref name="lastSeq"/> until the server closes it.</summary>
-    public async IAsyncEnumerable<ApiEvent> StreamEventsAsync(string id, long lastSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ApiEvent> StreamEventsAsync(string id, long lastSeq, CancellationToken cancellationToken = default) =>
+        StreamAsync(TaskPath(id) + "/events", lastSeq, cancellationToken);
+
+    /// <summary>Follows an SSE stream of events (a task's or a run's) from after <paramref name="lastSeq"/> until the server closes it.</summary>
+    private async IAsyncEnumerable<ApiEvent> StreamAsync(string path, long lastSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var request = NewRequest(HttpMethod.Get, TaskPath(id) + "/events", null);
+        using var request = NewRequest(HttpMethod.Get, path, null);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastSeq > 0)
         {

@@ -73,8 +73,9 @@ public static class EventSummary
         EventTypes.TaskReleased => Join(p.Int("attempt") is { } attempt ? $"attempt {attempt} handed back to the queue" : "handed back to the queue", p.Str("reason") is { } why ? $"({why})" : null),
         EventTypes.TaskRetrying => Colon(p.Int("attempt") is { } attempt ? $"attempt {attempt} failed, will retry" : "will retry", p.Str("reason")),
         EventTypes.TaskSucceeded => p.Str("verification") ?? p.Str("answer") ?? p.Str("summary") ?? p.Str("pullRequest") ?? p.Str("branch") ?? "",
+        // "error" is the words when "reason" is a code (budget_exhausted).
         EventTypes.TaskFailed or EventTypes.TaskCancelled or EventTypes.TaskTimedOut or EventTypes.TaskNeedsReview or EventTypes.TaskDead =>
-            p.Str("reason") ?? p.Str("verification") ?? p.Str("pullRequest") ?? "",
+            p.Str("error") ?? p.Str("reason") ?? p.Str("verification") ?? p.Str("pullRequest") ?? "",
         EventTypes.TaskCheckpoint => p.Int("bytes") is { } bytes ? $"checkpoint saved ({Size(bytes)})" : "checkpoint saved",
         EventTypes.TaskMessage => Colon(p.Str("author") ?? "someone", p.Str("text")),
         EventTypes.TaskQuestion => p.Str("question"),
@@ -85,6 +86,14 @@ public static class EventSummary
             p.Str("branch") is { } branch ? $"branch {branch}" : "worktree ready",
             p.Str("baseBranch") is { } baseBranch ? $"from {baseBranch}" + (p.Str("baseCommit") is { } commit ? $" @ {Short(commit)}" : "") : null,
             p.Bool("resumed") == true ? "(resumed)" : null),
+        EventTypes.SetupCacheHit => Join(
+            p.Int("files") is { } files ? $"restored {Num(files)} {Plural(files, "file", "files")}" : "restored setup",
+            p.Int("entryBytes") is { } bytes ? $"({Size(bytes)})" : null,
+            p.Int("restoreMs") is { } restore ? $"in {Num(restore)} ms" : null,
+            p.Int("savedMs") is { } saved ? $"instead of {Num(saved)} ms of setup" : null),
+        EventTypes.SetupCacheMiss => Join(
+            Colon("setup not cached", p.Str("reason")),
+            p.Bool("stored") == true ? "(stored for the next task)" : p.Str("notStored") is { } notStored ? $"(not stored: {notStored})" : null),
         EventTypes.PlanPartial => Colon(
             p.Int("index") is { } index ? $"subtask {index + 1} arriving" : "subtask arriving",
             p.Object("subtask") is { } subtask ? new Payload(subtask).Str("title") : null),
@@ -123,6 +132,7 @@ public static class EventSummary
         EventTypes.NetworkAllowed => Join(Endpoint(p), p.Str("phase") is { } phase ? $"({phase})" : null),
         EventTypes.NetworkDenied => Colon(Endpoint(p) ?? "a connection", p.Str("reason")),
         EventTypes.NetworkCapped => p.Str("message"),
+        EventTypes.LimitsCapped => p.Str("message"),
         EventTypes.CommitCreated => Join(
             p.Str("commit") is { } commit ? Short(commit) : "commit",
             p.Str("branch") is { } branch ? $"on {branch}" : null,
@@ -130,6 +140,17 @@ public static class EventSummary
             p.Count("files") is { } files ? $"({files} {Plural(files, "file", "files")})" : null),
         EventTypes.BranchPushed => Join(p.Str("branch"), p.Str("remote") is { } remote ? $"→ {remote}" : null),
         EventTypes.PrOpened => Join(p.Str("reference"), p.Bool("draft") == true ? "(draft)" : null, p.Str("title") is { } title ? $"“{title}”" : null),
+        EventTypes.RunStarted => Join(p.Str("pipeline"), p.Str("branch") is { } runBranch ? $"on {runBranch}" : null, p.Str("trigger") is { } trigger ? $"({trigger})" : null),
+        EventTypes.RunSucceeded or EventTypes.RunNeedsReview or EventTypes.RunFailed or EventTypes.RunCancelled => Colon(
+            $"{Num(p.Int("succeeded") ?? 0)} succeeded, {Num(p.Int("failed") ?? 0)} failed, {Num(p.Int("skipped") ?? 0)} skipped",
+            p.Str("reason") ?? p.Str("pullRequest")),
+        EventTypes.StepStarted => Join(p.Str("step"), p.Str("kind") is { } kind ? $"({kind})" : null, p.Str("taskId") is { } stepTask ? $"task {Short(stepTask)}" : null),
+        EventTypes.StepSkipped => Colon(p.Str("step") ?? "step", p.Str("reason")),
+        EventTypes.StepAwaitingApproval => $"{p.Str("step") ?? "a step"} waits for approval",
+        EventTypes.StepApproved => Join(p.Str("step"), p.Str("by") is { } approver ? $"approved by {approver}" : "approved"),
+        EventTypes.StepRejected => Colon(Join(p.Str("step"), p.Str("by") is { } rejecter ? $"rejected by {rejecter}" : "rejected"), p.Str("reason")),
+        EventTypes.StepSucceeded => Join(p.Str("step"), "succeeded"),
+        EventTypes.StepFailed => Colon(Join(p.Str("step"), "failed", p.Bool("continued") == true ? "(run goes on)" : null), p.Str("reason")),
         _ => null,
     };
 

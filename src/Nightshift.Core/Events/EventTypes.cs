@@ -28,6 +28,12 @@ public static class EventTypes
     /// <summary>The question was answered (or its wait ran out into the default answer); the task is queued to resume.</summary>
     public const string TaskAnswered = "task.answered";
     public const string WorkspaceReady = "workspace.ready";
+
+    /// <summary>The repository's setup result was restored from the setup cache; no setup command ran.</summary>
+    public const string SetupCacheHit = "setup.cache_hit";
+
+    /// <summary>The setup cache had nothing to restore, so setup ran (and its result was stored, or why not).</summary>
+    public const string SetupCacheMiss = "setup.cache_miss";
     public const string PlanPartial = "plan.partial";
     public const string PlanReady = "plan.ready";
     public const string PlanAwaitingApproval = "plan.awaiting_approval";
@@ -76,9 +82,26 @@ public static class EventTypes
 
     /// <summary>The repository's .nightshift.yml asked for more network than the operator's Sandbox:Network ceiling allows; it got the ceiling.</summary>
     public const string NetworkCapped = "network.capped";
+
+    /// <summary>The repository's .nightshift.yml asked for resource limits above the operator's Sandbox:MaxLimits; it got the maxima.</summary>
+    public const string LimitsCapped = "limits.capped";
     public const string CommitCreated = "commit.created";
     public const string BranchPushed = "branch.pushed";
     public const string PrOpened = "pr.opened";
+
+    // A pipeline run's own log (GET /api/v1/runs/{id}/events), not a task's.
+    public const string RunStarted = "run.started";
+    public const string RunSucceeded = "run.succeeded";
+    public const string RunNeedsReview = "run.needs_review";
+    public const string RunFailed = "run.failed";
+    public const string RunCancelled = "run.cancelled";
+    public const string StepStarted = "step.started";
+    public const string StepSkipped = "step.skipped";
+    public const string StepAwaitingApproval = "step.awaiting_approval";
+    public const string StepApproved = "step.approved";
+    public const string StepRejected = "step.rejected";
+    public const string StepSucceeded = "step.succeeded";
+    public const string StepFailed = "step.failed";
 
     /// <summary>The event a final status is announced with.</summary>
     public static string ForFinalStatus(Tasks.TaskState status) => status switch

@@ -44,6 +44,12 @@ public interface ITaskRun
     Task<PullRequest> SavePullRequestAsync(PullRequest pullRequest, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds one command the task ran in a jail to its command audit trail, fenced by the lease like every other write.
+    /// A run without a store to keep it in (a local one-off) keeps nothing.
+    /// </summary>
+    Task RecordCommandAsync(CommandAuditEntry entry, CancellationToken cancellationToken = default) => System.Threading.Tasks.Task.CompletedTask;
+
+    /// <summary>
     /// True when people can talk to this task while it runs (send messages, answer the agent's questions): a task of a
     /// server's queue. False (the default) for a run nobody can reach.
     /// </summary>

@@ -7,6 +7,9 @@ public static class PlanLimits
     public const int MaxSubtasks = 30;
     public const int MaxIdLength = 40;
     public const int MaxTitleLength = 200;
+
+    /// <summary>The plan's one-line summary, which becomes the task's title.</summary>
+    public const int MaxSummaryLength = 80;
     public const int MaxDescriptionLength = 4_000;
     public const int MaxDependencies = MaxSubtasks;
     public const int MaxFiles = 50;

@@ -49,11 +49,12 @@ public static class PlanParser
         var errors = new List<string>();
         foreach (var property in root.EnumerateObject())
         {
-            if (property.Name != "subtasks")
+            if (property.Name is not ("subtasks" or "summary"))
             {
-                errors.Add($"'{PlanValidator.Show(property.Name)}' is not a field of a plan; only 'subtasks' is");
+                errors.Add($"'{PlanValidator.Show(property.Name)}' is not a field of a plan; only 'summary' and 'subtasks' are");
             }
         }
+        var summary = ReadSummary(root, errors);
         if (!root.TryGetProperty("subtasks", out var array))
         {
             errors.Add("subtasks: is missing; give an array of subtask objects");
@@ -157,12 +158,33 @@ public static class PlanParser
             return new PlanParseResult(null, errors);
         }
 
-        var plan = new Plan(subtasks);
+        var plan = new Plan(subtasks) { Summary = summary };
         errors.AddRange(PlanValidator.Validate(plan, skip));
         return new PlanParseResult(errors.Count == 0 ? plan : null, errors);
     }
 
     private static PlanParseResult Fail(string error) => new(null, [error]);
+
+    /// <summary>The optional one-line summary, trimmed; an error for anything but a short line of plain text.</summary>
+    private static string? ReadSummary(JsonElement root, List<string> errors)
+    {
+        if (!root.TryGetProperty("summary", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add($"summary: is {Kind(value.ValueKind)}; it must be a string");
+            return null;
+        }
+        var text = value.GetString()!.Trim();
+        if (text.Length > PlanLimits.MaxSummaryLength || text.Any(char.IsControl))
+        {
+            errors.Add($"summary: must be one line of at most {PlanLimits.MaxSummaryLength} characters");
+            return null;
+        }
+        return text.Length == 0 ? null : text;
+    }
 
     private static string Kind(JsonValueKind kind) => kind switch
     {

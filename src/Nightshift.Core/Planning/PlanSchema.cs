@@ -78,6 +78,12 @@ public static class PlanSchema
             ["type"] = "object",
             ["properties"] = new JsonObject
             {
+                ["summary"] = new JsonObject
+                {
+                    ["type"] = "string",
+                    ["description"] = "one short line saying what the whole change does (it becomes the task's title)",
+                    ["maxLength"] = PlanLimits.MaxSummaryLength,
+                },
                 ["subtasks"] = new JsonObject
                 {
                     ["type"] = "array",

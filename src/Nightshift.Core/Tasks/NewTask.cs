@@ -1,4 +1,5 @@
 using Nightshift.Core.Errors;
+using Nightshift.Core.Teams;
 
 namespace Nightshift.Core.Tasks;
 
@@ -48,6 +49,12 @@ public sealed record NewTask
     /// commits on top of that branch and updates the same pull request. Null: a new branch from the base.
     /// </summary>
     public string? FollowUpOf { get; init; }
+
+    /// <summary>The organisation the task belongs to; set by the server from the caller, never taken from a request body.</summary>
+    public string OrgId { get; init; } = OrgIds.Default;
+
+    /// <summary>The pipeline run and step this task is (set by the pipeline coordinator, never taken from a request body); null for a task of its own.</summary>
+    public Pipelines.RunStepTask? RunStep { get; init; }
 
     /// <summary>Returns the task with surrounding whitespace trimmed and a title filled in, or throws with every problem found.</summary>
     /// <exception cref="ValidationException">one or more fields are unusable.</exception>
@@ -138,6 +145,21 @@ public sealed record NewTask
         if (followUpOf is not null && !TaskId.LooksValid(followUpOf))
         {
             Add("followUpOf", "must be the id of an existing task");
+        }
+
+        if (RunStep is not null && FollowUpOf is not null)
+        {
+            Add("runStep", "a pipeline step continues its run's branch; it cannot also follow up another task");
+        }
+        if (RunStep is { } step && (!NewTask.IsSafeBranchName(step.Branch) || (step.PublishBranch is { } publish && !NewTask.IsSafeBranchName(publish))
+            || (step.PullRequestBody?.Length ?? 0) > Pipelines.RunStepTask.MaxBodyLength || (step.Script?.Length ?? 0) > Pipelines.PipelineStep.MaxCommandLength * 4))
+        {
+            Add("runStep", "names an unusable branch or carries an oversized script or pull request body");
+        }
+
+        if (!OrgIds.IsValid(OrgId))
+        {
+            Add("orgId", "must be an organisation id: lowercase letters, digits and '-'");
         }
 
         if (errors.Count > 0)

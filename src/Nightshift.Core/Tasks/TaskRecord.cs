@@ -1,3 +1,4 @@
+using Nightshift.Core.Teams;
 using Nightshift.Core.Usage;
 
 namespace Nightshift.Core.Tasks;
@@ -30,6 +31,12 @@ public sealed record TaskRecord
 
     /// <summary>The task whose branch and pull request this one continues; null for a task with its own branch.</summary>
     public string? FollowUpOf { get; init; }
+
+    /// <summary>The organisation the task belongs to; only its callers see it.</summary>
+    public string OrgId { get; init; } = OrgIds.Default;
+
+    /// <summary>The pipeline run and step this task is; null for a task of its own.</summary>
+    public Pipelines.RunStepTask? RunStep { get; init; }
 
     public TaskState Status { get; init; }
 

@@ -24,9 +24,9 @@ internal static class BwrapArguments
         // bubblewrap executes the command itself (execvp with the PATH set above): the launcher set the rlimits and
         // closed stray descriptors before it became bubblewrap, so no shell is needed in between.
         args.Add("--");
-        if (command.Network == NetworkPolicy.On)
+        if (command.Network.IsNetworked())
         {
-            args.AddRange(["/bin/bash", "-c", JailScripts.Bridge, "nightshift-net", Number(SandboxPaths.ProxyPort), SandboxPaths.ProxySocket]);
+            args.AddRange(["/bin/bash", "-c", NetworkedPrelude(), "nightshift-net", Number(SandboxPaths.ProxyPort), SandboxPaths.ProxySocket]);
         }
         args.AddRange(command.Argv);
         return args;
@@ -36,13 +36,14 @@ internal static class BwrapArguments
     public static Dictionary<string, string> Environment(PreparedCommand command)
     {
         var environment = JailEnvironment.Base(SandboxPaths.Home, SandboxPaths.Cache);
-        if (command.Network == NetworkPolicy.On)
+        if (command.Network.IsNetworked())
         {
             foreach (var (name, value) in JailEnvironment.Proxy)
             {
                 environment[name] = value;
             }
         }
+        AddCaVariables(environment, command);
         foreach (var (name, value) in command.ExtraEnvironment)
         {
             environment[name] = value;
@@ -122,16 +123,41 @@ internal static class BwrapArguments
             }
         }
 
-        if (command.Network == NetworkPolicy.On)
+        if (command.Network.IsNetworked())
         {
             var folder = command.EgressFolder ?? throw new InvalidOperationException("a networked command needs its egress proxy's folder");
             args.AddRange(["--ro-bind", folder, SandboxPaths.ProxyFolder]);
         }
+        AddCaBundle(args, command);
 
         // The root is bubblewrap's own tmpfs; making it read-only keeps the jail from adding files beside the mounts.
         args.AddRange(["--remount-ro", "/"]);
         return args;
     }
+
+    /// <summary>A networked jail's CA bundle, read-only; the CA's key stays on the host.</summary>
+    private static void AddCaBundle(List<string> args, PreparedCommand command)
+    {
+        if (command.Network.IsNetworked() && command.CaBundle is { } bundle)
+        {
+            args.AddRange(["--ro-bind", bundle, SandboxPaths.CaBundle]);
+        }
+    }
+
+    /// <summary>The variables that point a networked jail's tools at its CA bundle; the sandbox's own, so a spec cannot replace them.</summary>
+    private static void AddCaVariables(Dictionary<string, string> environment, PreparedCommand command)
+    {
+        if (command.Network.IsNetworked() && command.CaBundle is not null)
+        {
+            foreach (var (name, value) in JailEnvironment.CaBundle)
+            {
+                environment[name] = value;
+            }
+        }
+    }
+
+    /// <summary>What bash runs in a networked jail before the command: the tools' proxy configuration, then the bridge to the proxy.</summary>
+    private static string NetworkedPrelude() => JailScripts.ToolConfig + JailScripts.Bridge;
 
     private static void AddTmpfs(List<string> args, string path, long? size)
     {

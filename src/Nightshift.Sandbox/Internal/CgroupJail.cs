@@ -29,6 +29,8 @@ internal sealed partial class CgroupJail
 
     public string? MemoryGroup { get; private set; }
 
+    public string? CpuGroup { get; private set; }
+
     /// <summary>The cgroup.procs files the launcher writes its pid to.</summary>
     public IEnumerable<string> ProcsFiles => _groups.Select(g => Path.Join(g, "cgroup.procs"));
 
@@ -50,6 +52,12 @@ internal sealed partial class CgroupJail
                 jail.MemoryGroup = support.MemoryParent == support.PidsParent && jail.PidsGroup is not null
                     ? jail.PidsGroup
                     : jail.Make(support.MemoryParent, id);
+            }
+            if (support.CpuParent is not null)
+            {
+                jail.CpuGroup = support.CpuParent == support.PidsParent && jail.PidsGroup is not null
+                    ? jail.PidsGroup
+                    : jail.Make(support.CpuParent, id);
             }
             return jail;
         }
@@ -97,6 +105,32 @@ internal sealed partial class CgroupJail
         return Support.Version2
             ? ReadCounter(MemoryGroup, "memory.events", "oom_kill") > 0
             : ReadCounter(MemoryGroup, "memory.oom_control", "oom_kill") > 0;
+    }
+
+    /// <summary>
+    /// The CPU time the command's processes used (user and system, every process of the jail), read before the groups
+    /// are removed; null where no group accounts it.
+    /// </summary>
+    public TimeSpan? CpuTime()
+    {
+        if (CpuGroup is null)
+        {
+            return null;
+        }
+        if (Support.Version2)
+        {
+            return TimeSpan.FromMicroseconds(ReadCounter(CpuGroup, "cpu.stat", "usage_usec"));
+        }
+        try
+        {
+            return long.TryParse(File.ReadAllText(Path.Join(CpuGroup, "cpuacct.usage")).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var nanoseconds)
+                ? TimeSpan.FromTicks(nanoseconds / 100)
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -10,10 +10,11 @@ internal sealed class CgroupSupport
 {
     public const string GroupName = "nightshift-sandbox";
 
-    private CgroupSupport(string? pidsParent, string? memoryParent, bool version2, string description)
+    private CgroupSupport(string? pidsParent, string? memoryParent, bool version2, string description, string? cpuParent = null)
     {
         PidsParent = pidsParent;
         MemoryParent = memoryParent;
+        CpuParent = cpuParent;
         Version2 = version2;
         Description = description;
     }
@@ -25,6 +26,12 @@ internal sealed class CgroupSupport
 
     /// <summary>The same for the memory controller (the same folder as <see cref="PidsParent"/> under version 2).</summary>
     public string? MemoryParent { get; }
+
+    /// <summary>
+    /// The folder in which one child group per command is made to account its CPU time (v1: the cpuacct controller;
+    /// v2: the same folder as <see cref="PidsParent"/>, since every v2 group reports cpu.stat); null when none is writable.
+    /// </summary>
+    public string? CpuParent { get; }
 
     public bool Version2 { get; }
 
@@ -41,8 +48,9 @@ internal sealed class CgroupSupport
             var memory = DetectVersion1("memory", memberships, mounts);
             if (pids is not null || memory is not null)
             {
+                var cpu = DetectVersion1("cpuacct", memberships, mounts);
                 return new CgroupSupport(pids, memory, false,
-                    $"cgroup v1: pids {(pids is null ? "not writable" : "at " + pids)}, memory {(memory is null ? "not writable" : "at " + memory)}");
+                    $"cgroup v1: pids {(pids is null ? "not writable" : "at " + pids)}, memory {(memory is null ? "not writable" : "at " + memory)}", cpu);
             }
             return DetectVersion2(memberships, mounts) ?? None;
         }
@@ -108,7 +116,7 @@ internal sealed class CgroupSupport
         }
         var pids = enabled.Contains("pids") ? parent : null;
         var memory = enabled.Contains("memory") ? parent : null;
-        return new CgroupSupport(pids, memory, true, $"cgroup v2 at {parent} ({wanted})");
+        return new CgroupSupport(pids, memory, true, $"cgroup v2 at {parent} ({wanted})", parent);
     }
 
     private static bool TryCreate(string parent)

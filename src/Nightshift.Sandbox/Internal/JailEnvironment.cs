@@ -61,6 +61,20 @@ internal static class JailEnvironment
         return variables;
     }
 
+    /// <summary>
+    /// What a networked command is given so its tools trust the egress proxy's certificates for intercepted hosts
+    /// (OpenSSL, curl, git, Node, Python's requests and pip): the jail's CA bundle.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> CaBundle { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["SSL_CERT_FILE"] = SandboxPaths.CaBundle,
+        ["NODE_EXTRA_CA_CERTS"] = SandboxPaths.CaBundle,
+        ["REQUESTS_CA_BUNDLE"] = SandboxPaths.CaBundle,
+        ["PIP_CERT"] = SandboxPaths.CaBundle,
+        ["CURL_CA_BUNDLE"] = SandboxPaths.CaBundle,
+        ["GIT_SSL_CAINFO"] = SandboxPaths.CaBundle,
+    };
+
     /// <summary>Why <paramref name="name"/> may not be passed in, or null when it may.</summary>
     public static string? WhyRefused(string name, IReadOnlyList<string> allowed)
     {
@@ -68,7 +82,7 @@ internal static class JailEnvironment
         {
             return "is not a valid variable name (letters, digits and _, not starting with a digit, at most 128)";
         }
-        if (Base("/", "/").ContainsKey(name) || Proxy.ContainsKey(name))
+        if (Base("/", "/").ContainsKey(name) || Proxy.ContainsKey(name) || CaBundle.ContainsKey(name))
         {
             return "is set by the sandbox itself and cannot be replaced";
         }

@@ -107,6 +107,25 @@ internal static class JailScripts
         """;
 
     /// <summary>
+    /// Run by bash inside a networked jail ahead of <see cref="Bridge"/> (whose <c>$1</c> is the proxy's port): writes
+    /// the proxy into the configuration of the tools that do not all read the proxy variables — npm's <c>.npmrc</c>,
+    /// pip's <c>pip.conf</c>, git's <c>.gitconfig</c> and NuGet's <c>NuGet.Config</c> (in HOME, a fresh tmpfs, and
+    /// where the .NET CLI's home puts it) — each only where no such file is already there. bash builtins only, except
+    /// one mkdir, so it costs a networked command next to nothing.
+    /// </summary>
+    public const string ToolConfig = """
+        u="http://127.0.0.1:$1"
+        /usr/bin/mkdir -p "$HOME/.config/pip" "$HOME/.nuget/NuGet" "${DOTNET_CLI_HOME:-$HOME}/.nuget/NuGet" 2>/dev/null
+        [ -e "$HOME/.npmrc" ] || printf 'proxy=%s/\nhttps-proxy=%s/\n' "$u" "$u" > "$HOME/.npmrc"
+        [ -e "$HOME/.config/pip/pip.conf" ] || printf '[global]\nproxy = %s\n' "$u" > "$HOME/.config/pip/pip.conf"
+        [ -e "$HOME/.gitconfig" ] || printf '[http]\n\tproxy = %s\n' "$u" > "$HOME/.gitconfig"
+        for f in "$HOME/.nuget/NuGet/NuGet.Config" "${DOTNET_CLI_HOME:-$HOME}/.nuget/NuGet/NuGet.Config"; do
+          [ -e "$f" ] || printf '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <config>\n    <add key="http_proxy" value="%s" />\n  </config>\n</configuration>\n' "$u" > "$f"
+        done 2>/dev/null
+
+        """;
+
+    /// <summary>
     /// Run by bash before an unsandboxed command (the development switch): closes every descriptor above 2 (a second line behind the host's
     /// close-on-exec sweep), sets the rlimits, then becomes the command. CPU gets a soft limit one second under the hard
     /// one so the process sees SIGXCPU (reported as a CPU limit) rather than a bare SIGKILL.

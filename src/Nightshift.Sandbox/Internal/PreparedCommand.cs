@@ -15,4 +15,7 @@ internal sealed record PreparedCommand(
 {
     /// <summary>For <see cref="NetworkPolicy.On"/>: the host folder holding the command's egress proxy socket.</summary>
     public string? EgressFolder { get; init; }
+
+    /// <summary>For a networked command: the host file of the jail's CA bundle (see <see cref="SandboxPaths.CaBundle"/>); null: none.</summary>
+    public string? CaBundle { get; init; }
 }

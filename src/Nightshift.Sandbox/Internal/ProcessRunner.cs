@@ -73,7 +73,11 @@ internal static class ProcessRunner
         // Pipes close once every process holding them is gone; the pid namespace guarantees that for a jail.
         await Task.WhenAny(pumps, Task.Delay(DrainPatience, time, CancellationToken.None)).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return new ProcessOutcome(process.ExitCode, stdout.ToString(), stderr.ToString(), stdout.Truncated || stderr.Truncated, Elapsed(), timedOut);
+        return new ProcessOutcome(process.ExitCode, stdout.ToString(), stderr.ToString(), stdout.Truncated || stderr.Truncated, Elapsed(), timedOut)
+        {
+            StdoutBytes = stdout.Bytes,
+            StderrBytes = stderr.Bytes,
+        };
     }
 
     // For a jail, killing bubblewrap is enough and much faster than walking the host's process table: its child, the

@@ -42,14 +42,7 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         {
             failures.Add("Sandbox:RequireCgroupLimits is on while Sandbox:UseCgroups is off, so no command could run; turn one of them around");
         }
-        var network = options.Network ?? new NetworkCeilings();
-        foreach (var (phase, policy) in new[] { ("Setup", network.Setup), ("Agent", network.Agent), ("Verify", network.Verify) })
-        {
-            if (!Enum.IsDefined(policy))
-            {
-                failures.Add($"Sandbox:Network:{phase} is '{policy}'; use Off or On");
-            }
-        }
+        failures.AddRange(NetworkCeilingsValidator.Problems(options.Network ?? new NetworkCeilings()));
         var egress = options.Egress ?? new Network.EgressOptions();
         foreach (var entry in egress.AllowPrivate ?? [])
         {
@@ -73,8 +66,97 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
                 failures.Add($"Sandbox:Egress:{setting} must be above zero and at most 6 hours; it is {value}");
             }
         }
+        failures.AddRange(CredentialProblems(egress));
         failures.AddRange(LimitProblems(options.DefaultLimits));
+        failures.AddRange(MaxLimitProblems(options.MaxLimits, options.DefaultLimits ?? SandboxLimits.Default, options.MaxTimeout));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static List<string> MaxLimitProblems(SandboxMaxLimits? max, SandboxLimits defaults, TimeSpan maxTimeout)
+    {
+        var failures = new List<string>();
+        if (max is null)
+        {
+            failures.Add("Sandbox:MaxLimits is empty; remove it to keep Sandbox:DefaultLimits as the maxima");
+            return failures;
+        }
+        var checks = new SettingChecks()
+            .Range("Sandbox:MaxLimits:CpuSeconds", max.CpuSeconds ?? 1, 1, 7 * 24 * 3600)
+            .Range("Sandbox:MaxLimits:MemoryBytes", max.MemoryBytes ?? (16L << 20), 16L << 20, long.MaxValue)
+            .Range("Sandbox:MaxLimits:FileSizeBytes", max.FileSizeBytes ?? 1024, 1024, long.MaxValue)
+            .Range("Sandbox:MaxLimits:Processes", max.Processes ?? 8, 8, 1 << 22)
+            .Range("Sandbox:MaxLimits:TmpfsBytes", max.TmpfsBytes ?? (1L << 20), 1L << 20, long.MaxValue)
+            .Range("Sandbox:MaxLimits:TaskCpuSeconds", max.TaskCpuSeconds ?? 1, 1, 365L * 24 * 3600)
+            .Range("Sandbox:MaxLimits:TaskDiskBytes", max.TaskDiskBytes ?? (1L << 20), 1L << 20, long.MaxValue);
+        failures.AddRange(checks.Failures);
+        // A maximum below the operator's own default would cap every command that does not ask for anything.
+        foreach (var (field, maximum, fallback) in new (string, long?, long?)[]
+        {
+            ("CpuSeconds", max.CpuSeconds, defaults.CpuSeconds),
+            ("MemoryBytes", max.MemoryBytes, defaults.MemoryBytes),
+            ("FileSizeBytes", max.FileSizeBytes, defaults.FileSizeBytes),
+            ("Processes", max.Processes, defaults.Processes),
+            ("TmpfsBytes", max.TmpfsBytes, defaults.TmpfsBytes),
+        })
+        {
+            if (maximum is { } m && fallback is { } d && m < d)
+            {
+                failures.Add($"Sandbox:MaxLimits:{field} is {m}, below Sandbox:DefaultLimits:{field} ({d}); raise the maximum or lower the default");
+            }
+        }
+        if (max.Timeout is { } timeout && (timeout <= TimeSpan.Zero || timeout > maxTimeout))
+        {
+            failures.Add($"Sandbox:MaxLimits:Timeout must be above zero and at most Sandbox:MaxTimeout ({maxTimeout}); it is {timeout}");
+        }
+        if (max.TaskTimeout is { } task && (task < TimeSpan.FromSeconds(1) || task > TimeSpan.FromDays(7)))
+        {
+            failures.Add($"Sandbox:MaxLimits:TaskTimeout must be from 00:00:01 to 7.00:00:00; it is {task}");
+        }
+        return failures;
+    }
+
+    private static List<string> CredentialProblems(Network.EgressOptions egress)
+    {
+        var failures = new List<string>();
+        var seen = new HashSet<(string, int)>();
+        var credentials = egress.Credentials ?? [];
+        for (var i = 0; i < credentials.Count; i++)
+        {
+            var setting = $"Sandbox:Egress:Credentials:{i}";
+            if (credentials[i] is not { } entry)
+            {
+                failures.Add($"{setting} is empty; give Host and one of Value or Secret, or remove the entry");
+                continue;
+            }
+            failures.AddRange(entry.Problems(setting));
+            if (entry.Host is { } host && !seen.Add((host.TrimEnd('.').ToLowerInvariant(), entry.Port)))
+            {
+                failures.Add($"{setting} names {host}:{entry.Port} again; one credential per host and port");
+            }
+        }
+        if (egress.CaFolder is { } folder && !Path.IsPathFullyQualified(folder))
+        {
+            failures.Add($"Sandbox:Egress:CaFolder '{folder}' is not an absolute path; give a folder of the worker's own, or remove it for <data>/egress-ca");
+        }
+        if (!string.IsNullOrWhiteSpace(egress.UpstreamCaFile))
+        {
+            if (!File.Exists(egress.UpstreamCaFile))
+            {
+                failures.Add($"Sandbox:Egress:UpstreamCaFile '{egress.UpstreamCaFile}' does not exist; give a PEM file of the extra roots to trust, or remove the setting");
+            }
+            else
+            {
+                try
+                {
+                    Network.Interception.UpstreamTrust.FromFile(egress.UpstreamCaFile);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+                {
+                    failures.Add($"Sandbox:Egress:UpstreamCaFile '{egress.UpstreamCaFile}' cannot be read as PEM certificates ({ex.Message}); give a file of '-----BEGIN CERTIFICATE-----' blocks");
+                }
+            }
+        }
+        return failures;
     }
 
     private static IReadOnlyList<string> LimitProblems(SandboxLimits? limits)

@@ -76,7 +76,11 @@ internal static class SpecValidator
         }
         if (!Enum.IsDefined(spec.Network))
         {
-            Fail("network", $"'{spec.Network}' is not a network policy; use Off or On");
+            Fail("network", $"'{spec.Network}' is not a network policy; use Off, Allowlist or On");
+        }
+        else if (spec.Network == NetworkPolicy.Allowlist && spec.EgressPolicy is null)
+        {
+            Fail("network", "Allowlist needs the allow-list itself as the spec's EgressPolicy");
         }
         var limits = (spec.Limits ?? new SandboxLimits()).Over(options.DefaultLimits);
         CheckLimits(limits, Fail);

@@ -24,4 +24,22 @@ public sealed class EgressOptions
 
     /// <summary>Connections one command may have open through the proxy at once; more are answered 503.</summary>
     public int MaxConnections { get; set; } = 128;
+
+    /// <summary>
+    /// Credentials the proxy adds to requests to their hosts, so commands never hold them (see
+    /// <see cref="EgressCredentialOptions"/>). For https the proxy terminates TLS for those hosts only.
+    /// </summary>
+    public List<EgressCredentialOptions> Credentials { get; set; } = [];
+
+    /// <summary>
+    /// Where the installation's egress CA lives (its key, mode 0600, and its certificate); null: <c>&lt;data&gt;/egress-ca</c>.
+    /// Jails trust its certificate; the key never enters one.
+    /// </summary>
+    public string? CaFolder { get; set; }
+
+    /// <summary>
+    /// A PEM file of extra roots the proxy trusts when it connects to an intercepted host itself (a company CA); the
+    /// system's roots are always trusted.
+    /// </summary>
+    public string? UpstreamCaFile { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Nightshift.Sandbox.Network.Interception;
 
 namespace Nightshift.Sandbox.Network;
 
@@ -23,15 +24,19 @@ public sealed partial class EgressProxy : IAsyncDisposable
     private readonly IEgressPolicy _policy;
     private readonly EgressOptions _options;
     private readonly Action<NetworkDecision>? _onDecision;
+    private readonly EgressInterception? _interception;
     private readonly ILogger _logger;
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly Task _acceptLoop;
     private int _open;
     private int _disposed;
 
-    private EgressProxy(Socket listener, string socketPath, IEgressPolicy policy, EgressOptions options, Action<NetworkDecision>? onDecision, ILogger logger)
+    private EgressProxy(Socket listener, string socketPath, IEgressPolicy policy, EgressOptions options, Action<NetworkDecision>? onDecision, ILogger logger, EgressInterception? interception, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
     {
+        _interception = interception;
+        _resolve = resolve;
         _listener = listener;
         SocketPath = socketPath;
         _policy = policy;
@@ -45,7 +50,22 @@ public sealed partial class EgressProxy : IAsyncDisposable
     public string SocketPath { get; }
 
     /// <summary>Starts a proxy listening on a new Unix socket at <paramref name="socketPath"/>.</summary>
-    public static EgressProxy Start(string socketPath, IEgressPolicy policy, EgressOptions options, Action<NetworkDecision>? onDecision, ILogger logger)
+    public static EgressProxy Start(string socketPath, IEgressPolicy policy, EgressOptions options, Action<NetworkDecision>? onDecision, ILogger logger) =>
+        Start(socketPath, policy, options, onDecision, logger, interception: null, Dns.GetHostAddressesAsync);
+
+    /// <summary>
+    /// Starts a proxy that also looks inside tunnels to credentialed hosts (and hosts whose requests the policy
+    /// inspects) with <paramref name="interception"/>; every other tunnel is relayed untouched.
+    /// </summary>
+    public static EgressProxy Start(string socketPath, IEgressPolicy policy, EgressOptions options, Action<NetworkDecision>? onDecision, ILogger logger, EgressInterception? interception) =>
+        Start(socketPath, policy, options, onDecision, logger, interception, Dns.GetHostAddressesAsync);
+
+    /// <summary>As the public one, resolving names with <paramref name="resolve"/> (tests give names answers that change).</summary>
+    internal static EgressProxy Start(string socketPath, IEgressPolicy policy, EgressOptions options, Action<NetworkDecision>? onDecision, ILogger logger, Func<string, CancellationToken, Task<IPAddress[]>> resolve) =>
+        Start(socketPath, policy, options, onDecision, logger, interception: null, resolve);
+
+    /// <summary>As the public ones, with interception and resolving names with <paramref name="resolve"/>.</summary>
+    internal static EgressProxy Start(string socketPath, IEgressPolicy policy, EgressOptions options, Action<NetworkDecision>? onDecision, ILogger logger, EgressInterception? interception, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(options);
@@ -61,7 +81,7 @@ public sealed partial class EgressProxy : IAsyncDisposable
             listener.Dispose();
             throw;
         }
-        return new EgressProxy(listener, socketPath, policy, options, onDecision, logger);
+        return new EgressProxy(listener, socketPath, policy, options, onDecision, logger, interception, resolve);
     }
 
     /// <summary>Stops listening, ends every relayed connection and removes the socket.</summary>
@@ -186,6 +206,12 @@ public sealed partial class EgressProxy : IAsyncDisposable
             await RespondAsync(client, 403, "Forbidden", refusedTarget).ConfigureAwait(false);
             return;
         }
+        if (parsed.Tunnel && _interception is null && _policy.InspectsRequests(target) && WhyUninspectable(target) is { } uninspectable)
+        {
+            Decide(target, allowed: false, uninspectable, null);
+            await RespondAsync(client, 403, "Forbidden", uninspectable).ConfigureAwait(false);
+            return;
+        }
         var addresses = await ResolveAsync(client, target).ConfigureAwait(false);
         if (addresses is null)
         {
@@ -214,17 +240,41 @@ public sealed partial class EgressProxy : IAsyncDisposable
         if (parsed.Tunnel)
         {
             await client.WriteAsync("HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray(), _stop.Token).ConfigureAwait(false);
+            // A credentialed host, or one whose every request the policy checks: the proxy reads the requests itself.
+            if (_interception is not null && (_interception.CredentialFor(target.Host, target.Port) is not null || _policy.InspectsRequests(target)))
+            {
+                var address = ((IPEndPoint)upstream.RemoteEndPoint!).Address;
+                await new InterceptedTunnel(target, address, _policy, _interception, _options, (t, allowed, reason, a) => Decide(t, allowed, reason, a))
+                    .RunAsync(client, leftover, upstream, _stop.Token).ConfigureAwait(false);
+                return;
+            }
         }
         else
         {
-            await server.WriteAsync(Encoding.ASCII.GetBytes(parsed.ForwardedHead!), _stop.Token).ConfigureAwait(false);
+            var head = _interception?.CredentialFor(target.Host, target.Port) is { } credential
+                ? PlainHttpCredential.Apply(parsed.ForwardedHead!, credential)
+                : parsed.ForwardedHead!;
+            await server.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token).ConfigureAwait(false);
         }
-        if (!leftover.IsEmpty)
+        // A plain request's body is forwarded and nothing after it: a second request pipelined behind it would reach
+        // the server without being checked (a POST behind an allowed GET). Tunnels and chunked bodies are not bounded.
+        var forward = parsed.Tunnel ? long.MaxValue : parsed.BodyLength ?? long.MaxValue;
+        if (!leftover.IsEmpty && forward > 0)
         {
-            await server.WriteAsync(leftover, _stop.Token).ConfigureAwait(false);
+            var first = leftover[..(int)Math.Min(leftover.Length, forward)];
+            await server.WriteAsync(first, _stop.Token).ConfigureAwait(false);
+            forward -= first.Length;
         }
-        await RelayAsync(client, server, upstream).ConfigureAwait(false);
+        await RelayAsync(client, server, upstream, forward).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Why a tunnel whose policy must see every request inside it cannot be served by a proxy without interception. A
+    /// blind tunnel would let any method through unseen, so such a proxy refuses it.
+    /// </summary>
+    private static string? WhyUninspectable(EgressTarget target) =>
+        $"{target.Host}:{target.Port} is allowed only for some methods, which the proxy checks request by request, but this proxy has no certificate authority to look inside the https tunnel; " +
+        "allow the host for every method in the allow-list, or reach it over plain http";
 
     private async Task<IPAddress[]?> ResolveAsync(NetworkStream client, EgressTarget target)
     {
@@ -237,7 +287,7 @@ public sealed partial class EgressProxy : IAsyncDisposable
         IPAddress[] addresses;
         try
         {
-            addresses = await Dns.GetHostAddressesAsync(target.Host, deadline.Token).ConfigureAwait(false);
+            addresses = await _resolve(target.Host, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
         {
@@ -288,12 +338,12 @@ public sealed partial class EgressProxy : IAsyncDisposable
         return null;
     }
 
-    private async Task RelayAsync(NetworkStream client, NetworkStream server, Socket upstream)
+    private async Task RelayAsync(NetworkStream client, NetworkStream server, Socket upstream, long forwardUp)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         idle.CancelAfter(_options.IdleTimeout);
-        var up = PumpAsync(client, server, () => upstream.Shutdown(SocketShutdown.Send), idle);
-        var down = PumpAsync(server, client, () => client.Socket.Shutdown(SocketShutdown.Send), idle);
+        var up = PumpAsync(client, server, () => upstream.Shutdown(SocketShutdown.Send), idle, forwardUp);
+        var down = PumpAsync(server, client, () => client.Socket.Shutdown(SocketShutdown.Send), idle, long.MaxValue);
         var first = await Task.WhenAny(up, down).ConfigureAwait(false);
         if (first.IsFaulted || first.IsCanceled)
         {
@@ -308,7 +358,8 @@ public sealed partial class EgressProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, Action endOutput, CancellationTokenSource idle)
+    /// <summary>Copies <paramref name="from"/> to <paramref name="to"/>, at most <paramref name="forward"/> bytes; what comes after is read and dropped.</summary>
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, Action endOutput, CancellationTokenSource idle, long forward)
     {
         var buffer = new byte[RelayBufferBytes];
         while (true)
@@ -326,7 +377,12 @@ public sealed partial class EgressProxy : IAsyncDisposable
                 return;
             }
             idle.CancelAfter(_options.IdleTimeout);
-            await to.WriteAsync(buffer.AsMemory(0, read), idle.Token).ConfigureAwait(false);
+            var send = (int)Math.Min(read, forward);
+            if (send > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, send), idle.Token).ConfigureAwait(false);
+                forward -= send;
+            }
         }
     }
 

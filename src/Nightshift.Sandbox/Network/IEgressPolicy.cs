@@ -14,4 +14,11 @@ public interface IEgressPolicy
 
     /// <summary>Null when <paramref name="address"/> may be connected to for <paramref name="target"/>; otherwise why not.</summary>
     string? CheckAddress(EgressTarget target, IPAddress address);
+
+    /// <summary>
+    /// True when the proxy must see each request inside a CONNECT tunnel to <paramref name="target"/> (for example an
+    /// allow-list entry limited to GET and HEAD): it then terminates TLS with the installation's certificate authority
+    /// and asks <see cref="CheckTarget"/> again for every request, with that request's method.
+    /// </summary>
+    bool InspectsRequests(EgressTarget target) => false;
 }

@@ -107,6 +107,21 @@ internal static class ProxyRequestParser
         {
             return null;
         }
+        long? bodyLength = 0;
+        if (headers.Any(h => h.Name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)))
+        {
+            bodyLength = null;
+        }
+        else
+        {
+            var lengths = headers.Where(h => h.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).Distinct(StringComparer.Ordinal).ToList();
+            if (lengths.Count > 1 || (lengths.Count == 1 && (lengths[0].Length > 18 || !long.TryParse(lengths[0], NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length < 0)))
+            {
+                problem = "the request's Content-Length is not one whole number";
+                return null;
+            }
+            bodyLength = lengths.Count == 1 ? long.Parse(lengths[0], NumberStyles.None, CultureInfo.InvariantCulture) : 0;
+        }
         var forwardedPort = givenPort ?? 80;
         var builder = new StringBuilder();
         builder.Append(method).Append(' ').Append(path).Append(" HTTP/1.1\r\n");
@@ -120,7 +135,7 @@ internal static class ProxyRequestParser
         }
         // One request per connection: a second request on it could not be checked against its own target.
         builder.Append("Connection: close\r\n\r\n");
-        return new ProxyRequest(new EgressTarget(name, forwardedPort, method), Tunnel: false, builder.ToString());
+        return new ProxyRequest(new EgressTarget(name, forwardedPort, method), Tunnel: false, builder.ToString()) { BodyLength = bodyLength };
     }
 
     private static bool TrySplitAuthority(string authority, out string host, out int? port)

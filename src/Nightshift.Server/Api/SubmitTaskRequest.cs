@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Nightshift.Server.Api;
 
-/// <summary>The body of <c>POST /api/v1/tasks</c>. Everything is optional here so that Core's validation can name each missing field.</summary>
+/// <summary>
+/// The body of <c>POST /api/v1/tasks</c>. Everything is optional here so that Core's validation can name each missing field;
+/// a field that is not one of these (the server-owned <c>orgId</c>, <c>id</c>, <c>status</c>, …) is refused with a 400 naming it.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SubmitTaskRequest
 {
     public string? Repo { get; init; }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Teams;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Problems;
 using Nightshift.Storage;
 
@@ -15,28 +17,29 @@ internal static class TasksApi
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/tasks").WithTags("tasks");
-        group.MapPost("/", SubmitAsync).WithName("SubmitTask");
-        group.MapGet("/", ListAsync).WithName("ListTasks");
-        group.MapGet("/{id}", GetAsync).WithName("GetTask");
-        group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelTask");
-        group.MapPost("/{id}/retry", RetryAsync).WithName("RetryTask");
-        group.MapPost("/{id}/approve", ApproveAsync).WithName("ApproveTask");
-        group.MapPost("/{id}/reject", RejectAsync).WithName("RejectTask");
-        group.MapGet("/{id}/diff", DiffAsync).WithName("GetTaskDiff");
-        group.MapGet("/{id}/usage", UsageAsync).WithName("GetTaskUsage");
-        group.MapGet("/{id}/pull-request", PullRequestAsync).WithName("GetTaskPullRequest");
-        group.MapPost("/{id}/messages", SayAsync).WithName("SendTaskMessage");
-        group.MapGet("/{id}/messages", ConversationAsync).WithName("GetTaskMessages");
+        group.MapPost("/", SubmitAsync).WithName("SubmitTask").RequireScope(Scopes.TasksWrite);
+        group.MapGet("/", ListAsync).WithName("ListTasks").RequireScope(Scopes.TasksRead);
+        group.MapGet("/{id}", GetAsync).WithName("GetTask").RequireScope(Scopes.TasksRead);
+        group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelTask").RequireScope(Scopes.TasksWrite);
+        group.MapPost("/{id}/retry", RetryAsync).WithName("RetryTask").RequireScope(Scopes.TasksWrite);
+        group.MapPost("/{id}/approve", ApproveAsync).WithName("ApproveTask").RequireScope(Scopes.TasksApprove);
+        group.MapPost("/{id}/reject", RejectAsync).WithName("RejectTask").RequireScope(Scopes.TasksApprove);
+        group.MapGet("/{id}/diff", DiffAsync).WithName("GetTaskDiff").RequireScope(Scopes.TasksRead);
+        group.MapGet("/{id}/usage", UsageAsync).WithName("GetTaskUsage").RequireScope(Scopes.UsageRead);
+        group.MapGet("/{id}/pull-request", PullRequestAsync).WithName("GetTaskPullRequest").RequireScope(Scopes.TasksRead);
+        group.MapPost("/{id}/messages", SayAsync).WithName("SendTaskMessage").RequireScope(Scopes.TasksWrite);
+        group.MapGet("/{id}/messages", ConversationAsync).WithName("GetTaskMessages").RequireScope(Scopes.TasksRead);
         return group;
     }
 
     private static async Task<Results<Created<TaskRecord>, Ok<TaskRecord>>> SubmitAsync(
         SubmitTaskRequest body,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        HttpContext context,
         TaskService tasks,
         CancellationToken cancellationToken)
     {
-        var result = await tasks.SubmitAsync(body, idempotencyKey, cancellationToken);
+        var result = await tasks.SubmitAsync(context.Caller(), body, idempotencyKey, cancellationToken);
         return result.Created
             ? TypedResults.Created($"/api/v1/tasks/{result.Task.Id}", result.Task)
             : TypedResults.Ok(result.Task);
@@ -47,47 +50,52 @@ internal static class TasksApi
         string? repo,
         string? cursor,
         string? limit,
+        HttpContext context,
         TaskService tasks,
         CancellationToken cancellationToken)
     {
         var query = ParseQuery(status, repo, cursor, limit);
-        var page = await tasks.ListAsync(query, cancellationToken);
+        var page = await tasks.ListAsync(context.Caller().OrgId, query, cancellationToken);
         return TypedResults.Ok(new TaskListResponse(page.Items, page.NextCursor));
     }
 
-    private static async Task<Ok<TaskRecord>> GetAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await tasks.GetAsync(id, cancellationToken));
+    private static async Task<Ok<TaskRecord>> GetAsync(string id, HttpContext context, TaskService tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tasks.GetAsync(context.Caller().OrgId, id, cancellationToken));
 
-    private static async Task<Ok<TaskUsageResponse>> UsageAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(TaskUsageResponse.Of(await tasks.UsageAsync(id, cancellationToken)));
+    private static async Task<Ok<TaskUsageResponse>> UsageAsync(string id, HttpContext context, TaskService tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TaskUsageResponse.Of(await tasks.UsageAsync(context.Caller().OrgId, id, cancellationToken)));
 
     private static async Task<Ok<TaskRecord>> CancelAsync(
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReasonRequest? body,
+        HttpContext context,
         TaskService tasks,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await tasks.CancelAsync(id, body?.Reason, cancellationToken));
+        TypedResults.Ok(await tasks.CancelAsync(context.Caller().OrgId, id, body?.Reason, cancellationToken));
 
-    private static async Task<Ok<TaskRecord>> RetryAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await tasks.RetryAsync(id, cancellationToken));
+    private static async Task<Ok<TaskRecord>> RetryAsync(string id, HttpContext context, TaskService tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await tasks.RetryAsync(context.Caller().OrgId, id, cancellationToken));
 
     private static async Task<Ok<TaskRecord>> ApproveAsync(
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ApproveRequest? body,
+        HttpContext context,
         TaskService tasks,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await tasks.ApproveAsync(id, body?.Plan, cancellationToken));
+        TypedResults.Ok(await tasks.ApproveAsync(context.Caller().OrgId, id, body?.Plan, cancellationToken));
 
     private static async Task<Ok<TaskRecord>> RejectAsync(
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ReasonRequest? body,
+        HttpContext context,
         TaskService tasks,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await tasks.RejectAsync(id, body?.Reason, cancellationToken));
+        TypedResults.Ok(await tasks.RejectAsync(context.Caller().OrgId, id, body?.Reason, cancellationToken));
 
     private static async Task<Results<Accepted<TaskRecord>, ProblemHttpResult>> SayAsync(
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] MessageRequest? body,
+        HttpContext context,
         TaskService tasks,
         CancellationToken cancellationToken)
     {
@@ -98,19 +106,20 @@ internal static class TasksApi
                 "the message is too long",
                 $"the message is {text.Trim().Length} characters long; at most {TaskMessage.MaxTextLength} are accepted — shorten it, or put long material in the repository and point to it");
         }
-        var task = await tasks.SayAsync(id, body?.Text, "api", "api", cancellationToken);
+        var caller = context.Caller();
+        var task = await tasks.SayAsync(caller.OrgId, id, body?.Text, "api", "api", cancellationToken);
         return TypedResults.Accepted($"/api/v1/tasks/{task.Id}/messages", task);
     }
 
-    private static async Task<Ok<ConversationResponse>> ConversationAsync(string id, TaskService tasks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new ConversationResponse(await tasks.ConversationAsync(id, cancellationToken)));
+    private static async Task<Ok<ConversationResponse>> ConversationAsync(string id, HttpContext context, TaskService tasks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ConversationResponse(await tasks.ConversationAsync(context.Caller().OrgId, id, cancellationToken)));
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DiffAsync(
-        string id, TaskService tasks, CancellationToken cancellationToken)
+        string id, HttpContext context, TaskService tasks, CancellationToken cancellationToken)
     {
         // The diff is the one published with the task's pull request (kept in the store by the worker that published
         // it, so any server of a fleet has it): what a reviewer sees, not a worktree in flux.
-        var (task, pull) = await tasks.PullRequestAsync(id, cancellationToken);
+        var (task, pull) = await tasks.PullRequestAsync(context.Caller().OrgId, id, cancellationToken);
         if (pull is null)
         {
             return NoPullRequest(task);
@@ -119,9 +128,9 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Ok<PullRequestView>, ProblemHttpResult>> PullRequestAsync(
-        string id, TaskService tasks, CancellationToken cancellationToken)
+        string id, HttpContext context, TaskService tasks, CancellationToken cancellationToken)
     {
-        var (task, pull) = await tasks.PullRequestAsync(id, cancellationToken);
+        var (task, pull) = await tasks.PullRequestAsync(context.Caller().OrgId, id, cancellationToken);
         return pull is null ? NoPullRequest(task) : TypedResults.Ok(PullRequestView.From(pull));
     }
 

@@ -7,8 +7,9 @@ using Nightshift.Server.Hosting;
 namespace Nightshift.Server.Auth;
 
 /// <summary>
-/// Holds the SHA-256 of the one API token and checks presented tokens against it in constant time.
-/// Only the hash stays in memory; the token itself lives in the data folder (mode 0600) for the CLI to read.
+/// The first admin's API token (generated at first start, or <c>Auth:Token</c>): only its SHA-256 stays in memory; the token
+/// itself lives in the data folder (mode 0600) for the CLI to read. <see cref="BootstrapAdmin"/> registers it in the store
+/// as the token of the default organisation's first admin, where every token is checked.
 /// </summary>
 internal sealed class ApiTokenAuthority
 {
@@ -18,9 +19,10 @@ internal sealed class ApiTokenAuthority
 
     private readonly byte[] _hash;
 
-    private ApiTokenAuthority(byte[] hash, string whereToFindIt, bool configured)
+    private ApiTokenAuthority(byte[] hash, string whereToFindIt, bool configured, string? token = null)
     {
         _hash = hash;
+        Hint = token is null ? Prefix + "…" : token[..Math.Min(7, token.Length)];
         WhereToFindIt = whereToFindIt;
         IsConfigured = configured;
     }
@@ -30,8 +32,11 @@ internal sealed class ApiTokenAuthority
 
     public bool IsConfigured { get; }
 
-    /// <summary>The key dashboard session cookies are signed with; derived from the token's hash, so a new token ends every session.</summary>
-    public byte[] SessionKey => HMACSHA256.HashData(_hash, "nightshift dashboard session"u8);
+    /// <summary>SHA-256 of the token's UTF-8, as the store keeps tokens.</summary>
+    public byte[] Hash => [.. _hash];
+
+    /// <summary>The token's first characters (to tell tokens apart in lists), or the prefix alone when only the hash is known.</summary>
+    public string Hint { get; }
 
     public bool IsValid(string? presented)
     {
@@ -60,7 +65,7 @@ internal sealed class ApiTokenAuthority
                     $"the configured API token (Auth:Token, NIGHTSHIFT__Auth__Token) must be at least {MinConfiguredLength} characters without spaces; " +
                     "remove it to let the server generate one, or set a longer one");
             }
-            return new ApiTokenAuthority(Hash(token), "the token configured as Auth:Token (environment: NIGHTSHIFT__Auth__Token)", configured: true);
+            return new ApiTokenAuthority(HashOf(token), "the token configured as Auth:Token (environment: NIGHTSHIFT__Auth__Token)", configured: true, token);
         }
 
         EnsureDirectory(dataDirectory);
@@ -74,9 +79,9 @@ internal sealed class ApiTokenAuthority
             var saved = File.ReadAllText(tokenFile).Trim();
             if (saved.Length > 0)
             {
-                var hash = Hash(saved);
+                var hash = HashOf(saved);
                 WriteHashFile(hashFile, hash);
-                return new ApiTokenAuthority(hash, where, configured: false);
+                return new ApiTokenAuthority(hash, where, configured: false, saved);
             }
         }
         else if (File.Exists(hashFile) && TryReadHashFile(hashFile) is { } keptHash)
@@ -89,17 +94,17 @@ internal sealed class ApiTokenAuthority
 
         var fresh = Generate();
         WriteOwnerOnly(tokenFile, fresh + "\n");
-        var freshHash = Hash(fresh);
+        var freshHash = HashOf(fresh);
         WriteHashFile(hashFile, freshHash);
         // Console output often ends up in a journal: say where the token is, never the token itself.
         console?.WriteLine($"API token: a new one was generated and saved in {tokenFile} (readable by you only)");
-        return new ApiTokenAuthority(freshHash, where, configured: false);
+        return new ApiTokenAuthority(freshHash, where, configured: false, fresh);
     }
 
     /// <summary>32 random bytes, URL-safe base64, with a prefix that makes leaked tokens easy to recognise.</summary>
     public static string Generate() => Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private static byte[] HashOf(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     private static byte[]? TryReadHashFile(string path)
     {

@@ -7,25 +7,15 @@ namespace Nightshift.Server.Dashboard;
 /// <summary>The web dashboard: Razor Pages, their static files, the sign-in cookie and antiforgery.</summary>
 internal static class DashboardRegistration
 {
-    public static IServiceCollection AddNightshiftDashboard(this IServiceCollection services, string dataDirectory)
+    public static IServiceCollection AddNightshiftDashboard(this IServiceCollection services)
     {
         services.AddSingleton<EmbeddedAssets>();
         services.AddSingleton<DashboardSession>();
-        // Antiforgery tokens must stay valid across restarts and between processes sharing the data folder. The keys sit
-        // next to the API token, in a folder only the owner can read — the same protection the token has — so the
-        // framework's warning about keys stored unencrypted says nothing new and is kept out of the console.
-        var keys = Path.Combine(dataDirectory, "keys");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(keys);
-        }
-        else
-        {
-            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        services.AddDataProtection()
-            .SetApplicationName("nightshift")
-            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // Antiforgery tokens and sessions must stay valid across restarts and between processes sharing the data folder:
+        // they use the one key ring that secrets are encrypted with (DataProtection:*, set up by SecretsRegistration for
+        // every host), in a folder only the owner can read or in the store. The framework's warning about keys stored
+        // unencrypted says nothing new (see docs/secrets.md) and is kept out of the console.
+        services.AddDataProtection().SetApplicationName(Secrets.SecretsRegistration.ApplicationName);
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         services.AddAntiforgery(o =>
         {

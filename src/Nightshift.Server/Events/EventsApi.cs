@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Teams;
 using Nightshift.Server.Api;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Metrics;
 using Nightshift.Storage;
 
@@ -19,7 +21,8 @@ internal static class EventsApi
             .WithTags("events")
             .WithName("GetTaskEvents")
             .Produces<EventView[]>(StatusCodes.Status200OK, "application/json")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .RequireScope(Scopes.TasksRead);
 
     private static async Task<IResult> ReadAsync(
         string id,
@@ -40,7 +43,7 @@ internal static class EventsApi
             wantsStream && !string.IsNullOrWhiteSpace(lastEventId) ? lastEventId : after,
             wantsStream && !string.IsNullOrWhiteSpace(lastEventId) ? "Last-Event-ID" : "after");
 
-        _ = await store.FindAsync(id, context.RequestAborted) ?? throw new TaskNotFoundException(id);
+        _ = await store.FindInOrgAsync(context.Caller().OrgId, id, context.RequestAborted) ?? throw new TaskNotFoundException(id);
 
         if (!wantsStream)
         {

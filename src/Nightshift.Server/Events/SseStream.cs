@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.Features;
 using Nightshift.Server.Metrics;
 
@@ -12,7 +13,11 @@ internal sealed class SseStream(HttpResponse response, TimeProvider timeProvider
     private static readonly byte[] Heartbeat = ": keepalive\n\n"u8.ToArray();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    public async Task RunAsync(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken)
+    public Task RunAsync(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken) =>
+        RunAsync(BytesOf(frames, cancellationToken), cancellationToken);
+
+    /// <summary>Writes complete frames formatted elsewhere (a pipeline run's events), with the same heartbeats.</summary>
+    public async Task RunAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
@@ -34,7 +39,7 @@ internal sealed class SseStream(HttpResponse response, TimeProvider timeProvider
                 await _writeLock.WaitAsync(cancellationToken);
                 try
                 {
-                    await response.BodyWriter.WriteAsync(frame.Bytes, cancellationToken);
+                    await response.BodyWriter.WriteAsync(frame, cancellationToken);
                 }
                 finally
                 {
@@ -52,6 +57,14 @@ internal sealed class SseStream(HttpResponse response, TimeProvider timeProvider
             await heartbeatStop.CancelAsync();
             await heartbeats;
             metrics.SseClientDisconnected();
+        }
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> BytesOf(IAsyncEnumerable<SseFrame> frames, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var frame in frames.WithCancellation(cancellationToken))
+        {
+            yield return frame.Bytes;
         }
     }
 

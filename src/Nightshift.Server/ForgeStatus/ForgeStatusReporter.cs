@@ -188,7 +188,7 @@ internal sealed partial class ForgeStatusReporter(
     {
         try
         {
-            var target = forges.Resolve(task.Repo);
+            var target = forges.Resolve(task.Repo, task.OrgId);
             return (target.Conversation, target.Repository);
         }
         catch (ForgeException ex)

@@ -79,7 +79,7 @@ internal static class NoticePlanner
     {
         var text = new StringBuilder();
         var id = NoticeText.Code(task.ShortId);
-        var reason = String(data, "reason");
+        var reason = String(data, "error") ?? String(data, "reason");
         var pullRequest = String(data, "pullRequest") ?? task.PullRequest;
         switch (type)
         {

@@ -15,14 +15,20 @@ using Nightshift.Server.Dashboard;
 using Nightshift.Server.Events;
 using Nightshift.Server.ForgeStatus;
 using Nightshift.Server.Metrics;
+using Nightshift.Server.Orgs;
+using Nightshift.Server.Oidc;
 using Nightshift.Server.Outbound;
 using Nightshift.Server.Outbound.Api;
 using Nightshift.Server.Outbound.Notifications;
+using Nightshift.Server.Pipelines;
+using Nightshift.Server.Pipelines.Api;
 using Nightshift.Server.Problems;
 using Nightshift.Server.RateLimiting;
+using Nightshift.Server.Secrets;
 using Nightshift.Server.Telemetry;
 using Nightshift.Server.Repositories;
 using Nightshift.Server.Streaming;
+using Nightshift.Server.Teams;
 using Nightshift.Server.Webhooks;
 using Nightshift.Server.Workers;
 
@@ -82,25 +88,40 @@ public static class NightshiftHost
         services.AddNightshiftOutboundApi();
         services.AddNightshiftNotifications();
         services.AddNightshiftStream();
+        services.AddNightshiftOrgs();
+        services.AddNightshiftPipelinesApi();
         services.AddOpenApi();
-        services.AddNightshiftDashboard(options.DataDirectory);
+        services.AddNightshiftDashboard();
+        services.AddNightshiftAuth();
+        services.AddNightshiftTeams();
+        services.AddNightshiftOidc(builder.Configuration);
+        services.AddNightshiftPipelines();
         AddCommon(services, options, options.RunWorker, configureServices);
         TelemetryRegistration.Add(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRateLimiter();
         app.UseNightshiftDashboardAssets();
-        app.UseMiddleware<BearerTokenMiddleware>();
-        app.MapOpenApi();
+        // Around authentication, so refusals are recorded too.
+        app.UseNightshiftAudit();
+        // The provider's callback is answered here, before the gate that wants a caller.
+        app.UseNightshiftOidc();
+        app.UseNightshiftAuth();
+        app.MapOpenApi().PublicRoute();
+        app.MapMeApi();
         app.MapHealthApi();
         app.MapTasksApi();
+        app.MapTaskCommandsApi();
         app.MapEventsApi();
         app.MapNightshiftStream();
         app.MapUsageApi();
         app.MapWebhooksApi();
         app.MapOutboundWebhooksApi();
+        app.MapTeamsApi();
+        app.MapOrgsApi();
+        app.MapOrgSecretsApi();
+        app.MapPipelinesApi();
         app.MapRazorPages();
         return app;
     }
@@ -128,6 +149,8 @@ public static class NightshiftHost
         services.AddSingleton<ServerMetrics>();
         services.AddHostedService<SecondSignalExit>();
         StoreRegistration.Add(services, options);
+        services.AddNightshiftOrgBudgets();
+        services.AddNightshiftSecrets(options);
         if (runWorker && options.WorkerSlots > 0)
         {
             WorkerRegistration.Add(services, options);
@@ -146,7 +169,11 @@ public static class NightshiftHost
         // live in the server's data folder.
         services.AddNightshiftAgent();
         services.PostConfigure<WorkspaceOptions>(workspaces => workspaces.DataDirectory ??= options.DataDirectory);
-        services.PostConfigure<SandboxOptions>(sandbox => sandbox.StateDirectory ??= Path.Combine(options.DataDirectory, "sandbox"));
+        services.PostConfigure<SandboxOptions>(sandbox =>
+        {
+            sandbox.StateDirectory ??= Path.Combine(options.DataDirectory, "sandbox");
+            (sandbox.Egress ??= new()).CaFolder ??= Path.Combine(options.DataDirectory, "egress-ca");
+        });
         if (options.AllowedRepositoryRoots.Count > 0)
         {
             services.PostConfigure<RepositoryOptions>(repositories =>

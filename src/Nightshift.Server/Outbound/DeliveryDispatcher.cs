@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Nightshift.Server.Secrets;
 using Nightshift.Storage;
 using Nightshift.Storage.Outbound;
 
@@ -26,6 +27,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryDispatcher> _logger;
     private readonly RetryPlanner _planner;
+    private readonly ISecretProtector? _protector;
     private readonly CancellationTokenSource _sends = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly ConcurrentDictionary<string, (OutboundEndpoint? Endpoint, DateTimeOffset FetchedAt)> _endpoints = new(StringComparer.Ordinal);
@@ -41,9 +43,11 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         OutboundMetrics metrics,
         TimeProvider time,
         ILogger<DeliveryDispatcher> logger,
-        Func<double>? jitter = null)
+        Func<double>? jitter = null,
+        ISecretProtector? protector = null)
     {
         _store = store;
+        _protector = protector;
         _senders = senders.GroupBy(s => s.Channel).ToDictionary(g => g.Key, g => g.Last());
         _options = options.Value;
         _wakeUp = wakeUp;
@@ -185,6 +189,20 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         }
     }
 
+    /// <summary>The endpoint with its signing secrets and chat URL decrypted, for the sender alone (stored values marked as ciphertext are encrypted at rest).</summary>
+    private OutboundEndpoint Opened(OutboundEndpoint endpoint)
+    {
+        if (_protector is null || (!_protector.IsProtected(endpoint.Url) && !endpoint.Secrets.Any(s => _protector.IsProtected(s.Value))))
+        {
+            return endpoint;
+        }
+        return endpoint with
+        {
+            Url = endpoint.Url is null ? null : _protector.Unprotect(SecretPurpose.OutboundUrl, endpoint.Url),
+            Secrets = [.. endpoint.Secrets.Select(s => s with { Value = _protector.Unprotect(SecretPurpose.OutboundSigningSecret, s.Value) })],
+        };
+    }
+
     private async Task SendToAsync(OutboundEndpoint endpoint, OutboundDelivery delivery)
     {
         var wait = _limiter.Reserve(endpoint.Id, endpoint.MaxPerMinute);
@@ -211,7 +229,11 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         {
             try
             {
-                sent = await sender.SendAsync(endpoint, delivery, _sends.Token);
+                sent = await sender.SendAsync(Opened(endpoint), delivery, _sends.Token);
+            }
+            catch (SecretUnreadableException ex)
+            {
+                sent = new SendResult(SendStatus.Retryable, null, $"the endpoint's {ex.Message}", null);
             }
             catch (OperationCanceledException) when (_sends.IsCancellationRequested)
             {

@@ -6,12 +6,14 @@ namespace Nightshift.Server.Outbound;
 
 /// <summary>
 /// Whether an endpoint wants an event: its event-type filter, its repository filter, and nothing from before it was
-/// made. A disabled endpoint still gets its deliveries made; they wait until it is enabled again.
+/// made, and only a task of its own organisation. A disabled endpoint still gets its deliveries made; they wait until
+/// it is enabled again.
 /// </summary>
 internal static class EndpointMatcher
 {
     public static bool Matches(OutboundEndpoint endpoint, TaskRecord task, TaskEvent taskEvent) =>
-        taskEvent.Time >= endpoint.CreatedAt
+        string.Equals(endpoint.OrgId, task.OrgId, StringComparison.Ordinal)
+        && taskEvent.Time >= endpoint.CreatedAt
         && MatchesType(endpoint.EventTypes, taskEvent.Type)
         && MatchesRepository(endpoint.Repositories, task.Repo);
 

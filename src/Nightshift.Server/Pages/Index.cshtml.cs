@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Teams;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Dashboard;
 using Nightshift.Storage;
 
 namespace Nightshift.Server.Pages;
 
-/// <summary>The board: the newest tasks by state, optionally of one repository.</summary>
+/// <summary>The board: the caller's organisation's newest tasks by state, optionally of one repository.</summary>
+[PageScope(Scopes.TasksRead)]
 internal sealed class IndexModel(INightshiftStore store) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -30,13 +33,14 @@ internal sealed class IndexModel(INightshiftStore store) : PageModel
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         Repo = string.IsNullOrWhiteSpace(Repo) || Repo.Length > NewTask.MaxRepoLength ? null : Repo.Trim();
-        var recent = await store.ListAsync(new TaskQuery(Limit: TaskQuery.MaxLimit), cancellationToken);
+        var orgId = HttpContext.Caller().OrgId;
+        var recent = await store.ListAsync(new TaskQuery(Limit: TaskQuery.MaxLimit) { OrgId = orgId }, cancellationToken);
         Repos = [.. recent.Items.Select(t => t.Repo).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         if (Repo is not null && !Repos.Contains(Repo))
         {
             Repos = [.. Repos, Repo];
         }
-        var shown = Repo is null ? recent : await store.ListAsync(new TaskQuery(Repo: Repo, Limit: TaskQuery.MaxLimit), cancellationToken);
+        var shown = Repo is null ? recent : await store.ListAsync(new TaskQuery(Repo: Repo, Limit: TaskQuery.MaxLimit) { OrgId = orgId }, cancellationToken);
         Columns = BoardColumn.Build(shown.Items);
     }
 }

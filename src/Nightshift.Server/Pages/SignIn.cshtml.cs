@@ -4,31 +4,41 @@ using Nightshift.Server.Auth;
 
 namespace Nightshift.Server.Pages;
 
-/// <summary>Exchanges the API token for the dashboard's session cookie; the token itself is never stored in the browser.</summary>
-internal sealed class SignInModel(ApiTokenAuthority tokens, DashboardSession sessions) : PageModel
+/// <summary>
+/// Exchanges an API token for the dashboard's session cookie, which signs in the token's user (in the token's organisation,
+/// with the user's role); the token itself is never stored in the browser.
+/// </summary>
+[PublicPage]
+internal sealed class SignInModel(ApiTokenAuthority bootstrap, CallerAuthenticator authenticator, DashboardSession sessions) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
     public string? Error { get; private set; }
 
-    public IActionResult OnGet()
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         ReturnUrl = SignInLink.IsLocal(ReturnUrl) ? ReturnUrl : null;
-        return sessions.IsValid(Request) ? LocalRedirect(ReturnUrl ?? "/") : Page();
+        var signedIn = sessions.Read(Request) is { } ticket && await authenticator.AuthenticateSessionAsync(ticket, cancellationToken) is not null;
+        return signedIn ? LocalRedirect(ReturnUrl ?? "/") : Page();
     }
 
-    public IActionResult OnPost([FromForm] string? token)
+    public async Task<IActionResult> OnPostAsync([FromForm] string? token, CancellationToken cancellationToken)
     {
         ReturnUrl = SignInLink.IsLocal(ReturnUrl) ? ReturnUrl : null;
-        if (tokens.IsValid(token?.Trim()))
+        if (string.IsNullOrWhiteSpace(token))
         {
-            sessions.SignIn(Response);
+            Error = $"Enter an API token: yours, or the first admin's, which is {bootstrap.WhereToFindIt}.";
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+        var outcome = await authenticator.AuthenticateTokenAsync(token.Trim(), cancellationToken);
+        if (outcome.Caller is { } caller)
+        {
+            sessions.SignIn(Response, caller with { Via = "session" });
             return LocalRedirect(ReturnUrl ?? "/");
         }
-        Error = string.IsNullOrWhiteSpace(token)
-            ? $"Enter the API token: it is {tokens.WhereToFindIt}."
-            : $"That is not this server's API token. Use {tokens.WhereToFindIt}.";
+        Error = Sentence(outcome.Refusal!);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();
     }
@@ -38,4 +48,6 @@ internal sealed class SignInModel(ApiTokenAuthority tokens, DashboardSession ses
         DashboardSession.SignOut(Response);
         return LocalRedirect("/signin");
     }
+
+    private static string Sentence(string words) => char.ToUpperInvariant(words[0]) + words[1..] + ".";
 }

@@ -2,12 +2,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Teams;
 using Nightshift.Server.Api;
+using Nightshift.Server.Auth;
 using Nightshift.Storage;
 
 namespace Nightshift.Server.Pages;
 
 /// <summary>Cost and tokens per day, model and repository; success rate and time per task — as charts and as tables.</summary>
+[PageScope(Scopes.UsageRead)]
 internal sealed class UsageModel(INightshiftStore store, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -32,9 +35,10 @@ internal sealed class UsageModel(INightshiftStore store, TimeProvider time) : Pa
         try
         {
             var now = time.GetUtcNow();
-            ByDay = UsageResponse.Of(await store.ReportUsageAsync(UsageQueryParser.Parse(From, To, "day", now), cancellationToken));
-            ByModel = UsageResponse.Of(await store.ReportUsageAsync(UsageQueryParser.Parse(From, To, "model", now), cancellationToken));
-            ByRepo = UsageResponse.Of(await store.ReportUsageAsync(UsageQueryParser.Parse(From, To, "repo", now), cancellationToken));
+            var orgId = HttpContext.Caller().OrgId;
+            ByDay = UsageResponse.Of(await store.ReportUsageAsync(UsageQueryParser.Parse(From, To, "day", now) with { OrgId = orgId }, cancellationToken));
+            ByModel = UsageResponse.Of(await store.ReportUsageAsync(UsageQueryParser.Parse(From, To, "model", now) with { OrgId = orgId }, cancellationToken));
+            ByRepo = UsageResponse.Of(await store.ReportUsageAsync(UsageQueryParser.Parse(From, To, "repo", now) with { OrgId = orgId }, cancellationToken));
             From = ByDay.From;
             To = ByDay.To;
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Nightshift.Core.Errors;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Outbound.Api;
 using Nightshift.Storage.Outbound;
 
@@ -10,6 +11,7 @@ namespace Nightshift.Server.Pages;
 /// Outbound endpoints: each with its filters and state, a form to add one (its secret shown once), and per endpoint its
 /// recent deliveries; a dead letter lists every attempt and can be redelivered.
 /// </summary>
+[Auth.PageScope(Core.Teams.Scopes.WebhooksManage)]
 internal sealed class WebhooksModel(OutboundEndpointService endpoints) : PageModel
 {
     /// <summary>The most recent deliveries shown for the chosen endpoint.</summary>
@@ -44,6 +46,19 @@ internal sealed class WebhooksModel(OutboundEndpointService endpoints) : PageMod
     public string? Notice { get; private set; }
 
     public DateTimeOffset Now => endpoints.Now;
+
+    /// <summary>The signed-in caller's organisation: the page shows and changes its endpoints only.</summary>
+    private string OrgId => HttpContext.Caller().OrgId;
+
+    /// <summary>Every view and action of the page needs <c>webhooks:manage</c>, as the API's routes do.</summary>
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!HttpContext.Caller().Has(Core.Teams.Scopes.WebhooksManage))
+        {
+            context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
+        }
+    }
 
     // The add form's values, kept when it is refused.
     public string Channel { get; private set; } = "webhook";
@@ -96,7 +111,7 @@ internal sealed class WebhooksModel(OutboundEndpointService endpoints) : PageMod
                 description,
                 OutboundEndpoint.DefaultMaxInFlight,
                 0);
-            var (endpoint, secret) = await endpoints.CreateAsync(request, cancellationToken);
+            var (endpoint, secret) = await endpoints.CreateAsync(OrgId, request, cancellationToken);
             EndpointId = endpoint.Id;
             DeliveryId = null;
             if (secret is not null)
@@ -119,7 +134,7 @@ internal sealed class WebhooksModel(OutboundEndpointService endpoints) : PageMod
     public Task<IActionResult> OnPostRedeliverAsync(CancellationToken cancellationToken) =>
         ActAsync(async () =>
         {
-            if (EndpointId is null || DeliveryId is null || await endpoints.RedeliverAsync(EndpointId, DeliveryId, cancellationToken) is null)
+            if (EndpointId is null || DeliveryId is null || await endpoints.RedeliverAsync(OrgId, EndpointId, DeliveryId, cancellationToken) is null)
             {
                 return false;
             }
@@ -133,7 +148,7 @@ internal sealed class WebhooksModel(OutboundEndpointService endpoints) : PageMod
     public Task<IActionResult> OnPostRemoveAsync(CancellationToken cancellationToken) =>
         ActAsync(async () =>
         {
-            var removed = EndpointId is not null && await endpoints.DeleteAsync(EndpointId, cancellationToken);
+            var removed = EndpointId is not null && await endpoints.DeleteAsync(OrgId, EndpointId, cancellationToken);
             EndpointId = null;
             DeliveryId = null;
             return removed;
@@ -160,7 +175,7 @@ internal sealed class WebhooksModel(OutboundEndpointService endpoints) : PageMod
 
     private Task<IActionResult> SetActiveAsync(bool active, CancellationToken cancellationToken) =>
         ActAsync(async () => EndpointId is not null
-            && await endpoints.UpdateAsync(EndpointId, new OutboundEndpointPatch(Active: active), cancellationToken) is not null,
+            && await endpoints.UpdateAsync(OrgId, EndpointId, new OutboundEndpointPatch(Active: active), cancellationToken) is not null,
             cancellationToken);
 
     private async Task<IActionResult> ActAsync(Func<Task<bool>> action, CancellationToken cancellationToken)
@@ -190,18 +205,18 @@ internal sealed class WebhooksModel(OutboundEndpointService endpoints) : PageMod
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Endpoints = await endpoints.ListAsync(cancellationToken);
+        Endpoints = await endpoints.ListAsync(OrgId, cancellationToken);
         Selected = EndpointId is null ? null : Endpoints.FirstOrDefault(e => e.Id == EndpointId);
         if (Selected is null)
         {
             return;
         }
-        var page = await endpoints.ListDeliveriesAsync(Selected.Id, null, null, DeliveriesShown, cancellationToken);
+        var page = await endpoints.ListDeliveriesAsync(OrgId, Selected.Id, null, null, DeliveriesShown, cancellationToken);
         Deliveries = page?.Deliveries ?? [];
         var attempts = new Dictionary<string, IReadOnlyList<OutboundAttempt>>(StringComparer.Ordinal);
         foreach (var delivery in Deliveries.Where(d => d.State == OutboundDeliveryState.Dead || d.Id == DeliveryId))
         {
-            if (await endpoints.GetDeliveryAsync(Selected.Id, delivery.Id, cancellationToken) is { } found)
+            if (await endpoints.GetDeliveryAsync(OrgId, Selected.Id, delivery.Id, cancellationToken) is { } found)
             {
                 attempts[delivery.Id] = found.Attempts;
             }

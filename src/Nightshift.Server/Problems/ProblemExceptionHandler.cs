@@ -13,8 +13,10 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         {
             ValidationException validation => Problem.Validation(validation.Errors, validation.Message),
             TaskNotFoundException notFound => Problem.NotFound(notFound.Message),
+            Auth.ForbiddenException forbidden => Problem.Create(StatusCodes.Status403Forbidden, forbidden.Title, forbidden.Message),
             InvalidTransitionException transition => Problem.Conflict("the task cannot do that in its current state", transition.Message),
             LeaseLostException lost => Problem.Conflict("the task changed hands", lost.Message),
+            ConflictException conflict => Problem.Conflict($"'{conflict.Field}' is already taken", conflict.Message),
             StoreConfigurationException store => Problem.Create(
                 StatusCodes.Status503ServiceUnavailable, "the store is unavailable", store.Message),
             BadHttpRequestException bad => FromBadRequest(bad),
@@ -52,6 +54,13 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
 
     private static IResult FromJson(JsonException exception)
     {
+        if (UnmappedField(exception.Message) is { } unknown)
+        {
+            var says = ServerOwned.Contains(unknown)
+                ? $"field '{unknown}' is set by the server, not by a request: remove it (a task's organisation is the caller's)"
+                : $"field '{unknown}' is not one this route accepts: remove it; see /openapi/v1.json for the fields it takes";
+            return Problem.Validation(new Dictionary<string, string[]> { [unknown] = [says] }, says);
+        }
         var field = FieldName(exception.Path);
         var wrongType = exception.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
         string detail;
@@ -70,6 +79,28 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         }
         var errors = new Dictionary<string, string[]> { [field ?? "body"] = [detail] };
         return Problem.Validation(errors, detail);
+    }
+
+    /// <summary>Fields the server owns on the things requests create or change (mass assignment).</summary>
+    private static readonly HashSet<string> ServerOwned = new(
+        ["orgId", "id", "createdAt", "updatedAt", "status", "userId", "tokenId", "attempt", "source", "origin"],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The property System.Text.Json refused as unknown (types marked to disallow unmapped members), shortened.</summary>
+    private static string? UnmappedField(string message)
+    {
+        const string start = "The JSON property '";
+        if (!message.StartsWith(start, StringComparison.Ordinal) || !message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var end = message.IndexOf("' could not be mapped", start.Length, StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return null;
+        }
+        var name = message[start.Length..end];
+        return name.Length > 64 ? name[..64] + "…" : name;
     }
 
     private static string? FieldName(string? path)

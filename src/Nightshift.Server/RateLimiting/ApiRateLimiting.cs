@@ -11,36 +11,39 @@ namespace Nightshift.Server.RateLimiting;
 internal static class ApiRateLimiting
 {
     /// <summary>
-    /// One bucket per valid token, one per remote address otherwise — so guessing tokens is limited per address,
-    /// not granted a fresh bucket with every guess.
+    /// Two buckets a request must both pass: one per caller (its token, or its user for a dashboard session; the remote
+    /// address for a request without a caller, so guessing tokens is limited per address rather than granted a fresh bucket
+    /// with every guess) and one per organisation. The limiter runs after authentication, which finds the caller.
     /// </summary>
     public static IServiceCollection AddNightshiftRateLimiting(this IServiceCollection services)
     {
         services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitSettings>, RateLimitSettingsValidator>());
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>, ApiTokenAuthority>((limiter, settings, tokens) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitSettings>>((limiter, settings) =>
         {
             var limits = settings.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            var perCaller = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 if (!limits.Enabled)
                 {
                     return RateLimitPartition.GetNoLimiter("off");
                 }
-                var key = tokens.IsValid(BearerToken.From(context.Request))
-                    ? "token"
-                    : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                var caller = context.CallerOrNull();
+                var key = caller switch
                 {
-                    TokenLimit = limits.Burst,
-                    TokensPerPeriod = limits.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                    { TokenId: { } tokenId } => "token:" + tokenId,
+                    not null => "user:" + caller.UserId,
+                    null => "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                };
+                return Bucket(key, limits.Burst, limits.PermitsPerSecond);
             });
+            var perOrg = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                !limits.Enabled || context.CallerOrNull() is not { } caller
+                    ? RateLimitPartition.GetNoLimiter("none")
+                    : Bucket("org:" + caller.OrgId, limits.OrgBurst, limits.OrgPermitsPerSecond));
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(perCaller, perOrg);
             limiter.OnRejected = async (context, _) =>
             {
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
@@ -49,10 +52,22 @@ internal static class ApiRateLimiting
                 await Problem.Create(
                     StatusCodes.Status429TooManyRequests,
                     "too many requests",
-                    $"this client sent more requests than the server allows (RateLimiting:Burst {limits.Burst}, RateLimiting:PermitsPerSecond {limits.PermitsPerSecond}); wait {seconds} s and try again")
+                    $"this token (or its organisation) sent more requests than the server allows (per token: RateLimiting:Burst {limits.Burst}, "
+                    + $"RateLimiting:PermitsPerSecond {limits.PermitsPerSecond}; per organisation: RateLimiting:OrgBurst {limits.OrgBurst}, "
+                    + $"RateLimiting:OrgPermitsPerSecond {limits.OrgPermitsPerSecond}); wait {seconds} s and try again")
                     .ExecuteAsync(context.HttpContext);
             };
         });
         return services;
     }
+
+    private static RateLimitPartition<string> Bucket(string key, int burst, int perSecond) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = perSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
 }

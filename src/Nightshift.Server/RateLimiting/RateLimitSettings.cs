@@ -1,6 +1,9 @@
 namespace Nightshift.Server.RateLimiting;
 
-/// <summary>Configuration section <c>RateLimiting</c>: a token bucket per API token (or per address for callers without one).</summary>
+/// <summary>
+/// Configuration section <c>RateLimiting</c>: a token bucket per API token (per signed-in user for the dashboard, per
+/// address for requests without a caller), and one per organisation that all its tokens and users share.
+/// </summary>
 internal sealed class RateLimitSettings
 {
     public const string Section = "RateLimiting";
@@ -12,4 +15,10 @@ internal sealed class RateLimitSettings
 
     /// <summary>Sustained requests per second.</summary>
     public int PermitsPerSecond { get; set; } = 50;
+
+    /// <summary>Requests an organisation's tokens and users together may send at once.</summary>
+    public int OrgBurst { get; set; } = 1_000;
+
+    /// <summary>Sustained requests per second of one organisation.</summary>
+    public int OrgPermitsPerSecond { get; set; } = 200;
 }

@@ -1,6 +1,8 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Nightshift.Core.Teams;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Events;
 using Nightshift.Server.Problems;
 using Nightshift.Storage;
@@ -9,8 +11,8 @@ namespace Nightshift.Server.Streaming;
 
 /// <summary>
 /// <c>GET /api/v1/stream</c>: a WebSocket carrying the events of many tasks, a repository's or all of them (see
-/// docs/stream.md). The bearer token or the dashboard's session cookie lets it in (BearerTokenMiddleware, as for every
-/// API read); a connection that came with the cookie alone must come from this server's own pages.
+/// docs/stream.md), of the caller's organisation only. The bearer token or the dashboard's session cookie lets it in (as for
+/// every API read); a connection that came with the cookie alone must come from this server's own pages.
 /// </summary>
 internal static partial class StreamApi
 {
@@ -23,7 +25,8 @@ internal static partial class StreamApi
             .Produces(StatusCodes.Status101SwitchingProtocols)
             .Produces(StatusCodes.Status400BadRequest, contentType: "application/problem+json")
             .Produces(StatusCodes.Status403Forbidden, contentType: "application/problem+json")
-            .Produces(StatusCodes.Status503ServiceUnavailable, contentType: "application/problem+json");
+            .Produces(StatusCodes.Status503ServiceUnavailable, contentType: "application/problem+json")
+            .RequireScope(Scopes.TasksRead);
 
     private static async Task<IResult> AcceptAsync(
         HttpContext context,
@@ -68,7 +71,7 @@ internal static partial class StreamApi
                 DangerousEnableCompression = false,
             });
             LogOpened(logger, hub.Connections);
-            var connection = new StreamConnection(socket, hub, events, store, settings, time, logger);
+            var connection = new StreamConnection(socket, hub, events, store, context.Caller().OrgId, settings, time, logger);
             await connection.RunAsync(lifetime.ApplicationStopping);
         }
         finally

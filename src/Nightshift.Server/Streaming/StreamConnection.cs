@@ -31,6 +31,7 @@ internal sealed partial class StreamConnection
     private readonly StreamHub _hub;
     private readonly TaskEventHub _events;
     private readonly INightshiftStore _store;
+    private readonly string _orgId;
     private readonly StreamOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -56,8 +57,10 @@ internal sealed partial class StreamConnection
     private string _closeReason = "";
     private int _missedActivity;
 
-    public StreamConnection(WebSocket socket, StreamHub hub, TaskEventHub events, INightshiftStore store, StreamOptions options, TimeProvider time, ILogger logger)
+    /// <param name="orgId">the caller's organisation: the only one whose tasks the connection sees.</param>
+    public StreamConnection(WebSocket socket, StreamHub hub, TaskEventHub events, INightshiftStore store, string orgId, StreamOptions options, TimeProvider time, ILogger logger)
     {
+        _orgId = orgId;
         _socket = socket;
         _hub = hub;
         _events = events;
@@ -266,7 +269,7 @@ internal sealed partial class StreamConnection
         var found = new List<(string Id, long After, string Repo)>();
         foreach (var (id, after) in command.Tasks)
         {
-            var task = await _store.FindAsync(id, cancellationToken);
+            var task = await _store.FindInOrgAsync(_orgId, id, cancellationToken);
             if (task is null)
             {
                 Queue(StreamFrames.Error($"task {id} does not exist; check the id (GET /api/v1/tasks lists them)", command.RequestId, id));
@@ -450,7 +453,7 @@ internal sealed partial class StreamConnection
         {
             return;
         }
-        var task = await _store.FindAsync(taskId, cancellationToken);
+        var task = await _store.FindInOrgAsync(_orgId, taskId, cancellationToken);
         if (task is null)
         {
             return;
@@ -528,7 +531,7 @@ internal sealed partial class StreamConnection
         }
         foreach (var repository in scopes)
         {
-            var page = await _store.ListAsync(new TaskQuery(Repo: repository, Limit: RescanPage), cancellationToken);
+            var page = await _store.ListAsync(new TaskQuery(Repo: repository, Limit: RescanPage) { OrgId = _orgId }, cancellationToken);
             foreach (var task in page.Items)
             {
                 if (!task.Status.IsTerminal() || task.UpdatedAt >= earliest)
@@ -596,12 +599,15 @@ internal sealed partial class StreamConnection
         {
             return true;
         }
+        // Two pumps may find the queue full at once: only the one that begins the close counts it.
         if (Volatile.Read(ref _closing) == 0)
         {
             _tooSlow = true;
-            _hub.CountTooSlow();
-            LogTooSlow(_logger, _options.ClientBuffer);
-            BeginClose(WebSocketCloseStatus.PolicyViolation, $"client too slow: {_options.ClientBuffer} frames waiting");
+            if (BeginClose(WebSocketCloseStatus.PolicyViolation, $"client too slow: {_options.ClientBuffer} frames waiting"))
+            {
+                _hub.CountTooSlow();
+                LogTooSlow(_logger, _options.ClientBuffer);
+            }
         }
         return false;
     }
@@ -615,12 +621,12 @@ internal sealed partial class StreamConnection
         }
     }
 
-    /// <summary>Stops the pumps and the queue; the sender then says goodbye with <paramref name="status"/>. Only the first call counts.</summary>
-    private void BeginClose(WebSocketCloseStatus status, string reason)
+    /// <summary>Stops the pumps and the queue; the sender then says goodbye with <paramref name="status"/>. Only the first call counts: it returns true.</summary>
+    private bool BeginClose(WebSocketCloseStatus status, string reason)
     {
         if (Interlocked.Exchange(ref _closing, 1) == 1)
         {
-            return;
+            return false;
         }
         _closeStatus = status;
         _closeReason = reason;
@@ -635,6 +641,7 @@ internal sealed partial class StreamConnection
         catch (ObjectDisposedException)
         {
         }
+        return true;
     }
 
     private async Task SendAsync()

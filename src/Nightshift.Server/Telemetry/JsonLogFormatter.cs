@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Nightshift.Models.Recording;
+using Nightshift.Server.Secrets;
 
 namespace Nightshift.Server.Telemetry;
 
@@ -24,17 +25,20 @@ internal sealed class JsonLogFormatter : ConsoleFormatter
 
     private readonly IReadOnlyList<string> _secrets;
     private readonly TimeProvider _time;
+    private readonly SecretValues? _values;
 
-    public JsonLogFormatter(IConfiguration configuration, TimeProvider time)
-        : this(LogSecrets.From(configuration), time)
+    /// <param name="values">secret values decrypted at run time (organisations' keys), masked too.</param>
+    public JsonLogFormatter(IConfiguration configuration, TimeProvider time, SecretValues? values = null)
+        : this(LogSecrets.From(configuration), time, values)
     {
     }
 
-    internal JsonLogFormatter(IReadOnlyList<string> secrets, TimeProvider time)
+    internal JsonLogFormatter(IReadOnlyList<string> secrets, TimeProvider time, SecretValues? values = null)
         : base(FormatterName)
     {
         _secrets = secrets;
         _time = time;
+        _values = values;
     }
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
@@ -165,7 +169,7 @@ internal sealed class JsonLogFormatter : ConsoleFormatter
         }
     }
 
-    private string Clean(string? text) => Clip(SecretRedactor.Redact(text, _secrets));
+    private string Clean(string? text) => Clip(SecretRedactor.Redact(_values is null || text is null ? text : _values.Redact(text, SecretRedactor.Mask), _secrets));
 
     private static string Clip(string text) => text.Length <= MaxValueChars ? text : text[..MaxValueChars] + "…";
 }

@@ -5,7 +5,7 @@ namespace Nightshift.Server.Telemetry;
 /// <summary>
 /// The secret values the JSON log redacts by value, on top of the redactor's shapes: every configuration value whose
 /// name says it is a credential (…Token, …Secret, …Password, …ApiKey, …PrivateKey, in settings or environment
-/// variables), and the model providers' keys.
+/// variables), the model providers' keys, and the egress credentials' configured values (Sandbox:Egress:Credentials).
 /// </summary>
 internal static class LogSecrets
 {
@@ -16,12 +16,17 @@ internal static class LogSecrets
         var secrets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in configuration.AsEnumerable())
         {
-            if (value is { Length: >= 6 } && IsCredentialName(key))
+            // An egress credential's Secret names an organisation secret; it is not one (its Value is, below).
+            if (value is { Length: >= 6 } && IsCredentialName(key) && !EgressCredentialSecrets.IsSecretName(key))
             {
                 secrets.Add(value);
             }
         }
         foreach (var value in ModelEnvironment.Process.SecretValues())
+        {
+            secrets.Add(value);
+        }
+        foreach (var value in EgressCredentialSecrets.From(configuration))
         {
             secrets.Add(value);
         }

@@ -265,7 +265,7 @@ internal sealed partial class TriggerProcessor
         NewTask task;
         try
         {
-            task = wanted.Validated();
+            task = (wanted with { OrgId = await ForgeTaskOrg.ResolveAsync(store, wanted.Repo, cancellationToken) }).Validated();
             await repositoryGate.EnsureAllowedAsync(task, cancellationToken);
         }
         catch (ValidationException refused)

@@ -1,3 +1,5 @@
+using Nightshift.Server.Auth;
+
 namespace Nightshift.Server.Webhooks;
 
 /// <summary>
@@ -17,7 +19,8 @@ internal static class WebhooksApi
 
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Prefix).WithTags("webhooks");
+        // Public: each forge proves a delivery with the webhook's signature, checked by its handler.
+        var group = app.MapGroup(Prefix).WithTags("webhooks").PublicRoute();
         group.MapPost("/github", (HttpRequest request, GitHubWebhookHandler handler, CancellationToken cancellationToken) =>
             handler.HandleAsync(request, cancellationToken)).WithName("GitHubWebhook").DisableAntiforgery();
         group.MapPost("/gitlab", (HttpRequest request, GitLabWebhookHandler handler, CancellationToken cancellationToken) =>

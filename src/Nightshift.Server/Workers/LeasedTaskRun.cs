@@ -3,7 +3,9 @@ using Nightshift.Core.Execution;
 using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
+using Nightshift.Models.Recording;
 using Nightshift.Server.Metrics;
+using Nightshift.Server.Secrets;
 using Nightshift.Storage;
 
 namespace Nightshift.Server.Workers;
@@ -11,8 +13,10 @@ namespace Nightshift.Server.Workers;
 /// <summary>
 /// One attempt as the executor sees it; every write goes through the store, fenced by the lease. It also keeps what the
 /// worker's watch needs: when the executor last made progress, the phase it is in, and when it was told to stop.
+/// Event data is written with every secret value this process has decrypted masked (<see cref="SecretValues"/>), so an
+/// organisation's key that leaks into a tool's output does not reach the log of events.
 /// </summary>
-internal sealed class LeasedTaskRun(Lease lease, INightshiftStore queue, ServerMetrics metrics, TimeProvider time) : ITaskRun
+internal sealed class LeasedTaskRun(Lease lease, INightshiftStore queue, ServerMetrics metrics, TimeProvider time, SecretValues? secretValues = null) : ITaskRun
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private int _stopReason;
@@ -60,6 +64,10 @@ internal sealed class LeasedTaskRun(Lease lease, INightshiftStore queue, ServerM
     public async Task<long> EmitAsync(string type, string dataJson, CancellationToken cancellationToken = default)
     {
         EnsureLeaseHeld();
+        if (secretValues is not null)
+        {
+            dataJson = secretValues.Redact(dataJson, SecretRedactor.Mask);
+        }
         var sequence = await queue.AppendEventAsync(lease, type, dataJson, cancellationToken);
         metrics.EventsAppended();
         Progressed();
@@ -102,6 +110,23 @@ internal sealed class LeasedTaskRun(Lease lease, INightshiftStore queue, ServerM
         var stored = await queue.SavePullRequestAsync(lease, pullRequest, cancellationToken);
         Progressed();
         return stored;
+    }
+
+    public async System.Threading.Tasks.Task RecordCommandAsync(CommandAuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EnsureLeaseHeld();
+        if (secretValues is not null)
+        {
+            // The command line is what the agent or the repository wrote: a key pasted into it is masked like in events.
+            entry = entry with
+            {
+                Command = secretValues.Redact(entry.Command, SecretRedactor.Mask),
+                WorkingDirectory = secretValues.Redact(entry.WorkingDirectory, SecretRedactor.Mask),
+            };
+        }
+        await queue.RecordCommandAsync(lease, entry, cancellationToken);
+        Progressed();
     }
 
     public bool Converses => true;

@@ -17,6 +17,16 @@ internal static class WorkerRegistration
             server,
             sp.GetRequiredService<IOptions<WorkerSettings>>().Value,
             sp.GetRequiredService<IOptions<QueueSettings>>().Value));
+        // The worker ends every attempt at Worker:TaskDeadline, so a repository's task.timeout past it is capped (with
+        // the limits.capped event) rather than silently outlived by the deadline.
+        services.AddOptions<Sandbox.SandboxOptions>().PostConfigure<IOptions<WorkerSettings>>((sandbox, worker) =>
+        {
+            var deadline = worker.Value.TaskDeadline;
+            if (sandbox.MaxLimits is { } max && (max.TaskTimeout is not { } timeout || timeout > deadline))
+            {
+                max.TaskTimeout = deadline;
+            }
+        });
         services.AddHostedService<WorkerService>();
     }
 }

@@ -4,6 +4,7 @@ using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Execution;
 using Nightshift.Core.Tasks;
 using Nightshift.Server.Metrics;
+using Nightshift.Server.Secrets;
 using Nightshift.Server.Telemetry;
 using Nightshift.Storage;
 
@@ -19,7 +20,8 @@ internal sealed partial class WorkerService(
     WorkerOptions options,
     ServerMetrics metrics,
     TimeProvider timeProvider,
-    ILogger<WorkerService> logger) : BackgroundService
+    ILogger<WorkerService> logger,
+    SecretValues? secretValues = null) : BackgroundService
 {
     private readonly CancellationTokenSource _forceRelease = new();
     private ITimer? _forceReleaseTimer;
@@ -114,7 +116,7 @@ internal sealed partial class WorkerService(
         LogClaimed(logger, lease.TaskId, lease.Attempt, lease.WorkerId);
         using var span = TaskRunTelemetry.Claimed(lease, timeProvider.GetUtcNow());
 
-        var run = new LeasedTaskRun(lease, store, metrics, timeProvider);
+        var run = new LeasedTaskRun(lease, store, metrics, timeProvider, secretValues);
         using var executorStop = new CancellationTokenSource();
         // Cancelled when the worker stops waiting for an executor that did not return in time after being stopped.
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(_forceRelease.Token);

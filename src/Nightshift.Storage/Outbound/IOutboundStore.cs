@@ -22,6 +22,9 @@ public interface IOutboundStore
     /// <returns>every endpoint, oldest first.</returns>
     Task<IReadOnlyList<OutboundEndpoint>> ListEndpointsAsync(CancellationToken cancellationToken = default);
 
+    /// <returns>the organisation's endpoints, oldest first.</returns>
+    Task<IReadOnlyList<OutboundEndpoint>> ListEndpointsAsync(string orgId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Changes the fields <paramref name="patch"/> gives; an empty description clears it. Turning an active endpoint off
     /// records "turned off through the API at …" as its reason; turning it on clears the reason (also a 410's).

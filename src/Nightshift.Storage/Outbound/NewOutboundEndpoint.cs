@@ -17,4 +17,8 @@ public sealed record NewOutboundEndpoint(
     int MaxInFlight = OutboundEndpoint.DefaultMaxInFlight,
     int MaxPerMinute = 0,
     string ManagedBy = OutboundEndpoint.ManagedByApi,
-    string? Id = null);
+    string? Id = null)
+{
+    /// <summary>The organisation it belongs to; set by the server from the caller.</summary>
+    public string OrgId { get; init; } = Core.Teams.OrgIds.Default;
+}

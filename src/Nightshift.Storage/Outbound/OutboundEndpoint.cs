@@ -31,6 +31,9 @@ public sealed record OutboundEndpoint(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>The organisation it belongs to: it is seen, changed and fed only by that organisation's tasks.</summary>
+    public string OrgId { get; init; } = Core.Teams.OrgIds.Default;
+
     public const int MaxIdLength = 64;
     public const int MaxUrlLength = 2_048;
     public const int MaxDescriptionLength = 500;

@@ -9,7 +9,7 @@ namespace Nightshift.Storage.Outbound;
 /// <param name="ExpiresAt">when it stops signing; null while it has no end.</param>
 public sealed record OutboundSecret(string Id, string Value, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt)
 {
-    public const int MaxValueLength = 200;
+    public const int MaxValueLength = 1_024;
 
     /// <returns>whether it still signs at <paramref name="now"/>.</returns>
     public bool IsActiveAt(DateTimeOffset now) => ExpiresAt is null || ExpiresAt > now;

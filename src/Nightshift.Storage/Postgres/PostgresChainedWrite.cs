@@ -36,9 +36,11 @@ internal static class PostgresChainedWrite
         {
             // A refused finish must not claim: the pick sees the finish's result rows, which are none then.
             var onlyIfDone = finish is null ? "" : " AND EXISTS (SELECT 1 FROM done)";
-            // Follow-ups are left to the general claim, which checks that none of their branch's tasks runs.
+            // Follow-ups are left to the general claim, which checks that none of their branch's tasks runs; so is
+            // every claim while any organisation has a concurrency quota, which only the general claim counts exactly.
             ctes.Add(
                 $"pick AS (SELECT id AS pick_id FROM tasks WHERE status = 'queued' AND run_after <= @now AND follow_up_of IS NULL{onlyIfDone} " +
+                "AND NOT EXISTS (SELECT 1 FROM orgs WHERE max_running IS NOT NULL OR max_running_per_repo IS NOT NULL) " +
                 "ORDER BY priority DESC, num LIMIT 1 FOR UPDATE SKIP LOCKED)");
             var claimed = new StringBuilder("claimed AS (UPDATE tasks SET ");
             SetClause.Append(claimed, args, claim.Changes, "n");

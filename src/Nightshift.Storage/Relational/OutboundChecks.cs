@@ -11,6 +11,12 @@ namespace Nightshift.Storage.Relational;
 internal static partial class OutboundChecks
 {
     public const string SecretPrefix = "whsec_";
+
+    /// <summary>Marks a secret the server encrypted before storing it.</summary>
+    public const string ProtectedPrefix = "dp1:";
+
+    private static readonly System.Buffers.SearchValues<char> Base64UrlCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
     public const int MinSecretBytes = 24;
     public const int MaxSecretBytes = 64;
     public const int MaxOwnerLength = 200;
@@ -77,6 +83,7 @@ internal static partial class OutboundChecks
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ChannelName(endpoint.Channel);
+        TeamChecks.OrgId("orgId", endpoint.OrgId);
         if (endpoint.ManagedBy is not (OutboundEndpoint.ManagedByApi or OutboundEndpoint.ManagedByConfig))
         {
             throw new ValidationException("managedBy", $"must be '{OutboundEndpoint.ManagedByApi}' or '{OutboundEndpoint.ManagedByConfig}'");
@@ -232,6 +239,16 @@ internal static partial class OutboundChecks
         if (string.IsNullOrEmpty(secret))
         {
             throw new ValidationException("secret", $"is missing; a webhook endpoint signs with a secret: '{SecretPrefix}' and the base64 of {MinSecretBytes} to {MaxSecretBytes} random bytes");
+        }
+        if (secret.StartsWith(ProtectedPrefix, StringComparison.Ordinal))
+        {
+            // Encrypted by the server (Data Protection) before it reached the store: only its shape can be checked here.
+            if (secret.Length > OutboundSecret.MaxValueLength || secret.Length <= ProtectedPrefix.Length
+                || secret.AsSpan(ProtectedPrefix.Length).ContainsAnyExcept(Base64UrlCharacters))
+            {
+                throw new ValidationException("secret", $"an encrypted secret must be '{ProtectedPrefix}' and base64url text, at most {OutboundSecret.MaxValueLength} characters");
+            }
+            return;
         }
         if (secret.Length > OutboundSecret.MaxValueLength || !secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
         {

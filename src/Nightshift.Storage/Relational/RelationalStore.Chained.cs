@@ -99,6 +99,11 @@ internal abstract partial class RelationalStore
             scope.SignalEvents(claimed.Id);
         }
         await CommitAsync(scope).ConfigureAwait(false);
+        if (rows.Finished?.Record.RunStep is { } step)
+        {
+            // The one statement cannot reach the run; the wake follows at once (a lost wake is caught by the run's recheck).
+            await WakeRunAsync(step.RunId, CancellationToken.None).ConfigureAwait(false);
+        }
         return (rows.Finished, rows.Claimed is { } row ? ToLease(row, token, request!.WorkerId) : null);
     }
 }

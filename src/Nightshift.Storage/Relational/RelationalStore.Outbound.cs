@@ -10,7 +10,7 @@ internal abstract partial class RelationalStore
 {
     private const string EndpointColumns =
         "id, channel, url, recipients, description, event_types, repositories, active, disabled_reason, managed_by, " +
-        "max_in_flight, max_per_minute, created_at, updated_at";
+        "max_in_flight, max_per_minute, created_at, updated_at, org_id";
 
     private const string SecretColumns = "endpoint_id, id, value, created_at, expires_at";
 
@@ -47,6 +47,16 @@ internal abstract partial class RelationalStore
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await LoadEndpointsAsync(new DbSession(connection, null), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<OutboundEndpoint>> ListEndpointsAsync(string orgId, CancellationToken cancellationToken = default)
+    {
+        if (!Core.Teams.OrgIds.IsValid(orgId))
+        {
+            return [];
+        }
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await LoadEndpointsAsync(new DbSession(connection, null), null, orgId, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<OutboundEndpoint?> UpdateEndpointAsync(string id, OutboundEndpointPatch patch, CancellationToken cancellationToken = default)
@@ -312,14 +322,14 @@ internal abstract partial class RelationalStore
         var inserted = await session.ExecuteAsync(
             $"""
             INSERT INTO outbound_endpoints ({EndpointColumns})
-            VALUES (@id, @channel, @url, @recipients, @description, @types, @repositories, 1, NULL, @managedBy, @inFlight, @perMinute, @now, @now)
+            VALUES (@id, @channel, @url, @recipients, @description, @types, @repositories, 1, NULL, @managedBy, @inFlight, @perMinute, @now, @now, @org)
             ON CONFLICT (id) DO NOTHING
             """,
             [
                 ("id", id), ("channel", OutboundChecks.ChannelName(endpoint.Channel)), ("url", endpoint.Url),
                 ("recipients", ToJson(endpoint.Recipients)), ("description", endpoint.Description), ("types", ToJson(endpoint.EventTypes)),
                 ("repositories", ToJson(endpoint.Repositories)), ("managedBy", endpoint.ManagedBy), ("inFlight", (long)endpoint.MaxInFlight),
-                ("perMinute", (long)endpoint.MaxPerMinute), ("now", now),
+                ("perMinute", (long)endpoint.MaxPerMinute), ("now", now), ("org", endpoint.OrgId),
             ],
             cancellationToken).ConfigureAwait(false);
         if (inserted > 0 && endpoint.Secret is not null)
@@ -365,12 +375,24 @@ internal abstract partial class RelationalStore
         }
     }
 
-    /// <summary>Endpoints oldest first with their secrets oldest first; one, or every one when <paramref name="id"/> is null.</summary>
-    private static async Task<List<OutboundEndpoint>> LoadEndpointsAsync(DbSession session, string? id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Endpoints oldest first with their secrets oldest first; one, or every one when <paramref name="id"/> is null
+    /// (only <paramref name="orgId"/>'s when given).
+    /// </summary>
+    private static Task<List<OutboundEndpoint>> LoadEndpointsAsync(DbSession session, string? id, CancellationToken cancellationToken) =>
+        LoadEndpointsAsync(session, id, null, cancellationToken);
+
+    private static async Task<List<OutboundEndpoint>> LoadEndpointsAsync(DbSession session, string? id, string? orgId, CancellationToken cancellationToken)
     {
-        var where = id is null ? "" : " WHERE id = @id";
-        var secretWhere = id is null ? "" : " WHERE endpoint_id = @id";
-        IReadOnlyList<(string Name, object? Value)> args = id is null ? [] : [("id", id)];
+        var (where, secretWhere, args) = (id, orgId) switch
+        {
+            (not null, _) => (" WHERE id = @id", " WHERE endpoint_id = @id", (IReadOnlyList<(string Name, object? Value)>)[("id", id)]),
+            (null, not null) => (
+                " WHERE org_id = @org",
+                " WHERE endpoint_id IN (SELECT id FROM outbound_endpoints WHERE org_id = @org)",
+                [("org", orgId)]),
+            _ => ("", "", []),
+        };
         var endpoints = await session.QueryAsync($"SELECT {EndpointColumns} FROM outbound_endpoints{where} ORDER BY num", args, ReadEndpoint, cancellationToken).ConfigureAwait(false);
         if (endpoints.Count == 0)
         {
@@ -399,7 +421,10 @@ internal abstract partial class RelationalStore
         MaxPerMinute: (int)r.GetInt64(11),
         Secrets: [],
         CreatedAt: TaskColumns.Time(r.GetInt64(12)),
-        UpdatedAt: TaskColumns.Time(r.GetInt64(13)));
+        UpdatedAt: TaskColumns.Time(r.GetInt64(13)))
+    {
+        OrgId = r.GetString(14),
+    };
 
     private static void RequireManagedByApi(OutboundEndpoint endpoint)
     {

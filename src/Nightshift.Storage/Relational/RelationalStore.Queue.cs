@@ -21,7 +21,8 @@ internal abstract partial class RelationalStore
         await ReclaimIfDueAsync(cancellationToken).ConfigureAwait(false);
         if (CanChain(request))
         {
-            // The one-statement claim never picks a follow-up; with nothing else to run, the general claim below may.
+            // The one-statement claim never picks a follow-up, nor anything while an organisation has a concurrency quota;
+            // with nothing it could take, the general claim below decides.
             if ((await ChainAsync(null, null, request, cancellationToken).ConfigureAwait(false)).Claimed is { } chained)
             {
                 return chained;
@@ -60,25 +61,21 @@ internal abstract partial class RelationalStore
             args.Add(("perRepo", (long)maxPerRepo));
         }
 
-        var candidate = await scope.Session.QuerySingleAsync(
-            $"SELECT t.id, t.attempts, t.repo, t.follow_up_of FROM tasks t WHERE t.status = 'queued' AND t.run_after <= @now{perRepo}{FollowUpFree} ORDER BY t.priority DESC, t.num LIMIT 1{SkipLockedClause}",
-            args,
-            r => new Candidate(r.GetString(0), (int)r.GetInt64(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)),
-            cancellationToken).ConfigureAwait(false);
+        var pick =
+            $"SELECT t.id, t.attempts, t.repo, t.follow_up_of, {OrgLimited} FROM tasks t " +
+            $"WHERE t.status = 'queued' AND t.run_after <= @now{perRepo}{FollowUpFree}{OrgQuotaFree} ORDER BY t.priority DESC, t.num LIMIT 1{SkipLockedClause}";
+        var candidate = await PickAsync(scope, pick, args, cancellationToken).ConfigureAwait(false);
         if (candidate is null)
         {
             return null;
         }
-        if (candidate.FollowUpOf is not null && !locked)
+        if (!locked && (candidate.FollowUpOf is not null || candidate.OrgLimited))
         {
-            // Two claimers could each pick a different follow-up of one branch; under the lock the second sees the first.
+            // Two claimers could each pick a different follow-up of one branch, or each count an organisation one
+            // below its quota: under the lock the second sees what the first claimed, so the pick is made again there.
             await LockForCapsAsync(scope, cancellationToken).ConfigureAwait(false);
-            var busy = Convert.ToInt64(
-                await scope.Session.ScalarAsync(
-                    "SELECT COUNT(*) FROM tasks r WHERE r.status = 'running' AND r.repo = @repo AND (r.follow_up_of IS NOT NULL OR r.id = @parent)",
-                    [("repo", candidate.Repo), ("parent", candidate.FollowUpOf)], cancellationToken).ConfigureAwait(false),
-                CultureInfo.InvariantCulture);
-            if (busy > 0)
+            candidate = await PickAsync(scope, pick, args, cancellationToken).ConfigureAwait(false);
+            if (candidate is null)
             {
                 return null;
             }
@@ -221,7 +218,12 @@ internal abstract partial class RelationalStore
         var now = Now();
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var row = await LockLeaseAsync(scope, lease, now, cancellationToken).ConfigureAwait(false);
-        await UpdateAsync(scope, row.Id, now, [("plan", planJson)], [], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
+        var changes = new List<(string Column, object? Value)> { ("plan", planJson) };
+        if (PlanTitle.From(row.Record, planJson) is { } title)
+        {
+            changes.Add(("title", title));
+        }
+        await UpdateAsync(scope, row.Id, now, changes, [], withCheckpoint: false, cancellationToken).ConfigureAwait(false);
         await CommitAsync(scope).ConfigureAwait(false);
     }
 
@@ -331,7 +333,7 @@ internal abstract partial class RelationalStore
             new TaskFinishedPayload(Reason: reason, Branch: outcome.Branch, PullRequest: outcome.PullRequest, Attempt: attempt));
         changes.AddRange(
         [
-            ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", reason),
+            ("phase", TaskPhase.None.ToWire()), ("finished_at", TaskColumns.Ms(now)), ("last_error", PlainError(outcome.DetailsJson) ?? reason),
         ]);
         if (outcome.Branch is not null)
         {
@@ -614,7 +616,58 @@ internal abstract partial class RelationalStore
     private const string FollowUpFree =
         " AND (t.follow_up_of IS NULL OR NOT EXISTS (SELECT 1 FROM tasks r WHERE r.status = 'running' AND r.repo = t.repo AND (r.follow_up_of IS NOT NULL OR r.id = t.follow_up_of)))";
 
-    private sealed record Candidate(string Id, int Attempts, string Repo, string? FollowUpOf);
+    /// <summary>
+    /// An organisation's concurrency quotas (<c>orgs.max_running</c>, <c>orgs.max_running_per_repo</c>; null is no limit):
+    /// a task of an organisation at its quota waits in the queue, passed over, until one of its running tasks ends.
+    /// </summary>
+    /// <remarks>
+    /// A scalar subquery, not NOT EXISTS: PostgreSQL turns a top-level NOT EXISTS into an anti-join and may then read
+    /// the whole queue instead of stopping at the head of its index; a scalar subquery stays a filter on the rows read.
+    /// </remarks>
+    private const string OrgQuotaFree =
+        " AND COALESCE((SELECT CASE WHEN " +
+        "(o.max_running IS NOT NULL AND (SELECT COUNT(*) FROM tasks r WHERE r.org_id = t.org_id AND r.status = 'running') >= o.max_running)" +
+        " OR (o.max_running_per_repo IS NOT NULL AND (SELECT COUNT(*) FROM tasks r WHERE r.org_id = t.org_id AND r.repo = t.repo AND r.status = 'running') >= o.max_running_per_repo)" +
+        " THEN 0 ELSE 1 END FROM orgs o WHERE o.id = t.org_id), 1) = 1";
+
+    /// <summary>1 when the task's organisation has a concurrency quota: its count is exact only under the caps lock.</summary>
+    private const string OrgLimited =
+        "CASE WHEN EXISTS (SELECT 1 FROM orgs o WHERE o.id = t.org_id AND (o.max_running IS NOT NULL OR o.max_running_per_repo IS NOT NULL)) THEN 1 ELSE 0 END";
+
+    private static Task<Candidate?> PickAsync(WriteScope scope, string sql, List<(string Name, object? Value)> args, CancellationToken cancellationToken) =>
+        scope.Session.QuerySingleAsync(
+            sql,
+            args,
+            r => new Candidate(r.GetString(0), (int)r.GetInt64(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), TaskColumns.Bool(r, 4)),
+            cancellationToken);
+
+    private sealed record Candidate(string Id, int Attempts, string Repo, string? FollowUpOf, bool OrgLimited);
 
     private sealed record Renewal(DateTimeOffset ExpiresAt, bool CancelRequested);
+
+    /// <summary>
+    /// The details' <c>error</c> in plain words when the outcome gives one next to a short code as its reason (a budget
+    /// stop's reason is <c>budget_exhausted</c>): a person reading the task sees the words, the event keeps both.
+    /// </summary>
+    private static string? PlainError(string? detailsJson)
+    {
+        if (string.IsNullOrEmpty(detailsJson))
+        {
+            return null;
+        }
+        try
+        {
+            using var details = System.Text.Json.JsonDocument.Parse(detailsJson);
+            return details.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && details.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == System.Text.Json.JsonValueKind.String
+                && error.GetString() is { Length: > 0 } text
+                ? text
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 }

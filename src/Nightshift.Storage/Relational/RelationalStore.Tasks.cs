@@ -6,6 +6,7 @@ using Nightshift.Core.Events;
 using Nightshift.Core.Events.Payloads;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Teams;
 
 namespace Nightshift.Storage.Relational;
 
@@ -17,11 +18,11 @@ internal abstract partial class RelationalStore
         """
         INSERT INTO tasks (id, repo, instruction, title, base_branch, model, priority, require_plan_approval,
             idempotency_key, source, status, phase, attempts, max_attempts, created_at, updated_at, run_after, last_seq,
-            origin, origin_key, follow_up_of)
+            origin, origin_key, follow_up_of, org_id, run_step)
         VALUES (@id, @repo, @instruction, @title, @base, @model, @priority, @approval,
             @key, @source, 'queued', 'none', 0, @max, @now, @now, @runAfter, @lastSeq,
-            @origin, @originKey, @followUpOf)
-        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            @origin, @originKey, @followUpOf, @org, @runStep)
+        ON CONFLICT (org_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """;
 
     public async Task<SubmitResult> SubmitAsync(NewTask task, CancellationToken cancellationToken = default)
@@ -39,17 +40,18 @@ internal abstract partial class RelationalStore
             ("approval", valid.RequirePlanApproval), ("key", valid.IdempotencyKey), ("source", valid.Source),
             ("max", (long)valid.MaxAttempts), ("now", TaskColumns.Ms(now)), ("runAfter", TaskColumns.Ms(runAfter)),
             ("origin", valid.Origin is null ? null : JsonSerializer.Serialize(valid.Origin, NightshiftJson.Options)),
-            ("originKey", valid.Origin?.Key), ("followUpOf", valid.FollowUpOf),
+            ("originKey", valid.Origin?.Key), ("followUpOf", valid.FollowUpOf), ("org", valid.OrgId),
+            ("runStep", valid.RunStep is null ? null : JsonSerializer.Serialize(valid.RunStep, NightshiftJson.Options)),
         ];
         if (CanChainStatements && !Options.GeneralPathOnly
-            && await SubmitChainedAsync(args, queued, valid.IdempotencyKey, cancellationToken).ConfigureAwait(false) is { } chained)
+            && await SubmitChainedAsync(args, queued, valid.OrgId, valid.IdempotencyKey, cancellationToken).ConfigureAwait(false) is { } chained)
         {
             return chained;
         }
 
         await using var scope = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         if (valid.IdempotencyKey is { } key
-            && await FindByKeyAsync(scope.Session, key, cancellationToken).ConfigureAwait(false) is { } earlier)
+            && await FindByKeyAsync(scope.Session, valid.OrgId, key, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             return new SubmitResult(earlier.Record, Created: false);
         }
@@ -62,7 +64,7 @@ internal abstract partial class RelationalStore
             cancellationToken).ConfigureAwait(false);
         if (inserted is null)
         {
-            var winner = await FindByKeyAsync(scope.Session, valid.IdempotencyKey!, cancellationToken).ConfigureAwait(false)
+            var winner = await FindByKeyAsync(scope.Session, valid.OrgId, valid.IdempotencyKey!, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("a task with this idempotency key was being written and then vanished");
             return new SubmitResult(winner.Record, Created: false);
         }
@@ -78,7 +80,7 @@ internal abstract partial class RelationalStore
     /// task and its <c>task.queued</c> event go in together, one round trip and one commit, durable like any submit.
     /// Null when the idempotency key belongs to a task that is not there to read: the general path then decides.
     /// </summary>
-    private async Task<SubmitResult?> SubmitChainedAsync(List<(string Name, object? Value)> args, string queued, string? key, CancellationToken cancellationToken)
+    private async Task<SubmitResult?> SubmitChainedAsync(List<(string Name, object? Value)> args, string queued, string orgId, string? key, CancellationToken cancellationToken)
     {
         TaskRow? inserted;
         cancellationToken.ThrowIfCancellationRequested();
@@ -109,7 +111,7 @@ internal abstract partial class RelationalStore
             return null;
         }
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var earlier = await FindByKeyAsync(new DbSession(connection, null), key, cancellationToken).ConfigureAwait(false);
+        var earlier = await FindByKeyAsync(new DbSession(connection, null), orgId, key, cancellationToken).ConfigureAwait(false);
         return earlier is null ? null : new SubmitResult(earlier.Record, Created: false);
     }
 
@@ -128,6 +130,21 @@ internal abstract partial class RelationalStore
         return row?.Record;
     }
 
+    public async Task<TaskRecord?> FindInOrgAsync(string orgId, string id, CancellationToken cancellationToken = default)
+    {
+        if (!OrgIds.IsValid(orgId) || !TaskId.LooksValid(id))
+        {
+            return null;
+        }
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await new DbSession(connection, null).QuerySingleAsync(
+            $"SELECT {TaskColumns.List} FROM tasks WHERE id = @id AND org_id = @org",
+            [("id", id), ("org", orgId)],
+            TaskColumns.Read,
+            cancellationToken).ConfigureAwait(false);
+        return row?.Record;
+    }
+
     public async Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -137,6 +154,15 @@ internal abstract partial class RelationalStore
         }
         var where = new List<string>();
         var args = new List<(string Name, object? Value)> { ("limit", (long)query.Limit + 1) };
+        if (query.OrgId is not null)
+        {
+            if (!OrgIds.IsValid(query.OrgId))
+            {
+                throw new ValidationException("orgId", "is not an organisation id: lowercase letters, digits and '-'");
+            }
+            where.Add("org_id = @org");
+            args.Add(("org", query.OrgId));
+        }
         if (query.Status is { } status)
         {
             where.Add("status = @status");
@@ -266,6 +292,10 @@ internal abstract partial class RelationalStore
         if (planJson is not null)
         {
             changes.Add(("plan", planJson));
+            if (PlanTitle.From(row.Record, planJson) is { } title)
+            {
+                changes.Add(("title", title));
+            }
         }
         var approved = await UpdateAsync(
             scope, id, now, changes,
@@ -346,10 +376,11 @@ internal abstract partial class RelationalStore
         return [.. rows.Select(r => r.Record)];
     }
 
-    private static Task<TaskRow?> FindByKeyAsync(DbSession session, string key, CancellationToken cancellationToken) =>
+    /// <summary>The task an idempotency key names within one organisation: another organisation's key never matches.</summary>
+    private static Task<TaskRow?> FindByKeyAsync(DbSession session, string orgId, string key, CancellationToken cancellationToken) =>
         session.QuerySingleAsync(
-            $"SELECT {TaskColumns.List} FROM tasks WHERE idempotency_key = @key",
-            [("key", key)],
+            $"SELECT {TaskColumns.List} FROM tasks WHERE org_id = @org AND idempotency_key = @key",
+            [("org", orgId), ("key", key)],
             TaskColumns.Read,
             cancellationToken);
 }

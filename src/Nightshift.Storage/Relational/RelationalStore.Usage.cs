@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Teams;
 using Nightshift.Core.Usage;
 
 namespace Nightshift.Storage.Relational;
@@ -36,8 +37,18 @@ internal abstract partial class RelationalStore
             UsageGrouping.Repo => ("t.repo", "t.repo"),
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.GroupBy, "unknown grouping"),
         };
-        var join = query.GroupBy == UsageGrouping.Repo ? " JOIN tasks t ON t.id = u.task_id" : "";
-        IReadOnlyList<(string Name, object? Value)> range = [("from", query.From.ToUnixTimeMilliseconds()), ("to", query.To.ToUnixTimeMilliseconds())];
+        var join = query.GroupBy == UsageGrouping.Repo || query.OrgId is not null ? " JOIN tasks t ON t.id = u.task_id" : "";
+        List<(string Name, object? Value)> range = [("from", query.From.ToUnixTimeMilliseconds()), ("to", query.To.ToUnixTimeMilliseconds())];
+        var inOrg = "";
+        if (query.OrgId is not null)
+        {
+            if (!OrgIds.IsValid(query.OrgId))
+            {
+                throw new ValidationException("orgId", "is not an organisation id: lowercase letters, digits and '-'");
+            }
+            inOrg = " AND t.org_id = @org";
+            range.Add(("org", query.OrgId));
+        }
 
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var session = new DbSession(connection, null);
@@ -46,7 +57,7 @@ internal abstract partial class RelationalStore
             SELECT {usageKey} AS k, SUM(u.input_tokens), SUM(u.output_tokens), SUM(u.cached_tokens), SUM({cost}), COUNT(*),
                 SUM(CASE WHEN u.cost_usd IS NULL THEN 1 ELSE 0 END)
             FROM usage u{join}
-            WHERE u.time >= @from AND u.time < @to
+            WHERE u.time >= @from AND u.time < @to{inOrg}
             GROUP BY {usageKey}
             """,
             range,
@@ -58,7 +69,7 @@ internal abstract partial class RelationalStore
                 AVG((t.finished_at - t.started_at) * 1.0)
             FROM tasks t
             WHERE t.finished_at >= @from AND t.finished_at < @to
-                AND t.status IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'needs_review', 'dead')
+                AND t.status IN ('succeeded', 'failed', 'cancelled', 'timed_out', 'needs_review', 'dead'){inOrg}
             GROUP BY {taskKey}
             """,
             range,

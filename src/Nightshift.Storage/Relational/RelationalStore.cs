@@ -179,12 +179,15 @@ internal abstract partial class RelationalStore(StoreOptions options, TimeProvid
             AppendEventInsert(sql, args, events);
             scope.SignalEvents(id);
         }
-        return await scope.Session.QuerySingleAsync<TaskRow>(
+        var row = await scope.Session.QuerySingleAsync<TaskRow>(
             sql.ToString(),
             args,
             withCheckpoint ? TaskColumns.ReadWithCheckpoint : TaskColumns.Read,
             cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"task {id} vanished while locked");
+        // A pipeline step's task that ended wakes its run in the same transaction: the coordinator need not poll.
+        await WakeRunOfFinishedTaskAsync(scope, row, now, cancellationToken).ConfigureAwait(false);
+        return row;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Nightshift.Core.Pipelines;
 using Nightshift.Core.Serialization;
 using Nightshift.Core.Tasks;
 using Nightshift.Core.Usage;
@@ -14,12 +15,12 @@ internal static class TaskColumns
         "id, repo, instruction, title, base_branch, model, priority, require_plan_approval, idempotency_key, source, " +
         "status, phase, attempts, max_attempts, created_at, updated_at, run_after, started_at, finished_at, branch, " +
         "pull_request, plan, input_tokens, output_tokens, cached_tokens, cost_usd, calls, unpriced_calls, last_error, " +
-        "cancel_requested, lease_token, lease_owner, lease_expires_at, origin, follow_up_of";
+        "cancel_requested, lease_token, lease_owner, lease_expires_at, origin, follow_up_of, org_id, run_step";
 
     public const string WithCheckpoint = List + ", checkpoint";
 
     /// <summary>The ordinal just after <see cref="List"/>: the checkpoint, or whatever a query adds.</summary>
-    public const int NextOrdinal = 35;
+    public const int NextOrdinal = 37;
 
     public static TaskRow Read(DbDataReader r) => Read(r, withCheckpoint: false);
 
@@ -58,6 +59,8 @@ internal static class TaskColumns
             LeaseExpiresAt = OptionalTime(r, 32),
             Origin = Text(r, 33) is { } origin ? JsonSerializer.Deserialize<TaskOrigin>(origin, NightshiftJson.Options) : null,
             FollowUpOf = Text(r, 34),
+            OrgId = r.GetString(35),
+            RunStep = Text(r, 36) is { } runStep ? JsonSerializer.Deserialize<RunStepTask>(runStep, NightshiftJson.Options) : null,
         };
         var checkpoint = withCheckpoint ? Text(r, NextOrdinal) : null;
         return new TaskRow(record, Text(r, 30), checkpoint);

@@ -47,6 +47,9 @@ internal static class Names
     /// </summary>
     public static string FollowUpBranch(string taskId) => "nightshift-followup/" + taskId;
 
+    /// <summary>A pipeline step task's local branch in the mirror: its own, so two steps of one run never share a ref.</summary>
+    public static string StepBranch(string taskId) => "nightshift-step/" + taskId;
+
     /// <summary>Task ids become folder names; only a conservative alphabet is accepted.</summary>
     public static bool IsValidTaskId(string? taskId) =>
         taskId is { Length: > 0 and <= 64 }

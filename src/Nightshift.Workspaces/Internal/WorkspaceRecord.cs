@@ -32,6 +32,9 @@ internal sealed record WorkspaceRecord(
     /// </summary>
     public string? PushBranch { get; init; }
 
+    /// <summary>A pipeline step's run branch: created from the base when missing, and shared with parallel steps (see <see cref="WorkspaceRequest.CreateIfMissing"/>).</summary>
+    public bool CreateIfMissing { get; init; }
+
     public RepositoryRef Repository => new(Kind, Location, Key);
 
     /// <summary>The branch the task publishes: the follow-up's remote branch, or the task's own.</summary>

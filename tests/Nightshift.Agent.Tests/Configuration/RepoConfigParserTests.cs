@@ -1,4 +1,6 @@
 using Nightshift.Agent.Configuration;
+using Nightshift.Sandbox;
+using Nightshift.Sandbox.Network;
 
 namespace Nightshift.Agent.Tests.Configuration;
 
@@ -28,12 +30,12 @@ public sealed class RepoConfigParserTests
     }
 
     [Theory]
-    [InlineData("network: off", false, false, false)]
-    [InlineData("network: none", false, false, false)]
-    [InlineData("network: setup", true, false, false)]
-    [InlineData("network: on", true, true, true)]
-    [InlineData("network: true", true, true, true)]
-    public void Parse_NetworkScalar_MeansOnePolicyPerPhase(string yaml, bool setup, bool agent, bool verify)
+    [InlineData("network: off", NetworkPolicy.Off, NetworkPolicy.Off, NetworkPolicy.Off)]
+    [InlineData("network: none", NetworkPolicy.Off, NetworkPolicy.Off, NetworkPolicy.Off)]
+    [InlineData("network: setup", NetworkPolicy.On, NetworkPolicy.Off, NetworkPolicy.Off)]
+    [InlineData("network: on", NetworkPolicy.On, NetworkPolicy.On, NetworkPolicy.On)]
+    [InlineData("network: true", NetworkPolicy.On, NetworkPolicy.On, NetworkPolicy.On)]
+    public void Parse_NetworkScalar_MeansOnePolicyPerPhase(string yaml, NetworkPolicy setup, NetworkPolicy agent, NetworkPolicy verify)
     {
         RepoConfigParser.Parse(yaml).Network.ShouldBe(new RepoNetwork(setup, agent, verify));
     }
@@ -47,7 +49,35 @@ public sealed class RepoConfigParserTests
               verify: on
             """);
 
-        config.Network.ShouldBe(new RepoNetwork(Setup: false, Agent: null, Verify: true));
+        config.Network.ShouldBe(new RepoNetwork(Setup: NetworkPolicy.Off, Agent: null, Verify: NetworkPolicy.On));
+    }
+
+    [Fact]
+    public void Parse_NetworkMapWithAllowAndPresets_ReadsTheRulesNormalised()
+    {
+        var config = RepoConfigParser.Parse("""
+            network:
+              setup: allowlist
+              agent: off
+              allow: ["get,head Docs.Example.org.", "*.cdn.example.org:8443", "bücher.example"]
+              presets: [npm, NPM]
+            """);
+
+        config.Network.Setup.ShouldBe(NetworkPolicy.Allowlist);
+        config.Network.Agent.ShouldBe(NetworkPolicy.Off);
+        config.Network.Verify.ShouldBeNull();
+        config.Network.Allow.ShouldNotBeNull().Select(r => r.ToString())
+            .ShouldBe(["GET,HEAD docs.example.org", "*.cdn.example.org:8443", "xn--bcher-kva.example", "registry.npmjs.org"]);
+    }
+
+    [Fact]
+    public void Parse_AllowListLongerThanTheCap_RefusedNamingTheCap()
+    {
+        var yaml = "network:\n  setup: allowlist\n  allow:\n" + string.Concat(Enumerable.Range(0, NetworkCeilings.MaxRules + 1).Select(i => $"    - h{i}.example.org\n"));
+
+        var error = Should.Throw<RepoConfigException>(() => RepoConfigParser.Parse(yaml));
+
+        error.Message.ShouldContain($"at most {NetworkCeilings.MaxRules} are read");
     }
 
     [Fact]
@@ -70,9 +100,19 @@ public sealed class RepoConfigParserTests
     [InlineData("test: [[a]]", "each 'test' entry must be a command line")]
     [InlineData("network: sometimes", "'network' must be off, setup or on")]
     [InlineData("network: [on]", "'network' must be off, setup or on, or a map of setup, agent and verify")]
-    [InlineData("network: {build: on}", "unknown network phase 'build'; the phases are setup, agent and verify")]
-    [InlineData("network: {agent: sometimes}", "'network.agent' must be true or false")]
-    [InlineData("network: {setup: [on]}", "'network.setup' must be true or false")]
+    [InlineData("network: {build: on}", "unknown network key 'build'; the keys are setup, agent, verify, allow and presets")]
+    [InlineData("network: {agent: sometimes}", "'network.agent' must be off, allowlist or on")]
+    [InlineData("network: {setup: [on]}", "'network.setup' must be off, allowlist or on")]
+    [InlineData("network: {setup: allowlist}", "network.setup is allowlist, but network.allow and network.presets name no host")]
+    [InlineData("network: {setup: allowlist, allow: []}", "network.setup is allowlist, but network.allow and network.presets name no host")]
+    [InlineData("network: {setup: allowlist, allow: ['*']}", "network.allow entry '*' has a '*' that is not a leading '*.'")]
+    [InlineData("network: {setup: allowlist, allow: ['*.com']}", "covers every name under the top-level domain 'com'")]
+    [InlineData("network: {setup: allowlist, allow: ['a.example.org:99999']}", "has the port '99999', which is not a number from 1 to 65535")]
+    [InlineData("network: {setup: allowlist, allow: ['127.0.0.1']}", "is an address, not a name")]
+    [InlineData("network: {setup: allowlist, allow: ['TRACE a.example.org']}", "names the method 'TRACE'")]
+    [InlineData("network: {setup: allowlist, allow: {host: a.example.org}}", "'network.allow' must be a list of strings")]
+    [InlineData("network: {setup: allowlist, allow: [[a.example.org]]}", "each 'network.allow' entry must be a string")]
+    [InlineData("network: {setup: allowlist, presets: [maven]}", "network.presets entry 'maven' is not a preset; the presets are npm, pypi, nuget, go, crates")]
     [InlineData("branch_prefix: ../evil", "'branch_prefix' must be a short branch-name prefix")]
     [InlineData("branch_prefix: \"-x\"", "'branch_prefix' must be a short branch-name prefix")]
     [InlineData("branch_prefix: /abs", "'branch_prefix' must be a short branch-name prefix")]

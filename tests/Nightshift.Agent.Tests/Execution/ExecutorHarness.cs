@@ -27,7 +27,7 @@ internal sealed class ExecutorHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null, IForge? forge = null, ILoggerProvider? logs = null, IFollowUpSource? followUps = null)
+    public ExecutorHarness(IChatClient model, Action<Dictionary<string, string?>>? settings = null, TimeProvider? time = null, IForge? forge = null, ILoggerProvider? logs = null, IFollowUpSource? followUps = null, Nightshift.Agent.Budgets.IModelCallBudget? budget = null, Nightshift.Core.Teams.IOrgSecrets? orgSecrets = null)
     {
         Repo = TempGitRepo.Create();
         Repo.Commit("calculator with a bug", ("calc.mjs", BuggyCalc), ("calc.test.mjs", CalcTest),
@@ -65,6 +65,14 @@ internal sealed class ExecutorHarness : IDisposable
         if (followUps is not null)
         {
             services.AddSingleton(followUps);
+        }
+        if (budget is not null)
+        {
+            services.AddSingleton(budget);
+        }
+        if (orgSecrets is not null)
+        {
+            services.AddSingleton(orgSecrets);
         }
         _services = services.BuildServiceProvider();
     }

@@ -1,5 +1,6 @@
 using Nightshift.Agent.Tests.Fakes;
 using Nightshift.Core.Execution;
+using Nightshift.Core.Teams;
 using Nightshift.TestKit;
 using Nightshift.TestKit.Models;
 using Nightshift.TestKit.Sandbox;
@@ -94,5 +95,83 @@ public sealed class NetworkExecutionTests
         capped.GetProperty("message").GetString().ShouldNotBeNull().ShouldContain("Sandbox:Network");
         server.Requests.ShouldBeEmpty();
         run.Types.ShouldNotContain("network.allowed");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AllowlistSetupAskingForMoreHosts_ReachesTheCoveredOneOnlyAndTheCapIsAnEvent()
+    {
+        using var server = new LoopbackHttpServer();
+        using var harness = new ExecutorHarness(FixingModel(), s =>
+        {
+            s["Sandbox:Network:Setup"] = "Allowlist";
+            s["Sandbox:Network:Allow:0"] = $"localhost:{server.Port}";
+            s["Sandbox:Network:Allow:1"] = "*.example.org";
+            s["Sandbox:Egress:AllowPrivate:0"] = $"127.0.0.1:{server.Port}";
+            s["Sandbox:Egress:AllowPrivate:1"] = $"[::1]:{server.Port}";
+        });
+        harness.Repo.Commit("allow-listed setup",
+            ("fetch.sh", $$"""
+                echo "allowed:$(curl -sS --max-time 10 --noproxy '' -o /dev/null -w '%{http_code}' http://localhost:{{server.Port}}/package.tgz)"
+                echo "denied:$(curl -sS --max-time 10 --noproxy '' -o /dev/null -w '%{http_code}' http://evil.example.com/)"
+                true
+
+                """),
+            (".nightshift.yml", $$"""
+                setup: bash fetch.sh
+                test: node --test
+                network:
+                  setup: allowlist
+                  allow: ["localhost:{{server.Port}}", "evil.example.com"]
+
+                """));
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        server.Requests.ShouldHaveSingleItem().ShouldStartWith("GET /package.tgz ");
+        var capped = run.Last("network.capped");
+        capped.GetProperty("phases").EnumerateArray().Select(p => p.GetString()).ShouldBe(["setup"]);
+        var cap = capped.GetProperty("caps").EnumerateArray().ShouldHaveSingleItem();
+        cap.GetProperty("asked").GetString().ShouldBe("allowlist");
+        cap.GetProperty("got").GetString().ShouldBe("allowlist");
+        cap.GetProperty("refusedHosts").EnumerateArray().Select(h => h.GetString()).ShouldBe(["evil.example.com"]);
+        run.All("network.allowed").ShouldHaveSingleItem().GetProperty("host").GetString().ShouldBe("localhost");
+        var denied = run.All("network.denied").ShouldHaveSingleItem();
+        denied.GetProperty("phase").GetString().ShouldBe("setup");
+        denied.GetProperty("host").GetString().ShouldBe("evil.example.com");
+        denied.GetProperty("reason").GetString().ShouldNotBeNull().ShouldContain("not on the setup phase's allow-list");
+    }
+
+    [Theory]
+    [InlineData("organisation")]
+    [InlineData("repository")]
+    public async Task ExecuteAsync_OperatorLevelTurnsSetupOff_SetupReachesNothingAndTheCapNamesSetup(string level)
+    {
+        using var server = new LoopbackHttpServer();
+        using var harness = new ExecutorHarness(FixingModel(), s =>
+        {
+            s["Sandbox:Egress:AllowPrivate:0"] = $"127.0.0.1:{server.Port}";
+            if (level == "organisation")
+            {
+                s[$"Sandbox:Network:Organisations:{OrgIds.Default}:Setup"] = "Off";
+            }
+            else
+            {
+                s["Sandbox:Network:Repositories:0:Repo"] = s["Repositories:AllowedRoots:0"] + "/*";
+                s["Sandbox:Network:Repositories:0:Setup"] = "Off";
+            }
+        });
+        harness.Repo.Commit("setup that downloads",
+            (".nightshift.yml", $"setup: curl -sS --max-time 5 --noproxy '' -o /dev/null http://127.0.0.1:{server.Port}/package.tgz || echo unreachable\ntest: node --test\nnetwork: setup\n"));
+        var run = new RecordingRun(harness.NewTask());
+
+        var outcome = await harness.Executor.ExecuteAsync(run, TestDefaults.TimeoutToken());
+
+        outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
+        server.Requests.ShouldBeEmpty();
+        run.Types.ShouldNotContain("network.allowed");
+        var capped = run.Last("network.capped");
+        capped.GetProperty("phases").EnumerateArray().Select(p => p.GetString()).ShouldBe(["setup"]);
     }
 }

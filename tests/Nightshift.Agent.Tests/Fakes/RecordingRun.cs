@@ -89,6 +89,22 @@ internal sealed class RecordingRun(TaskRecord task, string? checkpoint = null, i
         return System.Threading.Tasks.Task.FromResult(PullRequest);
     }
 
+    /// <summary>Every command the executor added to the command audit trail, in order.</summary>
+    public ConcurrentQueue<CommandAuditEntry> Commands { get; } = new();
+
+    /// <summary>When set, a command audit write throws it (a lost lease, a store that is down) and keeps nothing.</summary>
+    public Exception? RecordCommandFailure { get; set; }
+
+    public Task RecordCommandAsync(CommandAuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        if (RecordCommandFailure is { } failure)
+        {
+            return System.Threading.Tasks.Task.FromException(failure);
+        }
+        Commands.Enqueue(entry);
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+
     public JsonElement Last(string type) => Events.Last(e => e.Type == type).Data;
 
     public IReadOnlyList<JsonElement> All(string type) => [.. Events.Where(e => e.Type == type).Select(e => e.Data)];

@@ -75,7 +75,9 @@ public sealed class LiveViewTests
         state.Apply(Event(2, "command.output", $$"""{"command":"make","lines":["{{new string('x', 500)}}"]}""", 1));
         state.Apply(Event(3, "model.response", """{"inputTokens":1200,"outputTokens":300,"costUsd":0.0125,"costKnown":true}""", 2));
 
-        var lines = Render(state, 80).Split('\n');
+        var rendered = Render(state, 80);
+        TerminalArtifacts.Save("live-view-80", rendered);
+        var lines = rendered.Split('\n');
 
         lines.ShouldAllBe(l => l.TrimEnd('\r').Length <= 80);
         string.Join('\n', lines).ShouldContain("command.output");

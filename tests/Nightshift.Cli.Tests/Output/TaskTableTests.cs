@@ -34,6 +34,7 @@ public sealed class TaskTableTests
     public void Lines_At80Columns_FitAndCutTheLongTitle()
     {
         var lines = Sample(80);
+        TerminalArtifacts.Save("ls-80", string.Join('\n', lines) + "\n");
 
         lines.Count.ShouldBe(4);
         lines.ShouldAllBe(l => l.Length <= 80);

@@ -26,6 +26,8 @@ public sealed class EventSummaryTests
         ["task.question"] = """{"question":"Which database?","timesOutAt":"2026-11-22T11:00:00Z","defaultAnswer":"use your judgement"}""",
         ["task.answered"] = """{"author":"ana","source":"cli","answer":"PostgreSQL","timedOut":false}""",
         ["workspace.ready"] = """{"branch":"nightshift/t1","baseBranch":"main","baseCommit":"0123456789abcdef0123","resumed":false}""",
+        ["setup.cache_hit"] = """{"key":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","entryBytes":52428800,"files":3000,"restoreMs":420,"savedMs":41000}""",
+        ["setup.cache_miss"] = """{"key":null,"reason":"no lock file was found at the repository's root","setupMs":41000,"stored":false,"notStored":null}""",
         ["plan.partial"] = """{"submission":1,"index":0,"subtask":{"id":"s1","title":"Add the model"}}""",
         ["plan.ready"] = """{"mode":"planned","subtasks":[{},{},{}],"edges":[],"waves":[["s1","s2"],["s3"]],"approved":false}""",
         ["plan.awaiting_approval"] = """{"attempt":1}""",
@@ -55,9 +57,22 @@ public sealed class EventSummaryTests
         ["network.allowed"] = """{"phase":"setup","command":"npm ci","host":"registry.example.test","port":443,"method":"CONNECT","address":"192.0.2.1","reason":"allowed host"}""",
         ["network.denied"] = """{"phase":"verify","command":"curl","host":"10.0.0.1","port":80,"method":"GET","address":"10.0.0.1","reason":"a private address"}""",
         ["network.capped"] = """{"phases":["agent"],"message":"the agent phase runs without network"}""",
+        ["limits.capped"] = """{"limits":[{"limit":"command.memory","asked":8589934592,"allowed":4294967296}],"message":"command.memory runs at 4 GiB"}""",
         ["commit.created"] = """{"commit":"0123456789abcdef0123","branch":"nightshift/t1","files":["a.cs"]}""",
         ["branch.pushed"] = """{"branch":"nightshift/t1","remote":"origin"}""",
         ["pr.opened"] = """{"forge":"local","reference":"local:t1","title":"Fix the login","draft":true}""",
+        ["run.started"] = """{"pipeline":"nightly","repo":"https://example.test/acme/app","branch":"nightshift/run-1a2b3c4d","trigger":"schedule","inputs":{}}""",
+        ["run.succeeded"] = """{"pullRequest":"local:r1","succeeded":3,"failed":0,"skipped":1}""",
+        ["run.needs_review"] = """{"reason":"step fix failed and the run went on","succeeded":2,"failed":1,"skipped":0}""",
+        ["run.failed"] = """{"reason":"step lint failed","succeeded":0,"failed":1,"skipped":3}""",
+        ["run.cancelled"] = """{"reason":"cancelled by admin","succeeded":1,"failed":0,"skipped":2}""",
+        ["step.started"] = """{"step":"lint","kind":"command","taskId":"0123456789abcdef"}""",
+        ["step.skipped"] = """{"step":"fix","reason":"condition steps.lint.output.error_count > 0 is false (error_count = 0)"}""",
+        ["step.awaiting_approval"] = """{"step":"deploy"}""",
+        ["step.approved"] = """{"step":"deploy","by":"admin"}""",
+        ["step.rejected"] = """{"step":"deploy","by":"admin","reason":"not today"}""",
+        ["step.succeeded"] = """{"step":"lint","taskId":"0123456789abcdef","output":{"error_count":2}}""",
+        ["step.failed"] = """{"step":"test","taskId":"0123456789abcdef","reason":"exit code 1","continued":true}""",
     };
 
     public static TheoryData<string> CatalogueTypes() => [.. EventCatalogue.Entries.Select(e => e.Type).Distinct()];
@@ -102,6 +117,7 @@ public sealed class EventSummaryTests
     [InlineData("commit.created", """{"commit":"0123456789abcdef","subtask":"s1","merged":false}""", "0123456789ab for s1")]
     [InlineData("pr.opened", """{"reference":"https://forge.test/pr/1","title":"Fix","draft":true}""", "https://forge.test/pr/1 (draft) “Fix”")]
     [InlineData("task.failed", """{"reason":"verification kept failing"}""", "verification kept failing")]
+    [InlineData("task.failed", """{"error":"the organisation's daily budget of $5.00 is used up ($5.12 spent today)","budget":{"kind":"day","limitUsd":5.0,"spentUsd":5.12},"reason":"budget_exhausted","attempt":1}""", "the organisation's daily budget of $5.00 is used up ($5.12 spent today)")]
     [InlineData("task.succeeded", """{}""", "")]
     public void Describe_KnownType_ReadsAsExpected(string type, string data, string expected) =>
         EventSummary.Describe(type, Json(data)).ShouldBe(expected);

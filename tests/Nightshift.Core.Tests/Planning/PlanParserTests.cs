@@ -5,6 +5,8 @@ namespace Nightshift.Core.Tests.Planning;
 
 public sealed class PlanParserTests
 {
+    private const string OneSubtask = "\"subtasks\": [{\"id\": \"a\", \"title\": \"A\", \"description\": \"d\"}]";
+
     private const string Valid = """
         {"subtasks": [
           {"id": "add-model", "title": "Add the model", "description": "Create the Order record.", "priority": 5,
@@ -29,6 +31,35 @@ public sealed class PlanParserTests
         model.DependsOn.ShouldBeEmpty();
         plan.Find("add-api")!.DependsOn.ShouldBe(["add-model"]);
         plan.Find("add-api")!.Priority.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Parse_Summary_IsTrimmedAndKept()
+    {
+        var result = PlanParser.Parse("{\"summary\": \"  Add orders to the API \", " + OneSubtask + "}");
+
+        result.IsValid.ShouldBeTrue(result.ErrorReport());
+        result.Plan!.Summary.ShouldBe("Add orders to the API");
+    }
+
+    [Theory]
+    [InlineData("\"summary\": 42", "summary: is a number; it must be a string")]
+    [InlineData("\"summary\": \"two\\nlines\"", "summary: must be one line of at most 80 characters")]
+    [InlineData("\"summary\": \"bell\\u0007\"", "summary: must be one line")]
+    public void Parse_BadSummary_SaysWhatAShortLineIs(string field, string expected)
+    {
+        var result = PlanParser.Parse("{" + field + ", " + OneSubtask + "}");
+
+        result.IsValid.ShouldBeFalse();
+        result.Errors.ShouldContain(e => e.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_OverlongSummary_IsRefused()
+    {
+        var result = PlanParser.Parse("{\"summary\": \"" + new string('s', PlanLimits.MaxSummaryLength + 1) + "\", " + OneSubtask + "}");
+
+        result.Errors.ShouldContain(e => e.StartsWith("summary: must be one line of at most 80", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -58,14 +89,14 @@ public sealed class PlanParserTests
               {"id": "b", "title": "B", "description": "d", "depends_on": ["b", "ghost"], "files": ["/etc/passwd", "../up"]},
               {"id": "b", "title": "B2", "description": "d", "acceptance": [1]},
               7
-            ], "summary": "x"}
+            ], "goal": "x"}
             """;
 
         var result = PlanParser.Parse(json);
 
         result.IsValid.ShouldBeFalse();
         var text = string.Join("\n", result.Errors);
-        text.ShouldContain("'summary' is not a field of a plan");
+        text.ShouldContain("'goal' is not a field of a plan; only 'summary' and 'subtasks' are");
         text.ShouldContain("subtasks[0]: 'extra' is not a field of a subtask");
         text.ShouldContain("subtasks[0].id: 'Bad Id' is not a short slug");
         text.ShouldContain("subtasks[0].title: is missing or empty");

@@ -202,10 +202,12 @@ public sealed class OutboundDeliveryTests
                 expected += (await server.TaskWithEventsAsync(messages: 5)).LastSequence;
             }
 
-            await TestDefaults.WaitUntilAsync(() => fast.Received.Count == expected, "the fast receiver got every event");
+            // The receiver sees a request a moment before the sender records it as delivered, so wait for both.
+            await TestDefaults.WaitUntilAsync(async () => fast.Received.Count == expected
+                && (await server.DeliveriesAsync(fastEndpoint.Id)).All(d => d.State == OutboundDeliveryState.Delivered),
+                "the fast receiver got every event and each was recorded as delivered");
             slow.Received.Count.ShouldBeGreaterThan(0);
             (await server.DeliveriesAsync(slowEndpoint.Id)).Count(d => d.State == OutboundDeliveryState.Delivered).ShouldBe(0);
-            (await server.DeliveriesAsync(fastEndpoint.Id)).ShouldAllBe(d => d.State == OutboundDeliveryState.Delivered);
 
             release.TrySetResult();
             await TestDefaults.WaitUntilAsync(async () => (await server.DeliveriesAsync(slowEndpoint.Id)).All(d => d.State == OutboundDeliveryState.Delivered) && slow.Received.Count == expected, "the slow receiver caught up");

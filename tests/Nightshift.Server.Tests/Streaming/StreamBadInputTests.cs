@@ -40,7 +40,7 @@ public sealed class StreamBadInputTests
     public async Task Connect_WithTheDashboardCookie_IsLetInFromItsOwnPagesOnly()
     {
         await using var server = await StreamTests.StartAsync();
-        var cookie = SessionCookie(server);
+        var cookie = await Teams.TeamSetup.SessionCookieAsync(server);
 
         await using (var own = await StreamClient.ConnectAsync(server, token: null, o =>
         {
@@ -233,13 +233,5 @@ public sealed class StreamBadInputTests
         await TestDefaults.WaitUntilAsync(() => hub.Connections == 0, "the closed connection's slot is free");
         await using var second = await StreamClient.ConnectAsync(server);
         (await second.RoundTripAsync()).ShouldBeEmpty();
-    }
-
-    private static string SessionCookie(RunningServer server)
-    {
-        var context = new DefaultHttpContext();
-        server.App.Services.GetRequiredService<DashboardSession>().SignIn(context.Response);
-        var header = context.Response.Headers[HeaderNames.SetCookie].ToString();
-        return header[..header.IndexOf(';', StringComparison.Ordinal)];
     }
 }

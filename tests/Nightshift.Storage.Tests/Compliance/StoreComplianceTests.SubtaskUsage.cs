@@ -106,8 +106,9 @@ public abstract partial class StoreComplianceTests
         var task = await SubmitAsync();
         // Back to the schema before migration 3, with a usage row written then; opening the store migrates again. The
         // migrations after 3 go too (the store applies only those above the highest recorded); 4 and 5 only add tables
-        // if missing, so they run again harmlessly (so do 8's indexes and tables, 9's tables and 11's tables and indexes), and the columns 6, 7
-        // and 8 add are dropped with 3's. A new migration that adds a column must be undone here too.
+        // if missing, so they run again harmlessly (so do 8's indexes and tables, 9's tables, 11's tables and indexes, and
+        // 12's tables, rows and triggers, 13's and 14's tables), and the columns 6, 7, 8, 12 and 14 add are dropped with 3's
+        // (12's indexes on them first). A new migration that adds a column must be undone here too.
         await RawScalarAsync("ALTER TABLE usage DROP COLUMN subtask");
         await RawScalarAsync("DROP INDEX ix_tasks_input_due");
         await RawScalarAsync("ALTER TABLE tasks DROP COLUMN input_due_at");
@@ -123,6 +124,13 @@ public abstract partial class StoreComplianceTests
         {
             await RawScalarAsync($"ALTER TABLE webhook_deliveries DROP COLUMN {column}");
         }
+        foreach (var index in new[] { "ux_tasks_org_idempotency_key", "ix_tasks_org", "ix_tasks_org_running", "ix_outbound_endpoints_org" })
+        {
+            await RawScalarAsync($"DROP INDEX {index}");
+        }
+        await RawScalarAsync("ALTER TABLE tasks DROP COLUMN org_id");
+        await RawScalarAsync("ALTER TABLE outbound_endpoints DROP COLUMN org_id");
+        await RawScalarAsync("ALTER TABLE tasks DROP COLUMN run_step");
         await RawScalarAsync("DELETE FROM schema_migrations WHERE version >= 3");
         await RawScalarAsync(
             "INSERT INTO usage (task_id, time, attempt, provider, model, input_tokens, output_tokens, cached_tokens, cost_usd) " +

@@ -42,11 +42,12 @@ public sealed class PostgresCommitDurabilityTests(PostgresCommitDurabilityTests.
         await WarmUpAsync(store);
         await store.SubmitAsync(Ask("measured"));
 
-        var (before, _) = await WalPositionsAsync();
         var lease = (await store.TryClaimAsync(Claimer()))!;
         var (claimedAt, flushedAfterClaim) = await WalPositionsAsync();
 
-        flushedAfterClaim.ShouldBeLessThanOrEqualTo(before, "the claim's commit should not have waited for the WAL flush");
+        // An asynchronous commit wakes the WAL writer, which may flush the log's completed pages at once; the page
+        // holding the claim's commit record (the end of the log here) stays unflushed unless the claim waited.
+        flushedAfterClaim.ShouldBeLessThan(claimedAt, "the claim's commit should not have waited for the WAL flush");
         var visible = await store.FindAsync(lease.TaskId);
         visible!.Status.ShouldBe(TaskState.Running);
 

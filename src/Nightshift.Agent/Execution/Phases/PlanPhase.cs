@@ -91,7 +91,7 @@ internal sealed class PlanPhase(IAgentModels models, AgentOptions options, TaskS
 
         await run.SetPhaseAsync(TaskPhase.Planning, cancellationToken);
         await repoMaps.RenderAsync(attempt, attempt.Workspace.BaseCommit, cancellationToken);
-        using var planModel = models.CreatePlan(task, ModelFallbackEvents.Emitter(run));
+        using var planModel = await models.CreatePlanAsync(task, ModelFallbackEvents.Emitter(run), cancellationToken);
         var agent = new PlanAgent(
             planModel.Client,
             sandbox.Tools(attempt, attempt.Workspace, "plan"),

@@ -23,11 +23,11 @@ internal sealed partial class PreparePhase(ITaskWorkspaces workspaces, Repositor
             attempt.Verifier.UseBaseline(stored);
             attempt.Baseline = BaselineRun.Restored(stored);
         }
-        if (attempt.Checkpoint.Reached(CheckpointStage.Built))
+        if (attempt.Checkpoint.Reached(CheckpointStage.Built) || WaitsForApprovalAgain(attempt))
         {
             return null;
         }
-        if (await setup.RunAsync(attempt.Config, attempt.Workspace, attempt.Cache, attempt.Run, cancellationToken) is { } setupFailure)
+        if (await setup.RunAsync(attempt, attempt.Workspace, null, cancellationToken) is { } setupFailure)
         {
             return setupFailure;
         }
@@ -41,6 +41,13 @@ internal sealed partial class PreparePhase(ITaskWorkspaces workspaces, Repositor
         }
         return null;
     }
+
+    /// <summary>
+    /// A later attempt at a plan nobody has approved yet only waits again (see the plan phase): setup and the baseline
+    /// would be work for nothing, and their events would tell a person something is running.
+    /// </summary>
+    private static bool WaitsForApprovalAgain(TaskAttempt attempt) =>
+        attempt.Checkpoint.AwaitingApproval && attempt.Checkpoint.Plan is not null && attempt.Run.Attempt > 1;
 
     /// <summary>
     /// True when the worktree still equals the base commit (so a baseline run is meaningful). When the checkpoint

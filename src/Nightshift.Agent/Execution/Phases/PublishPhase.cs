@@ -34,7 +34,7 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
         ForgeTarget target;
         try
         {
-            target = forges.Resolve(workspace.Repository.Location);
+            target = forges.Resolve(workspace.Repository.Location, task.OrgId);
         }
         catch (ForgeException e)
         {
@@ -57,7 +57,13 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
             else if (checkpoint.Answer is { } answer && checkpoint.StopReason is null)
             {
                 // The task asked a question: the answer is the result, and there is nothing to push.
-                return TaskOutcome.Succeeded() with { DetailsJson = NightshiftJson.Payload(new TaskFinishedPayload(Answer: answer, Summary: summary)) };
+                return TaskOutcome.Succeeded() with
+                {
+                    DetailsJson = NightshiftJson.Payload(new TaskFinishedPayload(Answer: answer, Summary: summary)
+                    {
+                        Output = task.RunStep is null ? null : StepOutput.Of(new AnswerOutput(answer, Changed: false)),
+                    }),
+                };
             }
             else
             {
@@ -80,12 +86,27 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
             }
             var sent = await workspaces.PushAsync(workspace, credentials, cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new BranchPushedPayload(workspace.Branch, workspace.Repository.Location)), cancellationToken);
+            if (task.RunStep is not null)
+            {
+                // A parallel step of the run pushed first: merged under this step's commit, which the run's later
+                // steps verify; the step's own verification stands.
+                if (sent.MergedMovedBranch)
+                {
+                    LogStepMergedUnder(logger, task.Id, workspace.Branch, sent.Commit);
+                }
+                await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed, Commit = sent.Commit }, cancellationToken);
+                return StepOutcome(attempt, summary);
+            }
             // What was verified is the task's change on the branch as it was; commits pushed meanwhile and merged in
             // make a result no test ran on, so it is delivered for review, saying why, never as a success.
             var unverified = sent.MergedMovedBranch
                 ? $"someone pushed to {workspace.Branch} while this task worked; their commits were merged under its change and the merged result was not verified"
                 : null;
             await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed, StopReason = c.StopReason ?? unverified }, cancellationToken);
+        }
+        if (task.RunStep is not null)
+        {
+            return StepOutcome(attempt, summary);
         }
 
         checkpoint = attempt.Checkpoint;
@@ -152,10 +173,38 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
         return outcome with { Branch = branch };
     }
 
+    /// <summary>
+    /// A pipeline step's end: pushed onto the run's branch, no pull request of its own. Verified: succeeded; not
+    /// verified: needs review, which the run counts as the step failing. The output names the commit on the branch.
+    /// </summary>
+    private static TaskOutcome StepOutcome(TaskAttempt attempt, string summary)
+    {
+        var checkpoint = attempt.Checkpoint;
+        var branch = attempt.Workspace.Branch;
+        var details = NightshiftJson.Payload(new TaskFinishedPayload(
+            Summary: summary,
+            Verification: checkpoint.VerificationSummary,
+            StillFailing: checkpoint.StillFailing.Count == 0 ? null : [.. checkpoint.StillFailing.Take(50)])
+        {
+            Output = StepOutput.Of(new ChangeOutput(Clipping.Clip(summary, StepOutput.MaxSummaryChars), checkpoint.Commit, Changed: true)),
+        });
+        if (checkpoint.VerificationPassed == true && checkpoint.StopReason is null)
+        {
+            return TaskOutcome.Succeeded(branch) with { DetailsJson = details };
+        }
+        var reason = checkpoint.StopReason is { } stop
+            ? $"the change was not verified: {stop}; it is on branch {branch}"
+            : $"the change was not verified: {checkpoint.VerificationSummary ?? "verification did not pass"}; it is on branch {branch}";
+        return TaskOutcome.NeedsReview(reason, branch) with { DetailsJson = details };
+    }
+
     /// <returns>git's login for fetch and push on a configured forge; null on the local forge.</returns>
     internal static PushCredentials? Credentials(ForgePushLogin? login) =>
         login is null ? null : PushCredentials.FromToken(login.Token, login.Username);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Task {TaskId}: the {Forge} forge did not open the pull request of pushed branch {Branch} (status {Status}): {Reason}")]
     private static partial void LogPullRequestNotOpened(ILogger logger, string taskId, string forge, string branch, int? status, string reason);
+
+    [LoggerMessage(EventId = 6300, Level = LogLevel.Information, Message = "Task {TaskId}: another step of the run pushed to {Branch} first; merged under this step's change and pushed as {Commit}")]
+    private static partial void LogStepMergedUnder(ILogger logger, string taskId, string branch, string commit);
 }

@@ -7,12 +7,14 @@ namespace Nightshift.Server.Outbound.Api;
 /// What the API and the dashboard do with outbound endpoints and their deliveries, between the HTTP shapes and the
 /// store: secrets are made here (and their values logged nowhere), the SSRF rule is applied to new URLs, endpoints
 /// declared in the configuration are kept read-only, and ids from a URL that cannot be an id are simply unknown.
+/// Every call names the caller's organisation: another organisation's endpoint is unknown, exactly like a missing one.
 /// </summary>
 internal sealed partial class OutboundEndpointService(
     IOutboundStore store,
     IEndpointAddressCheck addresses,
     TimeProvider time,
-    ILogger<OutboundEndpointService> logger)
+    ILogger<OutboundEndpointService> logger,
+    Secrets.ISecretProtector? protector = null)
 {
     public const int DefaultDeliveryLimit = 50;
     public const int MaxDeliveryLimit = 200;
@@ -21,11 +23,12 @@ internal sealed partial class OutboundEndpointService(
 
     /// <returns>the endpoint and, for a webhook, its first secret with the value (shown this once).</returns>
     /// <exception cref="ValidationException">a value is invalid, the URL is refused by the SSRF rule, or the store refuses it.</exception>
-    public async Task<(OutboundEndpoint Endpoint, OutboundSecret? Secret)> CreateAsync(EndpointRequest request, CancellationToken cancellationToken = default)
+    public async Task<(OutboundEndpoint Endpoint, OutboundSecret? Secret)> CreateAsync(string orgId, EndpointRequest request, CancellationToken cancellationToken = default)
     {
         request = EndpointRequestReader.Check(request);
         EnsureReachable(request.Url);
         var secret = request.Channel == OutboundChannel.Webhook ? SecretGenerator.NewSecret() : null;
+        var stored = secret is null ? null : AtRest(secret);
         var endpoint = await store.CreateEndpointAsync(
             new NewOutboundEndpoint(
                 request.Channel,
@@ -34,25 +37,26 @@ internal sealed partial class OutboundEndpointService(
                 request.Description,
                 request.Events,
                 request.Repositories,
-                secret,
+                stored,
                 request.MaxInFlight,
-                request.MaxPerMinute),
+                request.MaxPerMinute) { OrgId = orgId },
             cancellationToken);
         LogCreated(logger, endpoint.Id, OutboundWire.Channel(endpoint.Channel));
-        return (endpoint, secret is null ? null : endpoint.Secrets.FirstOrDefault(s => s.Value == secret));
+        return (endpoint, secret is null ? null : endpoint.Secrets.FirstOrDefault(s => s.Value == stored) is { } made ? made with { Value = secret } : null);
     }
 
-    public Task<IReadOnlyList<OutboundEndpoint>> ListAsync(CancellationToken cancellationToken = default) =>
-        store.ListEndpointsAsync(cancellationToken);
+    public Task<IReadOnlyList<OutboundEndpoint>> ListAsync(string orgId, CancellationToken cancellationToken = default) =>
+        store.ListEndpointsAsync(orgId, cancellationToken);
 
-    public async Task<OutboundEndpoint?> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        LooksLikeId(id) ? await store.GetEndpointAsync(id, cancellationToken) : null;
+    /// <returns>the endpoint, or null when there is none with this id in <paramref name="orgId"/>.</returns>
+    public async Task<OutboundEndpoint?> GetAsync(string orgId, string id, CancellationToken cancellationToken = default) =>
+        LooksLikeId(id) && await store.GetEndpointAsync(id, cancellationToken) is { } endpoint && endpoint.OrgId == orgId ? endpoint : null;
 
     /// <returns>the endpoint as changed, or null when unknown.</returns>
     /// <exception cref="EndpointConflictException">the endpoint is declared in the configuration.</exception>
-    public async Task<OutboundEndpoint?> UpdateAsync(string id, OutboundEndpointPatch patch, CancellationToken cancellationToken = default)
+    public async Task<OutboundEndpoint?> UpdateAsync(string orgId, string id, OutboundEndpointPatch patch, CancellationToken cancellationToken = default)
     {
-        if (await GetAsync(id, cancellationToken) is not { } endpoint)
+        if (await GetAsync(orgId, id, cancellationToken) is not { } endpoint)
         {
             return null;
         }
@@ -74,9 +78,9 @@ internal sealed partial class OutboundEndpointService(
 
     /// <returns>false when unknown.</returns>
     /// <exception cref="EndpointConflictException">the endpoint is declared in the configuration.</exception>
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken = default)
     {
-        if (await GetAsync(id, cancellationToken) is not { } endpoint)
+        if (await GetAsync(orgId, id, cancellationToken) is not { } endpoint)
         {
             return false;
         }
@@ -95,9 +99,9 @@ internal sealed partial class OutboundEndpointService(
     /// <summary>Adds a new signing secret; with <paramref name="retireOthersAfter"/> the others stop signing that long from now.</summary>
     /// <returns>the endpoint and the new secret with its value, or null when the endpoint is unknown.</returns>
     /// <exception cref="ValidationException">not a webhook endpoint, or it has as many secrets as it may.</exception>
-    public async Task<(OutboundEndpoint Endpoint, OutboundSecret Secret)?> RotateAsync(string id, TimeSpan? retireOthersAfter, CancellationToken cancellationToken = default)
+    public async Task<(OutboundEndpoint Endpoint, OutboundSecret Secret)?> RotateAsync(string orgId, string id, TimeSpan? retireOthersAfter, CancellationToken cancellationToken = default)
     {
-        if (await GetAsync(id, cancellationToken) is not { } endpoint)
+        if (await GetAsync(orgId, id, cancellationToken) is not { } endpoint)
         {
             return null;
         }
@@ -111,20 +115,21 @@ internal sealed partial class OutboundEndpointService(
         }
         var value = SecretGenerator.NewSecret();
         var retireAt = retireOthersAfter is { } after ? time.GetUtcNow() + after : (DateTimeOffset?)null;
-        var updated = await store.AddSecretAsync(id, value, retireAt, cancellationToken);
-        if (updated?.Secrets.FirstOrDefault(s => s.Value == value) is not { } secret)
+        var stored = AtRest(value);
+        var updated = await store.AddSecretAsync(id, stored, retireAt, cancellationToken);
+        if (updated?.Secrets.FirstOrDefault(s => s.Value == stored) is not { } secret)
         {
             return null;
         }
         LogRotated(logger, id, secret.Id);
-        return (updated, secret);
+        return (updated, secret with { Value = value });
     }
 
     /// <returns>false when the endpoint or the secret is unknown.</returns>
     /// <exception cref="ValidationException">it is the endpoint's last active secret.</exception>
-    public async Task<bool> RemoveSecretAsync(string id, string secretId, CancellationToken cancellationToken = default)
+    public async Task<bool> RemoveSecretAsync(string orgId, string id, string secretId, CancellationToken cancellationToken = default)
     {
-        if (!LooksLikeId(secretId) || await GetAsync(id, cancellationToken) is not { } endpoint)
+        if (!LooksLikeId(secretId) || await GetAsync(orgId, id, cancellationToken) is not { } endpoint)
         {
             return false;
         }
@@ -141,9 +146,9 @@ internal sealed partial class OutboundEndpointService(
     }
 
     /// <returns>the page, or null when the endpoint is unknown.</returns>
-    public async Task<DeliveryPage?> ListDeliveriesAsync(string id, OutboundDeliveryState? state, long? before, int limit, CancellationToken cancellationToken = default)
+    public async Task<DeliveryPage?> ListDeliveriesAsync(string orgId, string id, OutboundDeliveryState? state, long? before, int limit, CancellationToken cancellationToken = default)
     {
-        if (await GetAsync(id, cancellationToken) is null)
+        if (await GetAsync(orgId, id, cancellationToken) is null)
         {
             return null;
         }
@@ -151,9 +156,9 @@ internal sealed partial class OutboundEndpointService(
     }
 
     /// <returns>the delivery with its attempts, or null when the endpoint or the delivery (of that endpoint) is unknown.</returns>
-    public async Task<(OutboundDelivery Delivery, IReadOnlyList<OutboundAttempt> Attempts)?> GetDeliveryAsync(string id, string deliveryId, CancellationToken cancellationToken = default)
+    public async Task<(OutboundDelivery Delivery, IReadOnlyList<OutboundAttempt> Attempts)?> GetDeliveryAsync(string orgId, string id, string deliveryId, CancellationToken cancellationToken = default)
     {
-        if (await FindDeliveryAsync(id, deliveryId, cancellationToken) is not { } delivery)
+        if (await FindDeliveryAsync(orgId, id, deliveryId, cancellationToken) is not { } delivery)
         {
             return null;
         }
@@ -163,9 +168,9 @@ internal sealed partial class OutboundEndpointService(
     /// <summary>Sends a delivered or dead delivery again, with the same id.</summary>
     /// <returns>the delivery as it is now, or null when unknown.</returns>
     /// <exception cref="EndpointConflictException">it is already waiting to be sent or being sent.</exception>
-    public async Task<OutboundDelivery?> RedeliverAsync(string id, string deliveryId, CancellationToken cancellationToken = default)
+    public async Task<OutboundDelivery?> RedeliverAsync(string orgId, string id, string deliveryId, CancellationToken cancellationToken = default)
     {
-        if (await FindDeliveryAsync(id, deliveryId, cancellationToken) is not { } delivery)
+        if (await FindDeliveryAsync(orgId, id, deliveryId, cancellationToken) is not { } delivery)
         {
             return null;
         }
@@ -191,9 +196,13 @@ internal sealed partial class OutboundEndpointService(
         id is { Length: > 0 and <= OutboundEndpoint.MaxIdLength }
         && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
-    private async Task<OutboundDelivery?> FindDeliveryAsync(string id, string deliveryId, CancellationToken cancellationToken)
+    private async Task<OutboundDelivery?> FindDeliveryAsync(string orgId, string id, string deliveryId, CancellationToken cancellationToken)
     {
         if (!LooksLikeId(id) || !LooksLikeId(deliveryId))
+        {
+            return null;
+        }
+        if (await GetAsync(orgId, id, cancellationToken) is null)
         {
             return null;
         }
@@ -212,6 +221,9 @@ internal sealed partial class OutboundEndpointService(
     private static EndpointConflictException ConfigManaged(OutboundEndpoint endpoint, string what) => new(
         "the endpoint is declared in the configuration",
         $"endpoint {endpoint.Id} comes from the server's configuration (Notifications:*), so it can only be {what} there: edit the setting and restart the server");
+
+    /// <summary>A signing secret as it is stored: encrypted with Data Protection when the server has it (the dispatcher decrypts).</summary>
+    private string AtRest(string secret) => protector is null ? secret : protector.Protect(Secrets.SecretPurpose.OutboundSigningSecret, secret);
 
     [LoggerMessage(EventId = 3430, Level = LogLevel.Information, Message = "Outbound endpoint {EndpointId} ({Channel}) added")]
     private static partial void LogCreated(ILogger logger, string endpointId, string channel);

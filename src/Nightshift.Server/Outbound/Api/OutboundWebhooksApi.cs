@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Teams;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Problems;
 using Nightshift.Storage.Outbound;
 
@@ -19,7 +21,7 @@ internal static class OutboundWebhooksApi
 
     public static RouteGroupBuilder MapOutboundWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Prefix).WithTags("outbound webhooks");
+        var group = app.MapGroup(Prefix).WithTags("outbound webhooks").RequireScope(Scopes.WebhooksManage);
         group.MapGet("/", ListAsync).WithName("ListOutboundEndpoints");
         group.MapPost("/", CreateAsync).WithName("CreateOutboundEndpoint");
         group.MapGet("/{id}", GetAsync).WithName("GetOutboundEndpoint");
@@ -33,43 +35,43 @@ internal static class OutboundWebhooksApi
         return group;
     }
 
-    private static async Task<Ok<EndpointListResponse>> ListAsync(OutboundEndpointService endpoints, CancellationToken cancellationToken)
+    private static async Task<Ok<EndpointListResponse>> ListAsync(OutboundEndpointService endpoints, HttpContext context, CancellationToken cancellationToken)
     {
-        var all = await endpoints.ListAsync(cancellationToken);
+        var all = await endpoints.ListAsync(context.Caller().OrgId, cancellationToken);
         var now = endpoints.Now;
         return TypedResults.Ok(new EndpointListResponse([.. all.Select(e => EndpointView.From(e, now))]));
     }
 
     private static async Task<Created<SecretIssuedResponse>> CreateAsync(
-        [FromBody] JsonElement body, OutboundEndpointService endpoints, CancellationToken cancellationToken)
+        [FromBody] JsonElement body, OutboundEndpointService endpoints, HttpContext context, CancellationToken cancellationToken)
     {
         var request = EndpointRequestReader.ReadCreate(body);
-        var (endpoint, secret) = await endpoints.CreateAsync(request, cancellationToken);
+        var (endpoint, secret) = await endpoints.CreateAsync(context.Caller().OrgId, request, cancellationToken);
         return TypedResults.Created($"{Prefix}/{endpoint.Id}", Issued(endpoint, secret, endpoints.Now));
     }
 
     private static async Task<Results<Ok<EndpointView>, ProblemHttpResult>> GetAsync(
-        string id, OutboundEndpointService endpoints, CancellationToken cancellationToken) =>
-        await endpoints.GetAsync(id, cancellationToken) is { } endpoint
+        string id, OutboundEndpointService endpoints, HttpContext context, CancellationToken cancellationToken) =>
+        await endpoints.GetAsync(context.Caller().OrgId, id, cancellationToken) is { } endpoint
             ? TypedResults.Ok(EndpointView.From(endpoint, endpoints.Now))
             : UnknownEndpoint(id);
 
     private static async Task<Results<Ok<EndpointView>, ProblemHttpResult>> UpdateAsync(
-        string id, [FromBody] JsonElement body, OutboundEndpointService endpoints, CancellationToken cancellationToken)
+        string id, [FromBody] JsonElement body, OutboundEndpointService endpoints, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await endpoints.GetAsync(id, cancellationToken) is not { } existing)
+        if (await endpoints.GetAsync(context.Caller().OrgId, id, cancellationToken) is not { } existing)
         {
             return UnknownEndpoint(id);
         }
         var patch = EndpointRequestReader.ReadPatch(body, existing.Channel);
-        return await Guarded<Results<Ok<EndpointView>, ProblemHttpResult>>(async () => await endpoints.UpdateAsync(id, patch, cancellationToken) is { } updated
+        return await Guarded<Results<Ok<EndpointView>, ProblemHttpResult>>(async () => await endpoints.UpdateAsync(context.Caller().OrgId, id, patch, cancellationToken) is { } updated
             ? TypedResults.Ok(EndpointView.From(updated, endpoints.Now))
             : (Results<Ok<EndpointView>, ProblemHttpResult>)UnknownEndpoint(id), p => p);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, OutboundEndpointService endpoints, CancellationToken cancellationToken) =>
-        await Guarded<Results<NoContent, ProblemHttpResult>>(async () => await endpoints.DeleteAsync(id, cancellationToken)
+        string id, OutboundEndpointService endpoints, HttpContext context, CancellationToken cancellationToken) =>
+        await Guarded<Results<NoContent, ProblemHttpResult>>(async () => await endpoints.DeleteAsync(context.Caller().OrgId, id, cancellationToken)
             ? TypedResults.NoContent()
             : (Results<NoContent, ProblemHttpResult>)UnknownEndpoint(id), p => p);
 
@@ -77,12 +79,13 @@ internal static class OutboundWebhooksApi
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] JsonElement? body,
         OutboundEndpointService endpoints,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
         var retireAfter = EndpointRequestReader.ReadRotate(body);
         return await Guarded<Results<Created<SecretIssuedResponse>, ProblemHttpResult>>(async () =>
         {
-            if (await endpoints.RotateAsync(id, retireAfter, cancellationToken) is not { } rotated)
+            if (await endpoints.RotateAsync(context.Caller().OrgId, id, retireAfter, cancellationToken) is not { } rotated)
             {
                 return (Results<Created<SecretIssuedResponse>, ProblemHttpResult>)UnknownEndpoint(id);
             }
@@ -91,8 +94,8 @@ internal static class OutboundWebhooksApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveSecretAsync(
-        string id, string secretId, OutboundEndpointService endpoints, CancellationToken cancellationToken) =>
-        await Guarded<Results<NoContent, ProblemHttpResult>>(async () => await endpoints.RemoveSecretAsync(id, secretId, cancellationToken)
+        string id, string secretId, OutboundEndpointService endpoints, HttpContext context, CancellationToken cancellationToken) =>
+        await Guarded<Results<NoContent, ProblemHttpResult>>(async () => await endpoints.RemoveSecretAsync(context.Caller().OrgId, id, secretId, cancellationToken)
             ? TypedResults.NoContent()
             : (Results<NoContent, ProblemHttpResult>)Problem.NotFound(
                 $"endpoint '{Clip(id)}' has no secret '{Clip(secretId)}'; GET {Prefix}/{{id}} lists its secrets by id"), p => p);
@@ -103,19 +106,20 @@ internal static class OutboundWebhooksApi
         string? before,
         string? limit,
         OutboundEndpointService endpoints,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
         var query = ParseDeliveryQuery(state, before, limit);
-        var page = await endpoints.ListDeliveriesAsync(id, query.State, query.Before, query.Limit, cancellationToken);
+        var page = await endpoints.ListDeliveriesAsync(context.Caller().OrgId, id, query.State, query.Before, query.Limit, cancellationToken);
         return page is null
             ? UnknownEndpoint(id)
             : TypedResults.Ok(new DeliveryListResponse([.. page.Deliveries.Select(DeliveryView.From)], page.NextBefore));
     }
 
     private static async Task<Results<Ok<DeliveryDetailResponse>, ProblemHttpResult>> DeliveryAsync(
-        string id, string deliveryId, OutboundEndpointService endpoints, CancellationToken cancellationToken)
+        string id, string deliveryId, OutboundEndpointService endpoints, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await endpoints.GetDeliveryAsync(id, deliveryId, cancellationToken) is not { } found)
+        if (await endpoints.GetDeliveryAsync(context.Caller().OrgId, id, deliveryId, cancellationToken) is not { } found)
         {
             return UnknownDelivery(id, deliveryId);
         }
@@ -126,8 +130,8 @@ internal static class OutboundWebhooksApi
     }
 
     private static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RedeliverAsync(
-        string id, string deliveryId, OutboundEndpointService endpoints, CancellationToken cancellationToken) =>
-        await Guarded<Results<Accepted<DeliveryView>, ProblemHttpResult>>(async () => await endpoints.RedeliverAsync(id, deliveryId, cancellationToken) is { } delivery
+        string id, string deliveryId, OutboundEndpointService endpoints, HttpContext context, CancellationToken cancellationToken) =>
+        await Guarded<Results<Accepted<DeliveryView>, ProblemHttpResult>>(async () => await endpoints.RedeliverAsync(context.Caller().OrgId, id, deliveryId, cancellationToken) is { } delivery
             ? TypedResults.Accepted($"{Prefix}/{id}/deliveries/{delivery.Id}", DeliveryView.From(delivery))
             : (Results<Accepted<DeliveryView>, ProblemHttpResult>)UnknownDelivery(id, deliveryId), p => p);
 

@@ -69,7 +69,7 @@ internal static class NotificationPayload
         var eventType = NotificationText.OneLine(type, 64);
         var reason = data.TryGetProperty("event", out var ev) && ev.ValueKind == JsonValueKind.Object
             && ev.TryGetProperty("data", out var eventData) && eventData.ValueKind == JsonValueKind.Object
-            ? Text(eventData, "reason")
+            ? Text(eventData, "error") ?? Text(eventData, "reason")
             : null;
         var title = NotificationText.OneLine(Text(task, "title"), NotificationText.MaxTitleLength);
         message = new NotificationMessage(

@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Nightshift.Core.Forges;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Teams;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Dashboard;
 using Nightshift.Storage;
 
 namespace Nightshift.Server.Pages.Tasks;
 
 /// <summary>The task's change as published with its pull request: files, hunks, added and removed lines.</summary>
+[PageScope(Scopes.TasksRead)]
 internal sealed class DiffModel(INightshiftStore store) : PageModel
 {
     public TaskRecord? Task { get; private set; }
@@ -18,7 +21,7 @@ internal sealed class DiffModel(INightshiftStore store) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
-        Task = TaskId.LooksValid(id) ? await store.FindAsync(id, cancellationToken) : null;
+        Task = TaskId.LooksValid(id) ? await store.FindInOrgAsync(HttpContext.Caller().OrgId, id, cancellationToken) : null;
         if (Task is null)
         {
             Message = "There is no such task on this server. Go back to the board to find it.";

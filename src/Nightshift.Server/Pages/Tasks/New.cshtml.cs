@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Nightshift.Core.Errors;
+using Nightshift.Core.Teams;
 using Nightshift.Server.Api;
+using Nightshift.Server.Auth;
 
 namespace Nightshift.Server.Pages.Tasks;
 
 /// <summary>Submits a task through the same service as the API, so the form shows the API's own messages next to each field.</summary>
+[PageScope(Scopes.TasksWrite)]
 internal sealed class NewTaskModel(TaskService tasks) : PageModel
 {
     public static IReadOnlyList<NewTaskField> Fields { get; } =
@@ -62,8 +65,14 @@ internal sealed class NewTaskModel(TaskService tasks) : PageModel
         };
         try
         {
-            var result = await tasks.SubmitAsync(request, idempotencyHeader: null, cancellationToken);
+            var result = await tasks.SubmitAsync(HttpContext.Caller(), request, idempotencyHeader: null, cancellationToken);
             return Redirect($"/tasks/{result.Task.Id}");
+        }
+        catch (ForbiddenException forbidden)
+        {
+            FormError = forbidden.Message;
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
         }
         catch (ValidationException invalid)
         {

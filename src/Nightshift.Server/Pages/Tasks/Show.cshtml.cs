@@ -5,19 +5,32 @@ using Nightshift.Core.Errors;
 using Nightshift.Core.Events;
 using Nightshift.Core.Planning;
 using Nightshift.Core.Tasks;
+using Nightshift.Core.Teams;
 using Nightshift.Server.Api;
+using Nightshift.Server.Auth;
 using Nightshift.Server.Dashboard;
 using Nightshift.Storage;
+using Nightshift.Storage.Commands;
 
 namespace Nightshift.Server.Pages.Tasks;
 
-/// <summary>One task: its state, plan, verification, timeline and the actions its state allows.</summary>
+/// <summary>One task of the caller's organisation: its state, plan, verification, timeline and the actions its state allows.</summary>
+[PageScope(Scopes.TasksRead)]
 internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : PageModel
 {
     /// <summary>The most events one page shows; the API pages through the rest.</summary>
     public const int MaxEvents = 5_000;
 
+    /// <summary>The most commands the page lists; <c>GET /api/v1/tasks/{id}/commands</c> pages through the rest.</summary>
+    public const int MaxCommands = 200;
+
     public TaskRecord Task { get; private set; } = null!;
+
+    /// <summary>The first <see cref="MaxCommands"/> commands the task ran in its sandbox, oldest first.</summary>
+    public IReadOnlyList<TaskCommand> Commands { get; private set; } = [];
+
+    /// <summary>Totals over all of the task's commands (not only those listed).</summary>
+    public TaskCommandTotals CommandTotals { get; private set; } = TaskCommandTotals.None;
 
     public IReadOnlyList<TaskEvent> Events { get; private set; } = [];
 
@@ -45,15 +58,15 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
     /// <summary>The baseline once and each verification round, from the <c>verify.*</c> events.</summary>
     public VerificationReport Verification => VerificationReport.Build(Events, Task.Status.IsTerminal());
 
-    public bool CanCancel => !Task.Status.IsTerminal();
+    public bool CanCancel => !Task.Status.IsTerminal() && May(Scopes.TasksWrite);
 
     /// <summary>The task's conversation: messages people sent it, its questions and their answers.</summary>
     public IReadOnlyList<TaskConversationEntry> Conversation { get; private set; } = [];
 
     /// <summary>A message reaches a queued or running task; a task awaiting_input takes it as its answer.</summary>
-    public bool CanSay => Task.Status is TaskState.Queued or TaskState.Running or TaskState.AwaitingInput;
+    public bool CanSay => (Task.Status is TaskState.Queued or TaskState.Running or TaskState.AwaitingInput) && May(Scopes.TasksWrite);
 
-    public bool CanRetry => Task.Status is TaskState.Failed or TaskState.Dead or TaskState.Cancelled or TaskState.TimedOut or TaskState.NeedsReview;
+    public bool CanRetry => (Task.Status is TaskState.Failed or TaskState.Dead or TaskState.Cancelled or TaskState.TimedOut or TaskState.NeedsReview) && May(Scopes.TasksWrite);
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFoundPage(id);
@@ -61,8 +74,8 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
     /// <summary>Timeline entries after <paramref name="after"/>, unfolded, for the page's live script.</summary>
     public async Task<IActionResult> OnGetEventsAsync(string id, long after, CancellationToken cancellationToken)
     {
-        TaskService.EnsureWellFormed(id);
-        var events = await store.ReadEventsAsync(id, Math.Max(0, after), 1_000, cancellationToken);
+        var task = await tasks.GetAsync(OrgId, id, cancellationToken);
+        var events = await store.ReadEventsAsync(task.Id, Math.Max(0, after), 1_000, cancellationToken);
         Items = Timeline.Build(events, fold: false);
         return Partial("_TimelineItems", Items);
     }
@@ -71,6 +84,7 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
     public async Task<IActionResult> OnGetSummaryAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Partial("_TaskSummary", this) : NotFound();
 
+    [PageScope(Scopes.TasksApprove)]
     public Task<IActionResult> OnPostApproveAsync(string id, [FromForm] string? plan, CancellationToken cancellationToken) =>
         ActAsync(id, async () =>
         {
@@ -93,20 +107,29 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
                     throw new ValidationException("plan", string.Join(" ", parsed.Errors));
                 }
             }
-            await tasks.ApproveAsync(id, replacement, cancellationToken);
+            await tasks.ApproveAsync(OrgId, id, replacement, cancellationToken);
         }, cancellationToken);
 
+    [PageScope(Scopes.TasksApprove)]
     public Task<IActionResult> OnPostRejectAsync(string id, [FromForm] string? reason, CancellationToken cancellationToken) =>
-        ActAsync(id, () => tasks.RejectAsync(id, reason, cancellationToken), cancellationToken);
+        ActAsync(id, () => tasks.RejectAsync(OrgId, id, reason, cancellationToken), cancellationToken);
 
+    [PageScope(Scopes.TasksWrite)]
     public Task<IActionResult> OnPostSayAsync(string id, [FromForm] string? text, CancellationToken cancellationToken) =>
-        ActAsync(id, () => tasks.SayAsync(id, text ?? "", "dashboard", "dashboard", cancellationToken), cancellationToken);
+        ActAsync(id, () => tasks.SayAsync(OrgId, id, text ?? "", "dashboard", "dashboard", cancellationToken), cancellationToken);
 
+    [PageScope(Scopes.TasksWrite)]
     public Task<IActionResult> OnPostCancelAsync(string id, CancellationToken cancellationToken) =>
-        ActAsync(id, () => tasks.CancelAsync(id, "cancelled from the dashboard", cancellationToken), cancellationToken);
+        ActAsync(id, () => tasks.CancelAsync(OrgId, id, "cancelled from the dashboard", cancellationToken), cancellationToken);
 
+    [PageScope(Scopes.TasksWrite)]
     public Task<IActionResult> OnPostRetryAsync(string id, CancellationToken cancellationToken) =>
-        ActAsync(id, () => tasks.RetryAsync(id, cancellationToken), cancellationToken);
+        ActAsync(id, () => tasks.RetryAsync(OrgId, id, cancellationToken), cancellationToken);
+
+    /// <summary>Whether the signed-in person may do an action that needs <paramref name="scope"/> (the page hides the others).</summary>
+    public bool May(string scope) => HttpContext.CallerOrNull()?.Has(scope) ?? false;
+
+    private string OrgId => HttpContext.Caller().OrgId;
 
     private async Task<IActionResult> ActAsync(string id, Func<Task> action, CancellationToken cancellationToken)
     {
@@ -134,7 +157,7 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
 
     private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
     {
-        if (!TaskId.LooksValid(id) || await store.FindAsync(id, cancellationToken) is not { } task)
+        if (!TaskId.LooksValid(id) || await store.FindInOrgAsync(OrgId, id, cancellationToken) is not { } task)
         {
             return false;
         }
@@ -151,6 +174,8 @@ internal sealed class ShowModel(TaskService tasks, INightshiftStore store) : Pag
         }
         Events = events;
         Conversation = await store.ListMessagesAsync(id, cancellationToken: cancellationToken);
+        Commands = (await store.ListCommandsAsync(id, 0, MaxCommands, cancellationToken)).Commands;
+        CommandTotals = await store.CommandTotalsAsync(id, cancellationToken);
         Items = Timeline.Build(events, fold: true);
         PlanJson = task.Plan ?? PlanFromEvents.Latest(events);
         var usage = PlanJson is null ? null : await store.ReportTaskUsageAsync(id, cancellationToken);

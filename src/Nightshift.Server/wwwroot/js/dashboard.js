@@ -6,7 +6,8 @@
 
   var FINAL = ["task.succeeded", "task.failed", "task.cancelled", "task.timed_out", "task.needs_review", "task.dead"];
   // Events that only add timeline entries; everything else may change the status, plan, usage or actions above it.
-  var TIMELINE_ONLY = ["tool.call", "tool.result", "command.output", "model.request"];
+  // Bookkeeping (a checkpoint saved, a request sent, a host let through) changes nothing a person sees above the timeline.
+  var TIMELINE_ONLY = ["tool.call", "tool.result", "command.output", "model.request", "task.checkpoint", "network.allowed"];
 
   function ready(fn) {
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
@@ -14,6 +15,8 @@
 
   ready(function () {
     followTask();
+    followRun();
+    localTimes(document);
     richDiff();
     usageCharts();
   });
@@ -147,6 +150,153 @@
     }
 
     connect();
+  }
+
+  // ---- pipeline run page ---------------------------------------------------------------------------------------
+
+  var RUN_FINAL = ["run.succeeded", "run.needs_review", "run.failed", "run.cancelled"];
+
+  // Follows the run's Server-Sent Events (/api/v1/runs/{id}/events) and re-renders the server's own fragment of the
+  // page (header, graph, steps, timeline) as they arrive; approve and reject post without leaving the page.
+  function followRun() {
+    var root = document.getElementById("run");
+    if (!root || !window.fetch || !window.ReadableStream) { return; }
+    var id = root.getAttribute("data-run-id");
+    var received = parseInt(root.getAttribute("data-last-seq"), 10) || 0;
+    var finished = root.getAttribute("data-final") === "true";
+    var timer = null, running = false, again = false;
+
+    function note(show) {
+      var n = root.querySelector(".live-note");
+      if (n) { n.hidden = !show; }
+    }
+
+    function schedule() {
+      if (running) { again = true; return; }
+      if (timer) { return; }
+      timer = setTimeout(refresh, 100);
+    }
+
+    function refresh() {
+      timer = null;
+      running = true;
+      fetchText("/runs/" + encodeURIComponent(id) + "?handler=Live").then(replaceBody).catch(function () { /* the next event retries */ }).then(function () {
+        running = false;
+        if (again) { again = false; schedule(); }
+      });
+    }
+
+    function replaceBody(html) {
+      var body = document.getElementById("run-body");
+      // Keep which steps are open, what a person is typing (a reason) and where the keyboard focus is.
+      var open = {}, kept = {};
+      body.querySelectorAll("li.step").forEach(function (li) {
+        var d = li.querySelector("details");
+        if (d) { open[li.id] = d.open; }
+      });
+      body.querySelectorAll("input[id], textarea[id]").forEach(function (f) { kept[f.id] = f.value; });
+      var focused = document.activeElement && body.contains(document.activeElement) ? document.activeElement.id : null;
+      body.replaceChildren(fragment(html));
+      Object.keys(open).forEach(function (key) {
+        var li = document.getElementById(key), d = li && li.querySelector("details");
+        if (d && open[key]) { d.open = true; }
+      });
+      Object.keys(kept).forEach(function (key) {
+        var f = document.getElementById(key);
+        if (f && kept[key]) { f.value = kept[key]; }
+      });
+      if (focused && document.getElementById(focused)) { document.getElementById(focused).focus(); }
+      note(!finished);
+      localTimes(body);
+    }
+
+    function onEvent(type, seq) {
+      if (seq > received) { received = seq; }
+      if (RUN_FINAL.indexOf(type) >= 0) { finished = true; }
+      schedule();
+    }
+
+    // A fetch-based reader, as on the task page: it resumes after a dropped connection with Last-Event-ID.
+    function connect() {
+      if (finished) { note(false); return; }
+      note(true);
+      fetch("/api/v1/runs/" + encodeURIComponent(id) + "/events", {
+        headers: { "Accept": "text/event-stream", "Last-Event-ID": String(received) }, credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok || !response.body) { throw new Error("event stream answered " + response.status); }
+        root.setAttribute("data-live", "stream");
+        var reader = response.body.getReader(), decoder = new TextDecoder(), buffer = "";
+        function pump() {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) { return; }
+            buffer += decoder.decode(chunk.value, { stream: true });
+            var end;
+            while ((end = buffer.indexOf("\n\n")) >= 0) {
+              var block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              var type = null, seq = 0;
+              block.split("\n").forEach(function (line) {
+                if (line.indexOf("event:") === 0) { type = line.slice(6).trim(); }
+                else if (line.indexOf("id:") === 0) { seq = parseInt(line.slice(3).trim(), 10) || 0; }
+              });
+              if (type) { onEvent(type, seq); }
+            }
+            return pump();
+          });
+        }
+        return pump();
+      }).catch(function () {
+        // No stream (a dropped connection): catch up from the page itself before trying again.
+        schedule();
+      }).then(function () {
+        if (!finished) { setTimeout(connect, 1500); } else { note(false); }
+      });
+    }
+
+    // Approve and reject: post the form (with its antiforgery field) and stay; the step changes when the run's
+    // event arrives. A refusal shows the server's page fragment with its message.
+    root.addEventListener("submit", function (e) {
+      var form = e.target;
+      if (!form.classList || !form.classList.contains("decide-form")) { return; }
+      e.preventDefault();
+      var box = form.closest(".decide");
+      box.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) {
+          if (response.ok) {
+            var sent = box.querySelector(".decide-sent");
+            if (sent) { sent.hidden = false; }
+            if (finished || root.getAttribute("data-live") !== "stream") { schedule(); }
+            return;
+          }
+          return response.text().then(function (html) {
+            var page = fragment(html).querySelector("#run-body");
+            if (page) { replaceBody(page.innerHTML); }
+          });
+        })
+        .catch(function () { box.querySelectorAll("button").forEach(function (b) { b.disabled = false; }); });
+    });
+
+    // A node of the graph opens its step's details below it.
+    root.addEventListener("click", function (e) {
+      var link = e.target.closest && e.target.closest("a.node-link");
+      if (!link) { return; }
+      var li = document.getElementById(link.getAttribute("data-open"));
+      var d = li && li.querySelector("details");
+      if (d) { d.open = true; }
+    });
+
+    connect();
+  }
+
+  // Times marked "local" read in the viewer's own time zone (the server writes UTC, which stays in the title).
+  function localTimes(scope) {
+    scope.querySelectorAll("time.local[datetime]").forEach(function (t) {
+      var when = new Date(t.getAttribute("datetime"));
+      if (isNaN(when.getTime())) { return; }
+      if (!t.title) { t.title = t.textContent; }
+      t.textContent = when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    });
   }
 
   // ---- diff ------------------------------------------------------------------------------------------------------

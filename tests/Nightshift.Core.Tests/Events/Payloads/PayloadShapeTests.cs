@@ -26,8 +26,11 @@ public sealed class PayloadShapeTests
         typeof(SubtaskConflictedPayload), typeof(ModelRequestPayload), typeof(ModelResponsePayload), typeof(ModelFallbackPayload),
         typeof(ToolCallPayload), typeof(ToolResultPayload), typeof(CommandOutputPayload), typeof(ContextCompactedPayload),
         typeof(VerifyStartedPayload), typeof(VerifyBaselinePayload), typeof(VerifyVerdictPayload), typeof(VerifyDebugModePayload),
-        typeof(NetworkDecisionPayload), typeof(NetworkCappedPayload), typeof(BranchPushedPayload), typeof(PrOpenedPayload),
+        typeof(NetworkDecisionPayload), typeof(NetworkCappedPayload), typeof(LimitsCappedPayload), typeof(BranchPushedPayload), typeof(PrOpenedPayload),
         typeof(TaskMessagePayload), typeof(TaskQuestionPayload), typeof(TaskAnsweredPayload),
+        typeof(SetupCacheHitPayload), typeof(SetupCacheMissPayload),
+        typeof(RunStartedPayload), typeof(RunFinishedPayload), typeof(StepStartedPayload), typeof(StepSkippedPayload),
+        typeof(StepAwaitingApprovalPayload), typeof(StepDecisionPayload), typeof(StepFinishedPayload),
         // Pinned against literal JSON in SubtaskPayloadTests.
         typeof(SubtaskStartedPayload), typeof(SubtaskCompletedPayload), typeof(SubtaskFailedPayload), typeof(CommitCreatedPayload),
     ];
@@ -80,8 +83,12 @@ public sealed class PayloadShapeTests
                 Verification: "2 commands passed", OutOfScope: [new OutOfScopeEntry("t1", "flaky upstream")], StillFailing: ["t1"],
                 Reason: "review", Branch: "b", PullRequest: "p", Attempt: 1),
             """{"verification":"2 commands passed","outOfScope":[{"test":"t1","reason":"flaky upstream"}],"stillFailing":["t1"],"reason":"review","branch":"b","pullRequest":"p","attempt":1}""");
+        Same(new TaskFinishedPayload(Phase: "preparing", Limit: "task.disk", LimitValue: 2097152, LimitUsed: 3000000, Reason: "full", Attempt: 1),
+            """{"phase":"preparing","limit":"task.disk","limitValue":2097152,"limitUsed":3000000,"reason":"full","attempt":1}""");
         Same(new TaskFinishedPayload(Answer: "42", Summary: "answered", Attempt: 1), """{"answer":"42","summary":"answered","attempt":1}""");
         Same(new TaskFinishedPayload(), "{}");
+        Same(new TaskFinishedPayload(Error: "the daily budget of $5.00 is used up", Budget: new BudgetFigures("day", 5.0m, 5.12m), Reason: "budget_exhausted", Attempt: 1),
+            """{"error":"the daily budget of $5.00 is used up","budget":{"kind":"day","limitUsd":5.0,"spentUsd":5.12},"reason":"budget_exhausted","attempt":1}""");
     }
 
     [Fact]
@@ -149,8 +156,39 @@ public sealed class PayloadShapeTests
         Same(new NetworkDecisionPayload("setup", "npm ci", "registry.test", 443, "CONNECT", null, "the name did not resolve"),
             """{"phase":"setup","command":"npm ci","host":"registry.test","port":443,"method":"CONNECT","address":null,"reason":"the name did not resolve"}""");
         Same(new NetworkCappedPayload(["agent"], "capped"), """{"phases":["agent"],"message":"capped"}""");
+        Same(new LimitsCappedPayload([new LimitCap("command.memory", 8L << 30, 4L << 30)], "capped"),
+            """{"limits":[{"limit":"command.memory","asked":8589934592,"allowed":4294967296}],"message":"capped"}""");
+        Same(new NetworkCappedPayload(["setup", "agent"], "capped", [new NetworkCapEntry("setup", "allowlist", "allowlist", ["evil.example.com"]), new NetworkCapEntry("agent", "on", "off")]),
+            """{"phases":["setup","agent"],"message":"capped","caps":[{"phase":"setup","asked":"allowlist","got":"allowlist","refusedHosts":["evil.example.com"]},{"phase":"agent","asked":"on","got":"off"}]}""");
         Same(new BranchPushedPayload("ns/t", "/srv/r.git"), """{"branch":"ns/t","remote":"/srv/r.git"}""");
         Same(new PrOpenedPayload("local", "local:t", "Fix", true), """{"forge":"local","reference":"local:t","title":"Fix","draft":true}""");
+    }
+
+    [Fact]
+    public void PipelineRuns_EveryRunAndStepEvent_WritesItsShape()
+    {
+        Same(new RunStartedPayload("nightly", "/srv/r", "nightshift/run-1a2b3c4d", "schedule", new Dictionary<string, string> { ["package"] = "left-pad" }),
+            """{"pipeline":"nightly","repo":"/srv/r","branch":"nightshift/run-1a2b3c4d","trigger":"schedule","inputs":{"package":"left-pad"}}""");
+        Same(new RunFinishedPayload(null, "local:r", 3, 0, 1), """{"pullRequest":"local:r","succeeded":3,"failed":0,"skipped":1}""");
+        Same(new RunFinishedPayload("step lint failed", null, 0, 1, 2), """{"reason":"step lint failed","succeeded":0,"failed":1,"skipped":2}""");
+        Same(new StepStartedPayload("lint", "command", "t1"), """{"step":"lint","kind":"command","taskId":"t1"}""");
+        Same(new StepSkippedPayload("fix", "condition is false"), """{"step":"fix","reason":"condition is false"}""");
+        Same(new StepAwaitingApprovalPayload("deploy"), """{"step":"deploy"}""");
+        Same(new StepDecisionPayload("deploy", "admin"), """{"step":"deploy","by":"admin"}""");
+        Same(new StepDecisionPayload("deploy", "admin", "not today"), """{"step":"deploy","by":"admin","reason":"not today"}""");
+        Same(new StepFinishedPayload("lint", "t1", JsonDocument.Parse("""{"error_count":2}""").RootElement.Clone()),
+            """{"step":"lint","taskId":"t1","output":{"error_count":2}}""");
+        Same(new StepFinishedPayload("test", "t2", Reason: "exit code 1", Continued: true), """{"step":"test","taskId":"t2","reason":"exit code 1","continued":true}""");
+    }
+
+    [Fact]
+    public void SetupCache_HitAndMiss_WriteTheirShapes()
+    {
+        Same(new SetupCacheHitPayload("ab", 1024, 3, 12, 4000), """{"key":"ab","entryBytes":1024,"files":3,"restoreMs":12,"savedMs":4000}""");
+        Same(new SetupCacheMissPayload("ab", "no entry for key ab yet", 4000, true, null),
+            """{"key":"ab","reason":"no entry for key ab yet","setupMs":4000,"stored":true,"notStored":null}""");
+        Same(new SetupCacheMissPayload(null, "no lock file", null, false, "setup failed"),
+            """{"key":null,"reason":"no lock file","setupMs":null,"stored":false,"notStored":"setup failed"}""");
     }
 
     [Fact]

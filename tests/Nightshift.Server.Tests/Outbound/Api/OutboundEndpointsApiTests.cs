@@ -49,7 +49,10 @@ public sealed class OutboundEndpointsApiTests
         var shown = JsonDocument.Parse(one).RootElement.GetProperty("secrets")[0];
         shown.EnumerateObject().Select(p => p.Name).ShouldBe(["id", "createdAt", "expiresAt", "active"], ignoreOrder: true);
         JsonDocument.Parse(all).RootElement.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString().ShouldBe(id);
-        (await server.Store.GetEndpointAsync(id))!.Secrets.Single().Value.ShouldBe(value);
+        // At rest the secret is Data Protection ciphertext, never the value.
+        var stored = (await server.Store.GetEndpointAsync(id))!.Secrets.Single().Value;
+        stored.ShouldStartWith("dp1:");
+        stored.ShouldNotContain(value["whsec_".Length..]);
     }
 
     [Fact]

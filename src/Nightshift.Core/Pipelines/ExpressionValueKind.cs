@@ -1,0 +1,11 @@
+namespace Nightshift.Core.Pipelines;
+
+internal enum ExpressionValueKind
+{
+    Null,
+    Boolean,
+    Number,
+    String,
+    Object,
+    Array,
+}

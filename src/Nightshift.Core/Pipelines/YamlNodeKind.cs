@@ -1,0 +1,8 @@
+namespace Nightshift.Core.Pipelines;
+
+internal enum YamlNodeKind
+{
+    Scalar,
+    Mapping,
+    Sequence,
+}

@@ -1,0 +1,3 @@
+namespace Nightshift.Server.Orgs;
+
+internal sealed record OrgListResponse(IReadOnlyList<OrgView> Items);

@@ -1,0 +1,3 @@
+namespace Nightshift.Server.Teams;
+
+internal sealed record TokenListResponse(IReadOnlyList<TokenView> Items);

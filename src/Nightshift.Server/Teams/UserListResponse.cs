@@ -1,0 +1,3 @@
+namespace Nightshift.Server.Teams;
+
+internal sealed record UserListResponse(IReadOnlyList<UserView> Items);

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Nightshift.Server.Hosting;
+using Nightshift.Storage;
+using Nightshift.TestKit;
+
+namespace Nightshift.Cli.Tests.Commands.Teams;
+
+/// <summary>The real server in this process on 127.0.0.1 without a worker; the CLI finds it through the data folder.</summary>
+public sealed class TeamsServer : IAsyncLifetime
+{
+    private WebApplication app = null!;
+
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("ns-cli-teams-").FullName;
+
+    public INightshiftStore Store => app.Services.GetRequiredService<INightshiftStore>();
+
+    public async Task InitializeAsync()
+    {
+        app = NightshiftHost.BuildServer(
+            new NightshiftServerOptions
+            {
+                DataDirectory = DataDirectory,
+                Urls = ["http://127.0.0.1:0"],
+                RunWorker = false,
+                WriteConsoleMessages = false,
+            },
+            services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)));
+        await app.StartAsync(TestDefaults.TimeoutToken());
+        await TestDefaults.WaitUntilAsync(() => File.Exists(Path.Combine(DataDirectory, "server.json")), "the server writes server.json");
+    }
+
+    /// <summary>Runs the CLI in this process against this server, with the data folder's token unless <paramref name="token"/> is given.</summary>
+    public async Task<TestKit.Cli.CliResult> CliAsync(params string[] args) => await CliAsAsync(null, args);
+
+    public async Task<TestKit.Cli.CliResult> CliAsAsync(string? token, params string[] args)
+    {
+        using var cli = new InProcessCli();
+        return token is null
+            ? await cli.RunAsync([.. args, "--data", DataDirectory])
+            : await cli.RunAsync([.. args, "--data", DataDirectory, "--token", token]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.StopAsync(TestDefaults.TimeoutToken());
+        await app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
