@@ -104,10 +104,15 @@ public sealed partial class TaskWorkspaces
         await using (await RepositoryLocks.AcquireAsync(Layout.MirrorLock(record.Key), Time, cancellationToken))
         {
             var fetched = await Git.RunAsync(_context.Remote(repository, mirror, secrets, fetch), cancellationToken);
-            if (!fetched.Succeeded && record.CreateIfMissing && !await RemoteHasBranchAsync(repository, mirror, secrets, branch, cancellationToken))
+            if (!fetched.Succeeded && record.CreateIfMissing)
             {
-                // The run's first push creates the branch; a step that creates it meanwhile makes ours a rejected push, tried again.
-                return record;
+                if (!await RemoteHasBranchAsync(repository, mirror, secrets, branch, cancellationToken))
+                {
+                    // The run's first push creates the branch; a step that creates it meanwhile makes ours a rejected push, tried again.
+                    return record;
+                }
+                // A parallel step created the branch between our fetch and our look: fetch it now that it is there.
+                fetched = await Git.RunAsync(_context.Remote(repository, mirror, secrets, fetch), cancellationToken);
             }
             if (!fetched.Succeeded)
             {

@@ -76,6 +76,29 @@ public sealed class RunBranchTests
     }
 
     [Fact]
+    public async Task PushAsync_ThreeStepsPushingAtOnceToTheMissingBranch_AllLandOnIt()
+    {
+        // The first push creates the branch while the others are between their catch-up fetch and their push (or
+        // between a failed fetch and their look at the remote): each must merge what landed and push again.
+        for (var round = 0; round < 3; round++)
+        {
+            using var h = Harness.Create();
+            var steps = new[] { await StepAsync(h), await StepAsync(h), await StepAsync(h) };
+            for (var i = 0; i < steps.Length; i++)
+            {
+                await CommitAsync(h, steps[i], $"step{i}.txt", $"{i}\n");
+            }
+
+            await Task.WhenAll(steps.Select(s => Task.Run(() => h.Tasks.PushAsync(s, cancellationToken: Token))));
+
+            for (var i = 0; i < steps.Length; i++)
+            {
+                h.Repo.RemoteGit("show", $"{RunBranch}:step{i}.txt").ShouldBe($"{i}\n");
+            }
+        }
+    }
+
+    [Fact]
     public async Task PushAsync_TwoStepsChangingTheSameLine_FailsNamingTheFileAndPushesNothing()
     {
         using var h = Harness.Create();
