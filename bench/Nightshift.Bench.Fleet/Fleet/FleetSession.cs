@@ -33,7 +33,7 @@ public sealed class FleetSession(PostgresServer postgres, FleetOptions options, 
         model.Register(specs);
 
         var effective = options;
-        await using var processes = new FleetProcesses(folder, connectionString, repositoriesFolder, model, options);
+        var processes = new FleetProcesses(folder, connectionString, repositoriesFolder, model, options);
         DiskQuotas? disks = null;
         try
         {

@@ -19,6 +19,7 @@ public sealed class FleetWorker : IDisposable
     private readonly Lock _gate = new();
     private string? _endedBy;
     private DateTimeOffset? _endedAt;
+    private int _disposed;
 
     private FleetWorker(string label, string dataDirectory, Process process, string logPath)
     {
@@ -40,7 +41,7 @@ public sealed class FleetWorker : IDisposable
 
     public string LogPath { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => Volatile.Read(ref _disposed) == 1 || _process.HasExited;
 
     /// <summary>This process lifetime as the checks see it.</summary>
     public WorkerInfo Info
@@ -146,6 +147,10 @@ public sealed class FleetWorker : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         if (!_process.HasExited)
         {
             SendKill("stop");
