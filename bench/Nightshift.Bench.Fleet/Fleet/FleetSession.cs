@@ -122,13 +122,28 @@ public sealed class FleetSession(PostgresServer postgres, FleetOptions options, 
             model.Calls,
             faults,
             processes.Workers,
-            repositories,
+            ByNameAndPath(repositories),
             inspector.Samples,
             leftovers,
             startedAt,
             faultsEndedAt,
             DateTimeOffset.UtcNow);
         return new SessionResult(observations, processes.LogsFolder);
+    }
+
+    /// <summary>
+    /// The repositories by name (as the contract says) and also by their remote's path, which is what task specs name
+    /// (<see cref="FleetTaskSpec.Repository"/>) and what the checks look a task's remote up by.
+    /// </summary>
+    private static Dictionary<string, string> ByNameAndPath(IReadOnlyDictionary<string, string> repositories)
+    {
+        var both = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, path) in repositories)
+        {
+            both[name] = path;
+            both[path] = path;
+        }
+        return both;
     }
 
     /// <summary>A status line every 10 s: submitted, running, ended (read from the store; skipped while it cannot answer).</summary>
