@@ -23,7 +23,7 @@ public sealed class ShortFleetRunTests
             SlotsPerWorker = 2,
             LeaseSeconds = 4,
             Repositories = 2,
-            FaultIntervalSeconds = 2,
+            FaultIntervalSeconds = 3,
             FaultDurationSeconds = 2,
             DeadlineMinutes = 6,
         };
