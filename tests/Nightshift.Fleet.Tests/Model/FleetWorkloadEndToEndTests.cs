@@ -62,6 +62,8 @@ public sealed class FleetWorkloadEndToEndTests(PostgresCluster cluster) : IClass
         }
 
         var calls = model.Calls;
+        calls.ShouldNotContain(c => c.Kind == ModelCallKind.Other || c.Marker == null, "every request the engine sent was placed:\n" + string.Join('\n', calls));
+        calls.Select(c => c.Worker).Distinct().ShouldBe(["w1"]);
         var failing = tasks.Single(t => t.Spec.Kind == FleetTaskKind.ModelFailure);
         calls.Where(c => c.Marker == failing.Spec.Marker && c.Kind == ModelCallKind.Plan).Select(c => c.Status).ShouldBe([400, 200]);
         var events = await http.GetFromJsonAsync<JsonElement>($"api/v1/tasks/{failing.Id}/events?after=0&limit=1000");
