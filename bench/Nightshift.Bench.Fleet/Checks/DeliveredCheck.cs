@@ -1,5 +1,6 @@
 using Nightshift.Agent.Configuration;
 using Nightshift.Bench.Fleet.Contracts;
+using Nightshift.Core.Tasks;
 
 namespace Nightshift.Bench.Fleet.Checks;
 
@@ -41,7 +42,7 @@ public sealed class DeliveredCheck(IReadOnlyDictionary<string, string> remotes, 
     }
 
     /// <summary>The short id Nightshift puts in a task's branch name: the id's last 8 characters, lower case.</summary>
-    public static string ShortId(string taskId) => (taskId.Length <= 8 ? taskId : taskId[^8..]).ToLowerInvariant();
+    public static string ShortId(string taskId) => TaskId.Short(taskId).ToLowerInvariant();
 
     private async Task<IReadOnlyList<Finding>> CheckSucceededAsync(FleetTask task, StoredTask stored, List<StoredPullRequest> pullRequests, CancellationToken cancellationToken)
     {

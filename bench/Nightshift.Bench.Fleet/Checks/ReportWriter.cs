@@ -117,7 +117,8 @@ public static class ReportWriter
         var table = new TextTable("window", "claims", "p50 ms", "p99 ms", "max ms", "tasks/min");
         foreach (var (name, figures) in new[] { ("during faults", report.DuringFaults), ("after faults", report.AfterFaults) })
         {
-            table.Add(name, N(figures.Claims), Ms(figures.P50Ms), Ms(figures.P99Ms), Ms(figures.MaxMs), F($"{figures.TasksPerMinute:0.0}"));
+            var none = figures.Claims == 0;
+            table.Add(name, N(figures.Claims), none ? "–" : Ms(figures.P50Ms), none ? "–" : Ms(figures.P99Ms), none ? "–" : Ms(figures.MaxMs), F($"{figures.TasksPerMinute:0.0}"));
         }
         return table;
     }

@@ -66,8 +66,10 @@ public sealed class FiguresTests
     {
         var table = new TextTable("name", "count").Add("a|b", "7").Add("longer", "1234");
 
-        table.ToText("").Split('\n')[1].ShouldBe("a|b        7");
+        table.ToText("").Split('\n')[1].ShouldBe("a|b" + new string(' ', 9) + "7");
+        table.ToText("").Split('\n')[0].ShouldBe("name    count");
         table.ToMarkdown().ShouldContain("| a\\|b | 7 |");
+        table.ToMarkdown().ShouldContain("|---|---:|");
         Should.Throw<ArgumentException>(() => table.Add("only one"));
     }
 }

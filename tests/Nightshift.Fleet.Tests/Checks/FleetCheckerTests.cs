@@ -2,6 +2,7 @@ using Nightshift.Bench.Fleet.Checks;
 using Nightshift.Bench.Fleet.Contracts;
 using Nightshift.TestKit.Postgres;
 using Nightshift.TestKit.Storage;
+using Xunit.Abstractions;
 
 namespace Nightshift.Fleet.Tests.Checks;
 
@@ -10,7 +11,7 @@ namespace Nightshift.Fleet.Tests.Checks;
 /// planted violation is found under its check with the right task id.
 /// </summary>
 [RequiresPostgres]
-public sealed class FleetCheckerTests(FleetCheckerTests.Cluster fixture) : IClassFixture<FleetCheckerTests.Cluster>, IAsyncLifetime
+public sealed class FleetCheckerTests(FleetCheckerTests.Cluster fixture, ITestOutputHelper output) : IClassFixture<FleetCheckerTests.Cluster>, IAsyncLifetime
 {
     private CheckWorld _world = null!;
 
@@ -258,6 +259,8 @@ public sealed class FleetCheckerTests(FleetCheckerTests.Cluster fixture) : IClas
         var text = new StringWriter();
         ReportWriter.Print(report, observations, scale, text);
         var markdown = ReportWriter.Markdown(report, observations, scale);
+        output.WriteLine(text.ToString());
+        output.WriteLine(markdown);
 
         text.ToString().ShouldContain("seed 1, 2 tasks, 2 workers × 2 slots, lease 4 s");
         text.ToString().ShouldContain("[events]");
