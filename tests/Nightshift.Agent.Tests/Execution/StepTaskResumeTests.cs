@@ -64,7 +64,8 @@ public sealed class StepTaskResumeTests
         harness.RemoteFile(RunBranch, "stamp.txt").ShouldBe(stamp);
         if (!pushRecorded)
         {
-            Said(resumed).ShouldContain(l => l.Contains($"its commit {commit[..12]} is on {RunBranch} already", StringComparison.Ordinal));
+            var expected = $"its commit {commit[..12]} is on {RunBranch} already";
+            Said(resumed).ShouldContain(l => l.Contains(expected, StringComparison.Ordinal));
             resumed.Types.ShouldContain("branch.pushed");
             When(resumed.Checkpoint!, "pushed").ShouldBe(commit);
         }
@@ -91,8 +92,8 @@ public sealed class StepTaskResumeTests
         outcome.Kind.ShouldBe(OutcomeKind.Succeeded, outcome.Reason);
         first.Commands.Count(c => c.Phase == "step").ShouldBe(1);
         resumed.Commands.Count(c => c.Phase == "step").ShouldBe(1);
-        Said(resumed).ShouldContain(l => l.Contains($"its commit {lost[..12]} never reached {RunBranch}", StringComparison.Ordinal)
-            && l.Contains("running the command again", StringComparison.Ordinal));
+        var expected = $"its commit {lost[..12]} never reached {RunBranch}";
+        Said(resumed).ShouldContain(l => l.Contains(expected, StringComparison.Ordinal) && l.Contains("running the command again", StringComparison.Ordinal));
         var head = harness.Repo.RemoteBranch(RunBranch).ShouldNotBeNull();
         head.ShouldNotBe(lost);
         harness.Repo.RemoteGit("rev-parse", head + "^").Trim().ShouldBe(main);
