@@ -100,9 +100,10 @@ public sealed class RepositoryRunsApiTests : IAsyncLifetime
     [Fact]
     public async Task Start_RepositoryThatCannotBeReadNow_StartsTheRunUncheckedForTheCoordinatorToRead()
     {
-        var gone = Path.Combine(_repo.Root, "gone.git");
+        // A folder the server may use, but no repository git can fetch from.
+        var broken = _repo.NewFolder("not-a-repository");
 
-        var run = await PipelineApiServer.StartRunAsync(_server.Client, new { pipeline = "nightly", repo = gone, inputs = new { colour = "blue" } });
+        var run = await PipelineApiServer.StartRunAsync(_server.Client, new { pipeline = "nightly", repo = broken, inputs = new { colour = "blue" } });
 
         run.GetProperty("steps").GetArrayLength().ShouldBe(0);
         run.GetProperty("inputs").GetProperty("colour").GetString().ShouldBe("blue");
