@@ -100,8 +100,9 @@ public sealed class RepositoryRunsApiTests : IAsyncLifetime
     [Fact]
     public async Task Start_RepositoryThatCannotBeReadNow_StartsTheRunUncheckedForTheCoordinatorToRead()
     {
-        // A folder the server may use, but no repository git can fetch from.
-        var broken = _repo.NewFolder("not-a-repository");
+        // A repository the server may use, but with no branch to read the file from.
+        var broken = _repo.NewFolder("empty.git");
+        GitCli.Run(broken, "init", "--quiet", "--bare");
 
         var run = await PipelineApiServer.StartRunAsync(_server.Client, new { pipeline = "nightly", repo = broken, inputs = new { colour = "blue" } });
 
