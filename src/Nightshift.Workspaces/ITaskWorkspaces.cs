@@ -25,6 +25,13 @@ public interface ITaskWorkspaces
     Task<string> DiffAsync(Workspace workspace, string commit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Where <paramref name="commit"/> (recorded by an earlier attempt of the task, perhaps on another worker) stands
+    /// for this worktree: in what it started from (<see cref="CommitPlace.InBase"/>), among the commits it made since
+    /// (<see cref="CommitPlace.Committed"/>), or in neither — the mirror may not even hold it (<see cref="CommitPlace.Lost"/>).
+    /// </summary>
+    Task<CommitPlace> LocateCommitAsync(Workspace workspace, string commit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Pushes the task's last commit to its branch on the repository's remote; a follow-up's push first merges in
     /// commits others pushed meanwhile (<see cref="PushResult.MergedMovedBranch"/>).
     /// </summary>

@@ -93,5 +93,28 @@ public sealed partial class TaskWorkspaces
         return diff.Stdout;
     }
 
+    public async Task<CommitPlace> LocateCommitAsync(Workspace workspace, string commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(commit);
+        if (!WorkspaceContext.IsObjectId(commit))
+        {
+            throw new ValidationException("commit", $"'{RepositoryPolicy.Shown(commit)}' is not a full commit id (40 or 64 lowercase hex digits)");
+        }
+        var record = RequireRecord(workspace);
+        var mirror = Layout.Mirror(record.Key);
+        _context.SanitizeMirror(mirror);
+        if (await IsAncestorAsync(mirror, commit, record.BaseCommit, cancellationToken))
+        {
+            return CommitPlace.InBase;
+        }
+        // The record, not the branch ref (which the worktree's owner could move), says what the task committed.
+        return record.HeadCommit is { } head && await IsAncestorAsync(mirror, commit, head, cancellationToken) ? CommitPlace.Committed : CommitPlace.Lost;
+    }
+
+    /// <summary>True when the mirror holds both and <paramref name="commit"/> is <paramref name="tip"/> or one of its ancestors; a commit it does not hold is no ancestor.</summary>
+    private async Task<bool> IsAncestorAsync(string mirror, string commit, string tip, CancellationToken cancellationToken) =>
+        (await Git.RunAsync(new GitInvocation(["merge-base", "--is-ancestor", commit, tip]) { GitDir = mirror }, cancellationToken)).ExitCode == 0;
+
     private WorkspaceRecord RequireRecord(Workspace workspace) => _context.RequireRecord(workspace.TaskId);
 }

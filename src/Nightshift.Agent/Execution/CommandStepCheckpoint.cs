@@ -5,7 +5,9 @@ namespace Nightshift.Agent.Execution;
 
 /// <summary>
 /// A command step's checkpoint, written once its command has run (and its change is committed): a resumed attempt
-/// never runs the command again, it only pushes the recorded commit and reports the recorded result.
+/// does not run the command again, it pushes the recorded commit (or finds it on the run's branch already) and reports
+/// the recorded result. Only a commit that is lost — made in a worktree of another worker and never pushed — makes the
+/// command run again, since a step's effect is its pushed change and its output, nothing else.
 /// </summary>
 internal sealed record CommandStepCheckpoint
 {

@@ -21,7 +21,9 @@ namespace Nightshift.Agent.Execution;
 /// Its output streams as <c>command.output</c> events and it joins the command audit trail; the last line of its
 /// stdout, when a JSON object, is the step's output. Exit 0: the change (if any) is committed and pushed onto the
 /// run's branch; any other exit fails the step with the output still reported, and nothing is pushed. A checkpoint
-/// after the command means a resumed attempt pushes what was committed instead of running the command again.
+/// after the command means a resumed attempt does not run the command again: it pushes what was committed, or finishes
+/// when the run's branch holds that commit already. Only when the commit is lost (made in another worker's worktree and
+/// never pushed) does the command run again, and an event says so.
 /// </summary>
 internal sealed partial class CommandStepExecutor(
     ITaskWorkspaces workspaces, TaskSandbox sandbox, RepositorySetup setup, TaskCommits commits, IForgeResolver forges, TimeSpan defaultTimeout, ILogger logger)
@@ -52,6 +54,23 @@ internal sealed partial class CommandStepExecutor(
         var config = await RepoConfigParser.LoadAsync(workspace.Path, cancellationToken);
         watch.Apply(sandbox.Limits(config).Limits.Task, step.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
         var checkpoint = CommandStepCheckpoint.Read(run.Checkpoint);
+        var alreadyPushed = false;
+        if (checkpoint is { Commit: { } recorded, Pushed: null })
+        {
+            // An earlier attempt committed and stopped before it recorded the push. Its worktree may be gone (the task
+            // moved to another worker): what the run's branch holds now decides whether anything is left to do.
+            switch (await workspaces.LocateCommitAsync(workspace, recorded, cancellationToken))
+            {
+                case CommitPlace.InBase:
+                    alreadyPushed = true;
+                    break;
+                case CommitPlace.Lost:
+                    LogCommitLost(logger, task.Id, step.Step, recorded);
+                    await Say(run, step, $"the command ran on an earlier attempt, but its commit {recorded[..12]} never reached {workspace.Branch} and the worktree that held it is gone (the task is on another worker now): running the command again, since a step's effect is only its pushed change and its output", cancellationToken);
+                    checkpoint = null;
+                    break;
+            }
+        }
         if (checkpoint is null)
         {
             await sandbox.PrepareCredentialsAsync(config, task, cancellationToken);
@@ -74,17 +93,28 @@ internal sealed partial class CommandStepExecutor(
         {
             return TaskOutcome.Failed(failure) with { DetailsJson = Details(output, checkpoint.ExitCode) };
         }
-        if (checkpoint.Commit is not null && checkpoint.Pushed is null)
+        if (checkpoint.Commit is { } commit && checkpoint.Pushed is null)
         {
             await run.SetPhaseAsync(TaskPhase.Publishing, cancellationToken);
-            var credentials = PublishPhase.Credentials(await forges.Resolve(workspace.Repository.Location, task.OrgId).PushLoginAsync(cancellationToken));
-            var sent = await workspaces.PushAsync(workspace, credentials, cancellationToken);
-            await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new BranchPushedPayload(workspace.Branch, workspace.Repository.Location)), cancellationToken);
-            if (sent.MergedMovedBranch)
+            if (alreadyPushed)
             {
-                LogMergedUnder(logger, task.Id, workspace.Branch, sent.Commit);
+                LogAlreadyOnBranch(logger, task.Id, step.Step, commit, workspace.Branch);
+                await Say(run, step, $"the command ran on an earlier attempt and its commit {commit[..12]} is on {workspace.Branch} already: finishing with that attempt's result, without running the command or pushing again", cancellationToken);
             }
-            checkpoint = checkpoint with { Pushed = sent.Commit };
+            else
+            {
+                var credentials = PublishPhase.Credentials(await forges.Resolve(workspace.Repository.Location, task.OrgId).PushLoginAsync(cancellationToken));
+                var sent = await workspaces.PushAsync(workspace, credentials, cancellationToken);
+                if (sent.MergedMovedBranch)
+                {
+                    LogMergedUnder(logger, task.Id, workspace.Branch, sent.Commit);
+                }
+                commit = sent.Commit;
+            }
+            // Said again after a resume: the attempt that pushed may have stopped before it said so, and the run opens
+            // its pull request only for steps that pushed.
+            await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new BranchPushedPayload(workspace.Branch, workspace.Repository.Location)), cancellationToken);
+            checkpoint = checkpoint with { Pushed = commit };
             await run.CheckpointAsync(checkpoint.ToJson(), cancellationToken);
         }
         return TaskOutcome.Succeeded(workspace.Branch) with { DetailsJson = Details(output, checkpoint.ExitCode) };
@@ -141,11 +171,21 @@ internal sealed partial class CommandStepExecutor(
         return $"the command exited with {result.ExitCode}: {said}";
     }
 
+    /// <summary>A line of the step's own output from Nightshift, so the task's events say what a resumed attempt decided.</summary>
+    private static Task Say(ITaskRun run, RunStepTask step, string line, CancellationToken cancellationToken) =>
+        run.EmitAsync(EventTypes.CommandOutput, NightshiftJson.Payload(new CommandOutputPayload(Purpose, step.Script!, [$"[nightshift] {line}"])), cancellationToken);
+
     private static string Details(System.Text.Json.JsonElement? output, int exitCode) =>
         NightshiftJson.Payload(new TaskFinishedPayload(Output: output, ExitCode: exitCode));
 
     [LoggerMessage(EventId = 6301, Level = LogLevel.Information, Message = "Task {TaskId}: command step {Step} already ran (exit {ExitCode}) on an earlier attempt; finishing it without running it again")]
     private static partial void LogResumedAfterCommand(ILogger logger, string taskId, string step, int exitCode);
+
+    [LoggerMessage(EventId = 6306, Level = LogLevel.Warning, Message = "Task {TaskId}: command step {Step} committed {Commit} on an earlier attempt whose worktree is gone and never pushed it; running the command again")]
+    private static partial void LogCommitLost(ILogger logger, string taskId, string step, string commit);
+
+    [LoggerMessage(EventId = 6307, Level = LogLevel.Information, Message = "Task {TaskId}: command step {Step}'s commit {Commit} is on {Branch} already (an earlier attempt pushed it); not pushing again")]
+    private static partial void LogAlreadyOnBranch(ILogger logger, string taskId, string step, string commit, string branch);
 
     [LoggerMessage(EventId = 6302, Level = LogLevel.Information, Message = "Task {TaskId}: command step {Step} has no output: {Why}")]
     private static partial void LogNoOutput(ILogger logger, string taskId, string step, string why);

@@ -167,7 +167,10 @@ internal sealed partial class PipelineValidator(string file, List<PipelineProble
                 continue;
             }
             lines[keyNode.Value] = keyNode.Line;
-            CheckName(keyNode.Value, keyNode, "a step's name");
+            if (CheckName(keyNode.Value, keyNode, "a step's name") && keyNode.Value == RunPlanner.PullRequestStep)
+            {
+                Add(keyNode, $"'{RunPlanner.PullRequestStep}' is the name of the run's own pull request task, not free for a step; name the step differently (open_pr, publish)");
+            }
             written.Add((keyNode.Value, keyNode, value));
         }
 

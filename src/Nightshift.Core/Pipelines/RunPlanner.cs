@@ -96,13 +96,28 @@ public static class RunPlanner
                 }
                 Set(row with { State = StepState.Cancelled, Reason = "the run was cancelled", FinishedAt = now });
             }
+            // The run's own tasks beyond its steps (the pull request task at its end) are cancelled with it, unless
+            // they ended already.
+            var own = new List<RunStepRecord>();
+            foreach (var row in input.Steps.Where(r => definition.Step(r.Name) is null && r.State == StepState.Running && r.TaskId is not null))
+            {
+                if (input.TaskResults.TryGetValue(row.Name, out var ended) && ended.TaskId == row.TaskId && ended.State.IsTerminal())
+                {
+                    own.Add(ended.State == TaskState.Succeeded
+                        ? row with { State = StepState.Succeeded, Reason = null, FinishedAt = now }
+                        : row with { State = StepState.Failed, Reason = Clip(TaskFailureReason(ended)), FinishedAt = now });
+                    continue;
+                }
+                cancelTasks.Add(row.TaskId!);
+                own.Add(row with { State = StepState.Cancelled, Reason = "the run was cancelled", FinishedAt = now });
+            }
             var cancelled = Ending(RunState.Cancelled, "the run was cancelled on request", rows.Values);
             events.Add(FinishedEvent(cancelled, null));
             return new RunPlan
             {
                 State = RunState.Cancelled,
                 Started = started,
-                Steps = [.. definition.Steps.Where(s => changed.Contains(s.Name)).Select(s => rows[s.Name])],
+                Steps = [.. definition.Steps.Where(s => changed.Contains(s.Name)).Select(s => rows[s.Name]), .. own],
                 Events = events,
                 CancelTasks = cancelTasks,
                 Ending = cancelled,

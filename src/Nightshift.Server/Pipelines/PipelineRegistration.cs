@@ -11,6 +11,7 @@ internal static class PipelineRegistration
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
         services.TryAddSingleton<StepTaskReader>();
+        services.TryAddSingleton<RepositoryPipelineReader>();
         services.TryAddSingleton<PipelineRunner>();
         services.TryAddSingleton<PipelineScheduler>();
         services.TryAddSingleton<PipelineCoordinator>();

@@ -21,8 +21,7 @@ namespace Nightshift.Server.Pipelines;
 /// </summary>
 internal sealed partial class PipelineRunner(
     INightshiftStore store,
-    IRepositoryFiles repositoryFiles,
-    IForgeResolver forges,
+    RepositoryPipelineReader repositoryPipelines,
     IRepositoryGate repositoryGate,
     StepTaskReader taskReader,
     IOptions<PipelineOptions> options,
@@ -170,6 +169,10 @@ internal sealed partial class PipelineRunner(
                 {
                     prProblem = $"the pull request could not be asked for: {e.Message}";
                 }
+                if (prTask is not null && PullRequestRow(run, rows, prTask, now) is { } prRow)
+                {
+                    stepRows[prRow.Name] = prRow;
+                }
                 if (prTask is not null && !prTask.Status.IsTerminal())
                 {
                     state = RunState.Running;
@@ -209,6 +212,28 @@ internal sealed partial class PipelineRunner(
             Events = events,
         }, cancellationToken);
         return replanSoon ? now : null;
+    }
+
+    /// <summary>
+    /// The row of the run's pull request task (named <see cref="RunPlanner.PullRequestStep"/>, which no step of a
+    /// definition may be): running while it runs, so cancelling the run cancels it like a step's task, then how it
+    /// ended. Null when the stored row says so already.
+    /// </summary>
+    private static RunStepRecord? PullRequestRow(RunRecord run, IReadOnlyList<RunStepRecord> rows, TaskRecord task, DateTimeOffset now)
+    {
+        var stored = rows.FirstOrDefault(r => r.Name == RunPlanner.PullRequestStep);
+        var row = new RunStepRecord { RunId = run.Id, Name = RunPlanner.PullRequestStep, TaskId = task.Id, StartedAt = stored?.StartedAt ?? now };
+        if (!task.Status.IsTerminal())
+        {
+            return stored is { State: StepState.Running } && stored.TaskId == task.Id ? null : row with { State = StepState.Running };
+        }
+        if (stored is not null && stored.State.IsFinished() && stored.TaskId == task.Id)
+        {
+            return null;
+        }
+        return task.Status is TaskState.Succeeded or TaskState.NeedsReview && task.PullRequest is not null
+            ? row with { State = StepState.Succeeded, FinishedAt = now }
+            : row with { State = StepState.Failed, Reason = Core.Text.SafeText.Clean($"the pull request task ended {task.Status.ToWire()}{(task.LastError is null ? "" : $": {task.LastError}")}", 2_000), FinishedAt = now };
     }
 
     private async Task<TaskRecord> SubmitPullRequestAsync(RunRecord run, PullRequestPlan pullRequest, CancellationToken cancellationToken) =>
@@ -257,16 +282,14 @@ internal sealed partial class PipelineRunner(
             return (run.Yaml, false, null);
         }
         var branch = run.BaseBranch ?? "the default branch";
-        var path = PipelineFolder.FileOf(options.Value.Folder, run.Pipeline);
+        var path = repositoryPipelines.FileOf(run.Pipeline);
         if (path is null)
         {
             return (null, false, $"'{run.Pipeline}' cannot be a pipeline's name: use lowercase letters, digits, '-' and '_', starting with a letter");
         }
         try
         {
-            var login = await forges.Resolve(run.Repo, run.OrgId).PushLoginAsync(cancellationToken);
-            var credentials = login is null ? null : PushCredentials.FromToken(login.Token, login.Username);
-            var text = await repositoryFiles.ReadTextAsync(run.Repo, run.BaseBranch, path, PipelineYaml.MaxBytes, credentials, cancellationToken);
+            var text = await repositoryPipelines.ReadAsync(run.OrgId, run.Repo, run.BaseBranch, path, cancellationToken);
             return text is null
                 ? (null, false, $"no pipeline named {run.Pipeline} is registered and the repository has no {path} on {branch}; register it (nightshift pipeline add FILE) or commit the file")
                 : (text, true, null);

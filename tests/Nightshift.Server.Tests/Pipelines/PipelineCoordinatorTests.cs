@@ -48,7 +48,8 @@ public sealed class PipelineCoordinatorTests
         done.State.ShouldBe(RunState.Succeeded);
         done.PullRequest.ShouldBe("local:pr-1");
         var steps = await server.Store.ListStepsAsync(run.Id);
-        steps.Select(s => (s.Name, s.State)).ShouldBe([("lint", StepState.Succeeded), ("fix", StepState.Succeeded), ("test", StepState.Succeeded)]);
+        steps.Select(s => (s.Name, s.State)).ShouldBe([("lint", StepState.Succeeded), ("fix", StepState.Succeeded), ("test", StepState.Succeeded), ("pull-request", StepState.Succeeded)]);
+        (await server.Store.FindAsync(steps[3].TaskId!))!.RunStep!.Kind.ShouldBe(RunTaskKind.PullRequest);
         var fixTask = (await server.Store.FindAsync(steps[1].TaskId!))!;
         fixTask.Instruction.ShouldBe("Fix these lint errors: a.js:1 b.js:2");
         fixTask.Source.ShouldBe("pipeline");
@@ -215,6 +216,50 @@ public sealed class PipelineCoordinatorTests
         lint.State.ShouldBe(StepState.Cancelled);
         await TestDefaults.WaitUntilAsync(async () => (await server.Store.FindAsync(lint.TaskId!))!.Status == TaskState.Cancelled, "lint's task is cancelled");
         executor.Runs("fix").ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Coordinator_CancelWhileThePullRequestTaskRuns_CancelsThatTaskToo()
+    {
+        var executor = new StepScriptExecutor().On("fix", new StepScript("""{"summary":"fixed","changed":true}""", Pushed: true));
+        executor.Gate("pull-request");
+        await using var server = await StartAsync(executor);
+        var run = await CreateRunAsync(server, "name: one\nsteps:\n  fix:\n    instruction: fix the flaky test\n");
+        await TestDefaults.WaitUntilAsync(() => executor.Runs("pull-request") == 1, "the pull request task runs");
+        await TestDefaults.WaitUntilAsync(
+            async () => (await server.Store.ListStepsAsync(run.Id)).Any(s => s is { Name: "pull-request", State: StepState.Running, TaskId: not null }),
+            "the run records its pull request task running");
+
+        (await server.Store.RequestCancelRunAsync(run.OrgId, run.Id)).ShouldBeTrue();
+        var done = await WaitForEndAsync(server, run.Id);
+
+        done.State.ShouldBe(RunState.Cancelled);
+        done.PullRequest.ShouldBeNull();
+        var steps = await server.Store.ListStepsAsync(run.Id);
+        steps.Single(s => s.Name == "fix").State.ShouldBe(StepState.Succeeded);
+        var pullRequest = steps.Single(s => s.Name == "pull-request");
+        pullRequest.State.ShouldBe(StepState.Cancelled);
+        pullRequest.Reason.ShouldBe("the run was cancelled");
+        await TestDefaults.WaitUntilAsync(async () => (await server.Store.FindAsync(pullRequest.TaskId!))!.Status == TaskState.Cancelled, "the pull request task is cancelled");
+        executor.LastPullRequest.ShouldBeNull();
+        (await server.Store.ReadRunEventsAsync(run.Id, 0, 100)).Last().Type.ShouldBe(EventTypes.RunCancelled);
+    }
+
+    [Fact]
+    public async Task Coordinator_PullRequestTaskFails_TheRunNeedsReviewAndItsRowSaysWhy()
+    {
+        var executor = new StepScriptExecutor().On("fix", new StepScript(Pushed: true));
+        executor.FailPullRequests = "the forge refused the pull request";
+        await using var server = await StartAsync(executor);
+        var run = await CreateRunAsync(server, "name: one\nsteps:\n  fix:\n    instruction: fix the flaky test\n");
+
+        var done = await WaitForEndAsync(server, run.Id);
+
+        done.State.ShouldBe(RunState.NeedsReview);
+        done.Reason.ShouldNotBeNull().ShouldContain("the forge refused the pull request");
+        var pullRequest = (await server.Store.ListStepsAsync(run.Id)).Single(s => s.Name == "pull-request");
+        pullRequest.State.ShouldBe(StepState.Failed);
+        pullRequest.Reason.ShouldNotBeNull().ShouldContain("the forge refused the pull request");
     }
 
     [Fact]

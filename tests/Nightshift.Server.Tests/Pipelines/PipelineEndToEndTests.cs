@@ -93,7 +93,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
 
         run.State.ShouldBe(RunState.Succeeded, run.Reason);
         var steps = await _server.Store.ListStepsAsync(run.Id);
-        steps.Select(s => (s.Name, s.State)).ShouldBe([("lint", StepState.Succeeded), ("fix", StepState.Succeeded), ("test", StepState.Succeeded)]);
+        steps.Select(s => (s.Name, s.State)).ShouldBe([("lint", StepState.Succeeded), ("fix", StepState.Succeeded), ("test", StepState.Succeeded), ("pull-request", StepState.Succeeded)]);
         steps[0].Output.ShouldBe("""{"error_count":1,"errors":"calc.mjs:2: add() subtracts"}""");
         _instructions.ShouldContain(i => i.Contains("Fix these lint errors: calc.mjs:2: add() subtracts", StringComparison.Ordinal));
         _repo.RemoteGit("show", $"{run.Branch}:calc.mjs").ShouldBe(Fixed);

@@ -36,6 +36,9 @@ internal sealed class StepScriptExecutor : ITaskExecutor
     /// <summary>How many attempts ran the step (the pull request task counts as <c>pull-request</c>).</summary>
     public int Runs(string step) => _runs.GetValueOrDefault(step);
 
+    /// <summary>When set, a pull request task fails with this reason instead of opening one.</summary>
+    public string? FailPullRequests { get; set; }
+
     /// <summary>The last pull request task's step data (title, body, draft, publish branch).</summary>
     public RunStepTask? LastPullRequest { get; private set; }
 
@@ -49,6 +52,10 @@ internal sealed class StepScriptExecutor : ITaskExecutor
         }
         if (step.Kind == RunTaskKind.PullRequest)
         {
+            if (FailPullRequests is { } refusal)
+            {
+                return TaskOutcome.Failed(refusal);
+            }
             LastPullRequest = step;
             return TaskOutcome.Succeeded(step.PublishBranch ?? step.Branch, $"local:pr-{Interlocked.Increment(ref _pullRequests)}");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Nightshift.Core.Errors;
 using Nightshift.Core.Pipelines;
 using Nightshift.Core.Tasks;
@@ -6,6 +7,7 @@ using Nightshift.Core.Teams;
 using Nightshift.Server.Api;
 using Nightshift.Server.Repositories;
 using Nightshift.Storage;
+using Nightshift.Workspaces;
 
 namespace Nightshift.Server.Pipelines.Api;
 
@@ -13,7 +15,14 @@ namespace Nightshift.Server.Pipelines.Api;
 /// What the API (and the dashboard) do with pipelines and runs, between the HTTP shapes and <see cref="Storage.Pipelines.IPipelineStore"/>.
 /// Every call is scoped to one organisation: another organisation's pipeline or run is not found, exactly like a missing one.
 /// </summary>
-internal sealed class PipelineService(INightshiftStore store, TaskService tasks, IRepositoryGate repositoryGate, TimeProvider time)
+internal sealed partial class PipelineService(
+    INightshiftStore store,
+    TaskService tasks,
+    IRepositoryGate repositoryGate,
+    RepositoryPipelineReader repositoryPipelines,
+    IOptions<PipelineApiOptions> apiOptions,
+    TimeProvider time,
+    ILogger<PipelineService> logger)
 {
     public const int DefaultRunLimit = 50;
     public const int MaxRunLimit = 500;
@@ -86,9 +95,10 @@ internal sealed class PipelineService(INightshiftStore store, TaskService tasks,
     }
 
     /// <summary>
-    /// Starts a run of a registered pipeline (its YAML snapshotted, inputs checked and defaults filled) or, when none
-    /// of that name is registered, of the repository's <c>.nightshift/pipelines/NAME.yml</c> (read by the coordinator
-    /// when the run starts, so its inputs can only be checked then).
+    /// Starts a run of a registered pipeline or, when none of that name is registered, of the repository's
+    /// <c>.nightshift/pipelines/NAME.yml</c> on the run's base branch, read here through the mirror. Either way the YAML
+    /// is snapshotted, the inputs checked and defaults filled in. A repository that cannot be read at that moment leaves
+    /// the file to the coordinator when the run starts (a problem with it or the inputs then fails the run).
     /// </summary>
     /// <exception cref="ValidationException">a field is missing or unusable; the errors name each.</exception>
     /// <exception cref="Auth.ForbiddenException">the organisation may not use the repository.</exception>
@@ -164,12 +174,21 @@ internal sealed class PipelineService(INightshiftStore store, TaskService tasks,
         Throw(errors);
         await EnsureRepositoryUsableAsync(caller.OrgId, repo!, baseBranch, "repo", cancellationToken);
 
+        var yaml = registered?.Yaml;
+        if (registered is null && await ReadRepositoryPipelineAsync(caller.OrgId, name!, repo!, baseBranch, cancellationToken) is { } fromRepository)
+        {
+            definition = fromRepository.Definition;
+            yaml = fromRepository.Yaml;
+            given = CheckInputs(definition, given, Add);
+            Throw(errors);
+        }
+
         var run = new NewRun
         {
             OrgId = caller.OrgId,
             Pipeline = name!,
             PipelineId = registered?.Id,
-            Yaml = registered?.Yaml,
+            Yaml = yaml,
             Repo = repo!,
             BaseBranch = baseBranch,
             Inputs = given,
@@ -179,6 +198,52 @@ internal sealed class PipelineService(INightshiftStore store, TaskService tasks,
         };
         return await store.CreateRunAsync(run, definition is null ? [] : [.. definition.Steps.Select(s => s.Name)], cancellationToken);
     }
+
+    /// <summary>
+    /// The repository's own pipeline <paramref name="name"/> on <paramref name="baseBranch"/>, read as the coordinator
+    /// reads it, within <see cref="PipelineApiOptions.RepositoryReadTimeout"/>.
+    /// </summary>
+    /// <returns>the definition and its YAML; null when the repository cannot be read now (unreachable, refused, too slow).</returns>
+    /// <exception cref="ValidationException">the branch has no such file.</exception>
+    /// <exception cref="PipelineProblemsException">the file has problems.</exception>
+    private async Task<(PipelineDefinition Definition, string Yaml)?> ReadRepositoryPipelineAsync(string orgId, string name, string repo, string? baseBranch, CancellationToken cancellationToken)
+    {
+        var path = repositoryPipelines.FileOf(name);
+        if (path is null)
+        {
+            return null;
+        }
+        var branch = baseBranch ?? "the default branch";
+        string? text;
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(apiOptions.Value.RepositoryReadTimeout);
+        try
+        {
+            text = await repositoryPipelines.ReadAsync(orgId, repo, baseBranch, path, bounded.Token);
+        }
+        catch (Exception e) when (e is WorkspaceException or Nightshift.Forges.ForgeException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            var why = e is OperationCanceledException ? $"it took longer than {apiOptions.Value.RepositoryReadTimeout.TotalSeconds:0} s" : e.Message;
+            LogRepositoryUnread(logger, name, Clip(repo), why);
+            return null;
+        }
+        if (text is null)
+        {
+            throw new ValidationException("pipeline", $"no pipeline '{name}' is registered and {Clip(repo)} has no {path} on {branch}; register it (nightshift pipeline add FILE), commit the file, or name the repository and base branch that hold it");
+        }
+        var parsed = Parse(text, path);
+        if (!parsed.Ok)
+        {
+            throw new PipelineProblemsException($"the repository's {path} on {branch} has problems; fix them and start the run again", parsed.Problems);
+        }
+        return (parsed.Definition!, text);
+    }
+
+    private static string Clip(string text) => Core.Text.SafeText.Clean(text, 200);
+
+    [LoggerMessage(EventId = 7430, Level = LogLevel.Information, Message = "Pipeline {Pipeline} of {Repo} could not be read to check a new run's inputs ({Reason}); the run reads it when it starts")]
+    private static partial void LogRepositoryUnread(ILogger logger, string pipeline, string repo, string reason);
 
     /// <returns>the run with its steps, or null for a malformed id or none in the organisation.</returns>
     public async Task<(RunRecord Run, IReadOnlyList<Core.Pipelines.RunStepRecord> Steps)?> GetRunAsync(string orgId, string id, CancellationToken cancellationToken = default)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Nightshift.Server.Pipelines.Api;
 
 public static class PipelinesApiRegistration
@@ -6,6 +8,7 @@ public static class PipelinesApiRegistration
     public static IServiceCollection AddNightshiftPipelinesApi(this IServiceCollection services)
     {
         services.AddSingleton<PipelineService>();
+        services.TryAddSingleton<RepositoryPipelineReader>();
         services.AddOptions<PipelineApiOptions>();
         return services;
     }
