@@ -128,6 +128,13 @@ public sealed class FleetDriver(HttpClient api, TextWriter log)
         }
     }
 
+    /// <summary>
+    /// Attempts each task may use (the API's default is 3). The harness injects a fault every few seconds, far more often
+    /// than a real fleet sees one, and every attempt a fault interrupts counts (a killed worker's attempt is spent);
+    /// with 3 a task hit by three faults in a row ends <c>dead</c>, which is the retry budget working, not a loss.
+    /// </summary>
+    public const int MaxAttempts = 10;
+
     /// <summary>Submits one task, trying again until the API takes it; null when the deadline passed first.</summary>
     private async Task<FleetTask?> SubmitAsync(FleetTaskSpec spec, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
@@ -138,6 +145,7 @@ public sealed class FleetDriver(HttpClient api, TextWriter log)
             title = Title(spec),
             requirePlanApproval = spec.RequirePlanApproval,
             idempotencyKey = spec.Marker,
+            maxAttempts = MaxAttempts,
         };
         var backoff = TimeSpan.FromMilliseconds(250);
         var refusals = 0;
