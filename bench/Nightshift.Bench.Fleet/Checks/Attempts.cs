@@ -51,15 +51,19 @@ public static class Attempts
         return attempts;
     }
 
-    /// <summary>The label of the worker process named by a lease owner <c>machine:pid:slot</c>, or null when no worker of the run had that pid.</summary>
+    /// <summary>
+    /// The label of the worker process named by a lease owner (<c>machine:pid:slot</c>, or <c>machine:pid:slot:token</c>
+    /// where the token names the worker's data folder), or null when no worker of the run had that pid.
+    /// </summary>
     public static string? LabelOf(string? leaseOwner, IReadOnlyList<WorkerInfo> workers)
     {
         if (leaseOwner is null)
         {
             return null;
         }
+        // The machine name holds no colon, so the pid is always the second field.
         var parts = leaseOwner.Split(':');
-        if (parts.Length < 3 || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        if (parts.Length < 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
             return null;
         }
