@@ -44,6 +44,24 @@ public interface ITaskWorkspaces
     /// </summary>
     Task<string> PublishCopyAsync(Workspace workspace, string branch, PushCredentials? credentials = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Keeps the head of the task's branch on the remote under a hidden ref (never a branch), so a worker that resumes
+    /// the task after this one died can restore the commits made so far. Fenced by the attempt's lease like a push.
+    /// </summary>
+    Task SaveProgressAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default) =>
+        Task.CompletedTask;
+
+    /// <summary>
+    /// Moves a fresh worktree and its branch to <paramref name="commit"/> from the progress an earlier attempt saved;
+    /// false, with nothing changed, when there is none or it does not contain the commit (the work is built again).
+    /// </summary>
+    Task<bool> RestoreProgressAsync(Workspace workspace, string commit, PushCredentials? credentials = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(false);
+
+    /// <summary>Deletes the task's saved progress once its branch is pushed; best effort, it never fails the task.</summary>
+    Task DropProgressAsync(Workspace workspace, PushCredentials? credentials = null, CancellationToken cancellationToken = default) =>
+        Task.CompletedTask;
+
     /// <summary>Renames the task's branch; the worktree stays checked out on it.</summary>
     Task<Workspace> RenameBranchAsync(Workspace workspace, string branch, CancellationToken cancellationToken = default);
 

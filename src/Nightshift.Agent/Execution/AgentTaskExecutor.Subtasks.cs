@@ -28,7 +28,13 @@ public sealed partial class AgentTaskExecutor
             .Where(p => p is not null && fingerprints.GetValueOrDefault(p.Id) == p.Fingerprint)
             .GroupBy(p => p.Id, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        var journal = new SubtaskJournal(run, plan, attempt.UpdateAsync);
+        // Every merged subtask is kept on the remote before the checkpoint records it: a worker that resumes the task
+        // after this one died restores it from there instead of building it again.
+        var journal = new SubtaskJournal(run, plan, async (change, token) =>
+        {
+            await TaskProgress.SaveAsync(workspaces, forges, attempt, logger, token);
+            await attempt.UpdateAsync(change, token);
+        });
 
         var results = await scheduler.RunAsync(
             new SubtaskSchedule(plan, attempt.Workspace, (work, token) => BuildSubtaskAsync(attempt, work, token), journal)

@@ -142,7 +142,7 @@ public sealed partial class AgentTaskExecutor(
 
             ITaskPhase[] phases =
             [
-                new PreparePhase(workspaces, Setup, _options.BaselineWhilePlanning, logger),
+                new PreparePhase(workspaces, forges, Setup, _options.BaselineWhilePlanning, logger),
                 new PlanPhase(_models, _options, _sandbox, _repoMaps, time),
                 new BuildPhase(BuildAsync, _options, time),
                 new VerifyPhase(workspaces, _options, _sandbox, _repoMaps),

@@ -70,6 +70,7 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
                 var why = checkpoint.StopReason ?? "the agent finished without changing any file";
                 return TaskOutcome.Failed($"no change was made: {why}; say more precisely what should change, or ask it as a question");
             }
+            await TaskProgress.SaveAsync(workspaces, forges, attempt, logger, cancellationToken);
             await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Committed, Commit = head }, cancellationToken);
         }
         if (!attempt.Checkpoint.Reached(CheckpointStage.Pushed))
@@ -85,6 +86,7 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
                 return e.Transient ? TaskOutcome.Retry(why) : TaskOutcome.Failed(why);
             }
             var sent = await workspaces.PushAsync(workspace, credentials, cancellationToken);
+            await TaskProgress.DropAsync(workspaces, credentials, attempt, logger, cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new BranchPushedPayload(workspace.Branch, workspace.Repository.Location)), cancellationToken);
             if (task.RunStep is not null)
             {
