@@ -364,9 +364,28 @@ public sealed partial class AgentTaskExecutor(
     /// <summary>Windows' ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL, as HRESULTs.</summary>
     private static readonly int[] DiskFullHResults = [unchecked((int)0x80070027), unchecked((int)0x80070070)];
 
+    /// <summary>How git and the file system say a write failed without saying why.</summary>
+    private static readonly string[] WriteFailed = ["unable to write", "short write", "write error", "write returned", "could not write"];
+
+    /// <summary>Less free than this on the data folder's disk, a failed write is taken for a full disk.</summary>
+    private const long NearlyFullBytes = 16L * 1024 * 1024;
+
+    private static bool NearlyFull(string dataDirectory)
+    {
+        try
+        {
+            return Directory.Exists(dataDirectory) && new DriveInfo(dataDirectory).AvailableFreeSpace < NearlyFullBytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// The retry reason when <paramref name="exception"/> (or one it wraps) says the disk is full: an
-    /// <see cref="IOException"/> with ENOSPC, or git's (or any tool's) "No space left on device"; null otherwise.
+    /// <see cref="IOException"/> with ENOSPC, git's (or any tool's) "No space left on device", or a write git could not
+    /// make while the data folder's disk has (almost) no room left; null otherwise.
     /// </summary>
     internal static string? DiskFullReason(Exception exception, string dataDirectory)
     {
@@ -375,7 +394,9 @@ public sealed partial class AgentTaskExecutor(
         {
             var full = (e is IOException && (e.HResult == NoSpaceErrno || DiskFullHResults.Contains(e.HResult)))
                 || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
-                || e.Message.Contains("ENOSPC", StringComparison.Ordinal);
+                || e.Message.Contains("ENOSPC", StringComparison.Ordinal)
+                // git's checkout says only that it could not write; the disk it wrote to tells why.
+                || (e is IOException or Workspaces.WorkspaceException && WriteFailed.Any(w => e.Message.Contains(w, StringComparison.OrdinalIgnoreCase)) && NearlyFull(dataDirectory));
             if (full)
             {
                 return $"the disk is full (no space left on device) under the data folder {dataDirectory}: {Core.Text.SafeText.Clean(e.Message, 500)}; " +
