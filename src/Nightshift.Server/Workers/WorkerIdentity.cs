@@ -6,7 +6,7 @@ namespace Nightshift.Server.Workers;
 
 /// <summary>
 /// The worker's name that outlives its process: a short token derived from the machine's name and the data folder,
-/// ending every lease owner it claims with (<c>host:pid:slot:token</c>). A restarted worker on the same folder is the
+/// carried in every lease owner it claims as (<c>host@token:pid:slot</c>, so readers that take the pid second from the end still find it). A restarted worker on the same folder is the
 /// same worker, so it tells the tasks it last held (and the worktrees its folder keeps for them) from other workers'.
 /// </summary>
 internal sealed class WorkerIdentity
@@ -20,7 +20,7 @@ internal sealed class WorkerIdentity
 
     public static WorkerIdentity For(string dataDirectory)
     {
-        var folder = Path.GetFullPath(string.IsNullOrEmpty(dataDirectory) ? "." : dataDirectory);
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(string.IsNullOrEmpty(dataDirectory) ? "." : dataDirectory));
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{Environment.MachineName}\n{folder}"));
         return new WorkerIdentity(Convert.ToHexStringLower(hash)[..12]);
     }
@@ -29,9 +29,9 @@ internal sealed class WorkerIdentity
     public string WorkerId(int slot)
     {
         var host = Environment.MachineName;
-        return $"{host[..Math.Min(MaxHostLength, host.Length)]}:{Environment.ProcessId}:{slot.ToString(CultureInfo.InvariantCulture)}:{Token}";
+        return $"{host[..Math.Min(MaxHostLength, host.Length)]}@{Token}:{Environment.ProcessId}:{slot.ToString(CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>Whether <paramref name="workerId"/> (a lease owner, a <c>task.started</c> worker) is this worker, in this process or an earlier one.</summary>
-    public bool Owns(string? workerId) => workerId is not null && workerId.EndsWith(":" + Token, StringComparison.Ordinal);
+    public bool Owns(string? workerId) => workerId is not null && workerId.Contains("@" + Token + ":", StringComparison.Ordinal);
 }
