@@ -1,7 +1,7 @@
 namespace Nightshift.Storage;
 
 /// <summary>The whole store: one implementation per dialect (SQLite, PostgreSQL), one compliance suite for both.</summary>
-public interface INightshiftStore : ITaskStore, ITaskConversationStore, ITaskQueue, IEventLog, IUsageReports, IPullRequestStore, IWebhookDeliveryStore, ITaskNoticeStore, Outbound.IOutboundStore, Teams.ITeamStore, Teams.ISecretStore, Teams.IAuditStore, Commands.ICommandAuditStore, Pipelines.IPipelineStore, IAsyncDisposable
+public interface INightshiftStore : ITaskStore, ITaskConversationStore, ITaskQueue, IEventLog, IUsageReports, IPullRequestStore, IWebhookDeliveryStore, ITaskNoticeStore, Outbound.IOutboundStore, Teams.ITeamStore, Teams.ISecretStore, Teams.IAuditStore, Commands.ICommandAuditStore, Pipelines.IPipelineStore, ITaskHolders, IAsyncDisposable
 {
     /// <summary>"sqlite" or "postgresql".</summary>
     string Dialect { get; }

@@ -6,11 +6,12 @@ namespace Nightshift.Workspaces;
 
 /// <summary>
 /// Removes worktrees of ended tasks once their retention has passed, worktrees nobody released for
-/// <see cref="WorkspaceOptions.AbandonedWorktreeRetention"/>, stray folders, stale and half-made spare worktrees,
+/// <see cref="WorkspaceOptions.AbandonedWorktreeRetention"/>, worktrees whose task the <see cref="IKeptWorktreeOwner"/>
+/// says another worker holds or ended (at once), stray folders, stale and half-made spare worktrees,
 /// git's stale worktree bookkeeping, and
 /// evicts the least recently used idle mirrors while they exceed <see cref="WorkspaceOptions.MirrorDiskBudgetBytes"/>.
 /// </summary>
-public sealed partial class WorkspaceCollector(WorkspaceServices workspaces, ILogger<WorkspaceCollector> logger)
+public sealed partial class WorkspaceCollector(WorkspaceServices workspaces, ILogger<WorkspaceCollector> logger, IKeptWorktreeOwner? owner = null)
 {
     public async Task<CollectionReport> CollectAsync(CancellationToken cancellationToken = default)
     {
@@ -22,8 +23,16 @@ public sealed partial class WorkspaceCollector(WorkspaceServices workspaces, ILo
         var removed = 0;
 
         var records = layout.ReadAllRecords().ToList();
+        var notOwn = await FindNotOwnAsync(records, cancellationToken);
         foreach (var record in records)
         {
+            if (notOwn.Contains(record.TaskId))
+            {
+                await workspaces.TaskWorktrees.RemoveAsync(record, cancellationToken: cancellationToken);
+                LogNotOwn(logger, record.TaskId, record.Path);
+                removed++;
+                continue;
+            }
             var expired = record.ReleasedAt is not null
                 ? record.KeepUntil is null || record.KeepUntil <= now
                 : record.LastUsedAt + options.AbandonedWorktreeRetention <= now;
@@ -101,6 +110,31 @@ public sealed partial class WorkspaceCollector(WorkspaceServices workspaces, ILo
         }
         return new CollectionReport(removed, evicted, total) { SparesRemoved = sparesRemoved };
     }
+
+    /// <summary>The records' tasks that are another worker's now; none when there is no owner to ask or it cannot answer.</summary>
+    private async Task<IReadOnlySet<string>> FindNotOwnAsync(List<WorkspaceRecord> records, CancellationToken cancellationToken)
+    {
+        if (owner is null || records.Count == 0)
+        {
+            return new HashSet<string>();
+        }
+        try
+        {
+            return await owner.FindNotOwnAsync(records.Select(r => r.TaskId).ToList(), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The store may be unreachable for a moment: keep everything, the next pass asks again.
+            LogOwnerFailed(logger, e);
+            return new HashSet<string>();
+        }
+    }
+
+    [LoggerMessage(EventId = 4123, Level = LogLevel.Information, Message = "removed the worktree of task {TaskId} at {Path}: the task ended on another worker or runs under another worker's lease, so this copy is no longer needed")]
+    private static partial void LogNotOwn(ILogger logger, string taskId, string path);
+
+    [LoggerMessage(EventId = 4124, Level = LogLevel.Warning, Message = "could not ask the store which kept worktrees are still this worker's; they are kept until the next collection (Workspaces:CollectInterval) or their retention")]
+    private static partial void LogOwnerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "workspace collection removed {Worktrees} worktrees and {Spares} spare worktrees and evicted {Mirrors} mirrors; mirrors now take {Bytes} bytes")]
     private static partial void LogCollected(ILogger logger, int worktrees, int spares, int mirrors, long bytes);

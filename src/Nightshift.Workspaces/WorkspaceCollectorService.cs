@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Nightshift.Workspaces;
 
-/// <summary>Runs <see cref="WorkspaceCollector"/> every <see cref="WorkspaceOptions.CollectInterval"/>.</summary>
+/// <summary>
+/// Runs <see cref="WorkspaceCollector"/> at start and every <see cref="WorkspaceOptions.CollectInterval"/>: what a
+/// worker left behind before a restart (worktrees of tasks that ended elsewhere meanwhile) goes at once.
+/// </summary>
 internal sealed partial class WorkspaceCollectorService(
     WorkspaceCollector collector,
     IOptions<WorkspaceOptions> options,
@@ -21,7 +24,9 @@ internal sealed partial class WorkspaceCollectorService(
         using var timer = new PeriodicTimer(interval, timeProvider);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // Let the host finish starting first; then collect once, and at every tick.
+            await Task.Yield();
+            do
             {
                 try
                 {
@@ -32,6 +37,7 @@ internal sealed partial class WorkspaceCollectorService(
                     LogFailed(logger, e);
                 }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -67,6 +67,7 @@ public sealed partial class AgentTaskExecutor(
     private readonly CachedSetup? _cachedSetup = setupCache is null ? null : new CachedSetup(setupCache, workspaces, time, sandboxOptions.Value.ToolchainPaths, logger);
     private readonly RepoMapRenderer _repoMaps = new(
         repoMaps, Path.Combine(NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory), "repomap"), options.Value.RepoMapTokens, logger);
+    private readonly string _dataDirectory = NightshiftPaths.ResolveDataDirectory(workspaceOptions.Value.DataDirectory);
     private readonly TaskCommits _commits = new(options.Value.CommitAuthorName is { } name
         ? new CommitAuthor(name, options.Value.CommitAuthorEmail ?? "nightshift@localhost")
         : null);
@@ -171,6 +172,12 @@ public sealed partial class AgentTaskExecutor(
                 StopReason.Shutdown => TaskOutcome.Release(),
                 _ => throw new OperationCanceledException(attemptToken),
             };
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or LeaseLostException) && DiskFullReason(e, _dataDirectory) is { } full)
+        {
+            // The disk may be freed, or another worker may have room: a failed attempt, never a failed task.
+            LogDiskFull(logger, run.Task.Id, _dataDirectory, e.Message);
+            return TaskOutcome.Retry(full);
         }
         catch (BudgetExhaustedException e)
         {
@@ -351,6 +358,55 @@ public sealed partial class AgentTaskExecutor(
 
     private static string Clip(string value, int max) => Clipping.Clip(value, max);
 
+    /// <summary>errno ENOSPC on Linux and macOS, as .NET puts it in an <see cref="IOException"/>'s HResult.</summary>
+    private const int NoSpaceErrno = 28;
+
+    /// <summary>Windows' ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL, as HRESULTs.</summary>
+    private static readonly int[] DiskFullHResults = [unchecked((int)0x80070027), unchecked((int)0x80070070)];
+
+    /// <summary>How git and the file system say a write failed without saying why.</summary>
+    private static readonly string[] WriteFailed = ["unable to write", "short write", "write error", "write returned", "could not write"];
+
+    /// <summary>Less free than this on the data folder's disk, a failed write is taken for a full disk.</summary>
+    private const long NearlyFullBytes = 16L * 1024 * 1024;
+
+    private static bool NearlyFull(string dataDirectory)
+    {
+        try
+        {
+            return Directory.Exists(dataDirectory) && new DriveInfo(dataDirectory).AvailableFreeSpace < NearlyFullBytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The retry reason when <paramref name="exception"/> (or one it wraps) says the disk is full: an
+    /// <see cref="IOException"/> with ENOSPC, git's (or any tool's) "No space left on device", or a write git could not
+    /// make while the data folder's disk has (almost) no room left; null otherwise.
+    /// </summary>
+    internal static string? DiskFullReason(Exception exception, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            var full = (e is IOException && (e.HResult == NoSpaceErrno || DiskFullHResults.Contains(e.HResult)))
+                || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
+                || e.Message.Contains("ENOSPC", StringComparison.Ordinal)
+                // git's checkout says only that it could not write; the disk it wrote to tells why.
+                || (e is IOException or Workspaces.WorkspaceException && WriteFailed.Any(w => e.Message.Contains(w, StringComparison.OrdinalIgnoreCase)) && NearlyFull(dataDirectory));
+            if (full)
+            {
+                return $"the disk is full (no space left on device) under the data folder {dataDirectory}: {Core.Text.SafeText.Clean(e.Message, 500)}; " +
+                    "the attempt is retried, here once space is freed or on another worker with room — free space on that disk " +
+                    "(old worktrees, mirrors and the setup cache live there) or lower Workspaces:MirrorDiskBudgetBytes";
+            }
+        }
+        return null;
+    }
+
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Task {TaskId} resumes after stage {Stage}")]
     private static partial void LogResumed(ILogger logger, string taskId, string stage);
 
@@ -371,4 +427,7 @@ public sealed partial class AgentTaskExecutor(
 
     [LoggerMessage(EventId = 6305, Level = LogLevel.Information, Message = "Task {TaskId} is step {Step} of run {RunId}, on branch {Branch} from {Head}")]
     private static partial void LogStepOnBranch(ILogger logger, string taskId, string step, string runId, string branch, string head);
+
+    [LoggerMessage(EventId = 5812, Level = LogLevel.Warning, Message = "Task {TaskId} ran out of disk space under {DataDirectory} ({Reason}); the attempt is retried")]
+    private static partial void LogDiskFull(ILogger logger, string taskId, string dataDirectory, string reason);
 }

@@ -27,6 +27,9 @@ internal static class WorkerRegistration
                 max.TaskTimeout = deadline;
             }
         });
+        services.AddSingleton(WorkerIdentity.For(server.DataDirectory));
+        // The workspace collector asks the store which kept worktrees are still this worker's (WorkspaceCollector).
+        services.AddSingleton<Workspaces.IKeptWorktreeOwner>(sp => new WorkerWorktreeOwner(sp.GetRequiredService<Storage.INightshiftStore>(), sp.GetRequiredService<WorkerIdentity>()));
         services.AddHostedService<WorkerService>();
     }
 }

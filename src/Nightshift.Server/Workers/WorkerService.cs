@@ -18,6 +18,7 @@ internal sealed partial class WorkerService(
     INightshiftStore store,
     ITaskExecutor executor,
     WorkerOptions options,
+    WorkerIdentity identity,
     ServerMetrics metrics,
     TimeProvider timeProvider,
     ILogger<WorkerService> logger,
@@ -52,7 +53,7 @@ internal sealed partial class WorkerService(
     private async Task RunSlotAsync(int slot, CancellationToken stoppingToken)
     {
         var request = new ClaimRequest(
-            $"{Environment.MachineName}:{Environment.ProcessId}:{slot}", options.LeaseDuration, options.MaxRunningTasks, options.MaxRunningTasksPerRepository);
+            identity.WorkerId(slot), options.LeaseDuration, options.MaxRunningTasks, options.MaxRunningTasksPerRepository);
         Lease? next = null;
         while (true)
         {
