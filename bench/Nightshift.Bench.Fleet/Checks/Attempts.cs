@@ -52,7 +52,7 @@ public static class Attempts
     }
 
     /// <summary>
-    /// The label of the worker process named by a lease owner (<c>machine:pid:slot</c>, or <c>machine:pid:slot:token</c>
+    /// The label of the worker process named by a lease owner (<c>machine:pid:slot</c>, or <c>machine@token:pid:slot</c>
     /// where the token names the worker's data folder), or null when no worker of the run had that pid.
     /// </summary>
     public static string? LabelOf(string? leaseOwner, IReadOnlyList<WorkerInfo> workers)

@@ -57,7 +57,7 @@ public sealed class FiguresTests
         Attempts.LabelOf("host:11:0", workers).ShouldBe("w1");
         Attempts.LabelOf("host:12:3", workers).ShouldBe("w2");
         Attempts.LabelOf("host:99:0", workers).ShouldBeNull();
-        Attempts.LabelOf("host:12:3:0a1b2c3d4e5f", workers).ShouldBe("w2", "a lease owner ending with the worker's data-folder token");
+        Attempts.LabelOf("host@0a1b2c3d4e5f:12:3", workers).ShouldBe("w2", "a lease owner whose machine carries the worker's data-folder token");
         Attempts.LabelOf("garbage", workers).ShouldBeNull();
         Attempts.LabelOf(null, workers).ShouldBeNull();
     }
