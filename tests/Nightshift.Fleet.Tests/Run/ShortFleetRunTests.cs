@@ -18,12 +18,13 @@ public sealed class ShortFleetRunTests
         var options = new FleetOptions
         {
             Seed = 25,
-            Tasks = 10,
+            // Enough work to outlast one fault of every kind (a pause alone lasts 2 × lease + 2 s); tasks take seconds each.
+            Tasks = 30,
             Workers = 2,
             SlotsPerWorker = 2,
             LeaseSeconds = 4,
             Repositories = 2,
-            FaultIntervalSeconds = 3,
+            FaultIntervalSeconds = 2,
             FaultDurationSeconds = 2,
             DeadlineMinutes = 6,
         };

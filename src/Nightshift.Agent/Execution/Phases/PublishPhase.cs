@@ -86,7 +86,6 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
                 return e.Transient ? TaskOutcome.Retry(why) : TaskOutcome.Failed(why);
             }
             var sent = await workspaces.PushAsync(workspace, credentials, cancellationToken);
-            await TaskProgress.DropAsync(workspaces, credentials, attempt, logger, cancellationToken);
             await run.EmitAsync(EventTypes.BranchPushed, NightshiftJson.Payload(new BranchPushedPayload(workspace.Branch, workspace.Repository.Location)), cancellationToken);
             if (task.RunStep is not null)
             {
@@ -97,6 +96,7 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
                     LogStepMergedUnder(logger, task.Id, workspace.Branch, sent.Commit);
                 }
                 await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed, Commit = sent.Commit }, cancellationToken);
+                await TaskProgress.DropAsync(workspaces, credentials, attempt, logger, cancellationToken);
                 return StepOutcome(attempt, summary);
             }
             // What was verified is the task's change on the branch as it was; commits pushed meanwhile and merged in
@@ -105,6 +105,9 @@ internal sealed partial class PublishPhase(ITaskWorkspaces workspaces, IForgeRes
                 ? $"someone pushed to {workspace.Branch} while this task worked; their commits were merged under its change and the merged result was not verified"
                 : null;
             await attempt.UpdateAsync(c => c with { Stage = CheckpointStage.Pushed, StopReason = c.StopReason ?? unverified }, cancellationToken);
+            // Dropped only once the checkpoint says pushed: an attempt that pushed but could not record it (the store
+            // was away) leaves the next attempt, maybe on another worker, the saved change to restore and push again.
+            await TaskProgress.DropAsync(workspaces, credentials, attempt, logger, cancellationToken);
         }
         if (task.RunStep is not null)
         {
