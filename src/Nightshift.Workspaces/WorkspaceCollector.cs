@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nightshift.Workspaces.Git;
 using Nightshift.Workspaces.Internal;
+using Nightshift.Workspaces.Subtasks;
 
 namespace Nightshift.Workspaces;
 
@@ -28,6 +29,11 @@ public sealed partial class WorkspaceCollector(WorkspaceServices workspaces, ILo
         {
             if (notOwn.Contains(record.TaskId))
             {
+                // A lost attempt never released its workspace, so the subtask worktrees it built in are still there too.
+                if (workspaces.Subtasks is SubtaskWorkspaces subtasks)
+                {
+                    await subtasks.RemoveSubtasksAsync(record, cancellationToken);
+                }
                 await workspaces.TaskWorktrees.RemoveAsync(record, cancellationToken: cancellationToken);
                 LogNotOwn(logger, record.TaskId, record.Path);
                 removed++;

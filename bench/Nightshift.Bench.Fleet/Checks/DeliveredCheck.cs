@@ -10,8 +10,8 @@ namespace Nightshift.Bench.Fleet.Checks;
 /// is the branch the store names; exactly one pull request row; every subtask's file <c>ftNNNN-X.txt</c> on that branch
 /// with first line <c>ftNNNN-X</c>; and the branch passes its repository's test command (<c>.nightshift.yml</c>
 /// <c>test:</c>, run with <c>sh -c</c> in a fresh checkout of the branch). A succeeded task without its branch or pull
-/// request is lost; one with two branches or pull requests is duplicated. A task that did not succeed has no pull
-/// request.
+/// request is lost; one with two branches or pull requests is duplicated. A task that needs review has at most one
+/// pull request (its change, delivered for review); any other task that did not succeed has none.
 /// </summary>
 public sealed class DeliveredCheck(IReadOnlyDictionary<string, string> remotes, string scratch)
 {
@@ -30,7 +30,9 @@ public sealed class DeliveredCheck(IReadOnlyDictionary<string, string> remotes, 
             var pullRequests = store.PullRequests.Where(p => p.TaskId == task.Id || stored.Branch is not null && p.Branch == stored.Branch).ToList();
             if (stored.Status != "succeeded")
             {
-                if (pullRequests.Count > 0)
+                // A task that needs review delivers its change for review (a pull request saying why); at most one.
+                var allowed = stored.Status == "needs_review" ? 1 : 0;
+                if (pullRequests.Count > allowed)
                 {
                     findings.Add(new Finding(CheckNames.Delivered, $"{Name(task)} ended {stored.Status} but has a pull request ({pullRequests[0].Reference})", task.Id));
                 }

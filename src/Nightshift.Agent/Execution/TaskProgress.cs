@@ -43,10 +43,13 @@ internal static partial class TaskProgress
         }
         catch (WorkspaceException e)
         {
-            LogNotSaved(logger, attempt.Task.Id, e.Message);
+            LogNotDropped(logger, attempt.Task.Id, e.Message);
         }
     }
 
     [LoggerMessage(EventId = 6012, Level = LogLevel.Warning, Message = "Task {TaskId}: its progress could not be kept on the remote (a worker that resumes it would build it again): {Reason}")]
     private static partial void LogNotSaved(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(EventId = 6013, Level = LogLevel.Information, Message = "Task {TaskId}: its saved progress could not be deleted from the remote (it is only a hidden ref): {Reason}")]
+    private static partial void LogNotDropped(ILogger logger, string taskId, string reason);
 }
